@@ -1,0 +1,206 @@
+"""jac's Python API: load specs, compute Jacobians and compositions.
+
+    >>> from jaccli import jacobian, compose
+    >>> r = compose("samples/f.yaml", "samples/g.yaml", at="1,2")
+    >>> r.at.exact
+    Matrix([[6, 3], [12, 6], [4*cos(4), 2*cos(4)]])
+
+Every function returns a result object (see ``results.py``); nothing prints.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Mapping, Sequence, Union
+
+import sympy as sp
+
+from . import calculus, grammar
+from .evaluate import Point, bind_point, exact_at, parse_point_text, to_number
+from .results import CompositionResult, Determinant, Evaluated, Factor, JacobianResult
+from .spec import VectorFunction, load_spec
+
+SpecLike = Union[VectorFunction, str]
+PointLike = Union[str, Sequence[object], Mapping[str, object], Point, None]
+
+EXACT_DET_MAX_N = 8  # beyond this, determinants at a point are computed numerically
+
+_DEFAULT_NAMES = ("f", "g", "h", "k", "p", "q")
+
+
+def load(specs: Sequence[SpecLike], *, vars: Sequence[str] | None = None,
+         stdin_text: str | None = None) -> list[VectorFunction]:
+    """Load SPEC arguments (paths, inline text, '-') in application order.
+
+    Inline specs are named f, g, h, … by position; ``vars`` orders the first
+    function's inputs when it is inline text."""
+    if sum(1 for s in specs if s == "-") > 1:
+        from .errors import SpecError
+        raise SpecError("'-' (standard input) can be given only once")
+    functions: list[VectorFunction] = []
+    for k, spec in enumerate(specs):
+        if isinstance(spec, VectorFunction):
+            functions.append(spec)
+            continue
+        name = _DEFAULT_NAMES[k] if k < len(_DEFAULT_NAMES) else f"f{k + 1}"
+        functions.append(load_spec(spec, name=name, vars=vars if k == 0 else None, stdin_text=stdin_text))
+    return _unique_names(functions)
+
+
+def _unique_names(functions: list[VectorFunction]) -> list[VectorFunction]:
+    from dataclasses import replace
+
+    seen: dict[str, int] = {}
+    for fn in functions:
+        seen[fn.name] = seen.get(fn.name, 0) + 1
+    if all(count == 1 for count in seen.values()):
+        return functions
+    out, counter = [], {}
+    for fn in functions:
+        if seen[fn.name] == 1:
+            out.append(fn)
+            continue
+        counter[fn.name] = counter.get(fn.name, 0) + 1
+        out.append(replace(fn, name=f"{fn.name}_{counter[fn.name]}"))
+    return out
+
+
+def make_point(at: PointLike, fn: VectorFunction) -> Point | None:
+    """A point for ``fn`` from text (``"1,2"``, ``"x=1,y=2"``), numbers or a mapping."""
+    if at is None or isinstance(at, Point):
+        return at
+    if isinstance(at, str):
+        items = parse_point_text(at)
+    elif isinstance(at, Mapping):
+        items = [grammar.PointItem(str(k), _constant(v), 0) for k, v in at.items()]
+    elif all(isinstance(v, grammar.PointItem) for v in at):
+        items = list(at)  # already parsed (the CLI's --at)
+    else:
+        items = [grammar.PointItem(None, _constant(v), 0) for v in at]
+    return bind_point(items, fn.inputs, fn.name)
+
+
+def _constant(value: object) -> sp.Expr:
+    if isinstance(value, bool):
+        raise TypeError("a point's value cannot be a boolean")
+    if isinstance(value, int):
+        return sp.Integer(value)
+    if isinstance(value, Fraction):
+        return sp.Rational(value.numerator, value.denominator)
+    if isinstance(value, float):
+        return sp.Float(repr(value))
+    if isinstance(value, sp.Expr) and value.is_number:
+        return value
+    if isinstance(value, str):
+        items = parse_point_text(value)
+        if len(items) == 1 and items[0].name is None:
+            return items[0].value
+    raise TypeError(f"cannot use {value!r} as a coordinate")
+
+
+# ---------------------------------------------------------------------------
+# Evaluation helpers
+
+def _evaluate(matrix: sp.Matrix, point: Point, label) -> Evaluated:
+    rows, cols = matrix.shape
+    exact = sp.Matrix(rows, cols, lambda i, j: exact_at(matrix[i, j], point, label(i, j)))
+    return _with_values(exact, label)
+
+
+def _with_values(exact: sp.Matrix, label) -> Evaluated:
+    value = [[to_number(exact[i, j], label(i, j)) for j in range(exact.cols)] for i in range(exact.rows)]
+    return Evaluated(exact, value)
+
+
+def _complex_notes(label: str, evaluated: Evaluated | None) -> list[str]:
+    if evaluated is None or not any(isinstance(v, complex) for row in evaluated.value for v in row):
+        return []
+    return [f"{label} has complex entries: the point is outside the real domain of the function "
+            "(e.g. sqrt or log of a negative number)"]
+
+
+def _partial_label(fn_outputs: Sequence[str], inputs: Sequence[str]):
+    return lambda i, j: f"∂{fn_outputs[i]}/∂{inputs[j]}"
+
+
+def _determinant(symbolic: sp.Matrix | None, at: Evaluated | None, *, with_symbolic: bool) -> Determinant | None:
+    matrix = symbolic if symbolic is not None else (at.exact if at is not None else None)
+    if matrix is None or matrix.rows != matrix.cols:
+        return None
+    det = Determinant()
+    if with_symbolic and symbolic is not None:
+        det.symbolic = calculus.symbolic_determinant(symbolic)
+        if det.symbolic is None:
+            det.skipped = (f"symbolic determinant skipped for a {matrix.rows}×{matrix.rows} matrix "
+                           f"(jac expands it only up to {calculus.SYMBOLIC_DET_MAX_N}×"
+                           f"{calculus.SYMBOLIC_DET_MAX_N}); give --at for its value at a point")
+    if at is not None:
+        n = at.exact.rows
+        if n <= EXACT_DET_MAX_N:
+            det.exact = calculus.determinant(at.exact)
+            det.value = to_number(det.exact, "the determinant")
+        else:
+            import numpy as np
+
+            value = complex(np.linalg.det(np.array(at.value, dtype=complex)))
+            det.value = value.real if value.imag == 0 else value
+            det.exact = sp.Float(det.value) if isinstance(det.value, float) else sp.sympify(det.value)
+    return det
+
+
+# ---------------------------------------------------------------------------
+# Public API
+
+def jacobian(spec: SpecLike, *, at: PointLike = None, vars: Sequence[str] | None = None,
+             stdin_text: str | None = None) -> JacobianResult:
+    """The Jacobian of one function: symbolic, and at ``at`` when given."""
+    (fn,) = load([spec], vars=vars, stdin_text=stdin_text)
+    symbolic = calculus.jacobian_matrix(fn)
+    point = make_point(at, fn)
+    evaluated = _evaluate(symbolic, point, _partial_label(fn.output_names, fn.inputs)) if point else None
+    return JacobianResult(
+        function=fn, symbolic=symbolic, point=point, at=evaluated,
+        determinant=_determinant(symbolic, evaluated, with_symbolic=True),
+        notes=list(fn.notes) + _complex_notes(f"J_{fn.name}", evaluated))
+
+
+def compose(*specs: SpecLike, at: PointLike = None, vars: Sequence[str] | None = None,
+            stdin_text: str | None = None) -> CompositionResult:
+    """The Jacobian of the composition of ``specs`` in application order
+    (``compose(f, g)`` is g∘f) by the chain rule, each factor evaluated at
+    the point its function sees."""
+    from .errors import SpecError
+
+    if len(specs) < 2:
+        raise SpecError("compose needs at least two functions", hint="for one function use 'jac jacobian'")
+    functions = load(specs, vars=vars, stdin_text=stdin_text)
+    calculus.check_chain(functions)
+    factors = [Factor(fn, calculus.jacobian_matrix(fn)) for fn in functions]
+    notes = [note for fn in functions for note in fn.notes]
+    point = make_point(at, functions[0])
+    if point is None:
+        symbolic = calculus.composed_jacobian(functions, [f.symbolic for f in factors])
+        return CompositionResult(functions, factors, symbolic=symbolic, notes=notes,
+                                 determinant=_determinant(symbolic, None, with_symbolic=True))
+
+    # At a point: evaluate each factor where its function is, then multiply
+    # numbers. No function is ever substituted into the next symbolically.
+    here = point
+    for k, factor in enumerate(factors):
+        fn = factor.function
+        factor.point = here
+        factor.at = _evaluate(factor.symbolic, here, _partial_label(fn.output_names, fn.inputs))
+        factor.outputs = _evaluate(sp.Matrix(fn.outputs), here, lambda i, j, fn=fn: f"{fn.output_names[i]}")
+        if k + 1 < len(functions):
+            here = Point(functions[k + 1].inputs, tuple(factor.outputs.exact))
+    product = factors[0].at.exact
+    for factor in factors[1:]:
+        product = factor.at.exact * product
+    if not point.is_float:
+        product = calculus.tidy_matrix(product)
+    last, first = functions[-1], functions[0]
+    evaluated = _with_values(product, _partial_label(last.output_names, first.inputs))
+    for factor in factors:
+        notes += _complex_notes(f"J_{factor.name} at its point", factor.at)
+    return CompositionResult(functions, factors, point=point, at=evaluated, notes=notes,
+                             determinant=_determinant(None, evaluated, with_symbolic=False))

@@ -1,0 +1,103 @@
+"""The JacError family: every failure a user can cause, with its exit code.
+
+One place (``cli.py``) turns these into a message on stderr and an exit code:
+
+    0  success
+    1  ``check`` found a wrong answer (reserved for ``jac check``)
+    2  bad input or usage: an expression, a file, YAML, a point, a size mismatch
+    3  mathematically undefined at the point (or another math failure)
+"""
+
+from __future__ import annotations
+
+EXIT_OK = 0
+EXIT_WRONG = 1
+EXIT_USAGE = 2
+EXIT_MATH = 3
+
+
+class JacError(Exception):
+    """A failure the user can fix. ``str(err)`` is the whole message."""
+
+    exit_code = EXIT_USAGE
+
+    def __init__(self, message: str, hint: str | None = None, where: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        self.where = where
+
+    def render(self) -> str:
+        head = f"{self.where}: {self.message}" if self.where else self.message
+        lines = [head]
+        lines.extend(self.detail_lines())
+        if self.hint:
+            lines.append(self.hint)
+        return "\n".join(lines)
+
+    def detail_lines(self) -> list[str]:
+        return []
+
+    def __str__(self) -> str:  # pragma: no cover - exercised through render()
+        return self.render()
+
+
+class ParseError(JacError):
+    """An expression that is not in jac's language; knows the column."""
+
+    def __init__(
+        self,
+        message: str,
+        source: str,
+        column: int,
+        width: int = 1,
+        hint: str | None = None,
+        where: str | None = None,
+    ):
+        super().__init__(message, hint=hint, where=where)
+        self.source = source
+        self.column = column
+        self.width = max(1, width)
+
+    def detail_lines(self) -> list[str]:
+        # Show one line of the source with a caret under the offending column.
+        line_start = self.source.rfind("\n", 0, self.column) + 1
+        line_end = self.source.find("\n", self.column)
+        if line_end == -1:
+            line_end = len(self.source)
+        line = self.source[line_start:line_end]
+        col = self.column - line_start
+        shown, offset = _clip(line, col)
+        return ["  " + shown, "  " + " " * (col - offset) + "^" * min(self.width, max(1, len(shown) - (col - offset)))]
+
+    def located(self, where: str) -> "ParseError":
+        """The same error, said to be in ``where`` (a file and key, a function)."""
+        self.where = where if not self.where else f"{where}: {self.where}"
+        return self
+
+
+def _clip(line: str, col: int, span: int = 76) -> tuple[str, int]:
+    """A window of ``line`` around ``col`` short enough for a terminal."""
+    line = line.replace("\t", " ")
+    if len(line) <= span:
+        return line, 0
+    start = max(0, min(col - span // 2, len(line) - span))
+    return line[start:start + span], start
+
+
+class SpecError(JacError):
+    """A function spec (file, YAML, inline text) that cannot be used."""
+
+
+class PointError(JacError):
+    """A point given to --at that does not fit the function."""
+
+
+class SizeMismatchError(JacError):
+    """Functions that cannot be composed: outputs of one != inputs of the next."""
+
+
+class MathError(JacError):
+    """Undefined at the point: division by zero, log(0), a non-finite value."""
+
+    exit_code = EXIT_MATH

@@ -1,0 +1,78 @@
+"""Expressions and numbers as text: jac's own syntax (readable back by jac),
+LaTeX, and decimals at a chosen precision."""
+
+from __future__ import annotations
+
+import math
+
+import sympy as sp
+from sympy.printing.str import StrPrinter
+
+
+class _JacPrinter(StrPrinter):
+    """sympy's str printer, with the names jac's grammar uses."""
+
+    def _print_Abs(self, expr):
+        return f"abs({self._print(expr.args[0])})"
+
+    def _print_Max(self, expr):
+        return "max(" + ", ".join(self._print(a) for a in expr.args) + ")"
+
+    def _print_Min(self, expr):
+        return "min(" + ", ".join(self._print(a) for a in expr.args) + ")"
+
+    def _print_Exp1(self, expr):
+        return "e"
+
+    def _print_Float(self, expr):
+        value = float(expr)
+        if expr._prec <= 53 and math.isfinite(value):
+            return repr(value)  # shortest text that reads back as the same double; 2.0 stays a float
+        return super()._print_Float(expr)
+
+    def _print_ImaginaryUnit(self, expr):
+        return "i"
+
+
+_printer = _JacPrinter({"full_prec": False})
+
+
+def to_text(expr: sp.Expr) -> str:
+    """``expr`` in jac's syntax: ``x^2 + 2*x*y``, ``4*cos(4)``."""
+    return _printer.doprint(expr).replace("**", "^")
+
+
+def to_latex(expr: sp.Expr) -> str:
+    return sp.latex(expr)
+
+
+def matrix_latex(matrix: sp.Matrix) -> str:
+    rows = [" & ".join(to_latex(matrix[i, j]) for j in range(matrix.cols)) for i in range(matrix.rows)]
+    return "\\begin{bmatrix} " + " \\\\ ".join(rows) + " \\end{bmatrix}"
+
+
+def fmt_number(value: float | complex, precision: int = 6) -> str:
+    """A decimal for people: ``-2.61457``, ``0.5 + 0.866025i``."""
+    if isinstance(value, complex):
+        re_part = fmt_number(value.real, precision)
+        im = value.imag
+        sign = "-" if im < 0 else "+"
+        return f"{re_part} {sign} {fmt_number(abs(im), precision)}i"
+    if value == 0:
+        return "0"
+    text = f"{value:.{precision}g}"
+    return text
+
+
+def json_number(value: float | complex):
+    """JSON has no complex numbers: they become {"re": ..., "im": ...}."""
+    if isinstance(value, complex):
+        return {"re": value.real, "im": value.imag}
+    if float(value).is_integer() and abs(value) < 2 ** 53:
+        return int(value)
+    return value
+
+
+def is_plain_number(expr: sp.Expr) -> bool:
+    """True when the exact form says nothing the decimal doesn't (an integer or a float)."""
+    return bool(expr.is_Integer or expr.is_Float)

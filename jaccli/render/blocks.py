@@ -1,0 +1,194 @@
+"""Results as a list of blocks (headings, lines, matrices) that the human
+formats (table, plain) draw. Everything a person reads is decided here, once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import sympy as sp
+
+from ..evaluate import Point
+from ..printing import fmt_number, is_plain_number, to_text
+from ..results import CompositionResult, Determinant, Evaluated, JacobianResult
+
+
+@dataclass
+class Heading:
+    text: str
+
+
+@dataclass
+class Line:
+    text: str
+
+
+@dataclass
+class MatrixBlock:
+    title: str
+    row_labels: list[str]
+    col_labels: list[str]
+    cells: list[list[str]]
+
+
+Block = Heading | Line | MatrixBlock
+
+
+def cell(exact: sp.Expr, value, precision: int) -> str:
+    """``6``, ``1/3 ≈ 0.333333``, ``4*cos(4) ≈ -2.61457``; floats as decimals only."""
+    if exact.is_Float or isinstance(value, complex) and exact.has(sp.Float):
+        return fmt_number(value, precision)
+    if is_plain_number(exact):
+        return to_text(exact)
+    return f"{to_text(exact)} ≈ {fmt_number(value, precision)}"
+
+
+def _symbolic_block(title: str, matrix: sp.Matrix, rows: Sequence[str], cols: Sequence[str]) -> MatrixBlock:
+    cells = [[to_text(matrix[i, j]) for j in range(matrix.cols)] for i in range(matrix.rows)]
+    return MatrixBlock(title, list(rows), [f"∂/∂{c}" for c in cols], cells)
+
+
+def _value_block(title: str, at: Evaluated, rows: Sequence[str], cols: Sequence[str], precision: int) -> MatrixBlock:
+    cells = [[cell(at.exact[i, j], at.value[i][j], precision) for j in range(at.exact.cols)]
+             for i in range(at.exact.rows)]
+    return MatrixBlock(title, list(rows), [f"∂/∂{c}" for c in cols], cells)
+
+
+def _vector_text(at: Evaluated, precision: int) -> str:
+    items = [cell(at.exact[i, 0], at.value[i][0], precision) for i in range(at.exact.rows)]
+    return items[0] if len(items) == 1 else "(" + ", ".join(items) + ")"
+
+
+def J(name: str) -> str:
+    """``J_f``; ``J_(g∘f)`` for a composition, so it does not read as (J_g)∘f."""
+    return f"J_({name})" if "∘" in name else f"J_{name}"
+
+
+def _args(names: Sequence[str]) -> str:
+    return ", ".join(names)
+
+
+def _kind(m: int, n: int, name: str) -> str:
+    if m == 1 and n == 1:
+        return f"J is 1×1: the ordinary derivative {name}′"
+    if m == 1:
+        return f"J is 1×{n}: the gradient ∇{name} as a row"
+    return f"J is {m}×{n} (rows = outputs, columns = inputs)"
+
+
+def _det_lines(det: Determinant | None, label: str, point_args: str | None, precision: int,
+               shape: tuple[int, int], name: str) -> list[Block]:
+    if det is None:
+        m, n = shape
+        if m > 1:  # a gradient (m = 1) needs no remark
+            return [Line(f"no determinant: J is {m}×{n}, not square")]
+        return []
+    out: list[Block] = []
+    if point_args is None:
+        if det.symbolic is not None and shape[0] > 1:
+            out.append(Line(f"det {label} = {to_text(det.symbolic)}"))
+        elif det.skipped:
+            out.append(Line(det.skipped))
+    elif det.exact is not None and shape[0] > 1:
+        text = cell(det.exact, det.value, precision)
+        if det.singular:
+            out.append(Line(f"det {label.split('(')[0]}({point_args}) = 0: J is singular, "
+                            f"so {name} is not locally invertible at this point"))
+        else:
+            out.append(Line(f"det {label.split('(')[0]}({point_args}) = {text}"))
+    return out
+
+
+def jacobian_blocks(r: JacobianResult, precision: int) -> list[Block]:
+    fn = r.function
+    m, n = r.shape
+    J = f"J_{fn.name}({_args(fn.inputs)})"
+    blocks: list[Block] = [Heading(f"{fn.signature}   {_kind(m, n, fn.name)}")]
+    if m == 1 and n == 1:
+        blocks.append(Line(f"{fn.name}′({fn.inputs[0]}) = {to_text(r.symbolic[0, 0])}"))
+    else:
+        blocks.append(_symbolic_block(J, r.symbolic, fn.output_names, fn.inputs))
+        if m == 1:
+            blocks.append(MatrixBlock(f"∇{fn.name}({_args(fn.inputs)}) (a column)",
+                                      [f"∂{fn.name}/∂{v}" for v in fn.inputs], [""],
+                                      [[to_text(r.symbolic[0, j])] for j in range(n)]))
+    blocks.extend(_det_lines(r.determinant, J, None, precision, r.shape, fn.name))
+    if r.point is not None and r.at is not None:
+        args = r.point.args_text()
+        blocks.append(Heading(f"at {r.point.text()}"))
+        if m == 1 and n == 1:
+            blocks.append(Line(f"{fn.name}′({args}) = {cell(r.at.exact[0, 0], r.at.value[0][0], precision)}"))
+        else:
+            blocks.append(_value_block(f"J_{fn.name}({args})", r.at, fn.output_names, fn.inputs, precision))
+            if m == 1:
+                blocks.append(MatrixBlock(f"∇{fn.name}({args})", [f"∂{fn.name}/∂{v}" for v in fn.inputs], [""],
+                                          [[cell(r.at.exact[0, j], r.at.value[0][j], precision)] for j in range(n)]))
+        blocks.extend(_det_lines(r.determinant, J, args, precision, r.shape, fn.name))
+    return blocks
+
+
+def _chain_formula(names: Sequence[str], inner_arg: str = "x") -> str:
+    """``J_g(f(x)) · J_f(x)``, outer factor first."""
+    terms, arg = [], inner_arg
+    for name in names:
+        terms.append(f"J_{name}({arg})")
+        arg = f"{name}({arg})"
+    return " · ".join(reversed(terms))
+
+
+def compose_blocks(r: CompositionResult, precision: int) -> list[Block]:
+    fns = r.functions
+    m, n = r.shape
+    first = fns[0]
+    order = ", then ".join(fn.name for fn in fns)
+    blocks: list[Block] = [Heading(f"{r.signature}   ({order})   J is {m}×{n} "
+                                   "(rows = outputs, columns = inputs)")]
+    formula = f"{J(r.name)}(x) = {_chain_formula([fn.name for fn in fns])}"
+    if r.point is None:
+        for factor in r.factors:
+            fn = factor.function
+            blocks.append(_symbolic_block(f"J_{fn.name}({_args(fn.inputs)})   {fn.m}×{fn.n}", factor.symbolic,
+                                          fn.output_names, fn.inputs))
+        blocks.append(Heading(f"chain rule: {formula}   {r.shape_arithmetic}"))
+        assert r.symbolic is not None
+        if m == 1 and n == 1:
+            blocks.append(Line(f"({r.name})′({first.inputs[0]}) = {to_text(r.symbolic[0, 0])}"))
+        else:
+            blocks.append(_symbolic_block(f"{J(r.name)}({_args(first.inputs)})", r.symbolic, r.output_names,
+                                          first.inputs))
+        blocks.extend(_det_lines(r.determinant, f"{J(r.name)}({_args(first.inputs)})", None, precision, r.shape,
+                                 r.name))
+        return blocks
+
+    assert r.at is not None
+    arg = "x"
+    for k, factor in enumerate(r.factors):
+        fn = factor.function
+        point: Point = factor.point  # type: ignore[assignment]
+        if k == 0:
+            where = f"x = {point.args_text()}" if len(point.names) == 1 else f"x = ({point.args_text()})"
+        else:
+            where = f"{arg} = {_vector_text(r.factors[k - 1].outputs, precision)}"  # type: ignore[arg-type]
+        blocks.append(Heading(f"step {k + 1}: {fn.signature}, at {where}"))
+        blocks.append(Line(f"{fn.name}({point.args_text()}) = {_vector_text(factor.outputs, precision)}"))  # type: ignore[arg-type]
+        blocks.append(_symbolic_block(f"J_{fn.name}({_args(fn.inputs)})   {fn.m}×{fn.n}", factor.symbolic,
+                                      fn.output_names, fn.inputs))
+        blocks.append(_value_block(f"J_{fn.name}({point.args_text()})   {fn.m}×{fn.n}", factor.at,  # type: ignore[arg-type]
+                                   fn.output_names, fn.inputs, precision))
+        arg = f"{fn.name}({arg})"
+    args = r.point.args_text()
+    factors_at = " · ".join(f"J_{f.name}({f.point.args_text()})" for f in reversed(r.factors))  # type: ignore[union-attr]
+    blocks.append(Heading(f"chain rule: {formula}   {r.shape_arithmetic}"))
+    blocks.append(Line(f"{J(r.name)}({args}) = {factors_at}"))
+    if m == 1 and n == 1:
+        blocks.append(Line(f"({r.name})′({args}) = {cell(r.at.exact[0, 0], r.at.value[0][0], precision)}"))
+    else:
+        blocks.append(_value_block(f"{J(r.name)}({args})   {m}×{n}", r.at, r.output_names, first.inputs, precision))
+    blocks.extend(_det_lines(r.determinant, f"{J(r.name)}({args})", args, precision, r.shape, r.name))
+    return blocks
+
+
+def blocks_for(result, precision: int) -> list[Block]:
+    if isinstance(result, CompositionResult):
+        return compose_blocks(result, precision)
+    return jacobian_blocks(result, precision)

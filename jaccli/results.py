@@ -1,0 +1,127 @@
+"""Result objects: plain dataclasses the API returns and the renderers draw."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sympy as sp
+
+from .evaluate import Point
+from .spec import VectorFunction, space
+
+Number = float | complex
+
+
+@dataclass
+class Evaluated:
+    """A matrix (or vector) at a point: exact entries and their decimal values."""
+
+    exact: sp.Matrix
+    value: list[list[Number]]
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self.exact.shape
+
+
+@dataclass
+class Determinant:
+    symbolic: sp.Expr | None = None  # None when skipped (too large) or with a point only
+    exact: sp.Expr | None = None  # at the point
+    value: Number | None = None  # at the point
+    skipped: str | None = None  # why the symbolic determinant was not computed
+
+    @property
+    def singular(self) -> bool:
+        return self.exact is not None and self.exact.is_zero is True
+
+
+@dataclass
+class JacobianResult:
+    """The Jacobian of one function, symbolic and (with a point) evaluated."""
+
+    function: VectorFunction
+    symbolic: sp.Matrix
+    point: Point | None = None
+    at: Evaluated | None = None
+    determinant: Determinant | None = None  # None when J is not square
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self.symbolic.shape
+
+    @property
+    def name(self) -> str:
+        return self.function.name
+
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        return self.function.inputs
+
+    @property
+    def output_names(self) -> tuple[str, ...]:
+        return self.function.output_names
+
+    @property
+    def signature(self) -> str:
+        return self.function.signature
+
+
+@dataclass
+class Factor:
+    """One function of a chain: its Jacobian in its own inputs, and at the point it sees."""
+
+    function: VectorFunction
+    symbolic: sp.Matrix
+    point: Point | None = None  # the point this function sees
+    outputs: Evaluated | None = None  # its value there (a column), the next function's point
+    at: Evaluated | None = None
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self.symbolic.shape
+
+    @property
+    def name(self) -> str:
+        return self.function.name
+
+
+@dataclass
+class CompositionResult:
+    """The Jacobian of g∘f (functions in application order) by the chain rule."""
+
+    functions: list[VectorFunction]
+    factors: list[Factor]
+    symbolic: sp.Matrix | None = None  # the composed Jacobian in x; only without a point
+    point: Point | None = None
+    at: Evaluated | None = None
+    determinant: Determinant | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return (self.functions[-1].m, self.functions[0].n)
+
+    @property
+    def name(self) -> str:
+        """``g∘f`` for f then g."""
+        return "∘".join(fn.name for fn in reversed(self.functions))
+
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        return self.functions[0].inputs
+
+    @property
+    def output_names(self) -> tuple[str, ...]:
+        return self.functions[-1].output_names
+
+    @property
+    def signature(self) -> str:
+        return f"{self.name}: {space(self.shape[1])} → {space(self.shape[0])}"
+
+    @property
+    def shape_arithmetic(self) -> str:
+        """``(3×2)·(2×2) → 3×2``, outer factor first."""
+        parts = "·".join(f"({f.shape[0]}×{f.shape[1]})" for f in reversed(self.factors))
+        return f"{parts} → {self.shape[0]}×{self.shape[1]}"

@@ -1,0 +1,351 @@
+"""Vector functions and where they come from: inline text, YAML files, stdin.
+
+A SPEC argument is read as:
+
+* ``-``: a spec from standard input (YAML if it looks like a mapping, else text);
+* the path of an existing file: YAML for ``.yaml``/``.yml``/``.json``, else by content;
+* anything else: inline text, comma-separated components, optionally in ``[...]``.
+
+YAML is read only with ``yaml.safe_load``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Sequence
+
+import sympy as sp
+
+from . import grammar
+from .errors import ParseError, SpecError
+
+MAX_FILE_BYTES = 1_000_000
+YAML_SUFFIXES = (".yaml", ".yml", ".json")
+FILE_SUFFIXES = YAML_SUFFIXES + (".txt", ".jac")
+SPEC_KEYS = ("name", "inputs", "outputs")
+
+_SUPERSCRIPT_DIGITS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+@dataclass(frozen=True)
+class VectorFunction:
+    """f: Rⁿ → Rᵐ given by m sympy expressions in n named real inputs."""
+
+    name: str
+    inputs: tuple[str, ...]
+    outputs: tuple[sp.Expr, ...]
+    output_names: tuple[str, ...]
+    origin: str = "inline text"
+    notes: tuple[str, ...] = field(default=(), compare=False)
+
+    @property
+    def symbols(self) -> tuple[sp.Symbol, ...]:
+        return tuple(grammar.symbol(name) for name in self.inputs)
+
+    @property
+    def n(self) -> int:
+        return len(self.inputs)
+
+    @property
+    def m(self) -> int:
+        return len(self.outputs)
+
+    @property
+    def signature(self) -> str:
+        return f"{self.name}: {space(self.n)} → {space(self.m)}"
+
+
+def space(n: int) -> str:
+    """R², R³, R¹⁰."""
+    return "R" if n == 1 else "R" + str(n).translate(_SUPERSCRIPT_DIGITS)
+
+
+# ---------------------------------------------------------------------------
+# Entry point
+
+def load_spec(arg: str, *, name: str = "f", vars: Sequence[str] | None = None,
+              stdin_text: str | None = None) -> VectorFunction:
+    """Read one SPEC argument (see the module docstring).
+
+    ``name`` is used for inline text and stdin; files default to their stem.
+    ``vars`` declares the input order of inline text.
+    """
+    if arg == "-":
+        if stdin_text is None:
+            raise SpecError("'-' means a spec on standard input, but none was given")
+        return _from_text(stdin_text, origin="<stdin>", name=name, vars=vars)
+    path = Path(arg)
+    if _looks_like_path(arg) or _exists(path):
+        text = read_text_file(path)
+        if vars is not None and path.suffix.lower() in YAML_SUFFIXES:
+            raise SpecError(f"--vars applies to inline text, but {arg} is a YAML file",
+                            hint="a YAML spec declares its input order itself with 'inputs:'")
+        default_name = _name_from_stem(path.stem, name)
+        if path.suffix.lower() in YAML_SUFFIXES:
+            return from_yaml(text, origin=arg, default_name=default_name)
+        return _from_text(text, origin=arg, name=default_name, vars=vars)
+    return from_text(arg, name=name, vars=vars)
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except (OSError, ValueError):  # names too long, NUL bytes: not a file
+        return False
+
+
+def _looks_like_path(arg: str) -> bool:
+    return arg.lower().endswith(FILE_SUFFIXES) and "\n" not in arg
+
+
+def _name_from_stem(stem: str, fallback: str) -> str:
+    return stem if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", stem) else fallback
+
+
+def read_text_file(path: Path) -> str:
+    where = str(path)
+    if _exists(path) and path.is_dir():
+        raise SpecError(f"{where} is a directory, not a file", hint="give the path of a .yaml file")
+    if not _exists(path):
+        raise SpecError(f"no such file: {where}", hint=_near_files(path))
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise SpecError(f"{where} is {size:,} bytes; jac reads spec files of at most {MAX_FILE_BYTES:,}")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SpecError(f"cannot read {where}: {exc.strerror or exc}") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise SpecError(f"{where} is not a UTF-8 text file", hint="give a YAML or text spec") from None
+
+
+def _near_files(path: Path) -> str | None:
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        names = [p.name for p in folder.iterdir()] if folder.is_dir() else []
+    except OSError:
+        names = []
+    close = difflib.get_close_matches(path.name, names, n=3, cutoff=0.6)
+    if close:
+        return "did you mean " + " or ".join(str(folder / c) for c in close) + "?"
+    return "check the path; inline specs are written as text, e.g. \"x^2 + y, 2*x*y\""
+
+
+def _from_text(text: str, *, origin: str, name: str, vars: Sequence[str] | None) -> VectorFunction:
+    """Text from a file or stdin: a YAML mapping if it looks like one, else inline text."""
+    if _looks_like_yaml(text):
+        if vars is not None:
+            raise SpecError(f"--vars applies to inline text, but {origin} is a YAML spec",
+                            hint="a YAML spec declares its input order itself with 'inputs:'")
+        return from_yaml(text, origin=origin, default_name=name)
+    # One component per line is allowed: a newline ends a component unless the
+    # line already ends with a comma. Replacing it by ',' keeps every column.
+    lines = text.strip().split("\n")
+    joined = "\n".join(lines)
+    as_one = "".join(
+        line + ("" if k == len(lines) - 1 else ("\n" if line.rstrip().endswith((",", "[")) or not line.strip() else ","))
+        for k, line in enumerate(lines))
+    return from_text(as_one, name=name, vars=vars, origin=origin, display=joined)
+
+
+def _looks_like_yaml(text: str) -> bool:
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        return stripped == "---" or bool(re.match(r"^[A-Za-z_][\w-]*\s*:(\s|$)", stripped))
+    return False
+
+
+# ---------------------------------------------------------------------------
+# Inline text
+
+def from_text(text: str, *, name: str = "f", vars: Sequence[str] | None = None,
+              origin: str = "inline text", display: str | None = None) -> VectorFunction:
+    """``"x^2 + y, 2*x*y"`` or ``"[x^2 + y, 2*x*y]"``."""
+    where = f"{name} ({origin})" if origin != "inline text" else name
+    notes: list[str] = []
+    if vars is not None:
+        inputs = check_input_names(vars, "--vars")
+    else:
+        inputs = None
+    try:
+        components, scope = grammar.parse_vector(text, inputs)
+    except ParseError as err:
+        if display is not None:
+            err.source = display
+        raise err.located(where) from None
+    if inputs is None:
+        inputs = tuple(sorted(scope.found, key=grammar.natural_key))
+        if not inputs:
+            raise SpecError(f"{where} uses no input names, so it has no Jacobian",
+                            hint="write the components in terms of inputs, e.g. \"x^2 + y, 2*x*y\"")
+        if len(inputs) > 1:
+            notes.append(f"{name}: inputs taken in sorted order: {', '.join(inputs)} "
+                         "(pass --vars to choose the column order)")
+    outputs = tuple(c.expr for c in components)
+    notes.extend(_unused_note(name, inputs, outputs))
+    return VectorFunction(name, tuple(inputs), outputs, default_output_names(name, len(outputs)),
+                          origin, tuple(notes))
+
+
+def default_output_names(name: str, m: int) -> tuple[str, ...]:
+    if m == 1:
+        return (name,)
+    return tuple(f"{name}{i}" for i in range(1, m + 1))
+
+
+def check_input_names(names: Sequence[Any], where: str) -> tuple[str, ...]:
+    seen: list[str] = []
+    for k, raw in enumerate(names):
+        if not isinstance(raw, str):
+            raise SpecError(f"{where}: input {k + 1} is {_yaml_kind(raw)}, not a name",
+                            hint="input names are identifiers like x, y, x1, theta")
+        item = raw.strip()
+        if not re.fullmatch(r"[^\W\d]\w*", item) or any(c in item for c in "²³¹⁰⁴⁵⁶⁷⁸⁹"):
+            raise SpecError(f"{where}: {item!r} is not a valid input name",
+                            hint="input names start with a letter and use letters, digits and _ (x, x1, theta)")
+        if item in grammar.RESERVED:
+            raise SpecError(f"{where}: input name {item!r} is already jac's "
+                            f"{'constant' if item in grammar.CONSTANTS else 'function'} {item}",
+                            hint="choose another name")
+        if item in seen:
+            raise SpecError(f"{where}: input {item!r} is declared twice", hint="each input name must be unique")
+        seen.append(item)
+    if not seen:
+        raise SpecError(f"{where}: no inputs declared", hint="list at least one input name, e.g. [x, y]")
+    return tuple(seen)
+
+
+def _unused_note(name: str, inputs: Sequence[str], outputs: Sequence[sp.Expr]) -> list[str]:
+    used = set().union(*(e.free_symbols for e in outputs)) if outputs else set()
+    unused = [v for v in inputs if grammar.symbol(v) not in used]
+    if not unused:
+        return []
+    return [f"{name}: input{'s' if len(unused) > 1 else ''} {', '.join(unused)} "
+            f"{'are' if len(unused) > 1 else 'is'} never used (its column of J is all zeros)"]
+
+
+# ---------------------------------------------------------------------------
+# YAML
+
+def from_yaml(text: str, *, origin: str, default_name: str = "f") -> VectorFunction:
+    import yaml
+
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        place = f"{origin}:{mark.line + 1}:{mark.column + 1}" if mark else origin
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise SpecError(f"invalid YAML: {problem}", where=place,
+                        hint="check indentation and quoting; quote expressions that contain ':' or '#'") from None
+    except (RecursionError, MemoryError):
+        raise SpecError("YAML is nested too deeply or too large", where=origin) from None
+    if data is None:
+        raise SpecError("the file is empty", where=origin, hint=_YAML_EXAMPLE)
+    if not isinstance(data, dict):
+        raise SpecError(f"the top level is {_yaml_kind(data)}, not a mapping", where=origin, hint=_YAML_EXAMPLE)
+    for key in data:
+        if key not in SPEC_KEYS:
+            close = difflib.get_close_matches(str(key), SPEC_KEYS, n=1)
+            raise SpecError(f"unknown key {key!r}", where=origin,
+                            hint=(f"did you mean {close[0]!r}? " if close else "")
+                            + f"a function spec has the keys {', '.join(SPEC_KEYS)}")
+    for key in ("inputs", "outputs"):
+        if key not in data:
+            raise SpecError(f"missing key {key!r}", where=origin, hint=_YAML_EXAMPLE)
+
+    name = data.get("name", default_name)
+    if not isinstance(name, str) or not re.fullmatch(r"[^\W\d]\w*", name):
+        raise SpecError(f"name {name!r} is not a valid name", where=origin,
+                        hint="a name is an identifier such as f or encoder")
+
+    raw_inputs = data["inputs"]
+    if isinstance(raw_inputs, str):
+        raw_inputs = [part for part in re.split(r"[,\s]+", raw_inputs) if part]
+    if not isinstance(raw_inputs, list):
+        raise SpecError(f"'inputs' is {_yaml_kind(raw_inputs)}, not a list", where=origin,
+                        hint="write inputs: [x, y]")
+    inputs = check_input_names(raw_inputs, f"{origin}: inputs")
+
+    raw_outputs = data["outputs"]
+    if isinstance(raw_outputs, list):
+        items = [(f"outputs[{k + 1}]", None, v) for k, v in enumerate(raw_outputs)]
+    elif isinstance(raw_outputs, dict):
+        items = []
+        for key, value in raw_outputs.items():
+            if not isinstance(key, str) or not re.fullmatch(r"[^\W\d]\w*", key):
+                raise SpecError(f"output name {key!r} is not a valid name", where=f"{origin}: outputs",
+                                hint="output names are identifiers such as u, v, loss")
+            items.append((f"outputs.{key}", key, value))
+    elif isinstance(raw_outputs, (str, int, float)) and not isinstance(raw_outputs, bool):
+        items = [("outputs", None, raw_outputs)]
+    else:
+        raise SpecError(f"'outputs' is {_yaml_kind(raw_outputs)}", where=origin,
+                        hint="write outputs as a list of expressions, or a mapping name: expression")
+    if not items:
+        raise SpecError("'outputs' is empty", where=origin, hint="list at least one expression")
+
+    symbols = {v: grammar.symbol(v) for v in inputs}
+    outputs = []
+    for key, _, value in items:
+        where = f"{origin}: {key}"
+        outputs.append(_yaml_expression(value, inputs, symbols, where))
+    names = tuple(k for _, k, _ in items) if isinstance(raw_outputs, dict) else \
+        default_output_names(name, len(outputs))
+    notes = tuple(_unused_note(name, inputs, outputs))
+    return VectorFunction(name, inputs, tuple(outputs), names, origin, notes)
+
+
+def _yaml_expression(value: Any, inputs: tuple[str, ...], symbols: dict, where: str) -> sp.Expr:
+    if isinstance(value, bool):
+        raise SpecError(f"the value is a boolean ({str(value).lower()}): YAML reads unquoted yes/no/on/off/true/false "
+                        "as booleans", where=where, hint="quote the expression, e.g. \"yes\" or 'y'")
+    if isinstance(value, int):
+        if value.bit_length() > 3300:
+            raise SpecError("the number has more than 1,000 digits", where=where)
+        return sp.Integer(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise SpecError("the value is not a finite number (.nan/.inf)", where=where,
+                            hint="outputs must be finite expressions")
+        return sp.Float(repr(value))
+    if not isinstance(value, str):
+        raise SpecError(f"the value is {_yaml_kind(value)}, not an expression", where=where,
+                        hint="write each output as one expression; quote it if YAML reads it as something else")
+    try:
+        return grammar.parse(value, inputs, grammar.Scope(inputs, symbols=symbols))
+    except ParseError as err:
+        raise err.located(where) from None
+
+
+def _yaml_kind(value: Any) -> str:
+    if value is None:
+        return "empty (null)"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return f"a {type(value).__name__}"
+
+
+_YAML_EXAMPLE = """a function spec looks like:
+  name: f
+  inputs: [x, y]
+  outputs:
+    - x^2 + y
+    - 2*x*y"""
