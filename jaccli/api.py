@@ -137,7 +137,7 @@ def _determinant(symbolic: sp.Matrix | None, at: Evaluated | None, *, with_symbo
     if at is not None:
         n = at.exact.rows
         if n <= EXACT_DET_MAX_N:
-            det.exact = calculus.determinant(at.exact)
+            det.exact = calculus.determinant(at.exact, thorough=False)
             det.value = to_number(det.exact, "the determinant")
         else:
             import numpy as np
@@ -197,7 +197,7 @@ def compose(*specs: SpecLike, at: PointLike = None, vars: Sequence[str] | None =
     for factor in factors[1:]:
         product = factor.at.exact * product
     if not point.is_float:
-        product = calculus.tidy_matrix(product)
+        product = calculus.tidy_matrix(product, thorough=False)
     last, first = functions[-1], functions[0]
     evaluated = _with_values(product, _partial_label(last.output_names, first.inputs))
     for factor in factors:

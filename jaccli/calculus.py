@@ -9,19 +9,27 @@ import sympy as sp
 from .functions import clean_derivative
 from .spec import VectorFunction
 
-SIMPLIFY_MAX_OPS = 60  # larger entries are kept as sympy built them (already folded)
+SIMPLIFY_MAX_OPS = 30  # full simplify() only for entries this small; it is slow on big ones
 SYMBOLIC_DET_MAX_N = 4  # larger symbolic determinants are skipped (ask at a point)
 
 
-def tidy(expr: sp.Expr) -> sp.Expr:
-    """A clean form of ``expr``: simplified when that is cheap and makes it shorter."""
+def tidy(expr: sp.Expr, thorough: bool = True) -> sp.Expr:
+    """A clean form of ``expr``: the shortest of itself, a cheap rational
+    normal form (``together`` + ``factor_terms``) and, for small entries
+    when ``thorough``, ``simplify()``. Values at a point need no more than
+    the cheap form: sympy already folds their arithmetic."""
     if expr.is_Atom or expr.has(sp.Float):
         return expr
-    ops = sp.count_ops(expr)
-    if ops > SIMPLIFY_MAX_OPS:
-        return expr
-    simpler = sp.simplify(expr)
-    return simpler if sp.count_ops(simpler) <= ops else expr
+    best, best_ops = expr, sp.count_ops(expr)
+    candidates = [lambda: sp.factor_terms(sp.together(expr))]
+    if thorough and best_ops <= SIMPLIFY_MAX_OPS:
+        candidates.append(lambda: sp.simplify(best))
+    for make in candidates:
+        candidate = make()
+        ops = sp.count_ops(candidate)
+        if ops < best_ops:
+            best, best_ops = candidate, ops
+    return best
 
 
 def jacobian_matrix(fn: VectorFunction) -> sp.Matrix:
@@ -30,13 +38,13 @@ def jacobian_matrix(fn: VectorFunction) -> sp.Matrix:
     return sp.Matrix(fn.m, fn.n, lambda i, j: tidy(clean_derivative(sp.diff(fn.outputs[i], symbols[j]))))
 
 
-def tidy_matrix(matrix: sp.Matrix) -> sp.Matrix:
-    return matrix.applyfunc(tidy)
+def tidy_matrix(matrix: sp.Matrix, thorough: bool = True) -> sp.Matrix:
+    return matrix.applyfunc(lambda e: tidy(e, thorough))
 
 
-def determinant(matrix: sp.Matrix) -> sp.Expr:
+def determinant(matrix: sp.Matrix, thorough: bool = True) -> sp.Expr:
     """det by Berkowitz (fraction-free, no pivoting on symbolic entries)."""
-    return tidy(matrix.det(method="berkowitz"))
+    return tidy(matrix.det(method="berkowitz"), thorough)
 
 
 def symbolic_determinant(matrix: sp.Matrix) -> sp.Expr | None:

@@ -115,7 +115,7 @@ def exact_at(expr: sp.Expr, point: Point, label: str) -> sp.Expr:
                         hint="the one-sided derivatives differ; choose a point off the kink")
     if point.is_float:
         return value.evalf(15) if value.free_symbols == set() else value
-    return tidy(value)
+    return tidy(value, thorough=False)
 
 
 def _reason(expr: sp.Expr, point: Point) -> str:
