@@ -25,3 +25,12 @@ def run():
         return runner.invoke(main, [str(a) for a in args], input=input, prog_name="jac")
 
     return _run
+
+
+# CI runs each property test on a fixed sequence of examples (reproducible);
+# locally hypothesis explores new ones every run.
+from hypothesis import settings  # noqa: E402
+
+settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")

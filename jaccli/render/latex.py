@@ -9,11 +9,13 @@ from ..results import CompositionResult
 
 
 def _name(name: str) -> str:
-    return " \\circ ".join(name.split("∘"))
+    parts = [p if len(p) == 1 else f"\\mathrm{{{p}}}" for p in name.split("∘")]
+    return " \\circ ".join(parts)
 
 
 def _args(values) -> str:
-    return ", ".join(to_latex(v) if isinstance(v, sp.Basic) else str(v) for v in values)
+    """Input names (``theta`` → ``\\theta``) or exact coordinates."""
+    return ", ".join(to_latex(v if isinstance(v, sp.Basic) else sp.Symbol(v)) for v in values)
 
 
 def _J(name: str, args: str) -> str:
