@@ -245,6 +245,9 @@ def from_yaml(text: str, *, origin: str, default_name: str = "f") -> VectorFunct
         mark = getattr(exc, "problem_mark", None)
         place = f"{origin}:{mark.line + 1}:{mark.column + 1}" if mark else origin
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        if isinstance(exc, yaml.constructor.ConstructorError):
+            raise SpecError(f"YAML tags are not allowed here ({problem})", where=place,
+                            hint="jac reads plain YAML only; quote the expression, e.g. \"x^2 + y\"") from None
         raise SpecError(f"invalid YAML: {problem}", where=place,
                         hint="check indentation and quoting; quote expressions that contain ':' or '#'") from None
     except (RecursionError, MemoryError):

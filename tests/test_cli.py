@@ -129,6 +129,23 @@ def test_table_is_plain_text_when_piped(run):
     assert "4*cos(4) ≈ -2.61457" in r.stdout
 
 
+def test_colour_only_on_a_terminal_and_never_with_no_color(monkeypatch):
+    import re
+    import subprocess
+    import sys
+
+    cmd = [sys.executable, "-m", "jaccli", "jacobian", "samples/f.yaml", "--at", "1,2"]
+    colour = re.compile(r"\x1b\[[0-9;]*3[0-9][;m]")
+    env = {k: v for k, v in __import__("os").environ.items() if k not in ("NO_COLOR", "FORCE_COLOR", "TERM")}
+    forced = subprocess.run(cmd, capture_output=True, text=True, env={**env, "FORCE_COLOR": "1", "TERM": "xterm"})
+    assert colour.search(forced.stdout)  # rich colours a (forced) terminal
+    no_color = subprocess.run(cmd, capture_output=True, text=True,
+                              env={**env, "FORCE_COLOR": "1", "TERM": "xterm", "NO_COLOR": "1"})
+    assert not colour.search(no_color.stdout)
+    piped = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    assert "\x1b[" not in piped.stdout
+
+
 def test_precision(run):
     out = run("jacobian", "sin(x)", "--at", "1", "--precision", "3", "--format", "plain").stdout
     assert "cos(1) ≈ 0.54" in out
