@@ -29,7 +29,7 @@ _DEFAULT_NAMES = ("f", "g", "h", "k", "p", "q")
 
 
 def load(specs: Sequence[SpecLike], *, vars: Sequence[str] | None = None,
-         stdin_text: str | None = None) -> list[VectorFunction]:
+         stdin_text: str | None = None, latex: bool | None = None) -> list[VectorFunction]:
     """Load SPEC arguments (paths, inline text, '-') in application order.
 
     Inline specs are named f, g, h, … by position; ``vars`` orders the first
@@ -43,7 +43,8 @@ def load(specs: Sequence[SpecLike], *, vars: Sequence[str] | None = None,
             functions.append(spec)
             continue
         name = _DEFAULT_NAMES[k] if k < len(_DEFAULT_NAMES) else f"f{k + 1}"
-        functions.append(load_spec(spec, name=name, vars=vars if k == 0 else None, stdin_text=stdin_text))
+        functions.append(load_spec(spec, name=name, vars=vars if k == 0 else None, stdin_text=stdin_text,
+                                   latex=latex))
     return _unique_names(functions)
 
 
@@ -152,9 +153,9 @@ def _determinant(symbolic: sp.Matrix | None, at: Evaluated | None, *, with_symbo
 # Public API
 
 def jacobian(spec: SpecLike, *, at: PointLike = None, vars: Sequence[str] | None = None,
-             stdin_text: str | None = None) -> JacobianResult:
+             stdin_text: str | None = None, latex: bool | None = None) -> JacobianResult:
     """The Jacobian of one function: symbolic, and at ``at`` when given."""
-    (fn,) = load([spec], vars=vars, stdin_text=stdin_text)
+    (fn,) = load([spec], vars=vars, stdin_text=stdin_text, latex=latex)
     symbolic = calculus.jacobian_matrix(fn)
     point = make_point(at, fn)
     evaluated = _evaluate(symbolic, point, _partial_label(fn.output_names, fn.inputs)) if point else None
@@ -165,7 +166,7 @@ def jacobian(spec: SpecLike, *, at: PointLike = None, vars: Sequence[str] | None
 
 
 def compose(*specs: SpecLike, at: PointLike = None, vars: Sequence[str] | None = None,
-            stdin_text: str | None = None) -> CompositionResult:
+            stdin_text: str | None = None, latex: bool | None = None) -> CompositionResult:
     """The Jacobian of the composition of ``specs`` in application order
     (``compose(f, g)`` is g∘f) by the chain rule, each factor evaluated at
     the point its function sees."""
@@ -173,7 +174,7 @@ def compose(*specs: SpecLike, at: PointLike = None, vars: Sequence[str] | None =
 
     if len(specs) < 2:
         raise SpecError("compose needs at least two functions", hint="for one function use 'jac jacobian'")
-    functions = load(specs, vars=vars, stdin_text=stdin_text)
+    functions = load(specs, vars=vars, stdin_text=stdin_text, latex=latex)
     calculus.check_chain(functions)
     factors = [Factor(fn, calculus.jacobian_matrix(fn)) for fn in functions]
     notes = [note for fn in functions for note in fn.notes]

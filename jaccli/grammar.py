@@ -84,7 +84,7 @@ _NOT_NUMBERS = {"nan", "inf", "infinity", "oo", "NaN", "Inf", "Infinity"}
 _OPERATORS = {
     "**": "^", "^": "^", "+": "+", "-": "-", "\u2212": "-", "*": "*", "\u00b7": "*",
     "\u22c5": "*", "\u00d7": "*", "/": "/", "\u00f7": "/", "(": "(", ")": ")",
-    ",": ",", "[": "[", "]": "]", "=": "=",
+    ",": ",", "[": "[", "]": "]", "=": "=", ";": ";",
 }
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
 _SUPERSCRIPT_CHARS = frozenset("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺")
@@ -229,10 +229,10 @@ def _split_into(name: str, parts: Sequence[str]) -> list[str] | None:
 # Parser
 
 class _Parser:
-    def __init__(self, source: str, scope: Scope):
+    def __init__(self, source: str, scope: Scope, tokens: list[Token] | None = None):
         self.source = source
         self.scope = scope
-        self.tokens = tokenize(source)
+        self.tokens = tokens if tokens is not None else tokenize(source)
         self.i = 0
         self.depth = 0
         for k, tok in enumerate(self.tokens):
@@ -521,6 +521,8 @@ def _trailing(parser: _Parser) -> ParseError:
                             hint="separate outputs with commas only at the top level of a function")
     if tok.text == "=":
         return parser.error("unexpected '='", hint="assignments are not part of jac's language")
+    if tok.text == ";":
+        return parser.error("unexpected ';'", hint="';' separates the rows of a matrix answer only")
     return parser.error(f"expected an operator or the end, found {parser._describe(tok)}")
 
 
@@ -532,29 +534,17 @@ class Component:
 
 
 def parse_vector(source: str, inputs: Sequence[str] | None = None,
-                 scope: Scope | None = None) -> tuple[list[Component], Scope]:
+                 scope: Scope | None = None, tokens: list[Token] | None = None) -> tuple[list[Component], Scope]:
     """Parse comma-separated components, optionally in [brackets].
 
     Returns the components and the scope (with ``found`` filled in when the
-    inputs were inferred)."""
+    inputs were inferred). ``tokens``: a ready token stream (from LaTeX)."""
     scope = scope or Scope(inputs)
-    parser = _Parser(source, scope)
+    parser = _Parser(source, scope, tokens)
     bracket = None
     if parser.at_op("["):
         bracket = parser.advance()
-    components: list[Component] = []
-    while True:
-        start = parser.tok.pos
-        if parser.tok.kind == "END" or parser.at_op("]"):
-            raise parser.error("expected an expression (a component of the function)",
-                               hint="write components separated by commas, e.g. x^2 + y, 2*x*y")
-        expr = parser.parse_expr()
-        end = parser.tokens[parser.i - 1].end
-        components.append(Component(expr, source[start:end], start))
-        if parser.at_op(","):
-            parser.advance()
-            continue
-        break
+    components = _components(parser, "]" if bracket else None)
     if bracket is not None:
         parser.expect("]", f"']' to close the '[' at column {bracket.pos + 1}")
     elif parser.at_op("]"):
@@ -562,6 +552,67 @@ def parse_vector(source: str, inputs: Sequence[str] | None = None,
     if parser.tok.kind != "END":
         raise _trailing(parser)
     return components, scope
+
+
+def _components(parser: _Parser, closer: str | None) -> list[Component]:
+    """``expr (',' expr)*`` up to ``closer`` (or the end)."""
+    components: list[Component] = []
+    while True:
+        start = parser.tok.pos
+        if parser.tok.kind == "END" or parser.at_op("]", ";") or (closer and parser.at_op(closer)):
+            raise parser.error("expected an expression here",
+                               hint="write entries separated by commas, e.g. x^2 + y, 2*x*y")
+        expr = parser.parse_expr()
+        end = parser.tokens[parser.i - 1].end
+        components.append(Component(expr, parser.source[start:end], start))
+        if parser.at_op(","):
+            parser.advance()
+            continue
+        return components
+
+
+def parse_matrix(source: str, inputs: Sequence[str] | None = None,
+                 tokens: list[Token] | None = None) -> list[list[Component]]:
+    """A matrix: ``[[a, b], [c, d]]``, ``[a, b]`` (one row), ``a, b; c, d`` or ``a``.
+    Rows must have equal lengths."""
+    parser = _Parser(source, Scope(inputs), tokens)
+    rows: list[list[Component]] = []
+    row_starts: list[Token] = []
+    if parser.at_op("[") and parser.tokens[parser.i + 1].text == "[":
+        outer = parser.advance()
+        while True:
+            open_tok = parser.expect("[", "'[' to start a row")
+            row_starts.append(open_tok)
+            rows.append(_components(parser, "]"))
+            parser.expect("]", f"']' to close the row opened at column {open_tok.pos + 1}")
+            if parser.at_op(","):
+                parser.advance()
+                continue
+            break
+        parser.expect("]", f"']' to close the '[' at column {outer.pos + 1}")
+    elif parser.at_op("["):
+        open_tok = parser.advance()
+        row_starts.append(open_tok)
+        rows.append(_components(parser, "]"))
+        parser.expect("]", f"']' to close the '[' at column {open_tok.pos + 1}")
+    else:
+        while True:
+            row_starts.append(parser.tok)
+            rows.append(_components(parser, None))
+            if parser.at_op(";"):
+                parser.advance()
+                if parser.tok.kind == "END":
+                    break  # a trailing ';' is harmless
+                continue
+            break
+    if parser.tok.kind != "END":
+        raise _trailing(parser)
+    width = len(rows[0])
+    for k, row in enumerate(rows[1:], start=2):
+        if len(row) != width:
+            raise parser.error(f"row {k} has {len(row)} entries but row 1 has {width}", row_starts[k - 1],
+                               hint="every row of a matrix needs the same number of entries")
+    return rows
 
 
 @dataclass

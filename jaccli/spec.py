@@ -69,16 +69,17 @@ def space(n: int) -> str:
 # Entry point
 
 def load_spec(arg: str, *, name: str = "f", vars: Sequence[str] | None = None,
-              stdin_text: str | None = None) -> VectorFunction:
+              stdin_text: str | None = None, latex: bool | None = None) -> VectorFunction:
     """Read one SPEC argument (see the module docstring).
 
     ``name`` is used for inline text and stdin; files default to their stem.
-    ``vars`` declares the input order of inline text.
+    ``vars`` declares the input order of inline text. ``latex``: True reads
+    text as LaTeX, False never does, None decides by the text (a backslash).
     """
     if arg == "-":
         if stdin_text is None:
             raise SpecError("'-' means a spec on standard input, but none was given")
-        return _from_text(stdin_text, origin="<stdin>", name=name, vars=vars)
+        return _from_text(stdin_text, origin="<stdin>", name=name, vars=vars, latex=latex)
     path = Path(arg)
     if _looks_like_path(arg) or _exists(path):
         text = read_text_file(path)
@@ -88,8 +89,8 @@ def load_spec(arg: str, *, name: str = "f", vars: Sequence[str] | None = None,
         default_name = _name_from_stem(path.stem, name)
         if path.suffix.lower() in YAML_SUFFIXES:
             return from_yaml(text, origin=arg, default_name=default_name)
-        return _from_text(text, origin=arg, name=default_name, vars=vars)
-    return from_text(arg, name=name, vars=vars)
+        return _from_text(text, origin=arg, name=default_name, vars=vars, latex=latex)
+    return from_text(arg, name=name, vars=vars, latex=latex)
 
 
 def _exists(path: Path) -> bool:
@@ -138,8 +139,11 @@ def _near_files(path: Path) -> str | None:
     return "check the path; inline specs are written as text, e.g. \"x^2 + y, 2*x*y\""
 
 
-def _from_text(text: str, *, origin: str, name: str, vars: Sequence[str] | None) -> VectorFunction:
+def _from_text(text: str, *, origin: str, name: str, vars: Sequence[str] | None,
+               latex: bool | None = None) -> VectorFunction:
     """Text from a file or stdin: a YAML mapping if it looks like one, else inline text."""
+    if _is_latex(text, latex):
+        return from_text(text.strip(), name=name, vars=vars, origin=origin, latex=True)
     if _looks_like_yaml(text):
         if vars is not None:
             raise SpecError(f"--vars applies to inline text, but {origin} is a YAML spec",
@@ -152,7 +156,13 @@ def _from_text(text: str, *, origin: str, name: str, vars: Sequence[str] | None)
     as_one = "".join(
         line + ("" if k == len(lines) - 1 else ("\n" if line.rstrip().endswith((",", "[")) or not line.strip() else ","))
         for k, line in enumerate(lines))
-    return from_text(as_one, name=name, vars=vars, origin=origin, display=joined)
+    return from_text(as_one, name=name, vars=vars, origin=origin, display=joined, latex=False)
+
+
+def _is_latex(text: str, latex: bool | None) -> bool:
+    from .latex import looks_like_latex
+
+    return latex if latex is not None else looks_like_latex(text)
 
 
 def _looks_like_yaml(text: str) -> bool:
@@ -168,8 +178,10 @@ def _looks_like_yaml(text: str) -> bool:
 # Inline text
 
 def from_text(text: str, *, name: str = "f", vars: Sequence[str] | None = None,
-              origin: str = "inline text", display: str | None = None) -> VectorFunction:
-    """``"x^2 + y, 2*x*y"`` or ``"[x^2 + y, 2*x*y]"``."""
+              origin: str = "inline text", display: str | None = None,
+              latex: bool | None = None) -> VectorFunction:
+    """``"x^2 + y, 2*x*y"``, ``"[x^2 + y, 2*x*y]"`` or LaTeX
+    (``\\begin{bmatrix} x^2 + y \\\\ 2xy \\end{bmatrix}``)."""
     where = f"{name} ({origin})" if origin != "inline text" else name
     notes: list[str] = []
     if vars is not None:
@@ -177,7 +189,12 @@ def from_text(text: str, *, name: str = "f", vars: Sequence[str] | None = None,
     else:
         inputs = None
     try:
-        components, scope = grammar.parse_vector(text, inputs)
+        if _is_latex(text, latex):
+            from .latex import vector_tokens
+
+            components, scope = grammar.parse_vector(text, inputs, tokens=vector_tokens(text))
+        else:
+            components, scope = grammar.parse_vector(text, inputs)
     except ParseError as err:
         if display is not None:
             err.source = display

@@ -76,43 +76,39 @@ def _kind(m: int, n: int, name: str) -> str:
     return f"J is {m}×{n} (rows = outputs, columns = inputs)"
 
 
-def _det_lines(det: Determinant | None, label: str, point_args: str | None, precision: int,
-               shape: tuple[int, int], name: str) -> list[Block]:
+def _det_lines(det: Determinant | None, name: str, args: str, at_point: bool, precision: int,
+               shape: tuple[int, int]) -> list[Block]:
+    """The determinant line: symbolic (``at_point`` False) or at the point."""
+    m, n = shape
     if det is None:
-        m, n = shape
-        if m > 1:  # a gradient (m = 1) needs no remark
-            return [Line(f"no determinant: J is {m}×{n}, not square")]
+        return [Line(f"no determinant: J is {m}×{n}, not square")] if m > 1 else []  # a gradient needs none
+    label = f"det {J(name)}({args})"
+    if m == 1:
         return []
-    out: list[Block] = []
-    if point_args is None:
-        if det.symbolic is not None and shape[0] > 1:
-            out.append(Line(f"det {label} = {to_text(det.symbolic)}"))
-        elif det.skipped:
-            out.append(Line(det.skipped))
-    elif det.exact is not None and shape[0] > 1:
-        text = cell(det.exact, det.value, precision)
-        if det.singular:
-            out.append(Line(f"det {label.split('(')[0]}({point_args}) = 0: J is singular, "
-                            f"so {name} is not locally invertible at this point"))
-        else:
-            out.append(Line(f"det {label.split('(')[0]}({point_args}) = {text}"))
-    return out
+    if not at_point:
+        if det.symbolic is not None:
+            return [Line(f"{label} = {to_text(det.symbolic)}")]
+        return [Line(det.skipped)] if det.skipped else []
+    if det.exact is None:
+        return []
+    if det.singular:
+        return [Line(f"{label} = 0: J is singular, so {name} is not locally invertible at this point")]
+    return [Line(f"{label} = {cell(det.exact, det.value, precision)}")]
 
 
 def jacobian_blocks(r: JacobianResult, precision: int) -> list[Block]:
     fn = r.function
     m, n = r.shape
-    J = f"J_{fn.name}({_args(fn.inputs)})"
     blocks: list[Block] = [Heading(f"{fn.signature}   {_kind(m, n, fn.name)}")]
     if m == 1 and n == 1:
         blocks.append(Line(f"{fn.name}′({fn.inputs[0]}) = {to_text(r.symbolic[0, 0])}"))
     else:
-        blocks.append(_symbolic_block(J, r.symbolic, fn.output_names, fn.inputs))
+        blocks.append(_symbolic_block(f"{J(fn.name)}({_args(fn.inputs)})", r.symbolic, fn.output_names, fn.inputs))
         if m == 1:
             blocks.append(MatrixBlock(f"∇{fn.name}({_args(fn.inputs)}) (a column)",
                                       [f"∂{fn.name}/∂{v}" for v in fn.inputs], [""],
                                       [[to_text(r.symbolic[0, j])] for j in range(n)]))
-    blocks.extend(_det_lines(r.determinant, J, None, precision, r.shape, fn.name))
+    blocks.extend(_det_lines(r.determinant, fn.name, _args(fn.inputs), False, precision, r.shape))
     if r.point is not None and r.at is not None:
         args = r.point.args_text()
         blocks.append(Heading(f"at {r.point.text()}"))
@@ -123,7 +119,7 @@ def jacobian_blocks(r: JacobianResult, precision: int) -> list[Block]:
             if m == 1:
                 blocks.append(MatrixBlock(f"∇{fn.name}({args})", [f"∂{fn.name}/∂{v}" for v in fn.inputs], [""],
                                           [[cell(r.at.exact[0, j], r.at.value[0][j], precision)] for j in range(n)]))
-        blocks.extend(_det_lines(r.determinant, J, args, precision, r.shape, fn.name))
+        blocks.extend(_det_lines(r.determinant, fn.name, args, True, precision, r.shape))
     return blocks
 
 
@@ -156,8 +152,7 @@ def compose_blocks(r: CompositionResult, precision: int) -> list[Block]:
         else:
             blocks.append(_symbolic_block(f"{J(r.name)}({_args(first.inputs)})", r.symbolic, r.output_names,
                                           first.inputs))
-        blocks.extend(_det_lines(r.determinant, f"{J(r.name)}({_args(first.inputs)})", None, precision, r.shape,
-                                 r.name))
+        blocks.extend(_det_lines(r.determinant, r.name, _args(first.inputs), False, precision, r.shape))
         return blocks
 
     assert r.at is not None
@@ -184,7 +179,7 @@ def compose_blocks(r: CompositionResult, precision: int) -> list[Block]:
         blocks.append(Line(f"({r.name})′({args}) = {cell(r.at.exact[0, 0], r.at.value[0][0], precision)}"))
     else:
         blocks.append(_value_block(f"{J(r.name)}({args})   {m}×{n}", r.at, r.output_names, first.inputs, precision))
-    blocks.extend(_det_lines(r.determinant, f"{J(r.name)}({args})", args, precision, r.shape, r.name))
+    blocks.extend(_det_lines(r.determinant, r.name, args, True, precision, r.shape))
     return blocks
 
 
