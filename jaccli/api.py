@@ -157,12 +157,29 @@ def jacobian(spec: SpecLike, *, at: PointLike = None, vars: Sequence[str] | None
     """The Jacobian of one function: symbolic, and at ``at`` when given."""
     (fn,) = load([spec], vars=vars, stdin_text=stdin_text, latex=latex)
     symbolic = calculus.jacobian_matrix(fn)
-    point = make_point(at, fn)
+    return jacobian_at(fn, symbolic, make_point(at, fn), with_symbolic_det=True)
+
+
+def jacobian_at(fn: VectorFunction, symbolic: sp.Matrix, point: Point | None, *,
+                with_symbolic_det: bool = True) -> JacobianResult:
+    """A JacobianResult from an already differentiated function (reused per point by batches)."""
     evaluated = _evaluate(symbolic, point, _partial_label(fn.output_names, fn.inputs)) if point else None
     return JacobianResult(
         function=fn, symbolic=symbolic, point=point, at=evaluated,
-        determinant=_determinant(symbolic, evaluated, with_symbolic=True),
+        determinant=_determinant(symbolic, evaluated, with_symbolic=with_symbolic_det),
         notes=list(fn.notes) + _complex_notes(f"J_{fn.name}", evaluated))
+
+
+def chain(*specs: SpecLike, vars: Sequence[str] | None = None, stdin_text: str | None = None,
+          latex: bool | None = None) -> tuple[list[VectorFunction], list[sp.Matrix]]:
+    """Load the functions of a composition and differentiate each (its own inputs)."""
+    from .errors import SpecError
+
+    if len(specs) < 2:
+        raise SpecError("compose needs at least two functions", hint="for one function use 'jac jacobian'")
+    functions = load(specs, vars=vars, stdin_text=stdin_text, latex=latex)
+    calculus.check_chain(functions)
+    return functions, [calculus.jacobian_matrix(fn) for fn in functions]
 
 
 def compose(*specs: SpecLike, at: PointLike = None, vars: Sequence[str] | None = None,
@@ -170,22 +187,21 @@ def compose(*specs: SpecLike, at: PointLike = None, vars: Sequence[str] | None =
     """The Jacobian of the composition of ``specs`` in application order
     (``compose(f, g)`` is g∘f) by the chain rule, each factor evaluated at
     the point its function sees."""
-    from .errors import SpecError
-
-    if len(specs) < 2:
-        raise SpecError("compose needs at least two functions", hint="for one function use 'jac jacobian'")
-    functions = load(specs, vars=vars, stdin_text=stdin_text, latex=latex)
-    calculus.check_chain(functions)
-    factors = [Factor(fn, calculus.jacobian_matrix(fn)) for fn in functions]
-    notes = [note for fn in functions for note in fn.notes]
+    functions, symbolic = chain(*specs, vars=vars, stdin_text=stdin_text, latex=latex)
     point = make_point(at, functions[0])
     if point is None:
-        symbolic = calculus.composed_jacobian(functions, [f.symbolic for f in factors])
-        return CompositionResult(functions, factors, symbolic=symbolic, notes=notes,
-                                 determinant=_determinant(symbolic, None, with_symbolic=True))
+        composed = calculus.composed_jacobian(functions, symbolic)
+        return CompositionResult(functions, [Factor(fn, J) for fn, J in zip(functions, symbolic)],
+                                 symbolic=composed, notes=[n for fn in functions for n in fn.notes],
+                                 determinant=_determinant(composed, None, with_symbolic=True))
+    return composition_at(functions, symbolic, point)
 
-    # At a point: evaluate each factor where its function is, then multiply
-    # numbers. No function is ever substituted into the next symbolically.
+
+def composition_at(functions: list[VectorFunction], symbolic: Sequence[sp.Matrix], point: Point) -> CompositionResult:
+    """The chain rule at a point: evaluate each factor where its function is,
+    then multiply numbers. No function is substituted into the next symbolically."""
+    factors = [Factor(fn, J) for fn, J in zip(functions, symbolic)]
+    notes = [note for fn in functions for note in fn.notes]
     here = point
     for k, factor in enumerate(factors):
         fn = factor.function

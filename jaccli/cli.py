@@ -96,6 +96,29 @@ def output_options(command):
     return command
 
 
+class EntryParam(click.ParamType):
+    """``2,1``: row 2 (an output), column 1 (an input), 1-based."""
+
+    name = "ROW,COL"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, tuple):
+            return value
+        parts = [p.strip() for p in str(value).split(",")]
+        if len(parts) != 2 or not all(p.isdigit() and int(p) > 0 for p in parts):
+            self.fail(f"{value!r} is not ROW,COL (two positive integers, e.g. 2,1)", param, ctx)
+        return int(parts[0]), int(parts[1])
+
+
+def steps_options(command):
+    command = click.option("--entry", type=EntryParam(), default=None,
+                           help="With --steps: only this entry, ROW,COL (1-based; row = output, column = input).")(command)
+    command = click.option("--steps", is_flag=True,
+                           help="Show how each partial derivative follows from the rules (sum, product, "
+                                "quotient, power, chain rule, ...).")(command)
+    return command
+
+
 def point_options(command):
     command = click.option("--vars", "vars_", type=VarsParam(), default=None,
                            help="Input order for inline text, e.g. --vars x,y (columns of J). "
@@ -103,22 +126,64 @@ def point_options(command):
     command = click.option("--at", "at", type=PointParam(), default=None, metavar="POINT",
                            help="Evaluate at a point: 1,2 or x=1,y=2; exact values like -1/3, pi/4, "
                                 "sqrt(2) stay exact.")(command)
+    command = click.option("--latex", "latex", is_flag=True, default=None,
+                           help="Read inline text as LaTeX (detected automatically when it has a backslash).")(command)
     return command
 
 
-def _stdin_if_needed(specs) -> str | None:
-    if "-" in specs:
+def points_option(command):
+    return click.option("--points", "points", metavar="FILE", default=None,
+                        help="Evaluate at every row of FILE (CSV or whitespace-separated; optional header "
+                             "of input names; - for stdin). json gives JSON Lines, csv one row per point.")(command)
+
+
+def _stdin_if_needed(*args) -> str | None:
+    """Standard input, read once, when one argument (a SPEC, --points, --expect) is '-'."""
+    dashes = sum(1 for a in args if a == "-")
+    if dashes > 1:
+        raise click.UsageError("standard input (-) can be used for only one argument")
+    if dashes:
         return click.get_text_stream("stdin").read()
     return None
 
 
-def _show(result, fmt: str, precision: int, quiet: bool) -> None:
+def _run_batch(specs, points, vars_, latex, stdin_text, fmt, precision, quiet, at, steps) -> None:
+    from .points import evaluate_points, read_points_arg
+
+    if at is not None:
+        raise click.UsageError("give either --at or --points, not both")
+    if steps:
+        raise click.UsageError("--steps shows derivations once; use it without --points")
+    if fmt == "latex":
+        raise click.UsageError("--points supports --format table, plain, json (JSON Lines) and csv")
+    text, origin = read_points_arg(points, stdin_text)
+    batch = evaluate_points(specs, text, vars=vars_, stdin_text=stdin_text, latex=latex, origin=origin)
+    _show(batch, fmt, precision, quiet, notes=[n for fn in batch.functions for n in fn.notes])
+    for err in sorted(batch.errors, key=lambda e: e.line):
+        _say("error", f"{origin}:{err.line}: {err.message}", "red")
+    if batch.exit_code:
+        click.get_current_context().exit(batch.exit_code)
+
+
+def _with_steps(result, steps: bool, entry, fmt: str):
+    if entry is not None and not steps:
+        raise click.UsageError("--entry selects the entry for --steps; add --steps")
+    if steps:
+        if fmt in ("latex", "csv"):
+            raise click.UsageError("--steps works with --format table, plain and json")
+        from .steps import steps_for
+
+        result.steps = steps_for(result, entry)
+    return result
+
+
+def _show(result, fmt: str, precision: int, quiet: bool, notes=None, hide_answers: bool = False) -> None:
     from .render import render
 
     if not quiet:
-        for note in result.notes:
+        for note in result.notes if notes is None else notes:
             _say("note", note, "yellow")
-    out = render(result, fmt, precision=precision)
+    out = render(result, fmt, precision=precision, hide_answers=hide_answers)
     if isinstance(out, str):
         click.echo(out)
     else:
@@ -153,12 +218,17 @@ def main():
 @main.command()
 @click.argument("spec")
 @point_options
+@points_option
+@steps_options
 @output_options
 @_examples("""  jac jacobian samples/polar.yaml
   jac jacobian "x^2 + y, 2*x*y" --at 1,2
   jac jacobian "x1^2 + x2, x1*x2" --at x1=1,x2=2 --format json
-  echo "sin(x) cos(y)" | jac jacobian - --at pi/2,0""")
-def jacobian(spec, at, vars_, fmt, precision, quiet):
+  jac jacobian "\\begin{bmatrix} x^2 + y \\\\ 2xy \\end{bmatrix}" --at 1,2
+  jac jacobian samples/f.yaml --steps --entry 2,1
+  jac jacobian samples/spherical.yaml --points samples/points.csv --format csv
+  echo "sin(x) cos(y)" | jac jacobian - --vars x,y --at pi/2,0""")
+def jacobian(spec, at, vars_, latex, points, steps, entry, fmt, precision, quiet):
     """The Jacobian of one function SPEC: symbolic, and at --at POINT.
 
     Shows the map's signature, every partial derivative simplified, the
@@ -166,18 +236,25 @@ def jacobian(spec, at, vars_, fmt, precision, quiet):
     when J is square (a gradient for scalar functions)."""
     from . import api
 
-    result = api.jacobian(spec, at=at, vars=vars_, stdin_text=_stdin_if_needed([spec]))
-    _show(result, fmt, precision, quiet)
+    stdin_text = _stdin_if_needed(spec, points)
+    if points is not None:
+        return _run_batch([spec], points, vars_, latex, stdin_text, fmt, precision, quiet, at, steps)
+    result = api.jacobian(spec, at=at, vars=vars_, stdin_text=stdin_text, latex=latex)
+    _show(_with_steps(result, steps, entry, fmt), fmt, precision, quiet)
 
 
 @main.command()
 @click.argument("specs", nargs=-1, required=True, metavar="SPEC1 SPEC2 [SPEC3 ...]")
 @point_options
+@points_option
+@steps_options
 @output_options
 @_examples("""  jac compose samples/f.yaml samples/g.yaml --at 1,2
   jac compose samples/f.yaml samples/g.yaml
-  jac compose "x, x^2" "u1 + u2" --vars x --at 3 --format json""")
-def compose(specs, at, vars_, fmt, precision, quiet):
+  jac compose "x, x^2" "u1 + u2" --vars x --at 3 --format json
+  jac compose samples/f.yaml samples/g.yaml --at 1,2 --steps --entry 3,1
+  jac compose samples/f.yaml samples/g.yaml --points samples/points2d.csv --format csv""")
+def compose(specs, at, vars_, latex, points, steps, entry, fmt, precision, quiet):
     """The Jacobian of a composition by the chain rule, step by step.
 
     SPECs are in application order: 'jac compose f.yaml g.yaml' is g∘f,
@@ -189,8 +266,60 @@ def compose(specs, at, vars_, fmt, precision, quiet):
 
     if len(specs) < 2:
         raise click.UsageError("compose needs at least two SPECs (for one, use 'jac jacobian')")
-    result = api.compose(*specs, at=at, vars=vars_, stdin_text=_stdin_if_needed(specs))
-    _show(result, fmt, precision, quiet)
+    stdin_text = _stdin_if_needed(*specs, points)
+    if points is not None:
+        return _run_batch(list(specs), points, vars_, latex, stdin_text, fmt, precision, quiet, at, steps)
+    result = api.compose(*specs, at=at, vars=vars_, stdin_text=stdin_text, latex=latex)
+    _show(_with_steps(result, steps, entry, fmt), fmt, precision, quiet)
+
+
+@main.command()
+@click.argument("specs", nargs=-1, required=True, metavar="SPEC [SPEC2 ...]")
+@click.option("--expect", "expect", required=True, metavar="ANSWER",
+              help="The answer: \"[[a, b], [c, d]]\", \"a, b; c, d\", a LaTeX bmatrix/pmatrix, "
+                   "a .yaml/.json/.csv file, or - for stdin.")
+@point_options
+@click.option("--rtol", type=click.FloatRange(min=0), default=1e-6, show_default=True,
+              help="Relative tolerance for numeric comparison at --at.")
+@click.option("--atol", type=click.FloatRange(min=0), default=1e-9, show_default=True,
+              help="Absolute tolerance for numeric comparison at --at.")
+@click.option("--expect-det", "expect_det", metavar="VALUE", default=None,
+              help="Also check the determinant (J must be square).")
+@click.option("--hide-answers", is_flag=True,
+              help="Never show the expected values (for graders); --steps is refused with it.")
+@steps_options
+@click.option("--format", "fmt", type=click.Choice(("table", "plain", "json")), default="table",
+              show_default=True, help="table or plain for people, json for graders (one object).")
+@click.option("--precision", type=click.IntRange(1, 17), default=6, show_default=True,
+              help="Significant digits of decimals in table/plain output.")
+@click.option("--quiet", "-q", is_flag=True, help="No notes on stderr (errors are still shown).")
+@_examples("""  jac check samples/f.yaml samples/g.yaml --at 1,2 --expect "[[6, 3], [12, 6], [4cos(4), 2cos(4)]]"
+  jac check samples/f.yaml samples/g.yaml --at 1,2 --expect "6, 12, 4cos(4); 3, 6, 2cos(4)"
+  jac check samples/polar.yaml --expect "cos(theta), -r sin(theta); sin(theta), r cos(theta)" --expect-det r
+  jac check samples/exercise_inner.yaml samples/exercise_outer.yaml --at 1,0 --expect samples/exercise_answer.yaml
+  jac check samples/f.yaml --expect "\\begin{bmatrix} 2x & 1 \\\\ 2y & 2x \\end{bmatrix}" --format json""")
+def check(specs, expect, at, vars_, latex, rtol, atol, expect_det, hide_answers, steps, entry, fmt, precision,
+          quiet):
+    """Check an answer for the Jacobian of SPEC (or of the composition of several SPECs).
+
+    With --at the entries are compared numerically (--rtol, --atol);
+    without it symbolically (where simplification cannot decide, at random
+    points, which jac reports). Wrong entries are explained where a classic
+    mistake accounts for them: the transpose, the factors in the wrong
+    order, the outer factor evaluated at x instead of f(x), a wrong shape,
+    a sign or a constant factor. Exit 0: right; 1: wrong; 2: bad input."""
+    from .check import check as run_check
+    from .errors import EXIT_WRONG
+
+    if steps and hide_answers:
+        raise click.UsageError("--steps would show the answers that --hide-answers hides")
+    stdin_text = _stdin_if_needed(*specs, expect)
+    result = run_check(list(specs), expect, at=at, vars=vars_, rtol=rtol, atol=atol, expect_det=expect_det,
+                       stdin_text=stdin_text, latex=latex)
+    _with_steps(result.target, steps, entry, fmt)
+    _show(result, fmt, precision, quiet, hide_answers=hide_answers)
+    if not result.passed:
+        click.get_current_context().exit(EXIT_WRONG)
 
 
 @main.command()

@@ -3,6 +3,7 @@
 EXIT_CODES = """\b
 Exit codes:
   0  success
+  1  jac check: the answer is wrong
   2  bad input or usage (expression, file, YAML, point, sizes)
   3  undefined at the point (1/x at 0, log(0), a kink of relu)
   4  internal error (a bug in jac: please report it)"""

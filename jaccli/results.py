@@ -46,6 +46,7 @@ class JacobianResult:
     at: Evaluated | None = None
     determinant: Determinant | None = None  # None when J is not square
     notes: list[str] = field(default_factory=list)
+    steps: object = None  # steps.Derivations, with --steps
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -98,6 +99,7 @@ class CompositionResult:
     at: Evaluated | None = None
     determinant: Determinant | None = None
     notes: list[str] = field(default_factory=list)
+    steps: object = None  # steps.Derivations, with --steps
 
     @property
     def shape(self) -> tuple[int, int]:

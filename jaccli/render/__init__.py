@@ -1,20 +1,49 @@
 """Renderers: one module per output format. Each takes a result object and
-returns text (or, for ``table``, a rich renderable); none of them prints."""
+returns text (or, for ``table``, a rich renderable); none of them prints.
+
+Human formats (table, plain) draw a list of blocks built once in ``blocks.py``
+(or ``check.py`` for answers); json, latex and csv have modules of their own;
+``batch.py`` covers many points."""
 
 from __future__ import annotations
 
 FORMATS = ("table", "plain", "json", "latex", "csv")
 
 
-def render(result, fmt: str, *, precision: int = 6):
+def _human(blocks, fmt: str):
     if fmt == "table":
-        from .table import render_table
+        from .table import draw
 
-        return render_table(result, precision)
-    if fmt == "plain":
-        from .plain import render_plain
+        return draw(blocks)
+    from .plain import draw
 
-        return render_plain(result, precision)
+    return draw(blocks)
+
+
+def render(result, fmt: str, *, precision: int = 6, hide_answers: bool = False):
+    from ..check import CheckResult
+    from ..points import Batch
+
+    if isinstance(result, CheckResult):
+        from . import check
+
+        if fmt == "json":
+            import json
+
+            return json.dumps(check.check_dict(result, hide_answers), indent=2, ensure_ascii=False)
+        return _human(check.check_blocks(result, precision, hide_answers), fmt)
+    if isinstance(result, Batch):
+        from . import batch
+
+        if fmt == "json":
+            return batch.render_jsonl(result)
+        if fmt == "csv":
+            return batch.render_csv(result)
+        return _human([batch.table_block(result, precision)], fmt)
+    if fmt in ("table", "plain"):
+        from .blocks import blocks_for
+
+        return _human(blocks_for(result, precision), fmt)
     if fmt == "json":
         from .json import render_json
 

@@ -183,7 +183,26 @@ def compose_blocks(r: CompositionResult, precision: int) -> list[Block]:
     return blocks
 
 
+def steps_blocks(steps) -> list[Block]:
+    """The derivations added by --steps (a steps.Derivations)."""
+    from ..steps import render_lines
+
+    blocks: list[Block] = []
+    if steps.chain_sum:
+        blocks += [Heading("the chosen entry by the chain rule"), Line(steps.chain_sum)]
+    for name, derivations in steps.groups:
+        blocks.append(Heading(f"derivations for J_{name}"))
+        for d in derivations:
+            x_name = d.label.rsplit("∂", 1)[1]
+            blocks.extend(Line(line) for line in render_lines(d, x_name))
+    return blocks
+
+
 def blocks_for(result, precision: int) -> list[Block]:
     if isinstance(result, CompositionResult):
-        return compose_blocks(result, precision)
-    return jacobian_blocks(result, precision)
+        blocks = compose_blocks(result, precision)
+    else:
+        blocks = jacobian_blocks(result, precision)
+    if result.steps:
+        blocks += steps_blocks(result.steps)
+    return blocks

@@ -9,7 +9,8 @@ import io
 from ..printing import to_text
 
 
-def _number(value) -> str:
+def csv_number(value) -> str:
+    """``6``, ``-2.6145744834544478``, ``0.5-1.0j`` (complex), full precision."""
     if isinstance(value, complex):
         return f"{value.real!r}{value.imag:+}j"
     return str(int(value)) if float(value).is_integer() and abs(value) < 2 ** 53 else repr(value)
@@ -20,7 +21,7 @@ def render_csv(result) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     if result.at is not None:
         for row in result.at.value:
-            writer.writerow([_number(v) for v in row])
+            writer.writerow([csv_number(v) for v in row])
     else:
         matrix = result.symbolic
         for i in range(matrix.rows):

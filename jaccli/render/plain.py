@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .blocks import Heading, Line, MatrixBlock, blocks_for
+from .blocks import Heading, Line, MatrixBlock
 
 
 def _is_numeric(text: str) -> bool:
@@ -22,9 +22,9 @@ def matrix_lines(block: MatrixBlock) -> list[str]:
     return out
 
 
-def render_plain(result, precision: int) -> str:
+def draw(blocks) -> str:
     lines: list[str] = []
-    for block in blocks_for(result, precision):
+    for block in blocks:
         if isinstance(block, Heading):
             if lines:
                 lines.append("")

@@ -8,7 +8,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from .blocks import Heading, Line, MatrixBlock, blocks_for
+from .blocks import Heading, Line, MatrixBlock
 
 
 def _matrix(block: MatrixBlock) -> Table:
@@ -23,9 +23,9 @@ def _matrix(block: MatrixBlock) -> Table:
     return table
 
 
-def render_table(result, precision: int) -> Group:
+def draw(blocks) -> Group:
     parts = []
-    for block in blocks_for(result, precision):
+    for block in blocks:
         if isinstance(block, Heading):
             if parts:
                 parts.append(Text(""))

@@ -1,0 +1,89 @@
+"""How a checked answer is shown: a per-entry table with ✓/✗, the diagnoses
+in words, the determinant, and a verdict line; or one JSON object."""
+
+from __future__ import annotations
+
+from ..check import CheckResult, describe_value
+from ..printing import json_number, to_text
+from .blocks import J, Block, Heading, Line, MatrixBlock, steps_blocks
+
+
+def _how(result: CheckResult) -> str:
+    if result.mode == "point":
+        return (f"at {result.point.text()}, compared numerically "  # type: ignore[union-attr]
+                f"(rtol {result.rtol:g}, atol {result.atol:g})")
+    return "symbolically (the difference must simplify to 0)"
+
+
+def check_blocks(result: CheckResult, precision: int, hide_answers: bool) -> list[Block]:
+    target = result.target
+    m, n = target.shape
+    blocks: list[Block] = [Heading(f"check {J(target.name)} ({m}×{n}, rows = outputs, columns = inputs) {_how(result)}")]
+    if result.entries:
+        cols = ["your answer"] + ([] if hide_answers else ["expected"]) + [""]
+        cells = []
+        for v in result.entries:
+            row = [v.answer_text]
+            if not hide_answers:
+                row.append("" if v.ok else describe_value(v, precision))
+            row.append("✓" if v.ok else "✗")
+            cells.append(row)
+        blocks.append(MatrixBlock("entries", [v.label for v in result.entries], cols, cells))
+    for d in result.diagnoses:
+        blocks.append(Line(f"✗ {d.kind}: {d.message}"))
+    det = result.determinant
+    if det is not None:
+        text = f"det: your {to_text(det.answer)} {'✓' if det.ok else '✗'}"
+        if not det.ok and not hide_answers and det.expected is not None:
+            text += f" (expected {to_text(det.expected)})"
+        blocks.append(Line(text))
+    total = len(result.entries)
+    wrong = sum(not v.ok for v in result.entries)
+    if result.passed:
+        verdict = f"PASS: all {total} entries are right" + (" and so is the determinant" if det else "")
+    elif not result.shape_ok:
+        verdict = f"FAIL: the answer is {result.answer.shape[0]}×{result.answer.shape[1]}, J is {m}×{n}"
+    else:
+        verdict = f"FAIL: {wrong} of {total} entries {'is' if wrong == 1 else 'are'} wrong" + \
+                  (", and the determinant" if det is not None and not det.ok else "")
+    blocks.append(Heading(verdict))
+    if result.target.steps:
+        blocks += steps_blocks(result.target.steps)
+    return blocks
+
+
+def check_dict(result: CheckResult, hide_answers: bool) -> dict:
+    entries = []
+    for v in result.entries:
+        entry = {"row": v.row, "col": v.col, "label": v.label, "answer": v.answer_text, "ok": v.ok,
+                 "method": v.method}
+        if not hide_answers:
+            entry["expected"] = to_text(v.expected)
+            if v.expected_value is not None:
+                entry["expected_value"] = json_number(v.expected_value)
+        if v.answer_value is not None:
+            entry["answer_value"] = json_number(v.answer_value)
+        entries.append(entry)
+    det = result.determinant
+    out = {
+        "schema": 1,
+        "command": "check",
+        "pass": result.passed,
+        "function": result.target.name,
+        "mode": result.mode,
+        "point": None if result.point is None else
+        {k: json_number(v) for k, v in zip(result.point.names, result.point.values)},
+        "rtol": result.rtol if result.mode == "point" else None,
+        "atol": result.atol if result.mode == "point" else None,
+        "shape": {"expected": list(result.target.shape), "answer": list(result.answer.shape)},
+        "entries": entries,
+        "wrong": sum(not v.ok for v in result.entries),
+        "diagnoses": [{"kind": d.kind, "message": d.message} for d in result.diagnoses],
+        "determinant": None if det is None else {
+            "answer": to_text(det.answer), "ok": det.ok,
+            **({} if hide_answers or det.expected is None else {"expected": to_text(det.expected)})},
+        "notes": result.notes,
+    }
+    if result.target.steps and not hide_answers:
+        out["steps"] = result.target.steps.to_dict()
+    return out
