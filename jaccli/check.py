@@ -204,6 +204,8 @@ def _check_det(comparer: _Comparer, target, mode: str, text: str, inputs: Sequen
 # Diagnoses
 
 def _diagnose(result: CheckResult, comparer: _Comparer, functions) -> list[Diagnosis]:
+    """Every classic mistake that explains the whole answer (several can,
+    e.g. when the factors are symmetric); else remarks on single entries."""
     out: list[Diagnosis] = []
     answer, expected = result.answer.matrix, result.expected
     m, n = expected.shape
@@ -211,12 +213,12 @@ def _diagnose(result: CheckResult, comparer: _Comparer, functions) -> list[Diagn
             and comparer.matrices_equal(answer, expected.T):
         out.append(Diagnosis("transpose", "your answer is the transpose of J: the layout is rows = outputs, "
                                           f"columns = inputs, so J is {m}×{n} ({m} outputs, {n} inputs)"))
-        return out
-    if not result.shape_ok:
+    if not result.shape_ok and not out:
         p, q = answer.shape
         out.append(Diagnosis("shape", f"your answer is {p}×{q} but J is {m}×{n}: one row per output "
                                       f"({', '.join(result.target.output_names)}), one column per input "
                                       f"({', '.join(result.target.inputs)})"))
+    if not result.shape_ok:
         return out
     if len(functions) > 1:
         names = [fn.name for fn in functions]
@@ -226,14 +228,14 @@ def _diagnose(result: CheckResult, comparer: _Comparer, functions) -> list[Diagn
             wrong = " · ".join(f"J_{nm}" for nm in names)
             out.append(Diagnosis("order", f"the factors are multiplied in the wrong order: you computed {wrong}; "
                                           f"the chain rule for {result.target.name} is {right} (outer function first)"))
-            return out
         at_x = _outer_at_x(result, functions)
         if at_x is not None and comparer.matrices_equal(answer, at_x):
             inner = names[0]
             out.append(Diagnosis("point", f"the outer factor was evaluated at x instead of at {inner}(x): "
                                           f"J_{names[1]} must be evaluated at the point its function sees, "
                                           f"{names[1]}'s input is {inner}(x)"))
-            return out
+    if out:
+        return out
     wrong = [v for v in result.entries if not v.ok]
     remarks = [_entry_remark(v, comparer) for v in wrong]
     if len(wrong) <= 2:

@@ -135,7 +135,10 @@ class _Latex:
             return self.group()
         if ch in "^":
             self.i += 1
-            return [self.op("^", pos)] + self.argument()
+            tokens = [self.op("^", pos)] + self.argument()
+            if self.peek().isdigit():  # x^23 is x^2 · 3 in LaTeX
+                tokens.append(self.op("*", self.i, self.i))
+            return tokens
         if ch == "_":
             raise self.error("a subscript needs a letter before it, like x_1")
         if ch in "+-*/(),=":
