@@ -24,6 +24,7 @@ from .numeric import CompiledMatrix, compile_exprs
 from .results import CompositionResult, JacobianResult
 from .spec import VectorFunction, read_text_file
 
+MAX_POINTS_BYTES = 1 << 30  # 1 GiB of points
 _NUMBER = re.compile(r"^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$")
 
 
@@ -51,28 +52,52 @@ def read_points_arg(arg: str, stdin_text: str | None) -> tuple[str, str]:
         if stdin_text is None:
             raise SpecError("--points - means points on standard input, but none were given")
         return stdin_text, "<stdin>"
-    return read_text_file(Path(arg)), arg
+    return read_text_file(Path(arg), MAX_POINTS_BYTES, "points files"), arg
 
 
 def parse_points(text: str, inputs: Sequence[str], origin: str = "--points") -> PointRows:
     """CSV or whitespace-separated rows; an optional header of input names."""
     n = len(inputs)
+    data = [(no, line) for no, raw in enumerate(text.splitlines(), start=1)
+            if (line := raw.strip()) and not line.startswith("#")]
+    if not data:
+        raise SpecError("no points found", where=origin, hint="give one point per line, e.g. 1,2")
+    sep = "," if "," in data[0][1] else None
+    order = None
+    first = [c.strip() for c in data[0][1].split(sep)]
+    if all(re.fullmatch(r"[^\W\d]\w*", c) for c in first):
+        order = _header(first, inputs, origin, data[0][0])
+        data = data[1:]
+    fast = _parse_fast(data, sep, n)
+    if fast is not None:
+        values = fast[:, order] if order else fast
+        return PointRows([no for no, _ in data], values, [], [line for _, line in data])
+    return _parse_slow(data, sep, inputs, order)
+
+
+def _parse_fast(data: list[tuple[int, str]], sep: str | None, n: int) -> np.ndarray | None:
+    """All rows plain finite numbers of the right width: numpy's C parser. Else None."""
+    if not data:
+        return np.empty((0, n))
+    try:
+        values = np.loadtxt([line for _, line in data], delimiter=sep, ndmin=2, dtype=float)
+    except ValueError:
+        return None
+    if values.shape != (len(data), n) or not np.isfinite(values).all():
+        return None
+    return values
+
+
+def _parse_slow(data: list[tuple[int, str]], sep: str | None, inputs: Sequence[str],
+                order: list[int] | None) -> PointRows:
+    """Row by row, so that each bad row gets its own message."""
+    n = len(inputs)
     rows: list[list[float]] = []
     lines: list[int] = []
-    errors: list[RowError] = []
     texts: list[str] = []
-    order: list[int] | None = None
-    sep: str | None = None
-    for lineno, raw in enumerate(text.splitlines(), start=1):
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
-        if sep is None:
-            sep = "," if "," in line else None
-        cells = [c.strip() for c in (line.split(",") if sep == "," else line.split())]
-        if order is None and not rows and not errors and all(re.fullmatch(r"[^\W\d]\w*", c) for c in cells):
-            order = _header(cells, inputs, origin, lineno)
-            continue
+    errors: list[RowError] = []
+    for lineno, line in data:
+        cells = [c.strip() for c in line.split(sep)]
         if len(cells) != n:
             errors.append(RowError(lineno, line, f"expected {n} value{'s' if n != 1 else ''} "
                                                  f"({', '.join(inputs)}), found {len(cells)}", EXIT_USAGE))

@@ -108,7 +108,7 @@ def _name_from_stem(stem: str, fallback: str) -> str:
     return stem if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", stem) else fallback
 
 
-def read_text_file(path: Path) -> str:
+def read_text_file(path: Path, max_bytes: int = MAX_FILE_BYTES, what: str = "spec files") -> str:
     where = str(path)
     if _exists(path) and path.is_dir():
         raise SpecError(f"{where} is a directory, not a file", hint="give the path of a .yaml file")
@@ -116,8 +116,8 @@ def read_text_file(path: Path) -> str:
         raise SpecError(f"no such file: {where}", hint=_near_files(path))
     try:
         size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise SpecError(f"{where} is {size:,} bytes; jac reads spec files of at most {MAX_FILE_BYTES:,}")
+        if size > max_bytes:
+            raise SpecError(f"{where} is {size:,} bytes; jac reads {what} of at most {max_bytes:,}")
         data = path.read_bytes()
     except OSError as exc:
         raise SpecError(f"cannot read {where}: {exc.strerror or exc}") from None

@@ -69,7 +69,7 @@ def test_bad_rows_are_reported_and_others_printed(run, tmp_path):
     assert r.exit_code == 2  # a row with bad input (2,oops) wins over an undefined one
     rows = r.stdout.splitlines()
     assert rows[0] == "x,y,df1/dx,df1/dy,df2/dx,df2/dy,det" and len(rows) == 4
-    assert rows[3].startswith("-1,1,-1,")  # log(-1) is complex, but its derivative 1/x is fine
+    assert rows[3].startswith("-1.0,1.0,-1.0,")  # log(-1) is complex, but its derivative 1/x is fine
     assert f"{path}:3: ∂f1/∂x = 1/x is undefined" in r.stderr
     assert f"{path}:4:" in r.stderr
     jl = run("jacobian", "log(x) + y, x*y", "--vars", "x,y", "--points", str(path), "--format", "json").stdout
@@ -86,7 +86,7 @@ def test_complex_rows_come_from_the_exact_path(run, tmp_path):
     path.write_text("-1\n4\n")
     r = run("jacobian", "sqrt(x)", "--points", str(path), "--format", "csv")
     assert r.exit_code == 0
-    assert r.stdout.splitlines()[1:] == ["-1,0.0-0.5j,0.0-0.5j", "4,0.25,0.25"]  # 1×1: det = f′
+    assert r.stdout.splitlines()[1:] == ["-1.0,0.0-0.5j,0.0-0.5j", "4.0,0.25,0.25"]  # 1×1: det = f′
 
 
 def test_points_from_stdin_and_table(run):

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json as _json
 
+import numpy as np
+
 from ..points import Batch, RowError
 from ..printing import fmt_number, json_number, to_text
 from . import json as json_render
@@ -37,10 +39,18 @@ def _numbers(batch: Batch, item) -> list:
 
 
 def render_csv(batch: Batch) -> str:
+    """Floats in, floats out: every value with repr's shortest round-trip digits."""
     lines = [",".join(header(batch))]
+    if not batch.exact and not batch.errors:  # the common case, in bulk
+        table = [batch.rows.values, batch.jacobian.reshape(len(batch.jacobian), -1)]
+        if batch.determinant is not None:
+            table.append(batch.determinant[:, None])
+        lines.extend(",".join(map(repr, row)) for row in np.hstack(table).tolist())
+        return "\n".join(lines)
     for item in batch.items():
         if item[0] != "error":
-            lines.append(",".join(csv_number(v) for v in _numbers(batch, item)))
+            lines.append(",".join(csv_number(v) if isinstance(v, complex) else repr(float(v))
+                                  for v in _numbers(batch, item)))
     return "\n".join(lines)
 
 
