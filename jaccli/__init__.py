@@ -8,7 +8,7 @@ The API is imported lazily so that ``jac --help`` stays quick (no sympy).
 
 from __future__ import annotations
 
-__all__ = ["jacobian", "compose", "load", "JacError"]
+__all__ = ["jacobian", "compose", "check", "evaluate_points", "load", "JacError"]
 
 
 def __getattr__(name: str):
@@ -16,6 +16,14 @@ def __getattr__(name: str):
         from . import api
 
         return getattr(api, name)
+    if name == "check":
+        from .check import check
+
+        return check
+    if name == "evaluate_points":
+        from .points import evaluate_points
+
+        return evaluate_points
     if name == "JacError":
         from .errors import JacError
 

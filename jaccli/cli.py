@@ -224,7 +224,7 @@ def main():
 @_examples("""  jac jacobian samples/polar.yaml
   jac jacobian "x^2 + y, 2*x*y" --at 1,2
   jac jacobian "x1^2 + x2, x1*x2" --at x1=1,x2=2 --format json
-  jac jacobian "\\begin{bmatrix} x^2 + y \\\\ 2xy \\end{bmatrix}" --at 1,2
+  jac jacobian '\\begin{bmatrix} x^2 + y \\\\ 2xy \\end{bmatrix}' --at 1,2
   jac jacobian samples/f.yaml --steps --entry 2,1
   jac jacobian samples/spherical.yaml --points samples/points.csv --format csv
   echo "sin(x) cos(y)" | jac jacobian - --vars x,y --at pi/2,0""")
@@ -294,10 +294,10 @@ def compose(specs, at, vars_, latex, points, steps, entry, fmt, precision, quiet
               help="Significant digits of decimals in table/plain output.")
 @click.option("--quiet", "-q", is_flag=True, help="No notes on stderr (errors are still shown).")
 @_examples("""  jac check samples/f.yaml samples/g.yaml --at 1,2 --expect "[[6, 3], [12, 6], [4cos(4), 2cos(4)]]"
-  jac check samples/f.yaml samples/g.yaml --at 1,2 --expect "6, 12, 4cos(4); 3, 6, 2cos(4)"
+  jac check samples/f.yaml samples/g.yaml --at 1,2 --expect "6, 12, 4cos(4); 3, 6, 2cos(4)"  # exit 1: transposed
   jac check samples/polar.yaml --expect "cos(theta), -r sin(theta); sin(theta), r cos(theta)" --expect-det r
-  jac check samples/exercise_inner.yaml samples/exercise_outer.yaml --at 1,0 --expect samples/exercise_answer.yaml
-  jac check samples/f.yaml --expect "\\begin{bmatrix} 2x & 1 \\\\ 2y & 2x \\end{bmatrix}" --format json""")
+  jac check samples/exercise_inner.yaml samples/exercise_outer.yaml --at 1,0 --expect samples/exercise_answer.yaml  # exit 1
+  jac check samples/f.yaml --expect '\\begin{bmatrix} 2x & 1 \\\\ 2y & 2x \\end{bmatrix}' --format json""")
 def check(specs, expect, at, vars_, latex, rtol, atol, expect_det, hide_answers, steps, entry, fmt, precision,
           quiet):
     """Check an answer for the Jacobian of SPEC (or of the composition of several SPECs).

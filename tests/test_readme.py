@@ -27,26 +27,35 @@ def test_quickstart_commands():
 
 
 def _examples():
+    """(command line, expected exit code) for every jac line in the README's sh blocks."""
     for block in re.findall(r"```sh\n(.*?)```", README, re.S):
         for line in block.strip().splitlines():
+            code = 0
+            if "# exit " in line:
+                code = int(line.rsplit("# exit ", 1)[1].split()[0])
             line = line.split("  #")[0].strip()
             if line.startswith("python3"):
                 continue
-            yield line
+            yield line, code
+
+
+def _run_line(run, line):
+    """A shell line as the README writes it: jac …, or echo TEXT | jac …"""
+    stdin = None
+    if "|" in line:
+        producer, line = (part.strip() for part in line.split("|", 1))
+        stdin = shlex.split(producer)[1] + "\n"
+    args = shlex.split(line)
+    assert args[0] == "jac"
+    return run(*args[1:], input=stdin)
 
 
 def test_readme_examples_run(run):
     examples = list(_examples())
-    assert len(examples) >= 5
-    for line in examples:
-        stdin = None
-        if "|" in line:
-            producer, line = (part.strip() for part in line.split("|", 1))
-            stdin = shlex.split(producer)[1] + "\n"
-        args = shlex.split(line)
-        assert args[0] == "jac"
-        r = run(*args[1:], input=stdin)
-        assert r.exit_code == 0, (line, r.stderr)
+    assert len(examples) >= 10
+    for line, code in examples:
+        r = _run_line(run, line)
+        assert r.exit_code == code, (line, r.stderr)
 
 
 def test_every_command_is_documented(run):
@@ -54,3 +63,26 @@ def test_every_command_is_documented(run):
 
     for name in main.commands:
         assert f"jac {name}" in README, name
+
+
+def _help_examples():
+    from jaccli.cli import main
+
+    for name, command in main.commands.items():
+        text = command.help or ""
+        if "Examples:" not in text:
+            continue
+        block = text.split("Examples:", 1)[1].split("Exit codes:", 1)[0]
+        for line in block.strip().splitlines():
+            code = int(line.rsplit("# exit ", 1)[1].split(":")[0].split()[0]) if "# exit " in line else 0
+            line = line.split("  #")[0].strip()
+            if line.startswith("jac ") or " | jac " in line:
+                yield line, code
+
+
+def test_help_examples_run(run):
+    examples = list(_help_examples())
+    assert len(examples) >= 12
+    for line, code in examples:
+        r = _run_line(run, line)
+        assert r.exit_code == code, (line, r.stderr)
