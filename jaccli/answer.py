@@ -62,6 +62,9 @@ def _load_data(text: str, origin: str, suffix: str) -> Any:
             raise SpecError(f"invalid JSON: {exc.msg}", where=f"{origin}:{exc.lineno}:{exc.colno}") from None
     import yaml
 
+    from .spec import check_yaml_structure
+
+    check_yaml_structure(text, origin)
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:

@@ -16,7 +16,8 @@ from typing import Mapping, Sequence, Union
 import sympy as sp
 
 from . import calculus, grammar
-from .evaluate import Point, bind_point, exact_at, parse_point_text, to_number
+from .budget import within_budget
+from .evaluate import Point, bind_point, check_domain, exact_at, parse_point_text, to_number
 from .results import CompositionResult, Determinant, Evaluated, Factor, JacobianResult
 from .spec import VectorFunction, load_spec
 
@@ -131,10 +132,12 @@ def _determinant(symbolic: sp.Matrix | None, at: Evaluated | None, *, with_symbo
     det = Determinant()
     if with_symbolic and symbolic is not None:
         det.symbolic = calculus.symbolic_determinant(symbolic)
-        if det.symbolic is None:
+        if det.symbolic is None and matrix.rows > calculus.SYMBOLIC_DET_MAX_N:
             det.skipped = (f"symbolic determinant skipped for a {matrix.rows}×{matrix.rows} matrix "
                            f"(jac expands it only up to {calculus.SYMBOLIC_DET_MAX_N}×"
                            f"{calculus.SYMBOLIC_DET_MAX_N}); give --at for its value at a point")
+        elif det.symbolic is None:
+            det.skipped = "symbolic determinant skipped: it did not fit in the time budget; give --at for its value"
     if at is not None:
         n = at.exact.rows
         if n <= EXACT_DET_MAX_N:
@@ -145,13 +148,14 @@ def _determinant(symbolic: sp.Matrix | None, at: Evaluated | None, *, with_symbo
 
             value = complex(np.linalg.det(np.array(at.value, dtype=complex)))
             det.value = value.real if value.imag == 0 else value
-            det.exact = sp.Float(det.value) if isinstance(det.value, float) else sp.sympify(det.value)
+            det.exact = sp.Float(value.real) + sp.I * sp.Float(value.imag) if value.imag else sp.Float(value.real)
     return det
 
 
 # ---------------------------------------------------------------------------
 # Public API
 
+@within_budget
 def jacobian(spec: SpecLike, *, at: PointLike = None, vars: Sequence[str] | None = None,
              stdin_text: str | None = None, latex: bool | None = None) -> JacobianResult:
     """The Jacobian of one function: symbolic, and at ``at`` when given."""
@@ -163,6 +167,8 @@ def jacobian(spec: SpecLike, *, at: PointLike = None, vars: Sequence[str] | None
 def jacobian_at(fn: VectorFunction, symbolic: sp.Matrix, point: Point | None, *,
                 with_symbolic_det: bool = True) -> JacobianResult:
     """A JacobianResult from an already differentiated function (reused per point by batches)."""
+    if point is not None:
+        check_domain(fn, point)
     evaluated = _evaluate(symbolic, point, _partial_label(fn.output_names, fn.inputs)) if point else None
     return JacobianResult(
         function=fn, symbolic=symbolic, point=point, at=evaluated,
@@ -182,6 +188,7 @@ def chain(*specs: SpecLike, vars: Sequence[str] | None = None, stdin_text: str |
     return functions, [calculus.jacobian_matrix(fn) for fn in functions]
 
 
+@within_budget
 def compose(*specs: SpecLike, at: PointLike = None, vars: Sequence[str] | None = None,
             stdin_text: str | None = None, latex: bool | None = None) -> CompositionResult:
     """The Jacobian of the composition of ``specs`` in application order
@@ -191,8 +198,12 @@ def compose(*specs: SpecLike, at: PointLike = None, vars: Sequence[str] | None =
     point = make_point(at, functions[0])
     if point is None:
         composed = calculus.composed_jacobian(functions, symbolic)
+        notes = [n for fn in functions for n in fn.notes]
+        if composed is None:
+            notes.append("the symbolic composed Jacobian was not formed (time budget); the factors are shown, "
+                         "and --at gives the product at a point")
         return CompositionResult(functions, [Factor(fn, J) for fn, J in zip(functions, symbolic)],
-                                 symbolic=composed, notes=[n for fn in functions for n in fn.notes],
+                                 symbolic=composed, notes=notes,
                                  determinant=_determinant(composed, None, with_symbolic=True))
     return composition_at(functions, symbolic, point)
 
@@ -206,6 +217,7 @@ def composition_at(functions: list[VectorFunction], symbolic: Sequence[sp.Matrix
     for k, factor in enumerate(factors):
         fn = factor.function
         factor.point = here
+        check_domain(fn, here)
         factor.at = _evaluate(factor.symbolic, here, _partial_label(fn.output_names, fn.inputs))
         factor.outputs = _evaluate(sp.Matrix(fn.outputs), here, lambda i, j, fn=fn: f"{fn.output_names[i]}")
         if k + 1 < len(functions):

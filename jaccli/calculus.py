@@ -6,6 +6,7 @@ from typing import Sequence
 
 import sympy as sp
 
+from .budget import attempt
 from .functions import clean_derivative
 from .spec import VectorFunction
 
@@ -17,19 +18,24 @@ def tidy(expr: sp.Expr, thorough: bool = True) -> sp.Expr:
     """A clean form of ``expr``: the shortest of itself, a cheap rational
     normal form (``together`` + ``factor_terms``) and, for small entries
     when ``thorough``, ``simplify()``. Values at a point need no more than
-    the cheap form: sympy already folds their arithmetic."""
+    the cheap form: sympy already folds their arithmetic. Runs within the
+    time budget: when it is spent, the best form found so far is kept."""
     if expr.is_Atom or expr.has(sp.Float):
         return expr
-    best, best_ops = expr, sp.count_ops(expr)
+    best = [expr, sp.count_ops(expr)]
     candidates = [lambda: sp.factor_terms(sp.together(expr))]
-    if thorough and best_ops <= SIMPLIFY_MAX_OPS:
-        candidates.append(lambda: sp.simplify(best))
-    for make in candidates:
-        candidate = make()
-        ops = sp.count_ops(candidate)
-        if ops < best_ops:
-            best, best_ops = candidate, ops
-    return best
+    if thorough and best[1] <= SIMPLIFY_MAX_OPS:
+        candidates.append(lambda: sp.simplify(best[0]))
+
+    def improve() -> sp.Expr:
+        for make in candidates:
+            candidate = make()
+            ops = sp.count_ops(candidate)
+            if ops < best[1]:
+                best[:] = [candidate, ops]
+        return best[0]
+
+    return attempt(improve, lambda: best[0], "simplification")
 
 
 def jacobian_matrix(fn: VectorFunction) -> sp.Matrix:
@@ -48,10 +54,10 @@ def determinant(matrix: sp.Matrix, thorough: bool = True) -> sp.Expr:
 
 
 def symbolic_determinant(matrix: sp.Matrix) -> sp.Expr | None:
-    """The symbolic determinant when it stays small, else None."""
+    """The symbolic determinant when it stays small (size and time), else None."""
     if matrix.rows != matrix.cols or matrix.rows > SYMBOLIC_DET_MAX_N:
         return None
-    return determinant(matrix)
+    return attempt(lambda: determinant(matrix), lambda: None, "symbolic determinant")
 
 
 def check_chain(functions: Sequence[VectorFunction]) -> None:
@@ -76,11 +82,16 @@ def substitute_chain(functions: Sequence[VectorFunction]) -> list[list[sp.Expr]]
     return chain
 
 
-def composed_jacobian(functions: Sequence[VectorFunction], factors: Sequence[sp.Matrix]) -> sp.Matrix:
-    """The chain rule symbolically: J = J_L(f_{L-1}(…)) ⋯ J_2(f_1(x)) · J_1(x)."""
-    chain = substitute_chain(functions)
-    product = factors[0]
-    for k in range(1, len(functions)):
-        outer = factors[k].xreplace(dict(zip(functions[k].symbols, chain[k - 1])))
-        product = outer * product
-    return tidy_matrix(product)
+def composed_jacobian(functions: Sequence[VectorFunction], factors: Sequence[sp.Matrix]) -> sp.Matrix | None:
+    """The chain rule symbolically: J = J_L(f_{L-1}(…)) ⋯ J_2(f_1(x)) · J_1(x),
+    or None when substitution does not fit in the time budget."""
+
+    def work() -> sp.Matrix:
+        chain = substitute_chain(functions)
+        product = factors[0]
+        for k in range(1, len(functions)):
+            outer = factors[k].xreplace(dict(zip(functions[k].symbols, chain[k - 1])))
+            product = outer * product
+        return tidy_matrix(product)
+
+    return attempt(work, lambda: None, "symbolic composition")

@@ -14,6 +14,7 @@ import sympy as sp
 
 from . import api, calculus, grammar
 from .answer import Answer, load_answer
+from .budget import within_budget
 from .errors import JacError, MathError, SpecError
 from .evaluate import Point, exact_at, to_number
 from .printing import fmt_number, to_text
@@ -133,6 +134,7 @@ class _Comparer:
         return a.shape == b.shape and all(self.equal(x, y)[0] for x, y in zip(a, b))
 
 
+@within_budget
 def check(specs: Sequence[api.SpecLike], expect: str | Answer, *, at: api.PointLike = None,
           vars: Sequence[str] | None = None, rtol: float = DEFAULT_RTOL, atol: float = DEFAULT_ATOL,
           expect_det: str | None = None, stdin_text: str | None = None, latex: bool | None = None) -> CheckResult:

@@ -44,6 +44,9 @@ class JacGroup(click.Group):
         except (click.exceptions.Exit, click.ClickException, click.Abort, KeyboardInterrupt):
             raise
         except Exception as exc:  # a bug: say so briefly, no traceback unless asked
+            if isinstance(exc, ValueError) and "integer string conversion" in str(exc):
+                _say("error", "a number in the result has more than 4,300 digits, more than jac prints", "red")
+                ctx.exit(3)
             if os.environ.get("JAC_DEBUG"):
                 raise
             _say("internal error", f"{type(exc).__name__}: {exc}\n"
@@ -83,6 +86,13 @@ class VarsParam(click.ParamType):
             return check_input_names(names, "--vars")
         except SpecError as err:
             self.fail(err.render(), param, ctx)
+
+
+def timeout_option(command):
+    return click.option("--timeout", type=click.FloatRange(min=0), default=10.0, show_default=True,
+                        help="Seconds for symbolic work that can blow up (simplification, symbolic "
+                             "determinants and compositions); after it jac gives what it can exactly or at "
+                             "the point and says what it skipped. 0: no limit.")(command)
 
 
 def output_options(command):
@@ -147,7 +157,7 @@ def _stdin_if_needed(*args) -> str | None:
     return None
 
 
-def _run_batch(specs, points, vars_, latex, stdin_text, fmt, precision, quiet, at, steps) -> None:
+def _run_batch(specs, points, vars_, latex, stdin_text, fmt, precision, quiet, at, steps, timeout) -> None:
     from .points import evaluate_points, read_points_arg
 
     if at is not None:
@@ -157,8 +167,9 @@ def _run_batch(specs, points, vars_, latex, stdin_text, fmt, precision, quiet, a
     if fmt == "latex":
         raise click.UsageError("--points supports --format table, plain, json (JSON Lines) and csv")
     text, origin = read_points_arg(points, stdin_text)
-    batch = evaluate_points(specs, text, vars=vars_, stdin_text=stdin_text, latex=latex, origin=origin)
-    _show(batch, fmt, precision, quiet, notes=[n for fn in batch.functions for n in fn.notes])
+    batch = evaluate_points(specs, text, vars=vars_, stdin_text=stdin_text, latex=latex, origin=origin,
+                            timeout=timeout)
+    _show(batch, fmt, precision, quiet, notes=[n for fn in batch.functions for n in fn.notes] + batch.notes)
     for err in sorted(batch.errors, key=lambda e: e.line):
         _say("error", f"{origin}:{err.line}: {err.message}", "red")
     if batch.exit_code:
@@ -220,6 +231,7 @@ def main():
 @point_options
 @points_option
 @steps_options
+@timeout_option
 @output_options
 @_examples("""  jac jacobian samples/polar.yaml
   jac jacobian "x^2 + y, 2*x*y" --at 1,2
@@ -228,7 +240,7 @@ def main():
   jac jacobian samples/f.yaml --steps --entry 2,1
   jac jacobian samples/spherical.yaml --points samples/points.csv --format csv
   echo "sin(x) cos(y)" | jac jacobian - --vars x,y --at pi/2,0""")
-def jacobian(spec, at, vars_, latex, points, steps, entry, fmt, precision, quiet):
+def jacobian(spec, at, vars_, latex, points, steps, entry, timeout, fmt, precision, quiet):
     """The Jacobian of one function SPEC: symbolic, and at --at POINT.
 
     Shows the map's signature, every partial derivative simplified, the
@@ -238,8 +250,8 @@ def jacobian(spec, at, vars_, latex, points, steps, entry, fmt, precision, quiet
 
     stdin_text = _stdin_if_needed(spec, points)
     if points is not None:
-        return _run_batch([spec], points, vars_, latex, stdin_text, fmt, precision, quiet, at, steps)
-    result = api.jacobian(spec, at=at, vars=vars_, stdin_text=stdin_text, latex=latex)
+        return _run_batch([spec], points, vars_, latex, stdin_text, fmt, precision, quiet, at, steps, timeout)
+    result = api.jacobian(spec, at=at, vars=vars_, stdin_text=stdin_text, latex=latex, timeout=timeout)
     _show(_with_steps(result, steps, entry, fmt), fmt, precision, quiet)
 
 
@@ -248,13 +260,14 @@ def jacobian(spec, at, vars_, latex, points, steps, entry, fmt, precision, quiet
 @point_options
 @points_option
 @steps_options
+@timeout_option
 @output_options
 @_examples("""  jac compose samples/f.yaml samples/g.yaml --at 1,2
   jac compose samples/f.yaml samples/g.yaml
   jac compose "x, x^2" "u1 + u2" --vars x --at 3 --format json
   jac compose samples/f.yaml samples/g.yaml --at 1,2 --steps --entry 3,1
   jac compose samples/f.yaml samples/g.yaml --points samples/points2d.csv --format csv""")
-def compose(specs, at, vars_, latex, points, steps, entry, fmt, precision, quiet):
+def compose(specs, at, vars_, latex, points, steps, entry, timeout, fmt, precision, quiet):
     """The Jacobian of a composition by the chain rule, step by step.
 
     SPECs are in application order: 'jac compose f.yaml g.yaml' is g∘f,
@@ -268,8 +281,8 @@ def compose(specs, at, vars_, latex, points, steps, entry, fmt, precision, quiet
         raise click.UsageError("compose needs at least two SPECs (for one, use 'jac jacobian')")
     stdin_text = _stdin_if_needed(*specs, points)
     if points is not None:
-        return _run_batch(list(specs), points, vars_, latex, stdin_text, fmt, precision, quiet, at, steps)
-    result = api.compose(*specs, at=at, vars=vars_, stdin_text=stdin_text, latex=latex)
+        return _run_batch(list(specs), points, vars_, latex, stdin_text, fmt, precision, quiet, at, steps, timeout)
+    result = api.compose(*specs, at=at, vars=vars_, stdin_text=stdin_text, latex=latex, timeout=timeout)
     _show(_with_steps(result, steps, entry, fmt), fmt, precision, quiet)
 
 
@@ -288,6 +301,7 @@ def compose(specs, at, vars_, latex, points, steps, entry, fmt, precision, quiet
 @click.option("--hide-answers", is_flag=True,
               help="Never show the expected values (for graders); --steps is refused with it.")
 @steps_options
+@timeout_option
 @click.option("--format", "fmt", type=click.Choice(("table", "plain", "json")), default="table",
               show_default=True, help="table or plain for people, json for graders (one object).")
 @click.option("--precision", type=click.IntRange(1, 17), default=6, show_default=True,
@@ -298,8 +312,8 @@ def compose(specs, at, vars_, latex, points, steps, entry, fmt, precision, quiet
   jac check samples/polar.yaml --expect "cos(theta), -r sin(theta); sin(theta), r cos(theta)" --expect-det r
   jac check samples/exercise_inner.yaml samples/exercise_outer.yaml --at 1,0 --expect samples/exercise_answer.yaml  # exit 1
   jac check samples/f.yaml --expect '\\begin{bmatrix} 2x & 1 \\\\ 2y & 2x \\end{bmatrix}' --format json""")
-def check(specs, expect, at, vars_, latex, rtol, atol, expect_det, hide_answers, steps, entry, fmt, precision,
-          quiet):
+def check(specs, expect, at, vars_, latex, rtol, atol, expect_det, hide_answers, steps, entry, timeout, fmt,
+          precision, quiet):
     """Check an answer for the Jacobian of SPEC (or of the composition of several SPECs).
 
     With --at the entries are compared numerically (--rtol, --atol);
@@ -315,7 +329,7 @@ def check(specs, expect, at, vars_, latex, rtol, atol, expect_det, hide_answers,
         raise click.UsageError("--steps would show the answers that --hide-answers hides")
     stdin_text = _stdin_if_needed(*specs, expect)
     result = run_check(list(specs), expect, at=at, vars=vars_, rtol=rtol, atol=atol, expect_det=expect_det,
-                       stdin_text=stdin_text, latex=latex)
+                       stdin_text=stdin_text, latex=latex, timeout=timeout)
     _with_steps(result.target, steps, entry, fmt)
     _show(result, fmt, precision, quiet, hide_answers=hide_answers)
     if not result.passed:

@@ -98,13 +98,51 @@ def to_number(expr: sp.Expr, label: str) -> float | complex:
     return number
 
 
+def substitute(expr: sp.Expr, subs: dict) -> sp.Expr:
+    """``expr.xreplace(subs)``, rebuilt bottom-up so that a power which would
+    become an astronomically large exact number (x^(10^100) at x = 2) is
+    refused before sympy tries to compute it."""
+    done: dict[sp.Basic, sp.Basic] = {}
+
+    def walk(node: sp.Basic) -> sp.Basic:
+        if node in subs:
+            return subs[node]
+        if not node.args or not node.free_symbols:
+            return node
+        if node in done:
+            return done[node]
+        args = [walk(a) for a in node.args]
+        if node.is_Pow:
+            _guard_power(node, *args)
+        done[node] = rebuilt = node.func(*args)
+        return rebuilt
+
+    return walk(expr)
+
+
+def _guard_power(node: sp.Pow, base: sp.Expr, exp: sp.Expr) -> None:
+    from .grammar import MAX_RESULT_DIGITS
+
+    if not (base.is_number and exp.is_Rational and not base.has(sp.Float)) or abs(exp) < 64:
+        return
+    try:
+        size = abs(float(sp.log(abs(base.evalf(15)), 10))) if base != 0 else 0.0
+    except (TypeError, ValueError):
+        return
+    digits = size * abs(float(exp))
+    if digits > MAX_RESULT_DIGITS:
+        raise MathError(f"at this point {to_text(node)} is a number with about {digits:.3g} digits; "
+                        f"jac computes at most {MAX_RESULT_DIGITS:,}",
+                        hint="choose another point, or rewrite the expression with smaller powers")
+
+
 def exact_at(expr: sp.Expr, point: Point, label: str) -> sp.Expr:
     """``expr`` at ``point``: exact for an exact point, a float otherwise.
 
     ``label`` names the quantity in messages (``∂f1/∂x``)."""
     from .calculus import tidy
 
-    value = expr.xreplace(point.subs)
+    value = substitute(expr, point.subs)
     if value.has(*_NON_FINITE):
         raise MathError(f"{label} = {to_text(expr)} is undefined at {point.text()}: {_reason(expr, point)}",
                         hint="choose a point inside the domain")
@@ -124,7 +162,8 @@ def _reason(expr: sp.Expr, point: Point) -> str:
     for node in sp.postorder_traversal(expr):
         if not isinstance(node, sp.Basic) or not node.args:
             continue
-        if node.xreplace(subs).has(*_NON_FINITE) and not any(a.xreplace(subs).has(*_NON_FINITE) for a in node.args):
+        if substitute(node, subs).has(*_NON_FINITE) and \
+                not any(substitute(a, subs).has(*_NON_FINITE) for a in node.args):
             text = to_text(node)
             if node.is_Pow and node.exp.is_negative:
                 return f"division by zero ({to_text(node.base)} = 0 in {text})"
@@ -136,3 +175,53 @@ def _reason(expr: sp.Expr, point: Point) -> str:
 
 def values_of(exprs: Sequence[sp.Expr]) -> list[float | complex]:
     return [to_number(e, to_text(e)) for e in exprs]
+
+
+def _is_zero(value: sp.Expr) -> bool:
+    return value.is_zero is True or (value.is_number and value.is_Float and float(value) == 0.0)
+
+
+def check_domain(fn, point: Point) -> None:
+    """Refuse a point where ``fn`` as written is undefined (a denominator or a
+    log argument is 0, even if sympy simplified it away: x/x) or not
+    differentiable (abs, sign, relu at 0; min, max at a tie)."""
+    subs = point.subs
+    for i, conditions in enumerate(getattr(fn, "conditions", ())):
+        name = fn.output_names[i]
+        for cond in conditions:
+            values = [substitute(e, subs) for e in cond.exprs]
+            if cond.kind in ("division", "log") and _is_zero(values[0]):
+                what = "division by zero" if cond.kind == "division" else "log of 0"
+                message = (f"{name} = {to_text(fn.outputs[i])} is undefined at {point.text()}: "
+                           f"{what} in the expression as written ({to_text(cond.exprs[0])} = 0 there)")
+                hint = "choose a point inside the domain"
+                simplified = substitute(fn.outputs[i], subs)
+                if cond.kind == "division" and not simplified.has(*_NON_FINITE):
+                    hint = (f"the singularity is removable: sympy simplified {name} to {to_text(fn.outputs[i])}, "
+                            "which is defined there; write that form to use its continuous extension")
+                raise MathError(message, hint=hint)
+            if cond.kind == "kink" and _is_zero(values[0]):
+                shape = "jumps" if cond.function in ("sign", "step") else "has a kink"
+                raise MathError(f"J_{fn.name} does not exist at {point.text()}: {cond.function}("
+                                f"{to_text(cond.exprs[0])}) {shape} there ({to_text(cond.exprs[0])} = 0)",
+                                hint=f"the one-sided partial derivatives differ, so {fn.name} is not "
+                                     "differentiable at this point; choose a point off the kink")
+            if cond.kind == "tie" and _tie(cond.exprs, values, cond.function):
+                raise MathError(f"J_{fn.name} does not exist at {point.text()}: {cond.function} of "
+                                f"{', '.join(to_text(e) for e in cond.exprs)} has a tie for the "
+                                f"{'largest' if cond.function == 'max' else 'smallest'} value there",
+                                hint=f"where two arguments of {cond.function} tie, {fn.name} has a kink; "
+                                     "choose a point off the tie")
+
+
+def _tie(exprs, values: list[sp.Expr], function: str) -> bool:
+    """Do two different arguments tie for the extreme value?"""
+    try:
+        numbers = [complex(v.evalf(30)) for v in values]
+    except (TypeError, ValueError):
+        return False
+    if any(abs(n.imag) > 0 for n in numbers):
+        return False
+    reals = [n.real for n in numbers]
+    extreme = max(reals) if function == "max" else min(reals)
+    return len({exprs[k] for k, r in enumerate(reals) if r == extreme}) >= 2

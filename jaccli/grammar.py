@@ -38,7 +38,7 @@ from .errors import ParseError
 MAX_LENGTH = 10_000  # characters in one expression text
 MAX_DEPTH = 100  # nesting of parentheses, function calls, unary signs and powers
 MAX_LITERAL_DIGITS = 1_000  # digits in one number literal
-MAX_RESULT_DIGITS = 10_000  # digits of an exact power jac agrees to compute
+MAX_RESULT_DIGITS = 4_000  # digits of an exact power jac agrees to compute (Python prints ints up to 4,300)
 
 
 # ---------------------------------------------------------------------------
@@ -177,6 +177,20 @@ def _hint_for_char(ch: str) -> str:
 # ---------------------------------------------------------------------------
 # Name resolution
 
+@dataclass(frozen=True)
+class Condition:
+    """Where the expression as written is undefined or not differentiable.
+
+    sympy simplifies as it builds (x/x is 1), so the parser writes these down
+    first: ``division`` and ``log`` (undefined where the expression is 0),
+    ``kink`` (abs, sign, relu: not differentiable where it is 0) and ``tie``
+    (min, max: not differentiable where two arguments tie for the extreme)."""
+
+    kind: str
+    exprs: tuple
+    function: str
+
+
 class Scope:
     """What names mean: the declared inputs (``inputs``), or, with ``inputs=None``,
     any new name becomes an input (collected in ``found``), or, with
@@ -189,6 +203,11 @@ class Scope:
         self.symbols: dict[str, sp.Symbol] = dict(symbols or {})
         self.found: list[str] = []
         self.all_names: set[str] = set()  # every plain name in the text (for suggestions)
+        self.conditions: list[Condition] = []  # recorded while parsing, in order
+
+    def condition(self, kind: str, exprs: Sequence[sp.Expr], function: str) -> None:
+        if any(e.free_symbols for e in exprs):
+            self.conditions.append(Condition(kind, tuple(exprs), function))
 
     def symbol(self, name: str) -> sp.Symbol:
         if name not in self.symbols:
@@ -444,7 +463,17 @@ class _Parser:
         if not count_ok:
             raise self.error(f"{name} takes {_arity_text(info)}, got {len(args)}", tok,
                              hint=f"usage: {info.usage}")
+        self.record_conditions(name, args)
         return self.build(tok, info.build, *args)
+
+    def record_conditions(self, name: str, args: list[sp.Expr]) -> None:
+        if name in ("log", "ln", "log2", "log10"):
+            for arg in args:
+                self.scope.condition("log", (arg,), name)
+        elif name in ("abs", "sign", "relu", "step"):
+            self.scope.condition("kink", (args[0],), name)
+        elif name in ("min", "max"):
+            self.scope.condition("tie", tuple(args), name)
 
     # -- construction with guards
     def build(self, tok: Token, constructor: Callable[..., sp.Expr], *args: sp.Expr) -> sp.Expr:
@@ -459,6 +488,7 @@ class _Parser:
     def divide(self, tok: Token, left: sp.Expr, right: sp.Expr) -> sp.Expr:
         if right.is_zero:
             raise self.error("division by zero", tok)
+        self.scope.condition("division", (right,), "/")
         return self.build(tok, lambda a, b: a / b, left, right)
 
     def power(self, tok: Token, base: sp.Expr, exponent: sp.Expr) -> sp.Expr:
@@ -469,6 +499,8 @@ class _Parser:
                                  f"{MAX_RESULT_DIGITS:,}", tok, hint="use smaller numbers")
         if base.is_zero and exponent.is_number and exponent.is_extended_negative:
             raise self.error("division by zero (0 to a negative power)", tok)
+        if exponent.is_number and exponent.is_extended_negative:
+            self.scope.condition("division", (base,), "^")
         return self.build(tok, sp.Pow, base, exponent)
 
 
@@ -531,6 +563,7 @@ class Component:
     expr: sp.Expr
     text: str  # the component's own source text
     start: int  # its column in the whole source
+    conditions: tuple = ()  # Conditions recorded while parsing it
 
 
 def parse_vector(source: str, inputs: Sequence[str] | None = None,
@@ -562,9 +595,11 @@ def _components(parser: _Parser, closer: str | None) -> list[Component]:
         if parser.tok.kind == "END" or parser.at_op("]", ";") or (closer and parser.at_op(closer)):
             raise parser.error("expected an expression here",
                                hint="write entries separated by commas, e.g. x^2 + y, 2*x*y")
+        before = len(parser.scope.conditions)
         expr = parser.parse_expr()
         end = parser.tokens[parser.i - 1].end
-        components.append(Component(expr, parser.source[start:end], start))
+        components.append(Component(expr, parser.source[start:end], start,
+                                    tuple(parser.scope.conditions[before:])))
         if parser.at_op(","):
             parser.advance()
             continue

@@ -18,6 +18,7 @@ import numpy as np
 import sympy as sp
 
 from . import api, calculus, grammar
+from .budget import within_budget
 from .errors import EXIT_MATH, EXIT_USAGE, JacError, ParseError, SpecError
 from .evaluate import Point
 from .numeric import CompiledMatrix, compile_exprs
@@ -159,6 +160,7 @@ class Batch:
     exact: dict[int, JacobianResult | CompositionResult] = field(default_factory=dict)  # rows redone exactly
     errors: list[RowError] = field(default_factory=list)
     symbolic_det: sp.Expr | None = None
+    notes: list[str] = field(default_factory=list)
 
     @property
     def is_compose(self) -> bool:
@@ -232,11 +234,34 @@ def _det(J: np.ndarray) -> np.ndarray | None:
         return np.linalg.det(J) if len(J) else np.empty(0)
 
 
+def _on_a_condition(fn: VectorFunction, at: np.ndarray) -> np.ndarray:
+    """Rows where a denominator or log argument is 0, or abs/sign/relu sit on their
+    kink, or min/max arguments tie: the exact path decides what they mean."""
+    exprs = []
+    for conditions in fn.conditions:
+        for cond in conditions:
+            if cond.kind == "tie":
+                exprs += [a - b for k, a in enumerate(cond.exprs) for b in cond.exprs[k + 1:] if a != b]
+            else:
+                exprs.append(cond.exprs[0])
+    hit = np.zeros(len(at), dtype=bool)
+    if not exprs:
+        return hit
+    with np.errstate(all="ignore"):
+        for value in compile_exprs(exprs, fn.symbols)(*[at[:, j] for j in range(fn.n)]):
+            hit |= np.broadcast_to(np.asarray(value) == 0, hit.shape)
+    return hit
+
+
 def _redo_bad_rows(batch: Batch, exact_at) -> None:
-    """Rows with a non-finite number anywhere go through the exact path."""
+    """Rows with a non-finite number anywhere, or on a condition of the
+    expression as written, go through the exact path."""
     bad = ~np.isfinite(batch.jacobian).all(axis=(1, 2))
     for factor in batch.factors:
         bad |= ~np.isfinite(factor.outputs).all(axis=1)
+        bad |= _on_a_condition(factor.function, factor.at)
+    if not batch.factors:
+        bad |= _on_a_condition(batch.functions[0], batch.rows.values)
     for k in np.flatnonzero(bad):
         point = Point(batch.inputs, tuple(sp.Float(float(v)) for v in batch.rows.values[k]))
         line = batch.rows.lines[k]
@@ -258,6 +283,7 @@ def _redo_bad_rows(batch: Batch, exact_at) -> None:
             factor.at, factor.outputs, factor.jacobian = factor.at[keep], factor.outputs[keep], factor.jacobian[keep]
 
 
+@within_budget
 def evaluate_points(specs: Sequence[api.SpecLike], points_text: str, *, vars: Sequence[str] | None = None,
                     stdin_text: str | None = None, latex: bool | None = None, origin: str = "--points") -> Batch:
     """The API for batches: the Jacobian of one spec, or of the composition of several, at every row."""

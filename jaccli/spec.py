@@ -42,6 +42,8 @@ class VectorFunction:
     output_names: tuple[str, ...]
     origin: str = "inline text"
     notes: tuple[str, ...] = field(default=(), compare=False)
+    # per output, where it is undefined or not differentiable as written (grammar.Condition)
+    conditions: tuple[tuple, ...] = field(default=(), compare=False)
 
     @property
     def symbols(self) -> tuple[sp.Symbol, ...]:
@@ -210,7 +212,7 @@ def from_text(text: str, *, name: str = "f", vars: Sequence[str] | None = None,
     outputs = tuple(c.expr for c in components)
     notes.extend(_unused_note(name, inputs, outputs))
     return VectorFunction(name, tuple(inputs), outputs, default_output_names(name, len(outputs)),
-                          origin, tuple(notes))
+                          origin, tuple(notes), tuple(c.conditions for c in components))
 
 
 def default_output_names(name: str, m: int) -> tuple[str, ...]:
@@ -253,9 +255,58 @@ def _unused_note(name: str, inputs: Sequence[str], outputs: Sequence[sp.Expr]) -
 # ---------------------------------------------------------------------------
 # YAML
 
+MAX_YAML_NODES = 100_000  # after expanding aliases
+
+
+def check_yaml_structure(text: str, origin: str) -> None:
+    """Refuse duplicate keys (YAML would silently keep the last) and aliases
+    that expand to huge or cyclic documents (billion laughs), before loading.
+    Only PyYAML's composer (nodes, no Python objects) sees the text here."""
+    import yaml
+
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return  # safe_load reports it, with its position
+    sizes: dict[int, int] = {}
+    visiting: set[int] = set()
+
+    def size(node) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in visiting:
+            raise SpecError("the YAML refers to itself through an alias (*name)", where=origin,
+                            hint="remove the recursive anchor")
+        visiting.add(key)
+        total = 1
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[str, int] = {}
+            for k, v in node.value:
+                if isinstance(k, yaml.ScalarNode):
+                    if k.value in seen:
+                        raise SpecError(f"duplicate key {k.value!r} (first on line {seen[k.value]})",
+                                        where=f"{origin}:{k.start_mark.line + 1}",
+                                        hint="YAML keeps only the last of duplicate keys; remove one")
+                    seen[k.value] = k.start_mark.line + 1
+                total += size(k) + size(v)
+        elif isinstance(node, yaml.SequenceNode):
+            total += sum(size(v) for v in node.value)
+        visiting.discard(key)
+        if total > MAX_YAML_NODES:
+            raise SpecError(f"the YAML expands to more than {MAX_YAML_NODES:,} items (repeated aliases?)",
+                            where=origin, hint="a function spec needs only inputs and outputs")
+        sizes[key] = total
+        return total
+
+    if root is not None:
+        size(root)
+
+
 def from_yaml(text: str, *, origin: str, default_name: str = "f") -> VectorFunction:
     import yaml
 
+    check_yaml_structure(text, origin)
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -315,34 +366,38 @@ def from_yaml(text: str, *, origin: str, default_name: str = "f") -> VectorFunct
         raise SpecError("'outputs' is empty", where=origin, hint="list at least one expression")
 
     symbols = {v: grammar.symbol(v) for v in inputs}
-    outputs = []
+    outputs, conditions = [], []
     for key, _, value in items:
         where = f"{origin}: {key}"
-        outputs.append(_yaml_expression(value, inputs, symbols, where))
+        expr, found = _yaml_expression(value, inputs, symbols, where)
+        outputs.append(expr)
+        conditions.append(found)
     names = tuple(k for _, k, _ in items) if isinstance(raw_outputs, dict) else \
         default_output_names(name, len(outputs))
     notes = tuple(_unused_note(name, inputs, outputs))
-    return VectorFunction(name, inputs, tuple(outputs), names, origin, notes)
+    return VectorFunction(name, inputs, tuple(outputs), names, origin, notes, tuple(conditions))
 
 
-def _yaml_expression(value: Any, inputs: tuple[str, ...], symbols: dict, where: str) -> sp.Expr:
+def _yaml_expression(value: Any, inputs: tuple[str, ...], symbols: dict, where: str) -> tuple[sp.Expr, tuple]:
+    """One output from YAML and the conditions recorded while parsing it."""
     if isinstance(value, bool):
         raise SpecError(f"the value is a boolean ({str(value).lower()}): YAML reads unquoted yes/no/on/off/true/false "
                         "as booleans", where=where, hint="quote the expression, e.g. \"yes\" or 'y'")
     if isinstance(value, int):
         if value.bit_length() > 3300:
             raise SpecError("the number has more than 1,000 digits", where=where)
-        return sp.Integer(value)
+        return sp.Integer(value), ()
     if isinstance(value, float):
         if not math.isfinite(value):
             raise SpecError("the value is not a finite number (.nan/.inf)", where=where,
                             hint="outputs must be finite expressions")
-        return sp.Float(repr(value))
+        return sp.Float(repr(value)), ()
     if not isinstance(value, str):
         raise SpecError(f"the value is {_yaml_kind(value)}, not an expression", where=where,
                         hint="write each output as one expression; quote it if YAML reads it as something else")
+    scope = grammar.Scope(inputs, symbols=symbols)
     try:
-        return grammar.parse(value, inputs, grammar.Scope(inputs, symbols=symbols))
+        return grammar.parse(value, inputs, scope), tuple(scope.conditions)
     except ParseError as err:
         raise err.located(where) from None
 

@@ -184,7 +184,10 @@ def test_notes_on_stderr_and_quiet(run):
 
 
 @pytest.mark.parametrize("args, code, needle", [
-    (["jacobian", "1/x", "--at", "0"], 3, "∂f/∂x = -1/x^2 is undefined at x = 0"),
+    (["jacobian", "1/x", "--at", "0"], 3, "f = 1/x is undefined at x = 0: division by zero"),
+    (["jacobian", "x^2 + 1/x^2", "--at", "0"], 3, "division by zero"),
+    (["jacobian", "tan(x)", "--at", "pi/2"], 3, "∂f/∂x = tan(x)^2 + 1 is undefined at x = pi/2"),
+    (["jacobian", "sqrt(x)", "--at", "0"], 3, "∂f/∂x = 1/(2*sqrt(x)) is undefined at x = 0"),
     (["jacobian", "log(x)", "--at", "0"], 3, "undefined"),
     (["jacobian", "relu(x)", "--at", "0"], 3, "does not exist"),
     (["jacobian", "x^2 + (y"], 2, "expected ')'"),

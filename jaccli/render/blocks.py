@@ -146,7 +146,9 @@ def compose_blocks(r: CompositionResult, precision: int) -> list[Block]:
             blocks.append(_symbolic_block(f"J_{fn.name}({_args(fn.inputs)})   {fn.m}×{fn.n}", factor.symbolic,
                                           fn.output_names, fn.inputs))
         blocks.append(Heading(f"chain rule: {formula}   {r.shape_arithmetic}"))
-        assert r.symbolic is not None
+        if r.symbolic is None:
+            blocks.append(Line(f"{J(r.name)} was not formed symbolically (time budget); give --at for its value"))
+            return blocks
         if m == 1 and n == 1:
             blocks.append(Line(f"({r.name})′({first.inputs[0]}) = {to_text(r.symbolic[0, 0])}"))
         else:

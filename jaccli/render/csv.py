@@ -24,6 +24,11 @@ def render_csv(result) -> str:
             writer.writerow([csv_number(v) for v in row])
     else:
         matrix = result.symbolic
+        if matrix is None:
+            from ..errors import MathError
+
+            raise MathError("the symbolic composed Jacobian was not formed within the time budget",
+                            hint="give --at for its value at a point, or raise --timeout")
         for i in range(matrix.rows):
             writer.writerow([to_text(matrix[i, j]) for j in range(matrix.cols)])
     return buffer.getvalue().rstrip("\n")

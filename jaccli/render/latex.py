@@ -27,7 +27,7 @@ def render_latex(result) -> str:
     if isinstance(result, CompositionResult):
         for f in result.factors:
             lines.append(f"{_J(f.name, _args(f.function.inputs))} = {matrix_latex(f.symbolic)}")
-        if result.point is None:
+        if result.point is None and result.symbolic is not None:
             lines.append(f"{_J(result.name, _args(result.inputs))} = {matrix_latex(result.symbolic)}")
         else:
             factors = list(reversed(result.factors))
