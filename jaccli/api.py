@@ -233,3 +233,25 @@ def composition_at(functions: list[VectorFunction], symbolic: Sequence[sp.Matrix
         notes += _complex_notes(f"J_{factor.name} at its point", factor.at)
     return CompositionResult(functions, factors, point=point, at=evaluated, notes=notes,
                              determinant=_determinant(None, evaluated, with_symbolic=False))
+
+
+def verify(result: JacobianResult | CompositionResult) -> JacobianResult | CompositionResult:
+    """Attach a finite-difference check of ``result`` at its point (``result.verification``);
+    MathError when they disagree."""
+    from .errors import MathError
+    from .numeric import verify as fd_verify
+
+    if result.point is None or result.at is None:
+        from .errors import SpecError
+
+        raise SpecError("--verify compares with finite differences at a point", hint="add --at POINT")
+    functions = result.functions if isinstance(result, CompositionResult) else [result.function]
+    result.verification = fd_verify(functions, result.point.values, result.at.value)
+    if result.verification is None:
+        result.notes.append("--verify skipped: the values at this point are complex")
+    elif not result.verification.agrees:
+        v = result.verification
+        raise MathError(f"--verify: the symbolic Jacobian and finite differences disagree at {result.point.text()} "
+                        f"(max |J − J_fd| = {v.max_abs_diff:.3g}, estimate error {v.error_estimate:.3g})",
+                        hint="the function may not be smooth near this point; please report it if it is")
+    return result

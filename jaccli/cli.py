@@ -120,6 +120,12 @@ class EntryParam(click.ParamType):
         return int(parts[0]), int(parts[1])
 
 
+def verify_option(command):
+    return click.option("--verify", is_flag=True,
+                        help="At --at: compare with an independent finite-difference estimate (central "
+                             "differences, Richardson extrapolation); exit 3 if they disagree.")(command)
+
+
 def steps_options(command):
     command = click.option("--entry", type=EntryParam(), default=None,
                            help="With --steps: only this entry, ROW,COL (1-based; row = output, column = input).")(command)
@@ -231,6 +237,7 @@ def main():
 @point_options
 @points_option
 @steps_options
+@verify_option
 @timeout_option
 @output_options
 @_examples("""  jac jacobian samples/polar.yaml
@@ -240,7 +247,7 @@ def main():
   jac jacobian samples/f.yaml --steps --entry 2,1
   jac jacobian samples/spherical.yaml --points samples/points.csv --format csv
   echo "sin(x) cos(y)" | jac jacobian - --vars x,y --at pi/2,0""")
-def jacobian(spec, at, vars_, latex, points, steps, entry, timeout, fmt, precision, quiet):
+def jacobian(spec, at, vars_, latex, points, steps, entry, verify, timeout, fmt, precision, quiet):
     """The Jacobian of one function SPEC: symbolic, and at --at POINT.
 
     Shows the map's signature, every partial derivative simplified, the
@@ -252,6 +259,8 @@ def jacobian(spec, at, vars_, latex, points, steps, entry, timeout, fmt, precisi
     if points is not None:
         return _run_batch([spec], points, vars_, latex, stdin_text, fmt, precision, quiet, at, steps, timeout)
     result = api.jacobian(spec, at=at, vars=vars_, stdin_text=stdin_text, latex=latex, timeout=timeout)
+    if verify:
+        api.verify(result)
     _show(_with_steps(result, steps, entry, fmt), fmt, precision, quiet)
 
 
@@ -260,6 +269,7 @@ def jacobian(spec, at, vars_, latex, points, steps, entry, timeout, fmt, precisi
 @point_options
 @points_option
 @steps_options
+@verify_option
 @timeout_option
 @output_options
 @_examples("""  jac compose samples/f.yaml samples/g.yaml --at 1,2
@@ -267,7 +277,7 @@ def jacobian(spec, at, vars_, latex, points, steps, entry, timeout, fmt, precisi
   jac compose "x, x^2" "u1 + u2" --vars x --at 3 --format json
   jac compose samples/f.yaml samples/g.yaml --at 1,2 --steps --entry 3,1
   jac compose samples/f.yaml samples/g.yaml --points samples/points2d.csv --format csv""")
-def compose(specs, at, vars_, latex, points, steps, entry, timeout, fmt, precision, quiet):
+def compose(specs, at, vars_, latex, points, steps, entry, verify, timeout, fmt, precision, quiet):
     """The Jacobian of a composition by the chain rule, step by step.
 
     SPECs are in application order: 'jac compose f.yaml g.yaml' is g∘f,
@@ -283,6 +293,8 @@ def compose(specs, at, vars_, latex, points, steps, entry, timeout, fmt, precisi
     if points is not None:
         return _run_batch(list(specs), points, vars_, latex, stdin_text, fmt, precision, quiet, at, steps, timeout)
     result = api.compose(*specs, at=at, vars=vars_, stdin_text=stdin_text, latex=latex, timeout=timeout)
+    if verify:
+        api.verify(result)
     _show(_with_steps(result, steps, entry, fmt), fmt, precision, quiet)
 
 

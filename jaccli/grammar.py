@@ -36,6 +36,7 @@ from .errors import ParseError
 # ---------------------------------------------------------------------------
 # Limits: input is bounded before sympy sees it.
 MAX_LENGTH = 10_000  # characters in one expression text
+MAX_TOKENS = 5_000  # numbers, names and operators in one expression
 MAX_DEPTH = 100  # nesting of parentheses, function calls, unary signs and powers
 MAX_LITERAL_DIGITS = 1_000  # digits in one number literal
 MAX_RESULT_DIGITS = 4_000  # digits of an exact power jac agrees to compute (Python prints ints up to 4,300)
@@ -156,6 +157,9 @@ def tokenize(source: str) -> list[Token]:
             i += 1
             continue
         raise ParseError(f"unexpected character {ch!r}", source, i, hint=_hint_for_char(ch))
+    if len(tokens) > MAX_TOKENS:
+        raise ParseError(f"expression has {len(tokens):,} terms and operators; the limit is {MAX_TOKENS:,}",
+                         source, tokens[MAX_TOKENS].pos, hint="split it into several outputs or functions")
     tokens.append(Token("END", "", n, n))
     return tokens
 

@@ -47,6 +47,7 @@ class JacobianResult:
     determinant: Determinant | None = None  # None when J is not square
     notes: list[str] = field(default_factory=list)
     steps: object = None  # steps.Derivations, with --steps
+    verification: object = None  # numeric.Verification, with --verify
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -100,6 +101,7 @@ class CompositionResult:
     determinant: Determinant | None = None
     notes: list[str] = field(default_factory=list)
     steps: object = None  # steps.Derivations, with --steps
+    verification: object = None  # numeric.Verification, with --verify
 
     @property
     def shape(self) -> tuple[int, int]:

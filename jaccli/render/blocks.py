@@ -205,6 +205,10 @@ def blocks_for(result, precision: int) -> list[Block]:
         blocks = compose_blocks(result, precision)
     else:
         blocks = jacobian_blocks(result, precision)
+    if result.verification is not None:
+        v = result.verification
+        blocks.append(Line(f"verify: finite differences ({v.to_dict()['method']}) agree: "
+                           f"max |J − J_fd| = {v.max_abs_diff:.2g}, estimate error ≤ {v.error_estimate:.2g}"))
     if result.steps:
         blocks += steps_blocks(result.steps)
     return blocks

@@ -79,6 +79,8 @@ def to_dict(result) -> dict:
             }
             for f in result.factors
         ]
+    if result.verification is not None:
+        out["verify"] = result.verification.to_dict()
     if result.steps:
         out["steps"] = result.steps.to_dict()
     return out

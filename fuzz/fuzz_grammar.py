@@ -1,0 +1,30 @@
+"""An atheris fuzz target for jac's grammar (not run in CI).
+
+    pip install atheris && python fuzz/fuzz_grammar.py -max_total_time=600
+
+Any exception other than jac's own JacError is a bug."""
+
+import sys
+
+import atheris
+
+with atheris.instrument_imports():
+    from jaccli import grammar
+    from jaccli.errors import JacError
+    from jaccli.latex import vector_tokens
+
+
+def test_one(data: bytes) -> None:
+    text = atheris.FuzzedDataProvider(data).ConsumeUnicodeNoSurrogates(200)
+    for parse in (lambda: grammar.parse_vector(text, ("x", "y")), lambda: grammar.parse_point(text),
+                  lambda: grammar.parse_matrix(text, ("x", "y")),
+                  lambda: grammar.parse_vector(text, ("x", "y"), tokens=vector_tokens(text))):
+        try:
+            parse()
+        except JacError:
+            pass
+
+
+if __name__ == "__main__":
+    atheris.Setup(sys.argv, test_one)
+    atheris.Fuzz()

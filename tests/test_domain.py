@@ -1,0 +1,97 @@
+"""Domain problems at a point, and --verify against finite differences."""
+
+import json
+import math
+
+import pytest
+from hypothesis import assume, given, settings, strategies as st
+
+from jaccli import compose, jacobian
+from jaccli.api import verify
+from jaccli.errors import MathError
+
+
+@pytest.mark.parametrize("spec, at, needle", [
+    ("x/x", "0", "removable"),
+    ("x^2/x", "0", "sympy simplified f to x"),
+    ("1/x", "0", "division by zero"),
+    ("log(x*y)", "0,1", "log of 0"),
+    ("tan(x)", "pi/2", "undefined"),
+    ("abs(x)", "0", "abs(x) has a kink"),
+    ("relu(x - 1)", "1", "relu(x - 1) has a kink"),
+    ("sign(x)", "0", "sign(x) jumps"),
+    ("max(x, y)", "1,1", "tie for the largest"),
+    ("min(x, y, 3)", "3,3", "tie for the smallest"),
+    ("sqrt(x)", "0", "undefined"),
+])
+def test_undefined_or_not_differentiable(run, spec, at, needle):
+    vars_ = "x,y" if "," in at else "x"
+    r = run("jacobian", spec, "--vars", vars_, "--at", at)
+    assert r.exit_code == 3 and needle in r.stderr and r.stdout == ""
+
+
+@pytest.mark.parametrize("spec, at", [("max(x, y, 5)", "1,1"), ("abs(x) + y", "0.5,1"), ("max(x, x^2) + y", "2,0")])
+def test_no_false_alarms(run, spec, at):
+    r = run("jacobian", spec, "--vars", "x,y", "--at", at)
+    assert r.exit_code == 0, r.stderr
+
+
+def test_domain_checked_at_the_point_each_function_sees(run):
+    # g = 1/u at u = f(x) = x - 1: fine at x = 2, undefined at x = 1 (where g sees 0)
+    assert run("compose", "x - 1", "1/u", "--at", "2").exit_code == 0
+    r = run("compose", "x - 1", "1/u", "--at", "1")
+    assert r.exit_code == 3 and "u = 0" in r.stderr
+
+
+def test_complex_values_are_explicit(run):
+    d = json.loads(run("jacobian", "sqrt(x)", "--at", "-4", "--format", "json").stdout)
+    assert d["jacobian"]["value"] == [[{"re": 0.0, "im": -0.25}]]
+
+
+def test_batch_routes_kinks_to_the_exact_path(run):
+    r = run("jacobian", "abs(x) + y", "--vars", "x,y", "--points", "-", "--format", "csv", input="1,1\n0,1\n-1,2\n")
+    assert r.exit_code == 3
+    assert len(r.stdout.splitlines()) == 3 and "<stdin>:2: J_f does not exist" in r.stderr
+
+
+def test_no_raw_numpy_warnings(run):
+    r = run("jacobian", "log(x)", "--points", "-", "--format", "csv", input="1\n0\n-1\n")
+    assert "RuntimeWarning" not in r.stderr and "Traceback" not in r.stderr
+
+
+def test_verify_reports_agreement(run):
+    r = run("compose", "samples/f.yaml", "samples/g.yaml", "--at", "1,2", "--verify", "--format", "json")
+    v = json.loads(r.stdout)["verify"]
+    assert r.exit_code == 0 and v["agrees"] and v["max_abs_diff"] < 1e-8
+    assert v["method"] == "central differences with Richardson extrapolation"
+    plain = run("jacobian", "samples/polar.yaml", "--at", "2,1", "--verify", "--format", "plain").stdout
+    assert "verify: finite differences" in plain and "agree" in plain
+    assert run("jacobian", "samples/polar.yaml", "--verify").exit_code == 2  # needs --at
+
+
+def test_verify_catches_a_wrong_jacobian():
+    result = jacobian("samples/polar.yaml", at="2,1")
+    result.at.value[0][0] += 1e-3  # as if the symbolic derivative were wrong
+    with pytest.raises(MathError, match="disagree"):
+        verify(result)
+
+
+POOL = ["sin(x*y)", "exp(x - y)", "x^3 - 2*y", "log(1 + x^2 + y^2)", "atan2(y, 2 + x)", "sqrt(1 + x^2)",
+        "tanh(x) * y", "sigmoid(x*y)", "x/(1 + y^2)", "cos(x)^2", "softplus(x - y)"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.sampled_from(POOL), min_size=1, max_size=3),
+       st.floats(-2, 2, allow_nan=False), st.floats(-2, 2, allow_nan=False))
+def test_symbolic_and_finite_differences_agree(outputs, x, y):
+    assume(abs(x) > 1e-3 and abs(y) > 1e-3)
+    result = jacobian(", ".join(outputs), vars=["x", "y"], at=[x, y])
+    assert verify(result).verification.agrees
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.lists(st.sampled_from(POOL), min_size=2, max_size=2), st.floats(-1.5, 1.5, allow_nan=False))
+def test_compositions_agree_with_finite_differences(inner, x):
+    result = compose(", ".join(inner).replace("y", "(x/2)"), "u*v, u + sin(v)", vars=["x"], at=[x])
+    v = verify(result).verification
+    assert v.agrees and v.max_abs_diff < 1e-6 * max(1, max(abs(c) for row in result.at.value for c in row))
