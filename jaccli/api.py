@@ -19,59 +19,36 @@ from . import calculus, grammar
 from .budget import within_budget
 from .evaluate import Point, bind_point, check_domain, exact_at, parse_point_text, to_number
 from .results import CompositionResult, Determinant, Evaluated, Factor, JacobianResult
-from .spec import VectorFunction, load_spec
+from .spec import VectorFunction, load_all
 
 SpecLike = Union[VectorFunction, str]
 PointLike = Union[str, Sequence[object], Mapping[str, object], Point, None]
 
 EXACT_DET_MAX_N = 8  # beyond this, determinants at a point are computed numerically
 
-_DEFAULT_NAMES = ("f", "g", "h", "k", "p", "q")
-
-
 def load(specs: Sequence[SpecLike], *, vars: Sequence[str] | None = None,
          stdin_text: str | None = None, latex: bool | None = None) -> list[VectorFunction]:
-    """Load SPEC arguments (paths, inline text, '-') in application order.
+    """Load function SPECs (see spec.load_all); layer files belong to network.run_chain."""
+    from .errors import SpecError
+    from .network import Network
 
-    Inline specs are named f, g, h, … by position; ``vars`` orders the first
-    function's inputs when it is inline text."""
-    if sum(1 for s in specs if s == "-") > 1:
-        from .errors import SpecError
-        raise SpecError("'-' (standard input) can be given only once")
-    functions: list[VectorFunction] = []
-    for k, spec in enumerate(specs):
-        if isinstance(spec, VectorFunction):
-            functions.append(spec)
-            continue
-        name = _DEFAULT_NAMES[k] if k < len(_DEFAULT_NAMES) else f"f{k + 1}"
-        functions.append(load_spec(spec, name=name, vars=vars if k == 0 else None, stdin_text=stdin_text,
-                                   latex=latex))
-    return _unique_names(functions)
-
-
-def _unique_names(functions: list[VectorFunction]) -> list[VectorFunction]:
-    from dataclasses import replace
-
-    seen: dict[str, int] = {}
+    functions = load_all(specs, vars=vars, stdin_text=stdin_text, latex=latex)
     for fn in functions:
-        seen[fn.name] = seen.get(fn.name, 0) + 1
-    if all(count == 1 for count in seen.values()):
-        return functions
-    out, counter = [], {}
-    for fn in functions:
-        if seen[fn.name] == 1:
-            out.append(fn)
-            continue
-        counter[fn.name] = counter.get(fn.name, 0) + 1
-        out.append(replace(fn, name=f"{fn.name}_{counter[fn.name]}"))
-    return out
+        if isinstance(fn, Network):
+            raise SpecError(f"{fn.origin} is a layer chain; it is evaluated numerically",
+                            hint="give --at (a point, or @FILE) to 'jac compose' or 'jac jacobian'")
+    return functions
 
 
 def make_point(at: PointLike, fn: VectorFunction) -> Point | None:
     """A point for ``fn`` from text (``"1,2"``, ``"x=1,y=2"``), numbers or a mapping."""
     if at is None or isinstance(at, Point):
         return at
-    if isinstance(at, str):
+    if isinstance(at, str) and at.startswith("@"):
+        from .network import numeric_point
+
+        items = [grammar.PointItem(None, sp.Float(float(v)), 0) for v in numeric_point(at)]
+    elif isinstance(at, str):
         items = parse_point_text(at)
     elif isinstance(at, Mapping):
         items = [grammar.PointItem(str(k), _constant(v), 0) for k, v in at.items()]
@@ -222,17 +199,23 @@ def composition_at(functions: list[VectorFunction], symbolic: Sequence[sp.Matrix
         factor.outputs = _evaluate(sp.Matrix(fn.outputs), here, lambda i, j, fn=fn: f"{fn.output_names[i]}")
         if k + 1 < len(functions):
             here = Point(functions[k + 1].inputs, tuple(factor.outputs.exact))
-    product = factors[0].at.exact
-    for factor in factors[1:]:
-        product = factor.at.exact * product
+    plan = calculus.cheapest_order(functions)
+    product = _multiply(plan.tree, [f.at.exact for f in factors])
     if not point.is_float:
         product = calculus.tidy_matrix(product, thorough=False)
     last, first = functions[-1], functions[0]
     evaluated = _with_values(product, _partial_label(last.output_names, first.inputs))
     for factor in factors:
         notes += _complex_notes(f"J_{factor.name} at its point", factor.at)
-    return CompositionResult(functions, factors, point=point, at=evaluated, notes=notes,
+    return CompositionResult(functions, factors, point=point, at=evaluated, notes=notes, multiplication=plan,
                              determinant=_determinant(None, evaluated, with_symbolic=False))
+
+
+def _multiply(tree, matrices: Sequence[sp.Matrix]) -> sp.Matrix:
+    if isinstance(tree, int):
+        return matrices[tree]
+    left, right = tree
+    return _multiply(left, matrices) * _multiply(right, matrices)
 
 
 def verify(result: JacobianResult | CompositionResult) -> JacobianResult | CompositionResult:

@@ -95,3 +95,10 @@ def composed_jacobian(functions: Sequence[VectorFunction], factors: Sequence[sp.
         return tidy_matrix(product)
 
     return attempt(work, lambda: None, "symbolic composition")
+
+
+def cheapest_order(functions: Sequence[VectorFunction]):
+    """The bracketing of J_L ⋯ J_1 (application order) with the fewest multiply-adds."""
+    from .chainorder import Shape, optimal
+
+    return optimal([Shape(fn.m, fn.n) for fn in functions], [f"J_{fn.name}" for fn in functions])

@@ -56,20 +56,31 @@ class JacGroup(click.Group):
 
 
 class PointParam(click.ParamType):
-    """``1,2`` or ``x=1,y=2``: checked while click parses, bound to inputs later."""
+    """``1,2``, ``x=1,y=2`` or ``@FILE``: checked while click parses; the text is
+    kept and bound to a function's inputs later."""
 
     name = "POINT"
 
     def convert(self, value, param, ctx):
-        if not isinstance(value, str):
+        if not isinstance(value, str) or value.startswith("@"):
             return value
+        if all(_is_float(part) for part in value.split(",")):
+            return value  # plain numbers: no need to load the grammar (and sympy) here
         from .errors import ParseError
         from .grammar import parse_point
 
         try:
-            return parse_point(value)
+            parse_point(value)
         except ParseError as err:
             self.fail("\n" + err.render(), param, ctx)
+        return value
+
+
+def _is_float(text: str) -> bool:
+    try:
+        return float(text) == float(text) and text.strip().lower() not in ("inf", "-inf", "+inf", "infinity")
+    except ValueError:
+        return False
 
 
 class VarsParam(click.ParamType):
@@ -173,8 +184,7 @@ def _run_batch(specs, points, vars_, latex, stdin_text, fmt, precision, quiet, a
     if fmt == "latex":
         raise click.UsageError("--points supports --format table, plain, json (JSON Lines) and csv")
     text, origin = read_points_arg(points, stdin_text)
-    batch = evaluate_points(specs, text, vars=vars_, stdin_text=stdin_text, latex=latex, origin=origin,
-                            timeout=timeout)
+    batch = evaluate_points(specs, text, origin=origin, timeout=timeout)
     _show(batch, fmt, precision, quiet, notes=[n for fn in batch.functions for n in fn.notes] + batch.notes)
     for err in sorted(batch.errors, key=lambda e: e.line):
         _say("error", f"{origin}:{err.line}: {err.message}", "red")
@@ -194,13 +204,14 @@ def _with_steps(result, steps: bool, entry, fmt: str):
     return result
 
 
-def _show(result, fmt: str, precision: int, quiet: bool, notes=None, hide_answers: bool = False) -> None:
+def _show(result, fmt: str, precision: int, quiet: bool, notes=None, hide_answers: bool = False,
+          full: bool = False) -> None:
     from .render import render
 
     if not quiet:
         for note in result.notes if notes is None else notes:
             _say("note", note, "yellow")
-    out = render(result, fmt, precision=precision, hide_answers=hide_answers)
+    out = render(result, fmt, precision=precision, hide_answers=hide_answers, full=full)
     if isinstance(out, str):
         click.echo(out)
     else:
@@ -232,12 +243,71 @@ def main():
     """
 
 
+def chain_options(command):
+    """--vjp, --jvp, --grad, --full: for layer chains (and any chain, numerically)."""
+    command = click.option("--full", is_flag=True,
+                           help="Print big arrays in full in table/plain output (JSON always has them).")(command)
+    command = click.option("--grad", is_flag=True,
+                           help="For a scalar output: ∇ = Jᵀ by reverse mode, without forming J.")(command)
+    command = click.option("--jvp", metavar="V", default=None,
+                           help="J·v from the input side (forward mode) without forming J; V is 1,0,… or @FILE.")(command)
+    command = click.option("--vjp", metavar="V", default=None,
+                           help="vᵀJ from the output side (reverse mode) without forming J; V is 1,0,… or @FILE.")(command)
+    return command
+
+
+def _jacobian_command(specs, *, single, at, vars_, latex, points, steps, entry, verify, timeout, fmt, precision,
+                      quiet, vjp, jvp, grad, full):
+    """Shared by 'jacobian' and 'compose': load, pick the exact or the numeric path, render."""
+    from .network import Network
+    from .spec import load_all
+
+    stdin_text = _stdin_if_needed(*specs, points, vjp, jvp)
+    items = load_all(list(specs), vars=vars_, stdin_text=stdin_text, latex=latex)
+    if any(isinstance(item, Network) for item in items) or vjp or jvp or grad:
+        return _numeric_chain(items, at, points, steps, verify, vjp, jvp, grad, fmt, precision, quiet, full)
+    if not single and len(items) < 2:
+        raise click.UsageError("compose needs at least two SPECs (for one, use 'jac jacobian')")
+    if points is not None:
+        return _run_batch(items, points, vars_, latex, stdin_text, fmt, precision, quiet, at, steps, timeout)
+    from . import api
+
+    if single:
+        result = api.jacobian(items[0], at=at, timeout=timeout)
+    else:
+        result = api.compose(*items, at=at, timeout=timeout)
+    if verify:
+        api.verify(result)
+    _show(_with_steps(result, steps, entry, fmt), fmt, precision, quiet)
+
+
+def _numeric_chain(items, at, points, steps, verify, vjp, jvp, grad, fmt, precision, quiet, full):
+    from .network import numeric_point, run_chain
+
+    for flag, name in ((points, "--points"), (steps, "--steps"), (verify, "--verify")):
+        if flag:
+            raise click.UsageError(f"{name} is for function specs; layer chains and --vjp/--jvp/--grad are "
+                                   "evaluated numerically at one point")
+    if fmt == "latex":
+        raise click.UsageError("layer chains support --format table, plain, json and csv")
+    if at is None:
+        raise click.UsageError("a layer chain (or --vjp/--jvp/--grad) is evaluated at a point: give --at "
+                               "(values, or @FILE for a long point)")
+    first = items[0]
+    inputs = getattr(first, "inputs", None)
+    result = run_chain(items, numeric_point(at), inputs=inputs,
+                       vjp_vector=numeric_point(vjp, "--vjp") if vjp else None,
+                       jvp_vector=numeric_point(jvp, "--jvp") if jvp else None, grad=grad)
+    _show(result, fmt, precision, quiet, full=full)
+
+
 @main.command()
 @click.argument("spec")
 @point_options
 @points_option
 @steps_options
 @verify_option
+@chain_options
 @timeout_option
 @output_options
 @_examples("""  jac jacobian samples/polar.yaml
@@ -246,22 +316,19 @@ def main():
   jac jacobian '\\begin{bmatrix} x^2 + y \\\\ 2xy \\end{bmatrix}' --at 1,2
   jac jacobian samples/f.yaml --steps --entry 2,1
   jac jacobian samples/spherical.yaml --points samples/points.csv --format csv
+  jac jacobian samples/mlp3.yaml --at @samples/mlp3_x.npy
   echo "sin(x) cos(y)" | jac jacobian - --vars x,y --at pi/2,0""")
-def jacobian(spec, at, vars_, latex, points, steps, entry, verify, timeout, fmt, precision, quiet):
+def jacobian(spec, at, vars_, latex, points, steps, entry, verify, vjp, jvp, grad, full, timeout, fmt, precision,
+             quiet):
     """The Jacobian of one function SPEC: symbolic, and at --at POINT.
 
     Shows the map's signature, every partial derivative simplified, the
     exact value at an exact point with its decimal, and the determinant
-    when J is square (a gradient for scalar functions)."""
-    from . import api
-
-    stdin_text = _stdin_if_needed(spec, points)
-    if points is not None:
-        return _run_batch([spec], points, vars_, latex, stdin_text, fmt, precision, quiet, at, steps, timeout)
-    result = api.jacobian(spec, at=at, vars=vars_, stdin_text=stdin_text, latex=latex, timeout=timeout)
-    if verify:
-        api.verify(result)
-    _show(_with_steps(result, steps, entry, fmt), fmt, precision, quiet)
+    when J is square (a gradient for scalar functions). A layer file
+    (layers:) is the composition of its layers, evaluated numerically."""
+    _jacobian_command([spec], single=True, at=at, vars_=vars_, latex=latex, points=points, steps=steps, entry=entry,
+                      verify=verify, timeout=timeout, fmt=fmt, precision=precision, quiet=quiet, vjp=vjp, jvp=jvp,
+                      grad=grad, full=full)
 
 
 @main.command()
@@ -270,32 +337,29 @@ def jacobian(spec, at, vars_, latex, points, steps, entry, verify, timeout, fmt,
 @points_option
 @steps_options
 @verify_option
+@chain_options
 @timeout_option
 @output_options
 @_examples("""  jac compose samples/f.yaml samples/g.yaml --at 1,2
   jac compose samples/f.yaml samples/g.yaml
   jac compose "x, x^2" "u1 + u2" --vars x --at 3 --format json
   jac compose samples/f.yaml samples/g.yaml --at 1,2 --steps --entry 3,1
-  jac compose samples/f.yaml samples/g.yaml --points samples/points2d.csv --format csv""")
-def compose(specs, at, vars_, latex, points, steps, entry, verify, timeout, fmt, precision, quiet):
+  jac compose samples/f.yaml samples/g.yaml --points samples/points2d.csv --format csv
+  jac compose samples/twolayer.yaml --at 0.5,-1,2
+  jac compose samples/mlp3.yaml samples/loss_head.yaml --at @samples/mlp3_x.npy --grad""")
+def compose(specs, at, vars_, latex, points, steps, entry, verify, vjp, jvp, grad, full, timeout, fmt, precision,
+            quiet):
     """The Jacobian of a composition by the chain rule, step by step.
 
     SPECs are in application order: 'jac compose f.yaml g.yaml' is g∘f,
     f first. At a point, each intermediate value, each factor evaluated at
     the point its function sees (J_g at f(x), not at x), their shapes and
-    the product J_g(f(x)) · J_f(x). --vars orders the first function's
-    inputs when it is inline text."""
-    from . import api
-
-    if len(specs) < 2:
-        raise click.UsageError("compose needs at least two SPECs (for one, use 'jac jacobian')")
-    stdin_text = _stdin_if_needed(*specs, points)
-    if points is not None:
-        return _run_batch(list(specs), points, vars_, latex, stdin_text, fmt, precision, quiet, at, steps, timeout)
-    result = api.compose(*specs, at=at, vars=vars_, stdin_text=stdin_text, latex=latex, timeout=timeout)
-    if verify:
-        api.verify(result)
-    _show(_with_steps(result, steps, entry, fmt), fmt, precision, quiet)
+    the product J_g(f(x)) · J_f(x), multiplied in the cheapest order.
+    --vars orders the first function's inputs when it is inline text.
+    Layer files (layers:) and function specs mix freely."""
+    _jacobian_command(specs, single=False, at=at, vars_=vars_, latex=latex, points=points, steps=steps, entry=entry,
+                      verify=verify, timeout=timeout, fmt=fmt, precision=precision, quiet=quiet, vjp=vjp, jvp=jvp,
+                      grad=grad, full=full)
 
 
 @main.command()
@@ -346,6 +410,40 @@ def check(specs, expect, at, vars_, latex, rtol, atol, expect_det, hide_answers,
     _show(result, fmt, precision, quiet, hide_answers=hide_answers)
     if not result.passed:
         click.get_current_context().exit(EXIT_WRONG)
+
+
+@main.command()
+@click.argument("specs", nargs=-1, metavar="[SPEC ...]")
+@click.option("--dims", metavar="D0,D1,...", default=None,
+              help="Widths from input to output; factor J_k is d_k × d_{k-1}.")
+@click.option("--input-size", type=click.IntRange(min=1), default=None,
+              help="The input width when the first layer is element-wise.")
+@click.option("--format", "fmt", type=click.Choice(("table", "plain", "json")), default="table", show_default=True)
+@click.option("--quiet", "-q", is_flag=True, help="No notes on stderr.")
+@_examples("""  jac cost --dims 1000000,1000,1000,1000,1000,1000,1000,1000,1000,1000,1000,1
+  jac cost samples/mlp3.yaml samples/loss_head.yaml
+  jac cost --dims 784,256,256,10 --format json""")
+def cost(specs, dims, input_size, fmt, quiet):
+    """What multiplying a chain of Jacobians costs: forward accumulation (from
+    the input side), reverse accumulation (from the output side) and the best
+    bracketing (matrix-chain dynamic programming), in multiply-adds and the
+    largest intermediate product. Give widths (--dims) or SPECs; element-wise
+    layers count as diagonal factors."""
+    from . import cost as cost_module
+
+    if bool(dims) == bool(specs):
+        raise click.UsageError("give either --dims or SPECs")
+    if dims:
+        try:
+            widths = [int(d.replace("_", "")) for d in dims.split(",")]
+        except ValueError:
+            raise click.UsageError(f"--dims {dims!r}: widths are positive integers, e.g. 784,256,10") from None
+        result = cost_module.from_dims(widths)
+    else:
+        from .spec import load_all
+
+        result = cost_module.from_specs(load_all(list(specs), stdin_text=_stdin_if_needed(*specs)), input_size)
+    _show(result, fmt, 6, quiet)
 
 
 @main.command()

@@ -36,6 +36,10 @@ _MATRIX_ENVS = {"bmatrix", "pmatrix", "matrix", "Bmatrix", "vmatrix"}
 _TIMES = {"cdot": "*", "times": "*", "div": "/"}
 
 
+def _digit(ch: str) -> bool:
+    return len(ch) == 1 and "0" <= ch <= "9"
+
+
 def looks_like_latex(text: str) -> bool:
     return "\\" in text
 
@@ -123,7 +127,7 @@ class _Latex:
     def item(self) -> list[Token]:
         ch = self.peek()
         pos = self.i
-        if ch.isdigit() or (ch == "." and self.src[self.i + 1:self.i + 2].isdigit()):
+        if _digit(ch) or (ch == "." and _digit(self.src[self.i + 1:self.i + 2])):
             m = re.compile(r"[0-9]*\.?[0-9]+|[0-9]+\.?").match(self.src, self.i)
             assert m is not None
             self.i = m.end()
@@ -136,7 +140,7 @@ class _Latex:
         if ch in "^":
             self.i += 1
             tokens = [self.op("^", pos)] + self.argument()
-            if self.peek().isdigit():  # x^23 is x^2 · 3 in LaTeX
+            if _digit(self.peek()):  # x^23 is x^2 · 3 in LaTeX
                 tokens.append(self.op("*", self.i, self.i))
             return tokens
         if ch == "_":
@@ -184,7 +188,7 @@ class _Latex:
             return self.group()
         if not ch:
             raise self.error("expected an argument, but the LaTeX ended")
-        if ch.isdigit():  # x^23 in LaTeX is x^2 · 3: one digit only
+        if _digit(ch):  # x^23 in LaTeX is x^2 · 3: one digit only
             pos = self.i
             self.i += 1
             return [Token("NUM", ch, pos, self.i)]
@@ -292,7 +296,7 @@ class _Latex:
         arg_pos = self.i
         arg = self.argument()
         # \sin 2x reads as sin(2x): take the implicit product of following letters and digits
-        while self.peek() and (self.peek().isalnum()) and not self.src.startswith("\\", self.i):
+        while self.peek() and (_digit(self.peek()) or self.peek().isalpha()) and not self.src.startswith("\\", self.i):
             arg += self.item()
         return head + [self.op("(", arg_pos)] + arg + [self.op(")", self.i - 1)]
 

@@ -219,12 +219,18 @@ def compose_batch(functions: list[VectorFunction], symbolic: list[sp.Matrix], ro
                 outs[:, k] = v
         factors.append(FactorArrays(fn, J, here, outs, CompiledMatrix(J, fn.symbols)(*X)))
         here = outs
-    product = factors[0].jacobian
-    for factor in factors[1:]:
-        product = np.matmul(factor.jacobian, product)
+    product = _multiply_batched(calculus.cheapest_order(functions).tree, [f.jacobian for f in factors])
     batch = Batch(functions, None, rows, product, _det(product), factors, errors=list(rows.errors))
     _redo_bad_rows(batch, lambda point: api.composition_at(functions, symbolic, point))
     return batch
+
+
+def _multiply_batched(tree, arrays: Sequence[np.ndarray]) -> np.ndarray:
+    """The product of (N, m_k, n_k) stacks in a chainorder bracketing."""
+    if isinstance(tree, int):
+        return arrays[tree]
+    left, right = tree
+    return np.matmul(_multiply_batched(left, arrays), _multiply_batched(right, arrays))
 
 
 def _det(J: np.ndarray) -> np.ndarray | None:

@@ -8,6 +8,8 @@ import math
 import sympy as sp
 from sympy.printing.str import StrPrinter
 
+from .numbers import fmt_number, json_number  # noqa: F401  (re-exported for the renderers)
+
 
 class _JacPrinter(StrPrinter):
     """sympy's str printer, with the names jac's grammar uses."""
@@ -49,28 +51,6 @@ def to_latex(expr: sp.Expr) -> str:
 def matrix_latex(matrix: sp.Matrix) -> str:
     rows = [" & ".join(to_latex(matrix[i, j]) for j in range(matrix.cols)) for i in range(matrix.rows)]
     return "\\begin{bmatrix} " + " \\\\ ".join(rows) + " \\end{bmatrix}"
-
-
-def fmt_number(value: float | complex, precision: int = 6) -> str:
-    """A decimal for people: ``-2.61457``, ``0.5 + 0.866025i``."""
-    if isinstance(value, complex):
-        re_part = fmt_number(value.real, precision)
-        im = value.imag
-        sign = "-" if im < 0 else "+"
-        return f"{re_part} {sign} {fmt_number(abs(im), precision)}i"
-    if value == 0:
-        return "0"
-    text = f"{value:.{precision}g}"
-    return text
-
-
-def json_number(value: float | complex):
-    """JSON has no complex numbers: they become {"re": ..., "im": ...}."""
-    if isinstance(value, complex):
-        return {"re": value.real, "im": value.imag}
-    if float(value).is_integer() and abs(value) < 2 ** 53:
-        return int(value)
-    return value
 
 
 def is_plain_number(expr: sp.Expr) -> bool:

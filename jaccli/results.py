@@ -102,6 +102,7 @@ class CompositionResult:
     notes: list[str] = field(default_factory=list)
     steps: object = None  # steps.Derivations, with --steps
     verification: object = None  # numeric.Verification, with --verify
+    multiplication: object = None  # chainorder.Plan: how the factors were multiplied at the point
 
     @property
     def shape(self) -> tuple[int, int]:

@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
-import sympy as sp
-
-from . import grammar
 from .errors import ParseError, SpecError
+
+# sympy (through grammar) is imported inside the functions that build
+# expressions, so that layer files (network.py) and --help never load it.
 
 MAX_FILE_BYTES = 1_000_000
 YAML_SUFFIXES = (".yaml", ".yml", ".json")
@@ -47,7 +47,9 @@ class VectorFunction:
 
     @property
     def symbols(self) -> tuple[sp.Symbol, ...]:
-        return tuple(grammar.symbol(name) for name in self.inputs)
+        from .grammar import symbol
+
+        return tuple(symbol(name) for name in self.inputs)
 
     @property
     def n(self) -> int:
@@ -71,7 +73,7 @@ def space(n: int) -> str:
 # Entry point
 
 def load_spec(arg: str, *, name: str = "f", vars: Sequence[str] | None = None,
-              stdin_text: str | None = None, latex: bool | None = None) -> VectorFunction:
+              stdin_text: str | None = None, latex: bool | None = None):
     """Read one SPEC argument (see the module docstring).
 
     ``name`` is used for inline text and stdin; files default to their stem.
@@ -184,6 +186,8 @@ def from_text(text: str, *, name: str = "f", vars: Sequence[str] | None = None,
               latex: bool | None = None) -> VectorFunction:
     """``"x^2 + y, 2*x*y"``, ``"[x^2 + y, 2*x*y]"`` or LaTeX
     (``\\begin{bmatrix} x^2 + y \\\\ 2xy \\end{bmatrix}``)."""
+    from . import grammar
+
     where = f"{name} ({origin})" if origin != "inline text" else name
     notes: list[str] = []
     if vars is not None:
@@ -222,6 +226,8 @@ def default_output_names(name: str, m: int) -> tuple[str, ...]:
 
 
 def check_input_names(names: Sequence[Any], where: str) -> tuple[str, ...]:
+    from . import grammar
+
     seen: list[str] = []
     for k, raw in enumerate(names):
         if not isinstance(raw, str):
@@ -244,6 +250,8 @@ def check_input_names(names: Sequence[Any], where: str) -> tuple[str, ...]:
 
 
 def _unused_note(name: str, inputs: Sequence[str], outputs: Sequence[sp.Expr]) -> list[str]:
+    from . import grammar
+
     used = set().union(*(e.free_symbols for e in outputs)) if outputs else set()
     unused = [v for v in inputs if grammar.symbol(v) not in used]
     if not unused:
@@ -303,7 +311,8 @@ def check_yaml_structure(text: str, origin: str) -> None:
         size(root)
 
 
-def from_yaml(text: str, *, origin: str, default_name: str = "f") -> VectorFunction:
+def from_yaml(text: str, *, origin: str, default_name: str = "f"):
+    """A VectorFunction, or a network.Network when the mapping has 'layers'."""
     import yaml
 
     check_yaml_structure(text, origin)
@@ -324,6 +333,17 @@ def from_yaml(text: str, *, origin: str, default_name: str = "f") -> VectorFunct
         raise SpecError("the file is empty", where=origin, hint=_YAML_EXAMPLE)
     if not isinstance(data, dict):
         raise SpecError(f"the top level is {_yaml_kind(data)}, not a mapping", where=origin, hint=_YAML_EXAMPLE)
+    if "layers" in data:
+        from .network import network_from_yaml
+
+        return network_from_yaml(data, origin, default_name)
+    return from_yaml_mapping(data, origin=origin, default_name=default_name)
+
+
+def from_yaml_mapping(data: dict, *, origin: str, default_name: str = "f") -> VectorFunction:
+    """A function spec from its loaded YAML mapping (name, inputs, outputs)."""
+    from . import grammar
+
     for key in data:
         if key not in SPEC_KEYS:
             close = difflib.get_close_matches(str(key), SPEC_KEYS, n=1)
@@ -380,6 +400,10 @@ def from_yaml(text: str, *, origin: str, default_name: str = "f") -> VectorFunct
 
 def _yaml_expression(value: Any, inputs: tuple[str, ...], symbols: dict, where: str) -> tuple[sp.Expr, tuple]:
     """One output from YAML and the conditions recorded while parsing it."""
+    import sympy as sp
+
+    from . import grammar
+
     if isinstance(value, bool):
         raise SpecError(f"the value is a boolean ({str(value).lower()}): YAML reads unquoted yes/no/on/off/true/false "
                         "as booleans", where=where, hint="quote the expression, e.g. \"yes\" or 'y'")
@@ -424,3 +448,43 @@ _YAML_EXAMPLE = """a function spec looks like:
   outputs:
     - x^2 + y
     - 2*x*y"""
+
+
+# ---------------------------------------------------------------------------
+# Several SPEC arguments
+
+DEFAULT_NAMES = ("f", "g", "h", "k", "p", "q")
+
+
+def load_all(specs: Sequence[Any], *, vars: Sequence[str] | None = None, stdin_text: str | None = None,
+             latex: bool | None = None) -> list:
+    """Load SPEC arguments (paths, inline text, '-', or loaded objects) in application
+    order. Inline specs are named f, g, h, … by position; ``vars`` orders the first
+    function's inputs when it is inline text; equal names get suffixes (f_1, f_2)."""
+    if sum(1 for s in specs if isinstance(s, str) and s == "-") > 1:
+        raise SpecError("'-' (standard input) can be given only once")
+    loaded = []
+    for k, spec in enumerate(specs):
+        if not isinstance(spec, str):
+            loaded.append(spec)
+            continue
+        name = DEFAULT_NAMES[k] if k < len(DEFAULT_NAMES) else f"f{k + 1}"
+        loaded.append(load_spec(spec, name=name, vars=vars if k == 0 else None, stdin_text=stdin_text, latex=latex))
+    return _unique_names(loaded)
+
+
+def _unique_names(items: list) -> list:
+    from dataclasses import replace
+
+    counts: dict[str, int] = {}
+    for item in items:
+        counts[item.name] = counts.get(item.name, 0) + 1
+    seen: dict[str, int] = {}
+    out = []
+    for item in items:
+        if counts[item.name] == 1:
+            out.append(item)
+            continue
+        seen[item.name] = seen.get(item.name, 0) + 1
+        out.append(replace(item, name=f"{item.name}_{seen[item.name]}"))
+    return out

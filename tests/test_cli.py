@@ -101,7 +101,7 @@ def test_json_schema(run):
     assert d["point"] is None and d["jacobian"]["exact"] is None and d["jacobian"]["value"] is None
     assert set(d["determinant"]) == {"symbolic", "exact", "value", "singular"}
     c = json.loads(run("compose", "samples/f.yaml", "samples/g.yaml", "--at", "x=1,y=2", "--format", "json").stdout)
-    assert set(c) == set(d) | {"order", "factors", "shape_arithmetic"}
+    assert set(c) == set(d) | {"order", "factors", "shape_arithmetic", "multiplication"}
     assert c["jacobian"]["symbolic"] is None  # no symbolic substitution at a point
     assert set(c["factors"][0]) == {"name", "shape", "inputs", "at", "symbolic", "exact", "value", "output"}
 

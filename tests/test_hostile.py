@@ -235,3 +235,14 @@ def test_arbitrary_yaml_document(run, text):
     assert r.exit_code in (0, 2, 3) and "Traceback" not in r.stderr
     r = run("jacobian", "-", input=text)
     assert r.exit_code in (0, 2, 3) and "Traceback" not in r.stderr
+
+
+_LATEX_PIECES = list("\\{}[]()^_&|xyz0123456789 +-*/.,²πθ") + [
+    "\\frac", "\\sqrt", "\\left", "\\right", "\\sin", "\\begin{bmatrix}", "\\end{bmatrix}", "\\\\"]
+
+
+@_settings
+@given(st.lists(st.sampled_from(_LATEX_PIECES), max_size=20).map("".join))
+def test_arbitrary_latex_text(run, text):
+    r = run("jacobian", "\\" + text, "--latex", "--vars", "x,y,z", "--format", "json")
+    assert r.exit_code in (0, 2, 3) and "Traceback" not in r.stderr

@@ -20,7 +20,24 @@ def _human(blocks, fmt: str):
     return draw(blocks)
 
 
-def render(result, fmt: str, *, precision: int = 6, hide_answers: bool = False):
+def render(result, fmt: str, *, precision: int = 6, hide_answers: bool = False, full: bool = False):
+    from ..cost import CostResult
+    from ..network import NetworkResult
+
+    if isinstance(result, NetworkResult):  # numeric paths first: they never need sympy
+        from . import network
+
+        if fmt == "json":
+            return network.render_network_json(result)
+        if fmt == "csv":
+            return network.render_network_csv(result)
+        return _human(network.network_blocks(result, precision, full), fmt)
+    if isinstance(result, CostResult):
+        from . import cost
+
+        if fmt == "json":
+            return cost.render_cost_json(result)
+        return _human(cost.cost_blocks(result), fmt)
     from ..check import CheckResult
     from ..points import Batch
 

@@ -9,10 +9,11 @@ import json as _json
 
 import numpy as np
 
+from ..calculus import cheapest_order
 from ..points import Batch, RowError
 from ..printing import fmt_number, json_number, to_text
 from . import json as json_render
-from .blocks import MatrixBlock
+from .model import MatrixBlock
 from .csv import csv_number
 
 
@@ -113,6 +114,8 @@ def _static(batch: Batch) -> dict:
         parts = "·".join(f"({f.function.m}×{f.function.n})" for f in reversed(batch.factors))
         static["shape_arithmetic"] = f"{parts} → {m}×{n}"
         static["factors"] = [{"symbolic": _rows(f.symbolic)} for f in batch.factors]
+        plan = cheapest_order(batch.functions)
+        static["multiplication"] = {"order": plan.order, "macs": plan.macs}
     return static
 
 

@@ -11,27 +11,10 @@ import sympy as sp
 from ..evaluate import Point
 from ..printing import fmt_number, is_plain_number, to_text
 from ..results import CompositionResult, Determinant, Evaluated, JacobianResult
+from .model import Block, Heading, Line, MatrixBlock
 
 
-@dataclass
-class Heading:
-    text: str
 
-
-@dataclass
-class Line:
-    text: str
-
-
-@dataclass
-class MatrixBlock:
-    title: str
-    row_labels: list[str]
-    col_labels: list[str]
-    cells: list[list[str]]
-
-
-Block = Heading | Line | MatrixBlock
 
 
 def cell(exact: sp.Expr, value, precision: int) -> str:
@@ -177,6 +160,9 @@ def compose_blocks(r: CompositionResult, precision: int) -> list[Block]:
     factors_at = " · ".join(f"J_{f.name}({f.point.args_text()})" for f in reversed(r.factors))  # type: ignore[union-attr]
     blocks.append(Heading(f"chain rule: {formula}   {r.shape_arithmetic}"))
     blocks.append(Line(f"{J(r.name)}({args}) = {factors_at}"))
+    if r.multiplication is not None and len(r.factors) > 2:
+        blocks.append(Line(f"multiplied as {r.multiplication.order}, the cheapest order "
+                           f"({r.multiplication.macs:,} multiply-adds)"))
     if m == 1 and n == 1:
         blocks.append(Line(f"({r.name})′({args}) = {cell(r.at.exact[0, 0], r.at.value[0][0], precision)}"))
     else:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from ..check import CheckResult, describe_value
 from ..printing import json_number, to_text
-from .blocks import J, Block, Heading, Line, MatrixBlock, steps_blocks
+from .blocks import J, steps_blocks
+from .model import Block, Heading, Line, MatrixBlock
 
 
 def _how(result: CheckResult) -> str:

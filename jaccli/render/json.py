@@ -63,6 +63,8 @@ def to_dict(result) -> dict:
     if isinstance(result, CompositionResult):
         out["order"] = [fn.name for fn in result.functions]
         out["shape_arithmetic"] = result.shape_arithmetic
+        plan = result.multiplication
+        out["multiplication"] = None if plan is None else {"order": plan.order, "macs": plan.macs}
         out["factors"] = [
             {
                 "name": f.name,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .blocks import Heading, Line, MatrixBlock
+from .model import Heading, Line, MatrixBlock
 
 
 def _is_numeric(text: str) -> bool:

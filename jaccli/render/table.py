@@ -8,7 +8,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from .blocks import Heading, Line, MatrixBlock
+from .model import Heading, Line, MatrixBlock
 
 
 def _matrix(block: MatrixBlock) -> Table:

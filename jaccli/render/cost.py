@@ -1,0 +1,43 @@
+"""``jac cost`` output: multiply-adds and memory of each accumulation order."""
+
+from __future__ import annotations
+
+import json
+
+from ..cost import CostResult
+from .model import Block, Heading, Line, MatrixBlock
+
+LABELS = {"forward": "forward (from the input side)", "reverse": "reverse (from the output side)",
+          "optimal": "optimal bracketing"}
+
+
+def cost_blocks(r: CostResult) -> list[Block]:
+    dims = r.dims
+    shapes = ", ".join(f"{s.rows}" + ("" if s.diagonal else f"×{s.cols}") + (" diag" if s.diagonal else "")
+                       for s in r.shapes)
+    blocks: list[Block] = [Heading(f"chain of {len(r.shapes)} factors, widths {' → '.join(f'{d:,}' for d in dims)}"),
+                           Line(f"factors J1…J{len(r.shapes)} (application order): {shapes}")]
+    rows, cells = [], []
+    for key in ("forward", "reverse", "optimal"):
+        plan = r.plans[key]
+        rows.append(LABELS[key])
+        cells.append([f"{plan.macs:,}", f"{plan.memory:,}", plan.order])
+    blocks.append(MatrixBlock("cost of the full product J = J_L ⋯ J_1", rows,
+                              ["multiply-adds", "largest intermediate (entries)", "order"], cells))
+    fwd, rev = r.plans["forward"], r.plans["reverse"]
+    if rev.macs and rev.memory:
+        blocks.append(Line(f"forward / reverse: {fwd.macs / rev.macs:,.4g}× the arithmetic, "
+                           f"{fwd.memory / rev.memory:,.4g}× the memory"))
+    return blocks
+
+
+def cost_dict(r: CostResult) -> dict:
+    out = {"schema": 1, "command": "cost", "dims": r.dims,
+           "factors": [{"name": n, "shape": [s.rows, s.cols], "diagonal": s.diagonal} for n, s in zip(r.names, r.shapes)]}
+    for key, plan in r.plans.items():
+        out[key] = {"macs": plan.macs, "memory": plan.memory, "order": plan.order}
+    return out
+
+
+def render_cost_json(r: CostResult) -> str:
+    return json.dumps(cost_dict(r), ensure_ascii=False)
