@@ -85,27 +85,41 @@ def reverse(shapes: Sequence[Shape], names: Sequence[str] | None = None) -> Plan
 
 
 def optimal(shapes: Sequence[Shape], names: Sequence[str] | None = None) -> Plan:
-    """Matrix-chain dynamic programming (ties broken by memory)."""
+    """Matrix-chain dynamic programming, O(L³) (ties broken by memory)."""
     names = _names(names, len(shapes))
     # In multiplication order (left to right) the factors are J_L … J_1.
     mats = list(reversed(range(len(shapes))))
     n = len(mats)
-    best: dict[tuple[int, int], tuple[int, int, Shape, object]] = {}
+    # best[i][j] = (macs, memory, rows, cols, diagonal, tree) for the product of mats[i..j]
+    best = [[None] * n for _ in range(n)]
     for i in range(n):
-        best[i, i] = (0, 0, shapes[mats[i]], mats[i])
+        s = shapes[mats[i]]
+        best[i][i] = (0, 0, s.rows, s.cols, s.diagonal, mats[i])
     for length in range(2, n + 1):
         for i in range(n - length + 1):
             j = i + length - 1
+            row = best[i]
             choice = None
             for s in range(i, j):
-                lc, lm, ls, lt = best[i, s]
-                rc, rm, rs, rt = best[s + 1, j]
-                cost, shape = multiply(ls, rs)
-                key = (lc + rc + cost, max(lm, rm, shape.entries))
-                if choice is None or key < choice[:2]:
-                    choice = (*key, shape, (lt, rt))
-            best[i, j] = choice  # type: ignore[assignment]
-    macs, memory, _, tree = best[0, n - 1]
+                lc, lm, lr, lcol, ld, lt = row[s]
+                rc, rm, rr, rcol, rd, rt = best[s + 1][j]
+                if ld and rd:
+                    cost, out_r, out_c, out_d, entries = lr, lr, rcol, True, lr
+                elif ld:
+                    cost, out_r, out_c, out_d = rr * rcol, rr, rcol, False
+                    entries = cost
+                elif rd:
+                    cost, out_r, out_c, out_d = lr * lcol, lr, lcol, False
+                    entries = cost
+                else:
+                    cost, out_r, out_c, out_d = lr * lcol * rcol, lr, rcol, False
+                    entries = lr * rcol
+                total = lc + rc + cost
+                memory = max(lm, rm, entries)
+                if choice is None or (total, memory) < (choice[0], choice[1]):
+                    choice = (total, memory, out_r, out_c, out_d, (lt, rt))
+            row[j] = choice
+    macs, memory, *_, tree = best[0][n - 1]
     return Plan(macs, memory, _text(tree, names), tree)
 
 

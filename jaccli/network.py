@@ -464,10 +464,11 @@ def _vector(v: np.ndarray | Sequence[float], size: int, what: str) -> np.ndarray
 
 
 def run_chain(items: Sequence[Any], x0: Sequence[float], *, vjp_vector=None, jvp_vector=None,
-              grad: bool = False, inputs: Sequence[str] | None = None) -> NetworkResult:
+              grad: bool = False, inputs: Sequence[str] | None = None, determinant: bool = True) -> NetworkResult:
     """Evaluate the chain at ``x0`` and compute, multiplying in the cheapest order
     found: vᵀJ (``vjp_vector``), J·v (``jvp_vector``), ∇ = Jᵀ (``grad``, scalar
-    output), or else the full Jacobian."""
+    output), or else the full Jacobian (and, when square and ``determinant``,
+    its determinant with log|det| per factor)."""
     from . import chainorder
 
     layers, name = flatten(items)
@@ -512,7 +513,7 @@ def run_chain(items: Sequence[Any], x0: Sequence[float], *, vjp_vector=None, jvp
             result.plan = result.alternatives["optimal"]
             J = multiply_tree(result.plan.tree, factors)
             result.jacobian = J.dense()
-            if m == n:
+            if m == n and determinant:
                 result.determinant = _determinant(result.jacobian, factors)
     return result
 

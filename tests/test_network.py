@@ -199,3 +199,14 @@ def test_function_chains_take_the_numeric_path_for_vjp(run):
     d = json.loads(run("compose", "samples/f.yaml", "samples/g.yaml", "--at", "1,2", "--vjp", "1,0,0",
                        "--format", "json").stdout)
     assert d["vjp"] == pytest.approx([6, 3])
+
+
+def test_layer_chains_do_not_load_sympy():
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom jaccli.cli import main\n"
+            "try:\n    main(['compose', 'samples/mlp3.yaml', '--at', '@samples/mlp3_x.npy', '--format', 'json'])\n"
+            "except SystemExit as e:\n    assert e.code in (0, None), e.code\n"
+            "assert 'sympy' not in sys.modules, 'sympy was imported for a chain of linear and element-wise layers'")
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
