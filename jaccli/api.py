@@ -30,11 +30,11 @@ def load(specs: Sequence[SpecLike], *, vars: Sequence[str] | None = None,
          stdin_text: str | None = None, latex: bool | None = None) -> list[VectorFunction]:
     """Load function SPECs (see spec.load_all); layer files belong to network.run_chain."""
     from .errors import SpecError
-    from .network import Network
+    from .spec import is_network
 
     functions = load_all(specs, vars=vars, stdin_text=stdin_text, latex=latex)
     for fn in functions:
-        if isinstance(fn, Network):
+        if is_network(fn):
             raise SpecError(f"{fn.origin} is a layer chain; it is evaluated numerically",
                             hint="give --at (a point, or @FILE) to 'jac compose' or 'jac jacobian'")
     return functions

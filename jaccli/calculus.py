@@ -11,6 +11,7 @@ from .functions import clean_derivative
 from .spec import VectorFunction
 
 SIMPLIFY_MAX_OPS = 30  # full simplify() only for entries this small; it is slow on big ones
+SIMPLIFY_MIN_OPS = 3  # ... and not for tiny ones (2*x, cos(v)), which it cannot shorten
 SYMBOLIC_DET_MAX_N = 4  # larger symbolic determinants are skipped (ask at a point)
 
 
@@ -24,7 +25,7 @@ def tidy(expr: sp.Expr, thorough: bool = True) -> sp.Expr:
         return expr
     best = [expr, sp.count_ops(expr)]
     candidates = [lambda: sp.factor_terms(sp.together(expr))]
-    if thorough and best[1] <= SIMPLIFY_MAX_OPS:
+    if thorough and SIMPLIFY_MIN_OPS < best[1] <= SIMPLIFY_MAX_OPS:
         candidates.append(lambda: sp.simplify(best[0]))
 
     def improve() -> sp.Expr:

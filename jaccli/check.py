@@ -57,6 +57,8 @@ class DetVerdict:
 
 @dataclass
 class CheckResult:
+    kind = "check"  # what render() dispatches on
+
     target: JacobianResult | CompositionResult
     answer: Answer
     mode: str  # "point" or "symbolic"

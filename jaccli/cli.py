@@ -259,12 +259,11 @@ def chain_options(command):
 def _jacobian_command(specs, *, single, at, vars_, latex, points, steps, entry, verify, timeout, fmt, precision,
                       quiet, vjp, jvp, grad, full):
     """Shared by 'jacobian' and 'compose': load, pick the exact or the numeric path, render."""
-    from .network import Network
-    from .spec import load_all
+    from .spec import is_network, load_all
 
     stdin_text = _stdin_if_needed(*specs, points, vjp, jvp)
     items = load_all(list(specs), vars=vars_, stdin_text=stdin_text, latex=latex)
-    if any(isinstance(item, Network) for item in items) or vjp or jvp or grad:
+    if any(is_network(item) for item in items) or vjp or jvp or grad:
         return _numeric_chain(items, at, points, steps, verify, vjp, jvp, grad, fmt, precision, quiet, full)
     if not single and len(items) < 2:
         raise click.UsageError("compose needs at least two SPECs (for one, use 'jac jacobian')")

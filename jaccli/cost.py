@@ -12,6 +12,8 @@ from .errors import SpecError
 
 @dataclass
 class CostResult:
+    kind = "cost"  # what render() dispatches on
+
     shapes: list[Shape]
     names: list[str]
     plans: dict[str, Plan]

@@ -302,12 +302,16 @@ class _Parser:
 
     # -- grammar
     def parse_expr(self) -> sp.Expr:
-        left = self.parse_term()
+        terms = [self.parse_term()]
+        first_op = None
         while self.at_op("+", "-"):
             op = self.advance()
+            first_op = first_op or op
             right = self.parse_term()
-            left = self.build(op, sp.Add, left, right if op.text == "+" else -right)
-        return left
+            terms.append(right if op.text == "+" else -right)
+        if len(terms) == 1:
+            return terms[0]
+        return self.build(first_op, sp.Add, *terms)  # one Add: linear in the number of terms
 
     def parse_term(self) -> sp.Expr:
         left = self.parse_unary()

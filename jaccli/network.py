@@ -418,6 +418,8 @@ class NetworkResult:
     """A layer chain (with any function specs) at a point: every layer's point
     and factor, and what was asked for: the full J, vᵀJ, J·v or ∇."""
 
+    kind = "network"  # what render() dispatches on
+
     name: str
     trace: list[Step]
     point: np.ndarray

@@ -151,6 +151,8 @@ class FactorArrays:
 class Batch:
     """A Jacobian (or composition) over many points."""
 
+    kind = "batch"  # what render() dispatches on
+
     functions: list[VectorFunction]
     symbolic: sp.Matrix | None  # jacobian: J symbolic; compose: None
     rows: PointRows

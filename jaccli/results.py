@@ -40,6 +40,8 @@ class Determinant:
 class JacobianResult:
     """The Jacobian of one function, symbolic and (with a point) evaluated."""
 
+    kind = "jacobian"  # what render() dispatches on
+
     function: VectorFunction
     symbolic: sp.Matrix
     point: Point | None = None
@@ -92,6 +94,8 @@ class Factor:
 @dataclass
 class CompositionResult:
     """The Jacobian of g∘f (functions in application order) by the chain rule."""
+
+    kind = "compose"  # what render() dispatches on
 
     functions: list[VectorFunction]
     factors: list[Factor]

@@ -15,6 +15,7 @@ import difflib
 import math
 import os
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
@@ -448,6 +449,12 @@ _YAML_EXAMPLE = """a function spec looks like:
   outputs:
     - x^2 + y
     - 2*x*y"""
+
+
+def is_network(item: Any) -> bool:
+    """A layer chain (network.Network), told apart without importing numpy."""
+    network = sys.modules.get("jaccli.network")
+    return network is not None and isinstance(item, network.Network)
 
 
 # ---------------------------------------------------------------------------

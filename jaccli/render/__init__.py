@@ -21,10 +21,10 @@ def _human(blocks, fmt: str):
 
 
 def render(result, fmt: str, *, precision: int = 6, hide_answers: bool = False, full: bool = False):
-    from ..cost import CostResult
-    from ..network import NetworkResult
-
-    if isinstance(result, NetworkResult):  # numeric paths first: they never need sympy
+    """Dispatch on ``result.kind``, importing only the renderer needed (so the
+    exact path never loads numpy, and layer chains never load sympy)."""
+    kind = result.kind
+    if kind == "network":
         from . import network
 
         if fmt == "json":
@@ -32,16 +32,13 @@ def render(result, fmt: str, *, precision: int = 6, hide_answers: bool = False, 
         if fmt == "csv":
             return network.render_network_csv(result)
         return _human(network.network_blocks(result, precision, full), fmt)
-    if isinstance(result, CostResult):
+    if kind == "cost":
         from . import cost
 
         if fmt == "json":
             return cost.render_cost_json(result)
         return _human(cost.cost_blocks(result), fmt)
-    from ..check import CheckResult
-    from ..points import Batch
-
-    if isinstance(result, CheckResult):
+    if kind == "check":
         from . import check
 
         if fmt == "json":
@@ -49,7 +46,7 @@ def render(result, fmt: str, *, precision: int = 6, hide_answers: bool = False, 
 
             return json.dumps(check.check_dict(result, hide_answers), indent=2, ensure_ascii=False)
         return _human(check.check_blocks(result, precision, hide_answers), fmt)
-    if isinstance(result, Batch):
+    if kind == "batch":
         from . import batch
 
         if fmt == "json":
