@@ -24,9 +24,10 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import ROOT, timed  # noqa: E402
+
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "benchmarks"))
 
 
 def make_net(folder: Path, width: int, layers: int) -> None:
@@ -37,13 +38,6 @@ def make_net(folder: Path, width: int, layers: int) -> None:
         lines += ["  - kind: linear", f"    matrix: W{k}.npy", "  - kind: elementwise", "    activation: tanh"]
     (folder / "mlp.yaml").write_text("\n".join(lines) + "\n")
     np.save(folder / "x.npy", rng.normal(size=width))
-
-
-def timed(cmd: list[str], out: Path) -> float:
-    start = time.perf_counter()
-    with open(out, "w") as fh:
-        subprocess.run(cmd, stdout=fh, check=True, cwd=ROOT)
-    return time.perf_counter() - start
 
 
 def main() -> None:

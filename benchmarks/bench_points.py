@@ -19,14 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def timed(cmd: list[str], out_path: Path) -> float:
-    start = time.perf_counter()
-    with open(out_path, "w") as out:
-        subprocess.run(cmd, stdout=out, check=True, cwd=ROOT)
-    return time.perf_counter() - start
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import ROOT, timed  # noqa: E402
 
 
 def main() -> None:

@@ -317,17 +317,14 @@ def _numeric_chain(items, at, points, steps, verify, vjp, jvp, grad, fmt, precis
   jac jacobian samples/spherical.yaml --points samples/points.csv --format csv
   jac jacobian samples/mlp3.yaml --at @samples/mlp3_x.npy
   echo "sin(x) cos(y)" | jac jacobian - --vars x,y --at pi/2,0""")
-def jacobian(spec, at, vars_, latex, points, steps, entry, verify, vjp, jvp, grad, full, timeout, fmt, precision,
-             quiet):
+def jacobian(spec, **options):
     """The Jacobian of one function SPEC: symbolic, and at --at POINT.
 
     Shows the map's signature, every partial derivative simplified, the
     exact value at an exact point with its decimal, and the determinant
     when J is square (a gradient for scalar functions). A layer file
     (layers:) is the composition of its layers, evaluated numerically."""
-    _jacobian_command([spec], single=True, at=at, vars_=vars_, latex=latex, points=points, steps=steps, entry=entry,
-                      verify=verify, timeout=timeout, fmt=fmt, precision=precision, quiet=quiet, vjp=vjp, jvp=jvp,
-                      grad=grad, full=full)
+    _jacobian_command([spec], single=True, **options)
 
 
 @main.command()
@@ -346,8 +343,7 @@ def jacobian(spec, at, vars_, latex, points, steps, entry, verify, vjp, jvp, gra
   jac compose samples/f.yaml samples/g.yaml --points samples/points2d.csv --format csv
   jac compose samples/twolayer.yaml --at 0.5,-1,2
   jac compose samples/mlp3.yaml samples/loss_head.yaml --at @samples/mlp3_x.npy --grad""")
-def compose(specs, at, vars_, latex, points, steps, entry, verify, vjp, jvp, grad, full, timeout, fmt, precision,
-            quiet):
+def compose(specs, **options):
     """The Jacobian of a composition by the chain rule, step by step.
 
     SPECs are in application order: 'jac compose f.yaml g.yaml' is g∘f,
@@ -356,9 +352,7 @@ def compose(specs, at, vars_, latex, points, steps, entry, verify, vjp, jvp, gra
     the product J_g(f(x)) · J_f(x), multiplied in the cheapest order.
     --vars orders the first function's inputs when it is inline text.
     Layer files (layers:) and function specs mix freely."""
-    _jacobian_command(specs, single=False, at=at, vars_=vars_, latex=latex, points=points, steps=steps, entry=entry,
-                      verify=verify, timeout=timeout, fmt=fmt, precision=precision, quiet=quiet, vjp=vjp, jvp=jvp,
-                      grad=grad, full=full)
+    _jacobian_command(specs, single=False, **options)
 
 
 @main.command()

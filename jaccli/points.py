@@ -22,7 +22,7 @@ from .budget import within_budget
 from .errors import EXIT_MATH, EXIT_USAGE, JacError, ParseError, SpecError
 from .evaluate import Point
 from .numeric import CompiledMatrix, compile_exprs
-from .results import CompositionResult, JacobianResult
+from .results import ChainProperties, CompositionResult, JacobianResult
 from .spec import VectorFunction, read_text_file
 
 MAX_POINTS_BYTES = 1 << 30  # 1 GiB of points
@@ -148,7 +148,7 @@ class FactorArrays:
 
 
 @dataclass
-class Batch:
+class Batch(ChainProperties):
     """A Jacobian (or composition) over many points."""
 
     kind = "batch"  # what render() dispatches on
@@ -167,22 +167,6 @@ class Batch:
     @property
     def is_compose(self) -> bool:
         return len(self.functions) > 1
-
-    @property
-    def inputs(self) -> tuple[str, ...]:
-        return self.functions[0].inputs
-
-    @property
-    def output_names(self) -> tuple[str, ...]:
-        return self.functions[-1].output_names
-
-    @property
-    def shape(self) -> tuple[int, int]:
-        return (self.functions[-1].m, self.functions[0].n)
-
-    @property
-    def name(self) -> str:
-        return "∘".join(fn.name for fn in reversed(self.functions))
 
     @property
     def exit_code(self) -> int:

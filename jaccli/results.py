@@ -12,6 +12,33 @@ from .spec import VectorFunction, space
 Number = float | complex
 
 
+class ChainProperties:
+    """Names and sizes of a chain of functions held in ``self.functions`` (application order)."""
+
+    functions: list[VectorFunction]
+
+    @property
+    def name(self) -> str:
+        """``g∘f`` for f then g."""
+        return "∘".join(fn.name for fn in reversed(self.functions))
+
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        return self.functions[0].inputs
+
+    @property
+    def output_names(self) -> tuple[str, ...]:
+        return self.functions[-1].output_names
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return (self.functions[-1].m, self.functions[0].n)
+
+    @property
+    def signature(self) -> str:
+        return f"{self.name}: {space(self.shape[1])} → {space(self.shape[0])}"
+
+
 @dataclass
 class Evaluated:
     """A matrix (or vector) at a point: exact entries and their decimal values."""
@@ -37,7 +64,7 @@ class Determinant:
 
 
 @dataclass
-class JacobianResult:
+class JacobianResult(ChainProperties):
     """The Jacobian of one function, symbolic and (with a point) evaluated."""
 
     kind = "jacobian"  # what render() dispatches on
@@ -52,24 +79,8 @@ class JacobianResult:
     verification: object = None  # numeric.Verification, with --verify
 
     @property
-    def shape(self) -> tuple[int, int]:
-        return self.symbolic.shape
-
-    @property
-    def name(self) -> str:
-        return self.function.name
-
-    @property
-    def inputs(self) -> tuple[str, ...]:
-        return self.function.inputs
-
-    @property
-    def output_names(self) -> tuple[str, ...]:
-        return self.function.output_names
-
-    @property
-    def signature(self) -> str:
-        return self.function.signature
+    def functions(self) -> list[VectorFunction]:
+        return [self.function]
 
 
 @dataclass
@@ -92,7 +103,7 @@ class Factor:
 
 
 @dataclass
-class CompositionResult:
+class CompositionResult(ChainProperties):
     """The Jacobian of g∘f (functions in application order) by the chain rule."""
 
     kind = "compose"  # what render() dispatches on
@@ -107,27 +118,6 @@ class CompositionResult:
     steps: object = None  # steps.Derivations, with --steps
     verification: object = None  # numeric.Verification, with --verify
     multiplication: object = None  # chainorder.Plan: how the factors were multiplied at the point
-
-    @property
-    def shape(self) -> tuple[int, int]:
-        return (self.functions[-1].m, self.functions[0].n)
-
-    @property
-    def name(self) -> str:
-        """``g∘f`` for f then g."""
-        return "∘".join(fn.name for fn in reversed(self.functions))
-
-    @property
-    def inputs(self) -> tuple[str, ...]:
-        return self.functions[0].inputs
-
-    @property
-    def output_names(self) -> tuple[str, ...]:
-        return self.functions[-1].output_names
-
-    @property
-    def signature(self) -> str:
-        return f"{self.name}: {space(self.shape[1])} → {space(self.shape[0])}"
 
     @property
     def shape_arithmetic(self) -> str:

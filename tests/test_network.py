@@ -210,3 +210,11 @@ def test_layer_chains_do_not_load_sympy():
             "except SystemExit as e:\n    assert e.code in (0, None), e.code\n"
             "assert 'sympy' not in sys.modules, 'sympy was imported for a chain of linear and element-wise layers'")
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
+
+
+def test_point_from_a_file_for_any_spec(run, tmp_path):
+    np.save(tmp_path / "p.npy", np.array([1.0, 2.0]))
+    (tmp_path / "p.txt").write_text("1\n2\n")
+    for name in ("p.npy", "p.txt"):
+        r = run("jacobian", "samples/f.yaml", "--at", f"@{tmp_path / name}", "--format", "csv")
+        assert r.exit_code == 0 and r.stdout.splitlines() == ["2,1", "4,2"], r.stderr

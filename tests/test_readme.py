@@ -26,17 +26,19 @@ def test_quickstart_commands():
     assert "python3 -m pytest" in (ROOT / ".ci" / "run").read_text()
 
 
+def _command_and_code(line):
+    """``jac … # exit 1: why`` → (``jac …``, 1); no marker means exit 0."""
+    code = int(line.rsplit("# exit ", 1)[1].split(":")[0].split()[0]) if "# exit " in line else 0
+    return line.split("  #")[0].strip(), code
+
+
 def _examples():
     """(command line, expected exit code) for every jac line in the README's sh blocks."""
     for block in re.findall(r"```sh\n(.*?)```", README, re.S):
         for line in block.strip().splitlines():
-            code = 0
-            if "# exit " in line:
-                code = int(line.rsplit("# exit ", 1)[1].split()[0])
-            line = line.split("  #")[0].strip()
-            if line.startswith("python3"):
-                continue
-            yield line, code
+            command, code = _command_and_code(line)
+            if not command.startswith("python3"):
+                yield command, code
 
 
 def _run_line(run, line):
@@ -74,10 +76,9 @@ def _help_examples():
             continue
         block = text.split("Examples:", 1)[1].split("Exit codes:", 1)[0]
         for line in block.strip().splitlines():
-            code = int(line.rsplit("# exit ", 1)[1].split(":")[0].split()[0]) if "# exit " in line else 0
-            line = line.split("  #")[0].strip()
-            if line.startswith("jac ") or " | jac " in line:
-                yield line, code
+            command, code = _command_and_code(line.strip())
+            if command.startswith("jac ") or " | jac " in command:
+                yield command, code
 
 
 def test_help_examples_run(run):

@@ -95,13 +95,11 @@ def row_dict(batch: Batch, k: int, static: dict) -> dict:
 
 def _static(batch: Batch) -> dict:
     m, n = batch.shape
-    from ..spec import space
-
     static = {
         "schema": json_render.SCHEMA_VERSION,
         "command": "compose" if batch.is_compose else "jacobian",
         "function": batch.name,
-        "signature": f"{batch.name}: {space(n)} → {space(m)}",
+        "signature": batch.signature,
         "shape": [m, n],
         "inputs": list(batch.inputs),
         "outputs": list(batch.output_names),
