@@ -60,14 +60,16 @@ def make_point(at: PointLike, fn: VectorFunction) -> Point | None:
 
 
 def _constant(value: object) -> sp.Expr:
+    import numbers
+
     if isinstance(value, bool):
         raise TypeError("a point's value cannot be a boolean")
-    if isinstance(value, int):
-        return sp.Integer(value)
+    if isinstance(value, numbers.Integral):
+        return sp.Integer(int(value))
     if isinstance(value, Fraction):
         return sp.Rational(value.numerator, value.denominator)
-    if isinstance(value, float):
-        return sp.Float(repr(value))
+    if isinstance(value, numbers.Real) and not isinstance(value, sp.Basic):
+        return sp.Float(repr(float(value)))  # numpy floats too
     if isinstance(value, sp.Expr) and value.is_number:
         return value
     if isinstance(value, str):
@@ -81,9 +83,20 @@ def _constant(value: object) -> sp.Expr:
 # Evaluation helpers
 
 def _evaluate(matrix: sp.Matrix, point: Point, label) -> Evaluated:
+    from .fast import FastMatrix, values_at
+
+    if isinstance(matrix, FastMatrix):  # the symengine engine: decimals at the point
+        values = values_at(matrix, point.names, point.values, label)
+        return Evaluated(sp.Matrix(matrix.rows, matrix.cols, [_float(v) for row in values for v in row]), values)
     rows, cols = matrix.shape
     exact = sp.Matrix(rows, cols, lambda i, j: exact_at(matrix[i, j], point, label(i, j)))
     return _with_values(exact, label)
+
+
+def _float(value) -> sp.Expr:
+    if isinstance(value, complex):
+        return sp.Float(value.real) + sp.I * sp.Float(value.imag)
+    return sp.Float(value)
 
 
 def _with_values(exact: sp.Matrix, label) -> Evaluated:
@@ -147,10 +160,13 @@ def jacobian_at(fn: VectorFunction, symbolic: sp.Matrix, point: Point | None, *,
     if point is not None:
         check_domain(fn, point)
     evaluated = _evaluate(symbolic, point, _partial_label(fn.output_names, fn.inputs)) if point else None
+    notes = list(fn.notes) + _complex_notes(f"J_{fn.name}", evaluated)
+    if fn.engine == "symengine":
+        notes.append(f"J_{fn.name} was computed by the symengine engine ({fn.m}×{fn.n}); values at a point are "
+                     "decimals (--engine sympy for exact ones)")
     return JacobianResult(
         function=fn, symbolic=symbolic, point=point, at=evaluated,
-        determinant=_determinant(symbolic, evaluated, with_symbolic=with_symbolic_det),
-        notes=list(fn.notes) + _complex_notes(f"J_{fn.name}", evaluated))
+        determinant=_determinant(symbolic, evaluated, with_symbolic=with_symbolic_det), notes=notes)
 
 
 def chain(*specs: SpecLike, vars: Sequence[str] | None = None, stdin_text: str | None = None,

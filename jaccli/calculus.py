@@ -40,7 +40,12 @@ def tidy(expr: sp.Expr, thorough: bool = True) -> sp.Expr:
 
 
 def jacobian_matrix(fn: VectorFunction) -> sp.Matrix:
-    """J[i, j] = ∂ outputs[i] / ∂ inputs[j] (rows = outputs, columns = inputs)."""
+    """J[i, j] = ∂ outputs[i] / ∂ inputs[j] (rows = outputs, columns = inputs); a
+    fast.FastMatrix when ``fn`` is marked for the symengine engine."""
+    if fn.engine == "symengine":
+        from .fast import jacobian
+
+        return jacobian(fn)
     symbols = fn.symbols
     return sp.Matrix(fn.m, fn.n, lambda i, j: tidy(clean_derivative(sp.diff(fn.outputs[i], symbols[j]))))
 
@@ -56,7 +61,7 @@ def determinant(matrix: sp.Matrix, thorough: bool = True) -> sp.Expr:
 
 def symbolic_determinant(matrix: sp.Matrix) -> sp.Expr | None:
     """The symbolic determinant when it stays small (size and time), else None."""
-    if matrix.rows != matrix.cols or matrix.rows > SYMBOLIC_DET_MAX_N:
+    if matrix.rows != matrix.cols or matrix.rows > SYMBOLIC_DET_MAX_N or not isinstance(matrix, sp.MatrixBase):
         return None
     return attempt(lambda: determinant(matrix), lambda: None, "symbolic determinant")
 

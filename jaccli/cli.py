@@ -243,6 +243,13 @@ def main():
     """
 
 
+def engine_option(command):
+    return click.option("--engine", type=click.Choice(("auto", "sympy", "symengine")), default="auto",
+                        show_default=True,
+                        help="Who differentiates: sympy (exact values at exact points), symengine (C++, for large "
+                             "systems: decimals at points), or auto: symengine from 100 Jacobian entries on.")(command)
+
+
 def chain_options(command):
     """--vjp, --jvp, --grad, --full: for layer chains (and any chain, numerically)."""
     command = click.option("--full", is_flag=True,
@@ -257,13 +264,17 @@ def chain_options(command):
 
 
 def _jacobian_command(specs, *, single, at, vars_, latex, points, steps, entry, verify, timeout, fmt, precision,
-                      quiet, vjp, jvp, grad, full):
+                      quiet, vjp, jvp, grad, full, engine):
     """Shared by 'jacobian' and 'compose': load, pick the exact or the numeric path, render."""
     from .spec import is_network, load_all
 
     stdin_text = _stdin_if_needed(*specs, points, vjp, jvp)
-    items = load_all(list(specs), vars=vars_, stdin_text=stdin_text, latex=latex)
-    if any(is_network(item) for item in items) or vjp or jvp or grad:
+    if steps and engine == "symengine":
+        raise click.UsageError("--steps derives with sympy; drop --engine symengine")
+    items = load_all(list(specs), vars=vars_, stdin_text=stdin_text, latex=latex,
+                     engine="sympy" if steps else engine)
+    fast_chain = not single and any(getattr(item, "engine", "") == "symengine" for item in items)
+    if any(is_network(item) for item in items) or vjp or jvp or grad or (fast_chain and at and not points):
         return _numeric_chain(items, at, points, steps, verify, vjp, jvp, grad, fmt, precision, quiet, full)
     if not single and len(items) < 2:
         raise click.UsageError("compose needs at least two SPECs (for one, use 'jac jacobian')")
@@ -277,7 +288,7 @@ def _jacobian_command(specs, *, single, at, vars_, latex, points, steps, entry, 
         result = api.compose(*items, at=at, timeout=timeout)
     if verify:
         api.verify(result)
-    _show(_with_steps(result, steps, entry, fmt), fmt, precision, quiet)
+    _show(_with_steps(result, steps, entry, fmt), fmt, precision, quiet, full=full)
 
 
 def _numeric_chain(items, at, points, steps, verify, vjp, jvp, grad, fmt, precision, quiet, full):
@@ -307,6 +318,7 @@ def _numeric_chain(items, at, points, steps, verify, vjp, jvp, grad, fmt, precis
 @steps_options
 @verify_option
 @chain_options
+@engine_option
 @timeout_option
 @output_options
 @_examples("""  jac jacobian samples/polar.yaml
@@ -334,6 +346,7 @@ def jacobian(spec, **options):
 @steps_options
 @verify_option
 @chain_options
+@engine_option
 @timeout_option
 @output_options
 @_examples("""  jac compose samples/f.yaml samples/g.yaml --at 1,2

@@ -37,14 +37,20 @@ class Point:
         return tuple(to_number(v, f"coordinate {n}") for n, v in zip(self.names, self.exact))
 
     def text(self) -> str:
-        """``(x, y) = (1, 2)``."""
+        """``(x, y) = (1, 2)``; long points are shortened: ``(x0, x1, …, x39) = (0.1, 0.2, …, 4)``."""
         if len(self.names) == 1:
             return f"{self.names[0]} = {to_text(self.exact[0])}"
-        return f"({', '.join(self.names)}) = ({', '.join(to_text(v) for v in self.exact)})"
+        return f"({short_list(self.names)}) = ({self.args_text()})"
 
     def args_text(self) -> str:
         """``1, 2`` for J_f(1, 2)."""
-        return ", ".join(to_text(v) for v in self.exact)
+        return short_list([to_text(v) for v in self.exact])
+
+
+def short_list(items, most: int = 6) -> str:
+    """All items, or for many the first two, an ellipsis and the last."""
+    items = list(items)
+    return ", ".join(items) if len(items) <= most else f"{items[0]}, {items[1]}, …, {items[-1]}"
 
 
 def parse_point_text(text: str) -> list[grammar.PointItem]:

@@ -201,9 +201,10 @@ class Scope:
     ``constants_only=True``, only constants are allowed (points)."""
 
     def __init__(self, inputs: Sequence[str] | None = None, constants_only: bool = False,
-                 symbols: dict[str, sp.Symbol] | None = None):
+                 symbols: dict[str, sp.Symbol] | None = None, evaluate: bool = True):
         self.inputs = tuple(inputs) if inputs is not None else None
         self.constants_only = constants_only
+        self.evaluate = evaluate  # False: build nodes with symbols unevaluated (large specs, fast engine)
         self.symbols: dict[str, sp.Symbol] = dict(symbols or {})
         self.found: list[str] = []
         self.all_names: set[str] = set()  # every plain name in the text (for suggestions)
@@ -308,7 +309,7 @@ class _Parser:
             op = self.advance()
             first_op = first_op or op
             right = self.parse_term()
-            terms.append(right if op.text == "+" else -right)
+            terms.append(right if op.text == "+" else self.negate(right))
         if len(terms) == 1:
             return terms[0]
         return self.build(first_op, sp.Add, *terms)  # one Add: linear in the number of terms
@@ -348,7 +349,7 @@ class _Parser:
             self.enter(op)
             operand = self.parse_unary()
             self.leave()
-            return -operand if op.text == "-" else operand
+            return self.negate(operand) if op.text == "-" else operand
         return self.parse_power()
 
     def parse_power(self) -> sp.Expr:
@@ -485,18 +486,28 @@ class _Parser:
 
     # -- construction with guards
     def build(self, tok: Token, constructor: Callable[..., sp.Expr], *args: sp.Expr) -> sp.Expr:
+        lazy = not self.scope.evaluate and isinstance(constructor, type) and any(a.free_symbols for a in args)
         try:
-            result = constructor(*args)
+            # For large specs (scope.evaluate False) nodes with symbols are built
+            # unevaluated: no assumption queries; constants are still folded (and guarded).
+            result = constructor(*args, evaluate=False) if lazy else constructor(*args)
         except (ValueError, TypeError, ArithmeticError, RecursionError) as exc:
             raise self.error(f"cannot build this expression: {exc}", tok) from None
         if result.has(sp.zoo, sp.nan, sp.oo, -sp.oo) and not any(a.has(sp.zoo, sp.nan, sp.oo, -sp.oo) for a in args):
             raise self.error("this is undefined (division by zero or a value outside the domain)", tok)
         return result
 
+    def negate(self, operand: sp.Expr) -> sp.Expr:
+        if not self.scope.evaluate and operand.free_symbols:
+            return sp.Mul(sp.S.NegativeOne, operand, evaluate=False)
+        return -operand
+
     def divide(self, tok: Token, left: sp.Expr, right: sp.Expr) -> sp.Expr:
         if right.is_zero:
             raise self.error("division by zero", tok)
         self.scope.condition("division", (right,), "/")
+        if not self.scope.evaluate and (left.free_symbols or right.free_symbols):
+            return sp.Mul(left, sp.Pow(right, sp.S.NegativeOne, evaluate=False), evaluate=False)
         return self.build(tok, lambda a, b: a / b, left, right)
 
     def power(self, tok: Token, base: sp.Expr, exponent: sp.Expr) -> sp.Expr:

@@ -191,21 +191,39 @@ class FunctionLayer(Layer):
     def _compile(self):
         if self._compiled is None:
             from .calculus import jacobian_matrix
-            from .numeric import CompiledMatrix, compile_exprs
+            from .numeric import CompiledMatrix
 
             fn = self.function
-            self._compiled = (compile_exprs(fn.outputs, fn.symbols), CompiledMatrix(jacobian_matrix(fn), fn.symbols))
+            outputs = CompiledMatrix(_column(fn), fn.symbols)
+            self._compiled = (lambda *x: outputs(*[np.array([v]) for v in x])[0, :, 0],
+                              CompiledMatrix(jacobian_matrix(fn), fn.symbols))
         return self._compiled
 
     def forward(self, x):
+        if self.function.engine == "symengine":  # one point: substituting beats compiling
+            return self._values(_column(self.function), x)[:, 0]
         outputs, _ = self._compile()
         with np.errstate(all="ignore"):
-            return np.array([float(v) for v in outputs(*x)], dtype=float)
+            return np.asarray(outputs(*x), dtype=float)
 
     def jacobian(self, x):
-        _, J = self._compile()
-        matrix = J(*[np.array([v]) for v in x])[0]
+        if self.function.engine == "symengine":
+            from .calculus import jacobian_matrix
+
+            matrix = self._values(jacobian_matrix(self.function), x)
+        else:
+            _, J = self._compile()
+            matrix = J(*[np.array([v]) for v in x])[0]
         return Factor(matrix.shape[0], matrix.shape[1], matrix=matrix)
+
+    def _values(self, matrix, x) -> np.ndarray:
+        from .fast import values_at
+
+        fn = self.function
+        values = values_at(matrix, fn.inputs, x, lambda i, j: f"{fn.name}: entry ({i + 1}, {j + 1})")
+        if any(isinstance(v, complex) for row in values for v in row):
+            raise MathError(f"{fn.name} has a complex value at the point it sees", hint="the point is outside its real domain")
+        return np.array(values, dtype=float)
 
     def describe(self):
         return f"function {self.function.signature}"
@@ -228,6 +246,18 @@ class Network:
             if layer.kind != "elementwise":
                 return None
         return None
+
+
+def _column(fn):
+    """The outputs of ``fn`` as an m×1 matrix for the engine ``fn`` uses."""
+    if fn.engine == "symengine":
+        from .fast import FastMatrix, to_symengine
+
+        cache: dict = {}
+        return FastMatrix([[to_symengine(e, cache)] for e in fn.outputs])
+    import sympy as sp
+
+    return sp.Matrix(fn.outputs)
 
 
 def function_layer(fn) -> FunctionLayer:

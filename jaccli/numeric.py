@@ -37,11 +37,26 @@ def compile_exprs(exprs: Sequence[sp.Expr], symbols: Sequence[sp.Symbol]) -> Cal
 
 class CompiledMatrix:
     """A symbolic m×n matrix compiled once; ``__call__`` takes one array per
-    symbol (length N) and returns an (N, m, n) float array."""
+    symbol (length N) and returns an (N, m, n) float array. A fast.FastMatrix
+    (symengine) is compiled by symengine's Lambdify with common-subexpression
+    elimination; a sympy matrix by sympy's lambdify (cse too)."""
 
     def __init__(self, matrix: sp.Matrix, symbols: Sequence[sp.Symbol]):
         self.shape = matrix.shape
-        self._fn = compile_exprs(list(matrix), symbols)
+        from .fast import FastMatrix
+
+        if isinstance(matrix, FastMatrix):
+            import symengine as se
+
+            compiled = se.Lambdify([se.Symbol(s.name) for s in symbols], list(matrix), cse=True)
+
+            def evaluate_all(*arrays):
+                X = np.column_stack([np.asarray(a, dtype=float) for a in arrays])
+                return list(np.asarray(compiled(X), dtype=float).reshape(len(X), -1).T)
+
+            self._fn = evaluate_all
+        else:
+            self._fn = compile_exprs(list(matrix), symbols)
 
     def __call__(self, *arrays: np.ndarray) -> np.ndarray:
         count = len(arrays[0]) if arrays else 1

@@ -40,11 +40,17 @@ _printer = _JacPrinter({"full_prec": False})
 
 
 def to_text(expr: sp.Expr) -> str:
-    """``expr`` in jac's syntax: ``x^2 + 2*x*y``, ``4*cos(4)``."""
+    """``expr`` in jac's syntax: ``x^2 + 2*x*y``, ``4*cos(4)`` (symengine expressions too)."""
+    if not isinstance(expr, sp.Basic):
+        from .fast import to_text as fast_text
+
+        return fast_text(expr)
     return _printer.doprint(expr).replace("**", "^")
 
 
 def to_latex(expr: sp.Expr) -> str:
+    if not isinstance(expr, sp.Basic):
+        expr = expr._sympy_()  # a symengine expression: sympy prints LaTeX
     return sp.latex(expr)
 
 

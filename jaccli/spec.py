@@ -45,6 +45,7 @@ class VectorFunction:
     notes: tuple[str, ...] = field(default=(), compare=False)
     # per output, where it is undefined or not differentiable as written (grammar.Condition)
     conditions: tuple[tuple, ...] = field(default=(), compare=False)
+    engine: str = field(default="sympy", compare=False)  # "sympy" or "symengine" (fast.py), for derivatives
 
     @property
     def symbols(self) -> tuple[sp.Symbol, ...]:
@@ -74,17 +75,18 @@ def space(n: int) -> str:
 # Entry point
 
 def load_spec(arg: str, *, name: str = "f", vars: Sequence[str] | None = None,
-              stdin_text: str | None = None, latex: bool | None = None):
+              stdin_text: str | None = None, latex: bool | None = None, engine: str = "auto"):
     """Read one SPEC argument (see the module docstring).
 
     ``name`` is used for inline text and stdin; files default to their stem.
     ``vars`` declares the input order of inline text. ``latex``: True reads
     text as LaTeX, False never does, None decides by the text (a backslash).
+    ``engine``: "sympy", "symengine", or "auto" (symengine for large Jacobians).
     """
     if arg == "-":
         if stdin_text is None:
             raise SpecError("'-' means a spec on standard input, but none was given")
-        return _from_text(stdin_text, origin="<stdin>", name=name, vars=vars, latex=latex)
+        return _from_text(stdin_text, origin="<stdin>", name=name, vars=vars, latex=latex, engine=engine)
     path = Path(arg)
     if _looks_like_path(arg) or _exists(path):
         text = read_text_file(path)
@@ -93,9 +95,9 @@ def load_spec(arg: str, *, name: str = "f", vars: Sequence[str] | None = None,
                             hint="a YAML spec declares its input order itself with 'inputs:'")
         default_name = _name_from_stem(path.stem, name)
         if path.suffix.lower() in YAML_SUFFIXES:
-            return from_yaml(text, origin=arg, default_name=default_name)
-        return _from_text(text, origin=arg, name=default_name, vars=vars, latex=latex)
-    return from_text(arg, name=name, vars=vars, latex=latex)
+            return from_yaml(text, origin=arg, default_name=default_name, engine=engine)
+        return _from_text(text, origin=arg, name=default_name, vars=vars, latex=latex, engine=engine)
+    return from_text(arg, name=name, vars=vars, latex=latex, engine=engine)
 
 
 def _exists(path: Path) -> bool:
@@ -145,15 +147,15 @@ def _near_files(path: Path) -> str | None:
 
 
 def _from_text(text: str, *, origin: str, name: str, vars: Sequence[str] | None,
-               latex: bool | None = None) -> VectorFunction:
+               latex: bool | None = None, engine: str = "auto") -> VectorFunction:
     """Text from a file or stdin: a YAML mapping if it looks like one, else inline text."""
     if _is_latex(text, latex):
-        return from_text(text.strip(), name=name, vars=vars, origin=origin, latex=True)
+        return from_text(text.strip(), name=name, vars=vars, origin=origin, latex=True, engine=engine)
     if _looks_like_yaml(text):
         if vars is not None:
             raise SpecError(f"--vars applies to inline text, but {origin} is a YAML spec",
                             hint="a YAML spec declares its input order itself with 'inputs:'")
-        return from_yaml(text, origin=origin, default_name=name)
+        return from_yaml(text, origin=origin, default_name=name, engine=engine)
     # One component per line is allowed: a newline ends a component unless the
     # line already ends with a comma. Replacing it by ',' keeps every column.
     lines = text.strip().split("\n")
@@ -161,7 +163,7 @@ def _from_text(text: str, *, origin: str, name: str, vars: Sequence[str] | None,
     as_one = "".join(
         line + ("" if k == len(lines) - 1 else ("\n" if line.rstrip().endswith((",", "[")) or not line.strip() else ","))
         for k, line in enumerate(lines))
-    return from_text(as_one, name=name, vars=vars, origin=origin, display=joined, latex=False)
+    return from_text(as_one, name=name, vars=vars, origin=origin, display=joined, latex=False, engine=engine)
 
 
 def _is_latex(text: str, latex: bool | None) -> bool:
@@ -184,7 +186,7 @@ def _looks_like_yaml(text: str) -> bool:
 
 def from_text(text: str, *, name: str = "f", vars: Sequence[str] | None = None,
               origin: str = "inline text", display: str | None = None,
-              latex: bool | None = None) -> VectorFunction:
+              latex: bool | None = None, engine: str = "auto") -> VectorFunction:
     """``"x^2 + y, 2*x*y"``, ``"[x^2 + y, 2*x*y]"`` or LaTeX
     (``\\begin{bmatrix} x^2 + y \\\\ 2xy \\end{bmatrix}``)."""
     from . import grammar
@@ -216,14 +218,38 @@ def from_text(text: str, *, name: str = "f", vars: Sequence[str] | None = None,
                          "(pass --vars to choose the column order)")
     outputs = tuple(c.expr for c in components)
     notes.extend(_unused_note(name, inputs, outputs))
-    return VectorFunction(name, tuple(inputs), outputs, default_output_names(name, len(outputs)),
-                          origin, tuple(notes), tuple(c.conditions for c in components))
+    fn = VectorFunction(name, tuple(inputs), outputs, default_output_names(name, len(outputs)),
+                        origin, tuple(notes), tuple(c.conditions for c in components))
+    return _choose_engine(fn, engine)
+
+
+def _wants_fast(engine: str, m: int, n: int) -> bool:
+    from .fast import AUTO_MIN_ENTRIES
+
+    return engine == "symengine" or (engine == "auto" and m * n >= AUTO_MIN_ENTRIES)
+
+
+def _choose_engine(fn: VectorFunction, engine: str) -> VectorFunction:
+    """Mark ``fn`` for the symengine engine when asked (or when large), if it can take it."""
+    from dataclasses import replace
+
+    from .fast import supported
+
+    if not _wants_fast(engine, fn.m, fn.n):
+        return fn
+    if supported(fn.outputs):
+        return replace(fn, engine="symengine")
+    if engine == "symengine":
+        return replace(fn, notes=fn.notes + (f"{fn.name}: uses a function the symengine engine does not have "
+                                             "(abs, sign, sigmoid, softplus, relu, cbrt, step, min, max); using sympy",))
+    return fn
 
 
 def default_output_names(name: str, m: int) -> tuple[str, ...]:
     if m == 1:
         return (name,)
-    return tuple(f"{name}{i}" for i in range(1, m + 1))
+    sep = "_" if name[-1].isdigit() else ""  # dense40_31, not dense4031
+    return tuple(f"{name}{sep}{i}" for i in range(1, m + 1))
 
 
 def check_input_names(names: Sequence[Any], where: str) -> tuple[str, ...]:
@@ -312,7 +338,7 @@ def check_yaml_structure(text: str, origin: str) -> None:
         size(root)
 
 
-def from_yaml(text: str, *, origin: str, default_name: str = "f"):
+def from_yaml(text: str, *, origin: str, default_name: str = "f", engine: str = "auto"):
     """A VectorFunction, or a network.Network when the mapping has 'layers'."""
     import yaml
 
@@ -338,11 +364,12 @@ def from_yaml(text: str, *, origin: str, default_name: str = "f"):
         from .network import network_from_yaml
 
         return network_from_yaml(data, origin, default_name)
-    return from_yaml_mapping(data, origin=origin, default_name=default_name)
+    return from_yaml_mapping(data, origin=origin, default_name=default_name, engine=engine)
 
 
-def from_yaml_mapping(data: dict, *, origin: str, default_name: str = "f") -> VectorFunction:
-    """A function spec from its loaded YAML mapping (name, inputs, outputs)."""
+def from_yaml_mapping(data: dict, *, origin: str, default_name: str = "f", engine: str = "auto") -> VectorFunction:
+    """A function spec from its loaded YAML mapping (name, inputs, outputs). Large
+    specs headed for the symengine engine are parsed without sympy's evaluation."""
     from . import grammar
 
     for key in data:
@@ -387,19 +414,25 @@ def from_yaml_mapping(data: dict, *, origin: str, default_name: str = "f") -> Ve
         raise SpecError("'outputs' is empty", where=origin, hint="list at least one expression")
 
     symbols = {v: grammar.symbol(v) for v in inputs}
+    lazy = _wants_fast(engine, len(items), len(inputs))
     outputs, conditions = [], []
     for key, _, value in items:
         where = f"{origin}: {key}"
-        expr, found = _yaml_expression(value, inputs, symbols, where)
+        expr, found = _yaml_expression(value, inputs, symbols, where, lazy)
         outputs.append(expr)
         conditions.append(found)
     names = tuple(k for _, k, _ in items) if isinstance(raw_outputs, dict) else \
         default_output_names(name, len(outputs))
     notes = tuple(_unused_note(name, inputs, outputs))
-    return VectorFunction(name, inputs, tuple(outputs), names, origin, notes, tuple(conditions))
+    fn = VectorFunction(name, inputs, tuple(outputs), names, origin, notes, tuple(conditions))
+    fn = _choose_engine(fn, engine)
+    if lazy and fn.engine != "symengine":  # it could not take it: parse again, evaluated, for sympy
+        return from_yaml_mapping(data, origin=origin, default_name=default_name, engine="sympy")
+    return fn
 
 
-def _yaml_expression(value: Any, inputs: tuple[str, ...], symbols: dict, where: str) -> tuple[sp.Expr, tuple]:
+def _yaml_expression(value: Any, inputs: tuple[str, ...], symbols: dict, where: str,
+                     lazy: bool = False) -> tuple[sp.Expr, tuple]:
     """One output from YAML and the conditions recorded while parsing it."""
     import sympy as sp
 
@@ -420,7 +453,7 @@ def _yaml_expression(value: Any, inputs: tuple[str, ...], symbols: dict, where: 
     if not isinstance(value, str):
         raise SpecError(f"the value is {_yaml_kind(value)}, not an expression", where=where,
                         hint="write each output as one expression; quote it if YAML reads it as something else")
-    scope = grammar.Scope(inputs, symbols=symbols)
+    scope = grammar.Scope(inputs, symbols=symbols, evaluate=not lazy)
     try:
         return grammar.parse(value, inputs, scope), tuple(scope.conditions)
     except ParseError as err:
@@ -464,7 +497,7 @@ DEFAULT_NAMES = ("f", "g", "h", "k", "p", "q")
 
 
 def load_all(specs: Sequence[Any], *, vars: Sequence[str] | None = None, stdin_text: str | None = None,
-             latex: bool | None = None) -> list:
+             latex: bool | None = None, engine: str = "auto") -> list:
     """Load SPEC arguments (paths, inline text, '-', or loaded objects) in application
     order. Inline specs are named f, g, h, … by position; ``vars`` orders the first
     function's inputs when it is inline text; equal names get suffixes (f_1, f_2)."""
@@ -476,7 +509,8 @@ def load_all(specs: Sequence[Any], *, vars: Sequence[str] | None = None, stdin_t
             loaded.append(spec)
             continue
         name = DEFAULT_NAMES[k] if k < len(DEFAULT_NAMES) else f"f{k + 1}"
-        loaded.append(load_spec(spec, name=name, vars=vars if k == 0 else None, stdin_text=stdin_text, latex=latex))
+        loaded.append(load_spec(spec, name=name, vars=vars if k == 0 else None, stdin_text=stdin_text, latex=latex,
+                                engine=engine))
     return _unique_names(loaded)
 
 

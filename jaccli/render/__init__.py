@@ -57,7 +57,7 @@ def render(result, fmt: str, *, precision: int = 6, hide_answers: bool = False, 
     if fmt in ("table", "plain"):
         from .blocks import blocks_for
 
-        return _human(blocks_for(result, precision), fmt)
+        return _human(blocks_for(result, precision, full), fmt)
     if fmt == "json":
         from .json import render_json
 

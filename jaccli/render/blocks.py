@@ -8,7 +8,7 @@ from typing import Sequence
 
 import sympy as sp
 
-from ..evaluate import Point
+from ..evaluate import Point, short_list
 from ..printing import fmt_number, is_plain_number, to_text
 from ..results import CompositionResult, Determinant, Evaluated, JacobianResult
 from .model import Block, Heading, Line, MatrixBlock
@@ -26,15 +26,57 @@ def cell(exact: sp.Expr, value, precision: int) -> str:
     return f"{to_text(exact)} ≈ {fmt_number(value, precision)}"
 
 
-def _symbolic_block(title: str, matrix: sp.Matrix, rows: Sequence[str], cols: Sequence[str]) -> MatrixBlock:
+LARGE = 12  # a matrix with more rows or columns than this is summarised unless --full
+
+
+def _is_large(shape: tuple[int, int], full: bool) -> bool:
+    return not full and (shape[0] > LARGE or shape[1] > LARGE)
+
+
+def sparsity(nonzero: list[list[bool]], width: int = 64, height: int = 32) -> list[str]:
+    """A picture of where J is non-zero: █ where a (block of) entries is, · where all are zero."""
+    rows, cols = len(nonzero), len(nonzero[0]) if nonzero else 0
+    step_r, step_c = max(1, -(-rows // height)), max(1, -(-cols // width))
+    lines = []
+    for i in range(0, rows, step_r):
+        line = ""
+        for j in range(0, cols, step_c):
+            block = any(nonzero[a][b] for a in range(i, min(i + step_r, rows)) for b in range(j, min(j + step_c, cols)))
+            line += "█" if block else "·"
+        lines.append(line)
+    if step_r > 1 or step_c > 1:
+        lines.append(f"(each character stands for {step_r}×{step_c} entries)")
+    return lines
+
+
+def _symbolic_blocks(title: str, matrix, rows: Sequence[str], cols: Sequence[str], full: bool) -> list[Block]:
+    if _is_large(matrix.shape, full):
+        nonzero = [[not (matrix[i, j] == 0) for j in range(matrix.cols)] for i in range(matrix.rows)]
+        count = sum(map(sum, nonzero))
+        total = matrix.rows * matrix.cols
+        head = Line(f"{title}: {matrix.rows}×{matrix.cols}, {count:,} of {total:,} entries non-zero "
+                    f"({100 * count / total:.0f}%); --full prints every entry, --format json has them all")
+        return [head] + [Line("  " + line) for line in sparsity(nonzero)]
     cells = [[to_text(matrix[i, j]) for j in range(matrix.cols)] for i in range(matrix.rows)]
-    return MatrixBlock(title, list(rows), [f"∂/∂{c}" for c in cols], cells)
+    return [MatrixBlock(title, list(rows), [f"∂/∂{c}" for c in cols], cells)]
 
 
-def _value_block(title: str, at: Evaluated, rows: Sequence[str], cols: Sequence[str], precision: int) -> MatrixBlock:
+def _value_blocks(title: str, at: Evaluated, rows: Sequence[str], cols: Sequence[str], precision: int,
+                  full: bool) -> list[Block]:
+    if _is_large(at.shape, full):
+        import numpy as np
+
+        values = np.array(at.value, dtype=complex if any(isinstance(v, complex) for r in at.value for v in r)
+                          else float)
+        mags = np.abs(values)
+        i, j = np.unravel_index(int(mags.argmax()), mags.shape)
+        return [Line(f"{title}: {at.shape[0]}×{at.shape[1]} values in [{fmt_number(float(values.real.min()), precision)}, "
+                     f"{fmt_number(float(values.real.max()), precision)}], largest |entry| "
+                     f"{fmt_number(float(mags.max()), precision)} at ∂{rows[i]}/∂{cols[j]}; "
+                     "--full prints every entry")]
     cells = [[cell(at.exact[i, j], at.value[i][j], precision) for j in range(at.exact.cols)]
              for i in range(at.exact.rows)]
-    return MatrixBlock(title, list(rows), [f"∂/∂{c}" for c in cols], cells)
+    return [MatrixBlock(title, list(rows), [f"∂/∂{c}" for c in cols], cells)]
 
 
 def _vector_text(at: Evaluated, precision: int) -> str:
@@ -48,7 +90,8 @@ def J(name: str) -> str:
 
 
 def _args(names: Sequence[str]) -> str:
-    return ", ".join(names)
+    """``x, y`` or, for many, ``x0, x1, …, x39``."""
+    return short_list(names)
 
 
 def _kind(m: int, n: int, name: str) -> str:
@@ -79,14 +122,15 @@ def _det_lines(det: Determinant | None, name: str, args: str, at_point: bool, pr
     return [Line(f"{label} = {cell(det.exact, det.value, precision)}")]
 
 
-def jacobian_blocks(r: JacobianResult, precision: int) -> list[Block]:
+def jacobian_blocks(r: JacobianResult, precision: int, full: bool = False) -> list[Block]:
     fn = r.function
     m, n = r.shape
     blocks: list[Block] = [Heading(f"{fn.signature}   {_kind(m, n, fn.name)}")]
     if m == 1 and n == 1:
         blocks.append(Line(f"{fn.name}′({fn.inputs[0]}) = {to_text(r.symbolic[0, 0])}"))
     else:
-        blocks.append(_symbolic_block(f"{J(fn.name)}({_args(fn.inputs)})", r.symbolic, fn.output_names, fn.inputs))
+        blocks.extend(_symbolic_blocks(f"{J(fn.name)}({_args(fn.inputs)})", r.symbolic, fn.output_names, fn.inputs,
+                                       full))
         if m == 1:
             blocks.append(MatrixBlock(f"∇{fn.name}({_args(fn.inputs)}) (a column)",
                                       [f"∂{fn.name}/∂{v}" for v in fn.inputs], [""],
@@ -98,7 +142,7 @@ def jacobian_blocks(r: JacobianResult, precision: int) -> list[Block]:
         if m == 1 and n == 1:
             blocks.append(Line(f"{fn.name}′({args}) = {cell(r.at.exact[0, 0], r.at.value[0][0], precision)}"))
         else:
-            blocks.append(_value_block(f"J_{fn.name}({args})", r.at, fn.output_names, fn.inputs, precision))
+            blocks.extend(_value_blocks(f"J_{fn.name}({args})", r.at, fn.output_names, fn.inputs, precision, full))
             if m == 1:
                 blocks.append(MatrixBlock(f"∇{fn.name}({args})", [f"∂{fn.name}/∂{v}" for v in fn.inputs], [""],
                                           [[cell(r.at.exact[0, j], r.at.value[0][j], precision)] for j in range(n)]))
@@ -115,7 +159,7 @@ def _chain_formula(names: Sequence[str], inner_arg: str = "x") -> str:
     return " · ".join(reversed(terms))
 
 
-def compose_blocks(r: CompositionResult, precision: int) -> list[Block]:
+def compose_blocks(r: CompositionResult, precision: int, full: bool = False) -> list[Block]:
     fns = r.functions
     m, n = r.shape
     first = fns[0]
@@ -126,8 +170,8 @@ def compose_blocks(r: CompositionResult, precision: int) -> list[Block]:
     if r.point is None:
         for factor in r.factors:
             fn = factor.function
-            blocks.append(_symbolic_block(f"J_{fn.name}({_args(fn.inputs)})   {fn.m}×{fn.n}", factor.symbolic,
-                                          fn.output_names, fn.inputs))
+            blocks.extend(_symbolic_blocks(f"J_{fn.name}({_args(fn.inputs)})   {fn.m}×{fn.n}", factor.symbolic,
+                                           fn.output_names, fn.inputs, full))
         blocks.append(Heading(f"chain rule: {formula}   {r.shape_arithmetic}"))
         if r.symbolic is None:
             blocks.append(Line(f"{J(r.name)} was not formed symbolically (time budget); give --at for its value"))
@@ -135,8 +179,8 @@ def compose_blocks(r: CompositionResult, precision: int) -> list[Block]:
         if m == 1 and n == 1:
             blocks.append(Line(f"({r.name})′({first.inputs[0]}) = {to_text(r.symbolic[0, 0])}"))
         else:
-            blocks.append(_symbolic_block(f"{J(r.name)}({_args(first.inputs)})", r.symbolic, r.output_names,
-                                          first.inputs))
+            blocks.extend(_symbolic_blocks(f"{J(r.name)}({_args(first.inputs)})", r.symbolic, r.output_names,
+                                           first.inputs, full))
         blocks.extend(_det_lines(r.determinant, r.name, _args(first.inputs), False, precision, r.shape))
         return blocks
 
@@ -151,10 +195,10 @@ def compose_blocks(r: CompositionResult, precision: int) -> list[Block]:
             where = f"{arg} = {_vector_text(r.factors[k - 1].outputs, precision)}"  # type: ignore[arg-type]
         blocks.append(Heading(f"step {k + 1}: {fn.signature}, at {where}"))
         blocks.append(Line(f"{fn.name}({point.args_text()}) = {_vector_text(factor.outputs, precision)}"))  # type: ignore[arg-type]
-        blocks.append(_symbolic_block(f"J_{fn.name}({_args(fn.inputs)})   {fn.m}×{fn.n}", factor.symbolic,
-                                      fn.output_names, fn.inputs))
-        blocks.append(_value_block(f"J_{fn.name}({point.args_text()})   {fn.m}×{fn.n}", factor.at,  # type: ignore[arg-type]
-                                   fn.output_names, fn.inputs, precision))
+        blocks.extend(_symbolic_blocks(f"J_{fn.name}({_args(fn.inputs)})   {fn.m}×{fn.n}", factor.symbolic,
+                                       fn.output_names, fn.inputs, full))
+        blocks.extend(_value_blocks(f"J_{fn.name}({point.args_text()})   {fn.m}×{fn.n}", factor.at,  # type: ignore[arg-type]
+                                    fn.output_names, fn.inputs, precision, full))
         arg = f"{fn.name}({arg})"
     args = r.point.args_text()
     factors_at = " · ".join(f"J_{f.name}({f.point.args_text()})" for f in reversed(r.factors))  # type: ignore[union-attr]
@@ -166,7 +210,8 @@ def compose_blocks(r: CompositionResult, precision: int) -> list[Block]:
     if m == 1 and n == 1:
         blocks.append(Line(f"({r.name})′({args}) = {cell(r.at.exact[0, 0], r.at.value[0][0], precision)}"))
     else:
-        blocks.append(_value_block(f"{J(r.name)}({args})   {m}×{n}", r.at, r.output_names, first.inputs, precision))
+        blocks.extend(_value_blocks(f"{J(r.name)}({args})   {m}×{n}", r.at, r.output_names, first.inputs, precision,
+                                    full))
     blocks.extend(_det_lines(r.determinant, r.name, args, True, precision, r.shape))
     return blocks
 
@@ -186,11 +231,11 @@ def steps_blocks(steps) -> list[Block]:
     return blocks
 
 
-def blocks_for(result, precision: int) -> list[Block]:
+def blocks_for(result, precision: int, full: bool = False) -> list[Block]:
     if isinstance(result, CompositionResult):
-        blocks = compose_blocks(result, precision)
+        blocks = compose_blocks(result, precision, full)
     else:
-        blocks = jacobian_blocks(result, precision)
+        blocks = jacobian_blocks(result, precision, full)
     if result.verification is not None:
         v = result.verification
         blocks.append(Line(f"verify: finite differences ({v.to_dict()['method']}) agree: "
