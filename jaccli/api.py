@@ -115,7 +115,8 @@ def _partial_label(fn_outputs: Sequence[str], inputs: Sequence[str]):
     return lambda i, j: f"∂{fn_outputs[i]}/∂{inputs[j]}"
 
 
-def _determinant(symbolic: sp.Matrix | None, at: Evaluated | None, *, with_symbolic: bool) -> Determinant | None:
+def _determinant(symbolic: sp.Matrix | None, at: Evaluated | None, *, with_symbolic: bool,
+                 point: Point | None = None) -> Determinant | None:
     matrix = symbolic if symbolic is not None else (at.exact if at is not None else None)
     if matrix is None or matrix.rows != matrix.cols:
         return None
@@ -131,12 +132,26 @@ def _determinant(symbolic: sp.Matrix | None, at: Evaluated | None, *, with_symbo
     if at is not None:
         n = at.exact.rows
         if n <= EXACT_DET_MAX_N:
-            det.exact = calculus.determinant(at.exact, thorough=False)
+            if det.symbolic is not None and point is not None:  # r² sin θ at the point: 4 sin(1)
+                det.exact = exact_at(det.symbolic, point, "the determinant")
+            else:
+                det.exact = calculus.determinant(at.exact)  # one expression: worth simplifying (cos²+sin²)
             det.value = to_number(det.exact, "the determinant")
+            if det.value != 0:  # from the exact determinant: no rounding to lose
+                det.log_abs = float(sp.log(sp.Abs(det.exact)).evalf(17))
+                det.sign = det.value / abs(det.value)
+            else:
+                det.sign = 0.0
         else:
             import numpy as np
 
-            value = complex(np.linalg.det(np.array(at.value, dtype=complex)))
+            values = np.array(at.value, dtype=complex if any(isinstance(v, complex) for r in at.value for v in r)
+                              else float)
+            sign, log_abs = np.linalg.slogdet(values)  # LU in log space: no overflow, no underflow
+            det.sign = complex(sign) if np.iscomplexobj(sign) else float(sign)
+            det.log_abs = float(log_abs) if sign != 0 else None
+            value = complex(sign) * np.exp(log_abs) if sign != 0 else 0.0
+            value = complex(value)
             det.value = value.real if value.imag == 0 else value
             det.exact = sp.Float(value.real) + sp.I * sp.Float(value.imag) if value.imag else sp.Float(value.real)
     return det
@@ -166,7 +181,7 @@ def jacobian_at(fn: VectorFunction, symbolic: sp.Matrix, point: Point | None, *,
                      "decimals (--engine sympy for exact ones)")
     return JacobianResult(
         function=fn, symbolic=symbolic, point=point, at=evaluated,
-        determinant=_determinant(symbolic, evaluated, with_symbolic=with_symbolic_det), notes=notes)
+        determinant=_determinant(symbolic, evaluated, with_symbolic=with_symbolic_det, point=point), notes=notes)
 
 
 def chain(*specs: SpecLike, vars: Sequence[str] | None = None, stdin_text: str | None = None,

@@ -12,10 +12,11 @@ from .spec import VectorFunction
 
 SIMPLIFY_MAX_OPS = 30  # full simplify() only for entries this small; it is slow on big ones
 SIMPLIFY_MIN_OPS = 3  # ... and not for tiny ones (2*x, cos(v)), which it cannot shorten
+DET_SIMPLIFY_MAX_OPS = 300
 SYMBOLIC_DET_MAX_N = 4  # larger symbolic determinants are skipped (ask at a point)
 
 
-def tidy(expr: sp.Expr, thorough: bool = True) -> sp.Expr:
+def tidy(expr: sp.Expr, thorough: bool = True, max_ops: int = SIMPLIFY_MAX_OPS) -> sp.Expr:
     """A clean form of ``expr``: the shortest of itself, a cheap rational
     normal form (``together`` + ``factor_terms``) and, for small entries
     when ``thorough``, ``simplify()``. Values at a point need no more than
@@ -25,7 +26,7 @@ def tidy(expr: sp.Expr, thorough: bool = True) -> sp.Expr:
         return expr
     best = [expr, sp.count_ops(expr)]
     candidates = [lambda: sp.factor_terms(sp.together(expr))]
-    if thorough and SIMPLIFY_MIN_OPS < best[1] <= SIMPLIFY_MAX_OPS:
+    if thorough and SIMPLIFY_MIN_OPS < best[1] <= max_ops:
         candidates.append(lambda: sp.simplify(best[0]))
 
     def improve() -> sp.Expr:
@@ -55,8 +56,9 @@ def tidy_matrix(matrix: sp.Matrix, thorough: bool = True) -> sp.Matrix:
 
 
 def determinant(matrix: sp.Matrix, thorough: bool = True) -> sp.Expr:
-    """det by Berkowitz (fraction-free, no pivoting on symbolic entries)."""
-    return tidy(matrix.det(method="berkowitz"), thorough)
+    """det by Berkowitz (fraction-free, no pivoting on symbolic entries), then
+    simplified harder than single entries: it is one expression (within the time budget)."""
+    return tidy(matrix.det(method="berkowitz"), thorough, max_ops=DET_SIMPLIFY_MAX_OPS)
 
 
 def symbolic_determinant(matrix: sp.Matrix) -> sp.Expr | None:

@@ -57,6 +57,8 @@ class Determinant:
     exact: sp.Expr | None = None  # at the point
     value: Number | None = None  # at the point
     skipped: str | None = None  # why the symbolic determinant was not computed
+    sign: Number | None = None  # at the point: -1, 0 or +1 (a unit complex number for complex det)
+    log_abs: float | None = None  # at the point: log|det|, computed stably (None when det = 0)
 
     @property
     def singular(self) -> bool:

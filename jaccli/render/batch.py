@@ -68,8 +68,11 @@ def _values(values) -> list:
 
 
 def _det_dict(symbolic, value: float) -> dict:
+    import math
+
     return {"symbolic": to_text(symbolic) if symbolic is not None else None, "exact": repr(value),
-            "value": json_number(value), "singular": value == 0}
+            "value": json_number(value), "singular": value == 0,
+            "sign": json_number(float(np.sign(value))), "log_abs": math.log(abs(value)) if value else None}
 
 
 def row_dict(batch: Batch, k: int, static: dict) -> dict:

@@ -119,7 +119,10 @@ def _det_lines(det: Determinant | None, name: str, args: str, at_point: bool, pr
         return []
     if det.singular:
         return [Line(f"{label} = 0: J is singular, so {name} is not locally invertible at this point")]
-    return [Line(f"{label} = {cell(det.exact, det.value, precision)}")]
+    text = f"{label} = {cell(det.exact, det.value, precision)}"
+    if det.log_abs is not None and isinstance(det.sign, float):
+        text += f"   (sign {det.sign:+.0f}, log|det| = {fmt_number(det.log_abs, precision)})"
+    return [Line(text)]
 
 
 def jacobian_blocks(r: JacobianResult, precision: int, full: bool = False) -> list[Block]:

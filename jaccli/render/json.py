@@ -39,6 +39,8 @@ def _determinant(det: Determinant | None):
         "exact": to_text(det.exact) if det.exact is not None else None,
         "value": json_number(det.value) if det.value is not None else None,
         "singular": det.singular if det.exact is not None else None,
+        "sign": json_number(det.sign) if det.sign is not None else None,
+        "log_abs": det.log_abs,
     }
 
 
