@@ -47,8 +47,16 @@ def jacobian_matrix(fn: VectorFunction) -> sp.Matrix:
         from .fast import jacobian
 
         return jacobian(fn)
+    from .progress import progress
+
     symbols = fn.symbols
-    return sp.Matrix(fn.m, fn.n, lambda i, j: tidy(clean_derivative(sp.diff(fn.outputs[i], symbols[j]))))
+    entries = []
+    with progress(f"differentiating J_{fn.name}", fn.m * fn.n) as bar:
+        for out in fn.outputs:
+            for x in symbols:
+                entries.append(tidy(clean_derivative(sp.diff(out, x))))
+                bar.advance()
+    return sp.Matrix(fn.m, fn.n, entries)
 
 
 def tidy_matrix(matrix: sp.Matrix, thorough: bool = True) -> sp.Matrix:

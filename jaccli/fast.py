@@ -126,21 +126,31 @@ def values_at(matrix: FastMatrix, names: Sequence[str], point: Sequence[float], 
 
     from .errors import MathError
 
+    from .progress import progress
+
     subs = {se.Symbol(n): se.RealDouble(float(v)) for n, v in zip(names, point)}
     out = []
-    for i in range(matrix.rows):
-        row = []
-        for j in range(matrix.cols):
-            try:
-                value = complex(matrix[i, j].xreplace(subs).n(53))
-            except (TypeError, ValueError, RuntimeError):
-                value = complex("nan")
-            if not cmath.isfinite(value):
-                raise MathError(f"{label(i, j)} = {to_text(matrix[i, j])} is undefined at this point "
-                                "(not a finite number there)", hint="choose a point inside the domain")
-            row.append(value.real if value.imag == 0 else value)
-        out.append(row)
+    with progress("evaluating J at the point", matrix.rows) as bar:
+        for i in range(matrix.rows):
+            out.append(_row_values(matrix, i, subs, label))
+            bar.advance()
     return out
+
+
+def _row_values(matrix: FastMatrix, i: int, subs: dict, label) -> list:
+    from .errors import MathError
+
+    row = []
+    for j in range(matrix.cols):
+        try:
+            value = complex(matrix[i, j].xreplace(subs).n(53))
+        except (TypeError, ValueError, RuntimeError):
+            value = complex("nan")
+        if not cmath.isfinite(value):
+            raise MathError(f"{label(i, j)} = {to_text(matrix[i, j])} is undefined at this point "
+                            "(not a finite number there)", hint="choose a point inside the domain")
+        row.append(value.real if value.imag == 0 else value)
+    return row
 
 
 

@@ -411,21 +411,30 @@ class Step:
 
 def evaluate(layers: Sequence[Layer], x0: np.ndarray) -> list[Step]:
     """Run the chain forward once, recording each layer's point and Jacobian factor."""
+    from .progress import progress
+
     steps: list[Step] = []
     x = np.asarray(x0, dtype=float)
-    for k, layer in enumerate(layers, start=1):
-        if layer.n_in is not None and layer.n_in != x.size:
-            prev = f"layer {k - 1} gives" if k > 1 else "the point has"
-            raise SpecError(f"layer {k} ({layer.describe()}) takes {layer.n_in} inputs but {prev} {x.size}",
-                            hint="check the sizes of the point and the layers")
-        factor = layer.jacobian(x)
-        y = np.asarray(layer.forward(x), dtype=float)
-        if not (np.isfinite(factor.dense() if not factor.diagonal else factor.diag).all() and np.isfinite(y).all()):
-            raise MathError(f"layer {k} ({layer.describe()}) is undefined or overflows at the point it sees",
-                            hint="a value is infinite or not a number there; check the inputs and weights")
-        steps.append(Step(layer, x, y, factor))
-        x = y
+    with progress("evaluating the layers", len(layers)) as bar:
+        for k, layer in enumerate(layers, start=1):
+            steps.append(_step(k, layer, x))
+            x = steps[-1].output
+            bar.advance()
     return steps
+
+
+def _step(k: int, layer: Layer, x: np.ndarray) -> Step:
+    """One layer at the point it sees: its output and its Jacobian factor."""
+    if layer.n_in is not None and layer.n_in != x.size:
+        prev = f"layer {k - 1} gives" if k > 1 else "the point has"
+        raise SpecError(f"layer {k} ({layer.describe()}) takes {layer.n_in} inputs but {prev} {x.size}",
+                        hint="check the sizes of the point and the layers")
+    factor = layer.jacobian(x)
+    y = np.asarray(layer.forward(x), dtype=float)
+    if not (np.isfinite(factor.dense() if not factor.diagonal else factor.diag).all() and np.isfinite(y).all()):
+        raise MathError(f"layer {k} ({layer.describe()}) is undefined or overflows at the point it sees",
+                        hint="a value is infinite or not a number there; check the inputs and weights")
+    return Step(layer, x, y, factor)
 
 
 def summary(values: np.ndarray) -> str:

@@ -254,13 +254,18 @@ def _redo_bad_rows(batch: Batch, exact_at) -> None:
         bad |= _on_a_condition(factor.function, factor.at)
     if not batch.factors:
         bad |= _on_a_condition(batch.functions[0], batch.rows.values)
-    for k in np.flatnonzero(bad):
-        point = Point(batch.inputs, tuple(sp.Float(float(v)) for v in batch.rows.values[k]))
-        line = batch.rows.lines[k]
-        try:
-            batch.exact[int(k)] = exact_at(point)
-        except JacError as err:
-            batch.errors.append(RowError(line, batch.rows.texts[k], err.render().splitlines()[0], err.exit_code))
+    from .progress import progress
+
+    rows = np.flatnonzero(bad)
+    with progress("rows off the fast path (exact evaluation)", len(rows)) as bar:
+        for k in rows:
+            point = Point(batch.inputs, tuple(sp.Float(float(v)) for v in batch.rows.values[k]))
+            line = batch.rows.lines[k]
+            try:
+                batch.exact[int(k)] = exact_at(point)
+            except JacError as err:
+                batch.errors.append(RowError(line, batch.rows.texts[k], err.render().splitlines()[0], err.exit_code))
+            bar.advance()
     failed = {e.line for e in batch.errors}
     keep = [k for k, line in enumerate(batch.rows.lines) if line not in failed]
     if len(keep) != len(batch.rows.lines):
