@@ -15,3 +15,21 @@ def timed(cmd: list[str], out_path: Path) -> float:
     with open(out_path, "w") as out:
         subprocess.run(cmd, stdout=out, check=True, cwd=ROOT)
     return time.perf_counter() - start
+
+
+def dense_layer(n: int, seed: int = 0):
+    """Weights of a dense n×n layer tanh(W x), rounded to 6 decimals (as written to YAML)."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    return np.round(rng.normal(0, 1 / np.sqrt(n), (n, n)), 6)
+
+
+def write_dense_layer_yaml(n: int, path: Path) -> Path:
+    """The layer as a jac spec: n expressions tanh(Σ w_ij x_j) over x0…x(n-1)."""
+    W = dense_layer(n)
+    lines = [f"name: dense{n}", "inputs: [" + ", ".join(f"x{j}" for j in range(n)) + "]", "outputs:"]
+    for i in range(n):
+        lines.append("  - tanh(" + " + ".join(f"{float(W[i, j])!r}*x{j}" for j in range(n)) + ")")
+    path.write_text("\n".join(lines) + "\n")
+    return path

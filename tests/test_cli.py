@@ -245,7 +245,9 @@ def test_python_dash_m_and_help_does_not_import_sympy():
     r = subprocess.run([sys.executable, "-m", "jaccli", "compose", "samples/f.yaml", "samples/g.yaml",
                         "--at", "1,2", "--format", "csv"], capture_output=True, text=True, check=True)
     assert r.stdout.splitlines()[0] == "6,3"
-    code = ("import sys; from jaccli.cli import main\n"
-            "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
-            "assert 'sympy' not in sys.modules and 'numpy' not in sys.modules, 'heavy import'")
-    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
+    for args in (["--help"], ["--version"], ["jacobian", "--help"], ["compose", "-h"], ["check", "--help"],
+                 ["cost", "--help"], ["grammar"]):
+        code = ("import sys; from jaccli.cli import main\n"
+                f"try:\n    main({args!r})\nexcept SystemExit:\n    pass\n"
+                "assert 'sympy' not in sys.modules and 'numpy' not in sys.modules, 'heavy import'")
+        subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
