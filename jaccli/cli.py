@@ -419,6 +419,55 @@ def check(specs, expect, at, vars_, latex, rtol, atol, expect_det, hide_answers,
 
 
 @main.command()
+@click.argument("specs", nargs=-1, required=True, metavar="SPEC [SPEC2 ...]")
+@point_options
+@timeout_option
+@click.option("--format", "fmt", type=click.Choice(("table", "plain", "json")), default="table", show_default=True)
+@click.option("--precision", type=click.IntRange(1, 17), default=6, show_default=True,
+              help="Significant digits of decimals in table/plain output.")
+@click.option("--quiet", "-q", is_flag=True, help="No notes on stderr.")
+@_examples("""  jac hessian "x^3 - 3x + y^2" --vars x,y --at 1,0
+  jac hessian samples/f.yaml --at 1,2
+  jac hessian samples/f.yaml "u*v" --at 1,2
+  jac hessian samples/f.yaml "u*v" --format json""")
+def hessian(specs, at, vars_, latex, timeout, fmt, precision, quiet):
+    """Second derivatives. One SPEC: the n×n Hessian of each output
+    (symmetric; checked), at --at with its eigenvalues and what they say
+    (minimum, maximum, saddle candidates). Several SPECs (application order,
+    the last one scalar): the Hessian of the composition by the second-order
+    chain rule H = J_fᵀ·H_g(f(x))·J_f + Σᵢ ∂g/∂zᵢ(f(x))·H_fᵢ(x), both terms shown."""
+    from .hessian import hessian as run_hessian
+
+    result = run_hessian(*specs, at=at, vars=vars_, stdin_text=_stdin_if_needed(*specs), timeout=timeout)
+    _show(result, fmt, precision, quiet)
+
+
+@main.command()
+@click.argument("spec")
+@click.option("--unknowns", required=True, metavar="NAMES",
+              help="The inputs that F = 0 solves for (y), e.g. --unknowns y or --unknowns y1,y2.")
+@point_options
+@timeout_option
+@click.option("--format", "fmt", type=click.Choice(("table", "plain", "json")), default="table", show_default=True)
+@click.option("--precision", type=click.IntRange(1, 17), default=6, show_default=True,
+              help="Significant digits of decimals in table/plain output.")
+@click.option("--quiet", "-q", is_flag=True, help="No notes on stderr.")
+@_examples("""  jac implicit "x^2 + y^2 - 1" --vars x,y --unknowns y
+  jac implicit "x^2 + y^2 - 1" --vars x,y --unknowns y --at 0.6,0.8
+  jac implicit samples/implicit_system.yaml --unknowns u,v --at 1,1,1,1 --format json""")
+def implicit(spec, unknowns, at, vars_, latex, timeout, fmt, precision, quiet):
+    """The implicit function theorem: F(x, y) = 0 defines y(x) near a point
+    where ∂F/∂y is invertible, with J_y(x) = −[∂F/∂y]⁻¹ · ∂F/∂x. Shows both
+    blocks, their shapes and the result; symbolic when small. At a point, jac
+    checks that F is (numerically) zero there and refuses when ∂F/∂y is singular."""
+    from .implicit import implicit as run_implicit
+
+    names = [u for u in unknowns.split(",") if u.strip()]
+    result = run_implicit(spec, names, at=at, vars=vars_, stdin_text=_stdin_if_needed(spec), timeout=timeout)
+    _show(result, fmt, precision, quiet)
+
+
+@main.command()
 @click.argument("specs", nargs=-1, metavar="[SPEC ...]")
 @click.option("--dims", metavar="D0,D1,...", default=None,
               help="Widths from input to output; factor J_k is d_k × d_{k-1}.")

@@ -38,6 +38,18 @@ def render(result, fmt: str, *, precision: int = 6, hide_answers: bool = False, 
         if fmt == "json":
             return cost.render_cost_json(result)
         return _human(cost.cost_blocks(result), fmt)
+    if kind == "hessian":
+        from . import hessian
+
+        if fmt == "json":
+            return hessian.render_hessian_json(result)
+        return _human(hessian.hessian_blocks(result, precision), fmt)
+    if kind == "implicit":
+        from . import implicit
+
+        if fmt == "json":
+            return implicit.render_implicit_json(result)
+        return _human(implicit.implicit_blocks(result, precision), fmt)
     if kind == "check":
         from . import check
 

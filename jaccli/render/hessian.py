@@ -1,0 +1,82 @@
+"""Hessians: the matrix per output, symmetry, eigenvalues and the
+classification at a point, and the two terms of the second-order chain rule."""
+
+from __future__ import annotations
+
+import json
+
+from ..hessian import HessianResult
+from ..numbers import fmt_number, json_number
+from ..printing import to_text
+from .blocks import J, cell
+from .model import Block, Heading, Line, MatrixBlock
+
+
+def _labels(inputs):
+    return [f"∂/∂{v}" for v in inputs]
+
+
+def hessian_blocks(r: HessianResult, precision: int) -> list[Block]:
+    n = len(r.inputs)
+    blocks: list[Block] = [Heading(f"{r.signature}   each Hessian is {n}×{n} (∂²/∂row ∂column)")]
+    rows = [f"∂/∂{v}" for v in r.inputs]
+    for h in r.hessians:
+        if h.symbolic is not None:
+            blocks.append(MatrixBlock(f"H_{h.output}({', '.join(r.inputs)})", rows, _labels(r.inputs),
+                                      [[to_text(h.symbolic[i, j]) for j in range(n)] for i in range(n)]))
+            blocks.append(Line("symmetric (∂²/∂xᵢ∂xⱼ = ∂²/∂xⱼ∂xᵢ), as it must be" if h.symmetric else
+                               "NOT symmetric: the mixed partials differ (the function is not C² here)"))
+    if r.terms:
+        blocks.append(Heading(f"second-order chain rule: {J(r.name).replace('J_', 'H_')}(x) = "
+                              + " + ".join(t.name for t in r.terms)))
+        for t in r.terms:
+            shape = f"({t.shape[0]}×{t.shape[1]})"
+            if t.at is not None:
+                blocks.append(MatrixBlock(f"{t.name}   {shape}", rows, _labels(r.inputs),
+                                          [[cell(t.at.exact[i, j], t.at.value[i][j], precision) for j in range(n)]
+                                           for i in range(n)]))
+            elif t.symbolic is not None:
+                blocks.append(MatrixBlock(f"{t.name}   {shape}", rows, _labels(r.inputs),
+                                          [[to_text(t.symbolic[i, j]) for j in range(n)] for i in range(n)]))
+    if r.point is not None:
+        blocks.append(Heading(f"at {r.point.text()}"))
+        for h in r.hessians:
+            if h.at is None:
+                continue
+            name = J(r.name).replace("J_", "H_") if r.terms else f"H_{h.output}"
+            title = f"{name}({r.point.args_text()})" + ("   = the sum of the two terms" if r.terms else "")
+            blocks.append(MatrixBlock(title, rows, _labels(r.inputs),
+                                      [[cell(h.at.exact[i, j], h.at.value[i][j], precision) for j in range(n)]
+                                       for i in range(n)]))
+            if h.eigenvalues is not None:
+                blocks.append(Line("eigenvalues: " + ", ".join(fmt_number(v, precision) for v in h.eigenvalues)
+                                   + f" → {h.classification}"))
+    return blocks
+
+
+def _rows(M):
+    return None if M is None else [[to_text(M[i, j]) for j in range(M.cols)] for i in range(M.rows)]
+
+
+def _values(at):
+    return None if at is None else [[json_number(v) for v in row] for row in at.value]
+
+
+def hessian_dict(r: HessianResult) -> dict:
+    items = [{"output": h.output, "symbolic": _rows(h.symbolic), "exact": _rows(h.at.exact) if h.at else None,
+              "value": _values(h.at), "symmetric": h.symmetric, "eigenvalues": h.eigenvalues,
+              "classification": h.classification} for h in r.hessians]
+    out = {
+        "schema": 1, "command": "hessian", "function": r.name, "signature": r.signature,
+        "inputs": list(r.inputs), "outputs": list(r.output_names),
+        "point": None if r.point is None else {k: json_number(v) for k, v in zip(r.point.names, r.point.values)},
+        "hessians": items,
+        "hessian": items[0] if len(items) == 1 else None,
+        "terms": [{"name": t.name, "shape": list(t.shape), "symbolic": _rows(t.symbolic),
+                   "exact": _rows(t.at.exact) if t.at else None, "value": _values(t.at)} for t in r.terms],
+    }
+    return out
+
+
+def render_hessian_json(r: HessianResult) -> str:
+    return json.dumps(hessian_dict(r), indent=2, ensure_ascii=False)

@@ -1,0 +1,70 @@
+"""The implicit function theorem: both blocks, their shapes, and J_y(x)."""
+
+from __future__ import annotations
+
+import json
+
+from ..implicit import ImplicitResult
+from ..numbers import json_number
+from ..printing import to_text
+from .blocks import cell
+from .model import Block, Heading, Line, MatrixBlock
+
+
+def _symbolic(title, M, rows, cols) -> MatrixBlock:
+    return MatrixBlock(title, list(rows), [f"∂/∂{c}" for c in cols],
+                       [[to_text(M[i, j]) for j in range(M.cols)] for i in range(M.rows)])
+
+
+def _at(title, ev, rows, cols, precision) -> MatrixBlock:
+    return MatrixBlock(title, list(rows), [f"∂/∂{c}" for c in cols],
+                       [[cell(ev.exact[i, j], ev.value[i][j], precision) for j in range(ev.exact.cols)]
+                        for i in range(ev.exact.rows)])
+
+
+def implicit_blocks(r: ImplicitResult, precision: int) -> list[Block]:
+    fn = r.function
+    k, n = r.shape
+    ys, xs = ", ".join(r.unknowns), ", ".join(r.parameters)
+    blocks: list[Block] = [
+        Heading(f"{fn.name}({', '.join(fn.inputs)}) = 0 defines ({ys}) as a function of ({xs}) where ∂F/∂y is "
+                "invertible"),
+        Line(f"J_y(x) = −[∂F/∂y]⁻¹ · ∂F/∂x   ({k}×{k})⁻¹·({k}×{n}) → {k}×{n}"),
+        _symbolic(f"∂F/∂y   {k}×{k}", r.dF_dy, fn.output_names, r.unknowns),
+        _symbolic(f"∂F/∂x   {k}×{n}", r.dF_dx, fn.output_names, r.parameters),
+    ]
+    if r.symbolic is not None:
+        blocks.append(_symbolic(f"J_y({xs})   {k}×{n}", r.symbolic, r.unknowns, r.parameters))
+    if r.point is not None and r.at is not None:
+        blocks.append(Heading(f"at {r.point.text()}"))
+        blocks.append(_at(f"∂F/∂y   {k}×{k}", r.dF_dy_at, fn.output_names, r.unknowns, precision))
+        blocks.append(_at(f"∂F/∂x   {k}×{n}", r.dF_dx_at, fn.output_names, r.parameters, precision))
+        blocks.append(_at(f"J_y   {k}×{n}", r.at, r.unknowns, r.parameters, precision))
+    return blocks
+
+
+def _rows(M):
+    return None if M is None else [[to_text(M[i, j]) for j in range(M.cols)] for i in range(M.rows)]
+
+
+def _block(M, ev):
+    return {"symbolic": _rows(M), "exact": _rows(ev.exact) if ev else None,
+            "value": None if ev is None else [[json_number(v) for v in row] for row in ev.value]}
+
+
+def implicit_dict(r: ImplicitResult) -> dict:
+    k, n = r.shape
+    return {
+        "schema": 1, "command": "implicit", "function": r.function.name, "shape": [k, n],
+        "unknowns": list(r.unknowns), "inputs": list(r.parameters),
+        "point": None if r.point is None else {a: json_number(v) for a, v in zip(r.point.names, r.point.values)},
+        "residual": None if r.residual is None else [json_number(v) for v in r.residual],
+        "jacobian": {"symbolic": _rows(r.symbolic), "exact": _rows(r.at.exact) if r.at else None,
+                     "value": None if r.at is None else [[json_number(v) for v in row] for row in r.at.value]},
+        "blocks": {"dF_dy": _block(r.dF_dy, r.dF_dy_at), "dF_dx": _block(r.dF_dx, r.dF_dx_at)},
+        "notes": r.notes,
+    }
+
+
+def render_implicit_json(r: ImplicitResult) -> str:
+    return json.dumps(implicit_dict(r), indent=2, ensure_ascii=False)
