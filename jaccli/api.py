@@ -238,8 +238,19 @@ def composition_at(functions: list[VectorFunction], symbolic: Sequence[sp.Matrix
     evaluated = _with_values(product, _partial_label(last.output_names, first.inputs))
     for factor in factors:
         notes += _complex_notes(f"J_{factor.name} at its point", factor.at)
+    det = _determinant(None, evaluated, with_symbolic=False)
+    if det is not None and all(f.shape[0] == f.shape[1] for f in factors):
+        det.factor_log_abs = [_log_abs_det(f.at) for f in factors]  # the change of variables adds them up
     return CompositionResult(functions, factors, point=point, at=evaluated, notes=notes, multiplication=plan,
-                             determinant=_determinant(None, evaluated, with_symbolic=False))
+                             determinant=det)
+
+
+def _log_abs_det(at: Evaluated) -> float | None:
+    import numpy as np
+
+    values = np.array(at.value, dtype=complex if any(isinstance(v, complex) for r in at.value for v in r) else float)
+    sign, log_abs = np.linalg.slogdet(values)
+    return float(log_abs) if sign != 0 else None
 
 
 def _multiply(tree, matrices: Sequence[sp.Matrix]) -> sp.Matrix:

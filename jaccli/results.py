@@ -59,6 +59,7 @@ class Determinant:
     skipped: str | None = None  # why the symbolic determinant was not computed
     sign: Number | None = None  # at the point: -1, 0 or +1 (a unit complex number for complex det)
     log_abs: float | None = None  # at the point: log|det|, computed stably (None when det = 0)
+    factor_log_abs: list[float] | None = None  # a chain of square factors: each one's log|det| (they add up)
 
     @property
     def singular(self) -> bool:

@@ -122,7 +122,12 @@ def _det_lines(det: Determinant | None, name: str, args: str, at_point: bool, pr
     text = f"{label} = {cell(det.exact, det.value, precision)}"
     if det.log_abs is not None and isinstance(det.sign, float):
         text += f"   (sign {det.sign:+.0f}, log|det| = {fmt_number(det.log_abs, precision)})"
-    return [Line(text)]
+    out = [Line(text)]
+    if det.factor_log_abs and all(v is not None for v in det.factor_log_abs):
+        out.append(Line("volume change: log|det J| = Σ log|det J_k| = "
+                        + " + ".join(fmt_number(v, precision) for v in det.factor_log_abs)
+                        + f" = {fmt_number(sum(det.factor_log_abs), precision)}"))
+    return out
 
 
 def jacobian_blocks(r: JacobianResult, precision: int, full: bool = False) -> list[Block]:
@@ -212,6 +217,15 @@ def compose_blocks(r: CompositionResult, precision: int, full: bool = False) -> 
                            f"({r.multiplication.macs:,} multiply-adds)"))
     if m == 1 and n == 1:
         blocks.append(Line(f"({r.name})′({args}) = {cell(r.at.exact[0, 0], r.at.value[0][0], precision)}"))
+    elif m == 1:
+        blocks.extend(_value_blocks(f"{J(r.name)}({args})   {m}×{n} (a row)", r.at, r.output_names, first.inputs,
+                                    precision, full))
+        factors_t = " · ".join(f"J_{f.name}({f.point.args_text()})ᵀ" for f in r.factors[:-1])  # type: ignore[union-attr]
+        last = r.factors[-1]
+        blocks.append(MatrixBlock(f"gradient (a column, for gradient descent): ∇ₓ({r.name}) = {factors_t} · "
+                                  f"∇{last.name}({last.point.args_text()})",  # type: ignore[union-attr]
+                                  [f"∂{r.output_names[0]}/∂{v}" for v in first.inputs], [""],
+                                  [[cell(r.at.exact[0, j], r.at.value[0][j], precision)] for j in range(n)]))
     else:
         blocks.extend(_value_blocks(f"{J(r.name)}({args})   {m}×{n}", r.at, r.output_names, first.inputs, precision,
                                     full))

@@ -41,6 +41,7 @@ def _determinant(det: Determinant | None):
         "singular": det.singular if det.exact is not None else None,
         "sign": json_number(det.sign) if det.sign is not None else None,
         "log_abs": det.log_abs,
+        "factor_log_abs": det.factor_log_abs,
     }
 
 
@@ -83,6 +84,10 @@ def to_dict(result) -> dict:
             }
             for f in result.factors
         ]
+    if m == 1:  # the gradient convention: a column, ∇ = Jᵀ
+        out["gradient"] = {"symbolic": None if result.symbolic is None else [r[0] for r in _rows(result.symbolic.T)],
+                           "exact": None if result.at is None else [r[0] for r in _rows(result.at.exact.T)],
+                           "value": None if result.at is None else [json_number(v) for v in result.at.value[0]]}
     if result.verification is not None:
         out["verify"] = result.verification.to_dict()
     if result.steps:
