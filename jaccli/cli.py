@@ -131,6 +131,12 @@ class EntryParam(click.ParamType):
         return int(parts[0]), int(parts[1])
 
 
+def step_option(command):
+    return click.option("--step", metavar="H", default=None,
+                        help="At --at: f(x+h) − f(x) against J·h for h, h/10, h/100, … (H: one scale or one "
+                             "entry per input); the remainder ratio shrinks where f is differentiable.")(command)
+
+
 def verify_option(command):
     return click.option("--verify", is_flag=True,
                         help="At --at: compare with an independent finite-difference estimate (central "
@@ -264,7 +270,7 @@ def chain_options(command):
 
 
 def _jacobian_command(specs, *, single, at, vars_, latex, points, steps, entry, verify, timeout, fmt, precision,
-                      quiet, vjp, jvp, grad, full, engine):
+                      quiet, vjp, jvp, grad, full, engine, step):
     """Shared by 'jacobian' and 'compose': load, pick the exact or the numeric path, render."""
     from .spec import is_network, load_all
 
@@ -275,7 +281,7 @@ def _jacobian_command(specs, *, single, at, vars_, latex, points, steps, entry, 
                      engine="sympy" if steps else engine)
     fast_chain = not single and any(getattr(item, "engine", "") == "symengine" for item in items)
     if any(is_network(item) for item in items) or vjp or jvp or grad or (fast_chain and at and not points):
-        return _numeric_chain(items, at, points, steps, verify, vjp, jvp, grad, fmt, precision, quiet, full)
+        return _numeric_chain(items, at, points, steps, verify, step, vjp, jvp, grad, fmt, precision, quiet, full)
     if not single and len(items) < 2:
         raise click.UsageError("compose needs at least two SPECs (for one, use 'jac jacobian')")
     if points is not None:
@@ -288,13 +294,21 @@ def _jacobian_command(specs, *, single, at, vars_, latex, points, steps, entry, 
         result = api.compose(*items, at=at, timeout=timeout)
     if verify:
         api.verify(result)
+    if step is not None:
+        if result.at is None:
+            raise click.UsageError("--step compares f(x+h) − f(x) with J·h at a point: add --at")
+        from .linearise import linearise
+        from .network import numeric_point
+
+        result.linearisation = linearise(result.functions, result.point, result.at.value,
+                                         numeric_point(step, "--step"))
     _show(_with_steps(result, steps, entry, fmt), fmt, precision, quiet, full=full)
 
 
-def _numeric_chain(items, at, points, steps, verify, vjp, jvp, grad, fmt, precision, quiet, full):
+def _numeric_chain(items, at, points, steps, verify, step, vjp, jvp, grad, fmt, precision, quiet, full):
     from .network import numeric_point, run_chain
 
-    for flag, name in ((points, "--points"), (steps, "--steps"), (verify, "--verify")):
+    for flag, name in ((points, "--points"), (steps, "--steps"), (verify, "--verify"), (step, "--step")):
         if flag:
             raise click.UsageError(f"{name} is for function specs; layer chains and --vjp/--jvp/--grad are "
                                    "evaluated numerically at one point")
@@ -317,6 +331,7 @@ def _numeric_chain(items, at, points, steps, verify, vjp, jvp, grad, fmt, precis
 @points_option
 @steps_options
 @verify_option
+@step_option
 @chain_options
 @engine_option
 @timeout_option
@@ -345,6 +360,7 @@ def jacobian(spec, **options):
 @points_option
 @steps_options
 @verify_option
+@step_option
 @chain_options
 @engine_option
 @timeout_option

@@ -212,6 +212,8 @@ def check_domain(fn, point: Point) -> None:
                                 f"{to_text(cond.exprs[0])}) {shape} there ({to_text(cond.exprs[0])} = 0)",
                                 hint=f"the one-sided partial derivatives differ, so {fn.name} is not "
                                      "differentiable at this point; choose a point off the kink")
+            if cond.kind == "boundary" and _is_zero(values[0]):
+                _piecewise_at_boundary(fn, i, point)
             if cond.kind == "tie" and _tie(cond.exprs, values, cond.function):
                 raise MathError(f"J_{fn.name} does not exist at {point.text()}: {cond.function} of "
                                 f"{', '.join(to_text(e) for e in cond.exprs)} has a tie for the "
@@ -231,3 +233,71 @@ def _tie(exprs, values: list[sp.Expr], function: str) -> bool:
     reals = [n.real for n in numbers]
     extreme = max(reals) if function == "max" else min(reals)
     return len({exprs[k] for k, r in enumerate(reals) if r == extreme}) >= 2
+
+
+# ---------------------------------------------------------------------------
+# piecewise definitions on the boundary of their cases
+
+_DIGITS = 40
+
+
+def _numeric(expr: sp.Expr, names, values) -> float:
+    subs = {grammar.symbol(n): sp.Float(v, _DIGITS) for n, v in zip(names, values)}
+    return complex(substitute(expr, subs).evalf(_DIGITS)).real
+
+
+def _piecewise_at_boundary(fn, i: int, point: Point) -> None:
+    """At a point where the cases of a piecewise output meet, the derivative of the
+    case that holds there need not be the derivative of the function. Decide from
+    the function itself: partials from one-sided difference quotients, then
+    continuity and differentiability along several directions (the remainder
+    |f(x+h) − f(x) − J·h| / |h| must shrink). MathError unless all is well."""
+    import math
+
+    names, x0 = point.names, [float(complex(v.evalf(_DIGITS)).real) for v in point.exact]
+    expr, out = fn.outputs[i], fn.output_names[i]
+    f0 = _numeric(expr, names, x0)
+
+    def f_at(direction, t):
+        return _numeric(expr, names, [a + t * d for a, d in zip(x0, direction)])
+
+    n = len(names)
+    partials = []
+    for j in range(n):
+        axis = [1.0 if k == j else 0.0 for k in range(n)]
+        ups = [(f_at(axis, h) - f0) / h for h in (1e-8, 1e-12)]
+        downs = [(f0 - f_at(axis, -h)) / h for h in (1e-8, 1e-12)]
+        if abs(ups[1] - downs[1]) > 1e-6 * (1 + abs(ups[1])) or abs(ups[0] - ups[1]) > 1e-4 * (1 + abs(ups[1])):
+            raise MathError(f"∂{out}/∂{names[j]} does not exist at {point.text()}: {out} is defined piecewise and "
+                            f"the one-sided difference quotients differ ({ups[1]:.6g} from the right, "
+                            f"{downs[1]:.6g} from the left)", hint="choose a point off the boundary of the cases")
+        partials.append(ups[1])
+    directions = [[1.0 if k == j else 0.0 for k in range(n)] for j in range(n)]
+    if n > 1:
+        directions += [[1 / math.sqrt(n)] * n, [(-1) ** k / math.sqrt(n) for k in range(n)],
+                       [math.cos(0.7 + k) / math.sqrt(n) for k in range(n)]]
+    partial_text = ", ".join(f"∂{out}/∂{v} = {p:.6g}" for v, p in zip(names, partials))
+    for d in directions:
+        jumps = [f_at(d, t) - f0 for t in (1e-4, 1e-8, 1e-12)]
+        ratios = [abs(jump - t * sum(p * c for p, c in zip(partials, d))) / t
+                  for jump, t in zip(jumps, (1e-4, 1e-8, 1e-12))]
+        direction = "(" + ", ".join(f"{c:.3g}" for c in d) + ")"
+        if abs(jumps[-1]) > 1e-6:
+            raise MathError(f"{out} is not differentiable at {point.text()}, not even continuous: the partial "
+                            f"derivatives exist there ({partial_text}, from difference quotients), but along "
+                            f"the direction {direction} f(x + t·d) − f(x) stays near {jumps[-1]:.6g} as t → 0",
+                            hint="existing partials do not make a function differentiable; the Jacobian does not "
+                                 "exist here")
+        if ratios[-1] > 1e-3 * (1 + max(abs(p) for p in partials)):
+            raise MathError(f"{out} is not differentiable at {point.text()}: the partial derivatives exist "
+                            f"({partial_text}) but along the direction {direction} the remainder "
+                            f"|f(x+h) − f(x) − J·h|/|h| does not shrink ({ratios[0]:.3g}, {ratios[1]:.3g}, "
+                            f"{ratios[2]:.3g} for |h| = 1e-4, 1e-8, 1e-12)",
+                            hint="the Jacobian does not exist here; choose another point")
+    for j, p in enumerate(partials):  # differentiable: the branch's derivative must agree
+        branch = _numeric(sp.diff(expr, grammar.symbol(names[j])), names, x0)
+        if abs(branch - p) > 1e-6 * (1 + abs(p)):
+            raise MathError(f"at {point.text()} the derivative of the case of {out} that holds there "
+                            f"({branch:.6g}) is not the derivative of {out} ({p:.6g}, from difference quotients)",
+                            hint="a special case on a set of measure zero does not carry the derivative; "
+                                 "write the function without it")

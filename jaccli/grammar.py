@@ -78,7 +78,8 @@ FUNCTIONS: dict[str, FunctionInfo] = {
 
 CONSTANTS: dict[str, sp.Expr] = {"pi": sp.pi, "π": sp.pi, "e": sp.E, "E": sp.E}
 
-RESERVED = frozenset(FUNCTIONS) | frozenset(CONSTANTS)
+RESERVED = frozenset(FUNCTIONS) | frozenset(CONSTANTS) | {"piecewise", "and", "or"}
+PIECEWISE_USAGE = "piecewise(cond1, value1, cond2, value2, …, otherwise), e.g. piecewise(x < 0, -x, x)"
 
 _NOT_NUMBERS = {"nan", "inf", "infinity", "oo", "NaN", "Inf", "Infinity"}
 
@@ -87,6 +88,7 @@ _OPERATORS = {
     "\u22c5": "*", "\u00d7": "*", "/": "/", "\u00f7": "/", "(": "(", ")": ")",
     ",": ",", "[": "[", "]": "]", "=": "=", ";": ";",
 }
+_RELATIONS = {"<=": sp.Le, ">=": sp.Ge, "==": sp.Eq, "!=": sp.Ne, "<": sp.Lt, ">": sp.Gt}
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
 _SUPERSCRIPT_CHARS = frozenset("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺")
 _NUMBER = re.compile(r"(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
@@ -151,6 +153,14 @@ def tokenize(source: str) -> list[Token]:
         if two == "**":
             tokens.append(Token("OP", "^", i, i + 2))
             i += 2
+            continue
+        if two in _RELATIONS:
+            tokens.append(Token("OP", two, i, i + 2))
+            i += 2
+            continue
+        if ch in "<>":
+            tokens.append(Token("OP", ch, i, i + 1))
+            i += 1
             continue
         if ch in _OPERATORS:
             tokens.append(Token("OP", _OPERATORS[ch], i, i + 1))
@@ -334,7 +344,7 @@ class _Parser:
     def starts_implicit_factor(self) -> bool:
         tok = self.tok
         if tok.kind == "NAME":
-            return True
+            return tok.text not in ("and", "or")  # they join conditions inside piecewise
         if tok.kind == "OP" and tok.text == "(":
             return True
         if tok.kind == "NUM":
@@ -447,6 +457,8 @@ class _Parser:
 
     def call(self, tok: Token) -> sp.Expr:
         name = tok.text
+        if name == "piecewise":
+            return self.piecewise(tok)
         info = FUNCTIONS.get(name)
         if info is None:
             if not self.at_op("("):
@@ -474,6 +486,60 @@ class _Parser:
                              hint=f"usage: {info.usage}")
         self.record_conditions(name, args)
         return self.build(tok, info.build, *args)
+
+    def piecewise(self, tok: Token) -> sp.Expr:
+        """``piecewise(cond1, value1, cond2, value2, …, otherwise)``: the first true condition wins."""
+        open_tok = self.expect("(", f"'(' after piecewise: {PIECEWISE_USAGE}")
+        self.enter(open_tok)
+        recorded = len(self.scope.conditions)
+        items: list[tuple[sp.Expr, sp.Basic]] = []
+        while True:
+            first = self.parse_condition_or_expr()
+            if self.at_op(")"):
+                if _is_condition(first):
+                    raise self.error("piecewise must end with the value that holds otherwise", self.tok,
+                                     hint=PIECEWISE_USAGE)
+                otherwise = first
+                break
+            self.expect(",", f"',' after a condition of piecewise ({PIECEWISE_USAGE})")
+            if not _is_condition(first):
+                raise self.error("expected a condition (a comparison like x < 0 or x^2 + y^2 == 0)", tok,
+                                 hint=PIECEWISE_USAGE)
+            value = self.parse_expr()
+            items.append((value, first))
+            if self.at_op(","):
+                self.advance()
+                continue
+            raise self.error("expected ',' and then the value that holds otherwise", self.tok, hint=PIECEWISE_USAGE)
+        self.leave()
+        self.expect(")", f"')' to close piecewise( at column {open_tok.pos + 1}")
+        if not items:
+            raise self.error("piecewise needs at least one condition and value before the otherwise value", tok,
+                             hint=PIECEWISE_USAGE)
+        del self.scope.conditions[recorded:]
+        return self.build(tok, lambda *pairs: piecewise_of(pairs, self.scope), *items, (otherwise, sp.true))
+
+    def parse_condition_or_expr(self) -> sp.Basic:
+        """An expression, or comparisons joined by 'and' / 'or' (inside piecewise only)."""
+        left = self.parse_comparison()
+        while self.tok.kind == "NAME" and self.tok.text in ("and", "or"):
+            word = self.advance()
+            right = self.parse_comparison()
+            if not (_is_condition(left) and _is_condition(right)):
+                raise self.error(f"'{word.text}' joins comparisons", word, hint=PIECEWISE_USAGE)
+            left = sp.And(left, right) if word.text == "and" else sp.Or(left, right)
+        return left
+
+    def parse_comparison(self) -> sp.Basic:
+        left = self.parse_expr()
+        if self.tok.kind == "OP" and self.tok.text in _RELATIONS:
+            op = self.advance()
+            right = self.parse_expr()
+            try:
+                return _RELATIONS[op.text](left, right)
+            except TypeError as exc:
+                raise self.error(f"cannot compare these: {exc}", op) from None
+        return left
 
     def record_conditions(self, name: str, args: list[sp.Expr]) -> None:
         if name in ("log", "ln", "log2", "log10"):
@@ -521,6 +587,37 @@ class _Parser:
         if exponent.is_number and exponent.is_extended_negative:
             self.scope.condition("division", (base,), "^")
         return self.build(tok, sp.Pow, base, exponent)
+
+
+def piecewise_of(pairs, scope: Scope) -> sp.Expr:
+    """``Piecewise`` from (value, condition) pairs, the last condition True. What the
+    cases recorded applies only where their case holds, so the scope keeps just the
+    boundaries, where the analysis at a point (evaluate._piecewise_at_boundary)
+    decides from the function itself."""
+    pairs = [(value, sp.true if condition is True else condition) for value, condition in pairs]
+    for _, condition in pairs:
+        if condition is sp.true:
+            continue
+        for rel in condition.atoms(sp.core.relational.Relational):
+            scope.condition("boundary", (rel.lhs - rel.rhs,), "piecewise")
+    return sp.Piecewise(*pairs)
+
+
+def parse_condition(source: str, inputs: Sequence[str], scope: Scope) -> sp.Basic:
+    """A condition as in piecewise: comparisons joined by and/or."""
+    parser = _Parser(source, scope)
+    condition = parser.parse_condition_or_expr()
+    if parser.tok.kind != "END":
+        raise _trailing(parser)
+    if not _is_condition(condition):
+        raise ParseError("expected a condition (a comparison like x < 0 or x^2 + y^2 == 0)", source, 0,
+                         max(1, len(source)), hint=PIECEWISE_USAGE)
+    return condition
+
+
+def _is_condition(expr: sp.Basic) -> bool:
+    """A comparison, or comparisons joined by and/or (a Symbol is a sympy Boolean too, so not that test)."""
+    return isinstance(expr, (sp.core.relational.Relational, sp.And, sp.Or, sp.logic.boolalg.BooleanAtom))
 
 
 def _arity_text(info: FunctionInfo) -> str:
@@ -574,6 +671,9 @@ def _trailing(parser: _Parser) -> ParseError:
         return parser.error("unexpected '='", hint="assignments are not part of jac's language")
     if tok.text == ";":
         return parser.error("unexpected ';'", hint="';' separates the rows of a matrix answer only")
+    if tok.text in _RELATIONS:
+        return parser.error(f"unexpected {tok.text!r}", hint="comparisons belong inside piecewise(cond, value, …, "
+                                                              "otherwise)")
     return parser.error(f"expected an operator or the end, found {parser._describe(tok)}")
 
 

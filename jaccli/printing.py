@@ -35,6 +35,25 @@ class _JacPrinter(StrPrinter):
     def _print_ImaginaryUnit(self, expr):
         return "i"
 
+    def _print_Piecewise(self, expr):
+        parts = []
+        for value, condition in expr.args:
+            if condition is sp.true:
+                parts.append(self._print(value))
+                break
+            parts += [self._print(condition), self._print(value)]
+        return "piecewise(" + ", ".join(parts) + ")"
+
+    def _print_Relational(self, expr):
+        op = {"==": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}[expr.rel_op]
+        return f"{self._print(expr.lhs)} {op} {self._print(expr.rhs)}"
+
+    def _print_And(self, expr):
+        return " and ".join(self._print(a) for a in expr.args)
+
+    def _print_Or(self, expr):
+        return " or ".join(self._print(a) for a in expr.args)
+
 
 _printer = _JacPrinter({"full_prec": False})
 

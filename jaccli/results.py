@@ -80,6 +80,7 @@ class JacobianResult(ChainProperties):
     notes: list[str] = field(default_factory=list)
     steps: object = None  # steps.Derivations, with --steps
     verification: object = None  # numeric.Verification, with --verify
+    linearisation: list | None = None  # linearise.LinearStep rows, with --step
 
     @property
     def functions(self) -> list[VectorFunction]:
@@ -120,6 +121,7 @@ class CompositionResult(ChainProperties):
     notes: list[str] = field(default_factory=list)
     steps: object = None  # steps.Derivations, with --steps
     verification: object = None  # numeric.Verification, with --verify
+    linearisation: list | None = None  # linearise.LinearStep rows, with --step
     multiplication: object = None  # chainorder.Plan: how the factors were multiplied at the point
 
     @property

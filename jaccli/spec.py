@@ -450,14 +450,55 @@ def _yaml_expression(value: Any, inputs: tuple[str, ...], symbols: dict, where: 
             raise SpecError("the value is not a finite number (.nan/.inf)", where=where,
                             hint="outputs must be finite expressions")
         return sp.Float(repr(value)), ()
+    scope = grammar.Scope(inputs, symbols=symbols, evaluate=not lazy)
+    if isinstance(value, dict) and set(value) == {"cases"}:
+        return _yaml_cases(value["cases"], inputs, scope, where), tuple(scope.conditions)
     if not isinstance(value, str):
         raise SpecError(f"the value is {_yaml_kind(value)}, not an expression", where=where,
-                        hint="write each output as one expression; quote it if YAML reads it as something else")
-    scope = grammar.Scope(inputs, symbols=symbols, evaluate=not lazy)
+                        hint="write each output as one expression (quote it if YAML reads it as something else), "
+                             "or a piecewise definition as cases: [{when: …, value: …}, …, {otherwise: …}]")
     try:
         return grammar.parse(value, inputs, scope), tuple(scope.conditions)
     except ParseError as err:
         raise err.located(where) from None
+
+
+def _yaml_cases(cases: Any, inputs: tuple[str, ...], scope, where: str):
+    """``cases: [{when: COND, value: EXPR}, …, {otherwise: EXPR}]`` → a piecewise output."""
+    from . import grammar
+
+    hint = "write cases: [{when: x < 0, value: -x}, {otherwise: x}] (quote expressions with ':' or '#')"
+    if not isinstance(cases, list) or len(cases) < 2:
+        raise SpecError("'cases' must list at least one {when, value} and a final {otherwise}", where=where, hint=hint)
+    pairs = []
+    for k, case in enumerate(cases, start=1):
+        at = f"{where}: cases[{k}]"
+        last = k == len(cases)
+        keys = set(case) if isinstance(case, dict) else set()
+        if last != (keys == {"otherwise"}) or (not last and keys != {"when", "value"}):
+            raise SpecError("expected {when: …, value: …}" + (" or, last, {otherwise: …}" if last else ""),
+                            where=at, hint=hint)
+        try:
+            if last:
+                pairs.append((_case_expr(case["otherwise"], inputs, scope, f"{at}: otherwise"), True))
+            else:
+                condition = grammar.parse_condition(str(case["when"]), inputs, scope)
+                pairs.append((_case_expr(case["value"], inputs, scope, f"{at}: value"), condition))
+        except ParseError as err:
+            raise err.located(at) from None
+    recorded = len(scope.conditions)
+    value = grammar.piecewise_of(pairs, scope)
+    del scope.conditions[:recorded]  # only the boundaries count, as for piecewise(…) in text
+    return value
+
+
+def _case_expr(value: Any, inputs, scope, where: str):
+    from . import grammar
+
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise SpecError(f"the value is {_yaml_kind(value)}, not an expression", where=where,
+                        hint="quote the expression")
+    return grammar.parse(str(value), inputs, scope)
 
 
 def _yaml_kind(value: Any) -> str:

@@ -248,11 +248,23 @@ def steps_blocks(steps) -> list[Block]:
     return blocks
 
 
+def _norm(values) -> float:
+    return sum(v * v for v in values) ** 0.5
+
+
 def blocks_for(result, precision: int, full: bool = False) -> list[Block]:
     if isinstance(result, CompositionResult):
         blocks = compose_blocks(result, precision, full)
     else:
         blocks = jacobian_blocks(result, precision, full)
+    if result.linearisation:
+        blocks.append(Heading("linearisation: f(x + h) − f(x) against J·h (the remainder ratio shrinks where f is "
+                              "differentiable)"))
+        blocks.append(MatrixBlock("", [str(k + 1) for k in range(len(result.linearisation))],
+                                  ["‖h‖", "‖f(x+h) − f(x)‖", "‖J·h‖", "‖f(x+h) − f(x) − J·h‖ / ‖h‖"],
+                                  [[fmt_number(s.norm_h, 3), fmt_number(_norm(s.change), precision),
+                                    fmt_number(_norm(s.linear), precision), fmt_number(s.ratio, 3)]
+                                   for s in result.linearisation]))
     if result.verification is not None:
         v = result.verification
         blocks.append(Line(f"verify: finite differences ({v.to_dict()['method']}) agree: "

@@ -90,6 +90,9 @@ def to_dict(result) -> dict:
                            "value": None if result.at is None else [json_number(v) for v in result.at.value[0]]}
     if result.verification is not None:
         out["verify"] = result.verification.to_dict()
+    if result.linearisation:
+        out["linearisation"] = [{"h": s.h, "norm_h": s.norm_h, "change": s.change, "linear": s.linear,
+                                 "remainder_ratio": s.ratio} for s in result.linearisation]
     if result.steps:
         out["steps"] = result.steps.to_dict()
     return out
