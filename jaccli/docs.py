@@ -26,6 +26,9 @@ Functions    sin cos tan sec csc cot asin acos atan atan2(y, x)
              log2 log10 sqrt cbrt (real cube root) abs sign sigmoid softplus
              relu step (0 below 0, 1 above, undefined at 0) min max
 Constants    pi π e E
+Piecewise    piecewise(cond1, value1, cond2, value2, ..., otherwise), e.g.
+             piecewise(x < 0, -x, x); conditions compare with < <= > >= == !=
+             and join with and / or (only inside piecewise)
 Inputs       the names a spec declares (YAML 'inputs:', or --vars); inline
              text without --vars takes its free names in natural order
              (x1 < x2 < x10).
