@@ -113,3 +113,22 @@ def test_gradient_convention(run):
     assert "∇ₓ(g∘f) = J_f(1, 2)ᵀ · ∇g(3, 4)" in plain
     d = json.loads(run("compose", "samples/f.yaml", "u*v", "--at", "1,2", "--format", "json").stdout)
     assert d["gradient"]["value"] == [20, 10] and d["jacobian"]["value"] == [[20, 10]]
+
+
+def test_implicit_against_solving_F_numerically():
+    """Solve F(x, y) = 0 for y by Newton near the point at x ± h, difference the solutions."""
+    r = implicit("samples/implicit_system.yaml", ["u", "v"], at="1,1,1,1")
+
+    def solve(x1, x2):
+        u, v = 1.0, 1.0
+        for _ in range(50):
+            F = np.array([x1**2 + u * v - 2, x2 * u - v**3])
+            J = np.array([[v, u], [x2, -3 * v**2]])
+            u, v = np.array([u, v]) - np.linalg.solve(J, F)
+        return np.array([u, v])
+
+    h = 1e-6
+    fd = np.column_stack([(solve(1 + h, 1) - solve(1 - h, 1)) / (2 * h), (solve(1, 1 + h) - solve(1, 1 - h)) / (2 * h)])
+    np.testing.assert_allclose(np.array(r.at.value, dtype=float), fd, rtol=1e-6)
+    circle = implicit("x^2 + y^2 - 1", ["y"], vars=["x", "y"], at="0.6,0.8")
+    assert circle.at.value[0][0] == pytest.approx(-0.6 / math.sqrt(1 - 0.36), rel=1e-12)
