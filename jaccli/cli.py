@@ -170,6 +170,23 @@ def points_option(command):
                              "of input names; - for stdin). json gives JSON Lines, csv one row per point.")(command)
 
 
+def jacobian_options(command):
+    """Everything 'jacobian' and 'compose' share, in the order --help lists it."""
+    for option in (output_options, timeout_option, engine_option, chain_options, step_option, verify_option,
+                   steps_options, points_option, point_options):
+        command = option(command)
+    return command
+
+
+def report_options(command):
+    """--format (table, plain, json), --precision, --quiet: for check, hessian and implicit."""
+    command = click.option("--quiet", "-q", is_flag=True, help="No notes on stderr (errors are still shown).")(command)
+    command = click.option("--precision", type=click.IntRange(1, 17), default=6, show_default=True,
+                           help="Significant digits of decimals in table/plain output.")(command)
+    return click.option("--format", "fmt", type=click.Choice(("table", "plain", "json")), default="table",
+                        show_default=True, help="table or plain for people, json for programs (one object).")(command)
+
+
 def _stdin_if_needed(*args) -> str | None:
     """Standard input, read once, when one argument (a SPEC, --points, --expect) is '-'."""
     dashes = sum(1 for a in args if a == "-")
@@ -327,15 +344,7 @@ def _numeric_chain(items, at, points, steps, verify, step, vjp, jvp, grad, fmt, 
 
 @main.command()
 @click.argument("spec")
-@point_options
-@points_option
-@steps_options
-@verify_option
-@step_option
-@chain_options
-@engine_option
-@timeout_option
-@output_options
+@jacobian_options
 @_examples("""  jac jacobian samples/polar.yaml
   jac jacobian "x^2 + y, 2*x*y" --at 1,2
   jac jacobian "x1^2 + x2, x1*x2" --at x1=1,x2=2 --format json
@@ -356,15 +365,7 @@ def jacobian(spec, **options):
 
 @main.command()
 @click.argument("specs", nargs=-1, required=True, metavar="SPEC1 SPEC2 [SPEC3 ...]")
-@point_options
-@points_option
-@steps_options
-@verify_option
-@step_option
-@chain_options
-@engine_option
-@timeout_option
-@output_options
+@jacobian_options
 @_examples("""  jac compose samples/f.yaml samples/g.yaml --at 1,2
   jac compose samples/f.yaml samples/g.yaml
   jac compose "x, x^2" "u1 + u2" --vars x --at 3 --format json
@@ -400,11 +401,7 @@ def compose(specs, **options):
               help="Never show the expected values (for graders); --steps is refused with it.")
 @steps_options
 @timeout_option
-@click.option("--format", "fmt", type=click.Choice(("table", "plain", "json")), default="table",
-              show_default=True, help="table or plain for people, json for graders (one object).")
-@click.option("--precision", type=click.IntRange(1, 17), default=6, show_default=True,
-              help="Significant digits of decimals in table/plain output.")
-@click.option("--quiet", "-q", is_flag=True, help="No notes on stderr (errors are still shown).")
+@report_options
 @_examples("""  jac check samples/f.yaml samples/g.yaml --at 1,2 --expect "[[6, 3], [12, 6], [4cos(4), 2cos(4)]]"
   jac check samples/f.yaml samples/g.yaml --at 1,2 --expect "6, 12, 4cos(4); 3, 6, 2cos(4)"  # exit 1: transposed
   jac check samples/polar.yaml --expect "cos(theta), -r sin(theta); sin(theta), r cos(theta)" --expect-det r
@@ -438,10 +435,7 @@ def check(specs, expect, at, vars_, latex, rtol, atol, expect_det, hide_answers,
 @click.argument("specs", nargs=-1, required=True, metavar="SPEC [SPEC2 ...]")
 @point_options
 @timeout_option
-@click.option("--format", "fmt", type=click.Choice(("table", "plain", "json")), default="table", show_default=True)
-@click.option("--precision", type=click.IntRange(1, 17), default=6, show_default=True,
-              help="Significant digits of decimals in table/plain output.")
-@click.option("--quiet", "-q", is_flag=True, help="No notes on stderr.")
+@report_options
 @_examples("""  jac hessian "x^3 - 3x + y^2" --vars x,y --at 1,0
   jac hessian samples/f.yaml --at 1,2
   jac hessian samples/f.yaml "u*v" --at 1,2
@@ -464,10 +458,7 @@ def hessian(specs, at, vars_, latex, timeout, fmt, precision, quiet):
               help="The inputs that F = 0 solves for (y), e.g. --unknowns y or --unknowns y1,y2.")
 @point_options
 @timeout_option
-@click.option("--format", "fmt", type=click.Choice(("table", "plain", "json")), default="table", show_default=True)
-@click.option("--precision", type=click.IntRange(1, 17), default=6, show_default=True,
-              help="Significant digits of decimals in table/plain output.")
-@click.option("--quiet", "-q", is_flag=True, help="No notes on stderr.")
+@report_options
 @_examples("""  jac implicit "x^2 + y^2 - 1" --vars x,y --unknowns y
   jac implicit "x^2 + y^2 - 1" --vars x,y --unknowns y --at 0.6,0.8
   jac implicit samples/implicit_system.yaml --unknowns u,v --at 1,1,1,1 --format json""")

@@ -1,7 +1,7 @@
 """jac's expression language: a tokenizer and a recursive-descent parser that
 builds sympy expressions directly.
 
-User text never reaches ``eval``, ``exec``, ``sympify`` or ``parse_expr``: every
+User text never reaches ``eval``, ``exec``, ``sympify`` or ``parse_sum``: every
 token is matched here, every name is looked up in the declared inputs or in the
 whitelists below, and every sympy object is built by an explicit constructor.
 
@@ -312,7 +312,7 @@ class _Parser:
         self.depth -= 1
 
     # -- grammar
-    def parse_expr(self) -> sp.Expr:
+    def parse_sum(self) -> sp.Expr:
         terms = [self.parse_term()]
         first_op = None
         while self.at_op("+", "-"):
@@ -391,7 +391,7 @@ class _Parser:
         if self.at_op("("):
             self.advance()
             self.enter(tok)
-            inner = self.parse_expr()
+            inner = self.parse_sum()
             self.leave()
             self.expect(")", f"')' to close the '(' at column {tok.pos + 1}")
             return inner
@@ -474,10 +474,10 @@ class _Parser:
         self.enter(open_tok)
         args: list[sp.Expr] = []
         if not self.at_op(")"):
-            args.append(self.parse_expr())
+            args.append(self.parse_sum())
             while self.at_op(","):
                 self.advance()
-                args.append(self.parse_expr())
+                args.append(self.parse_sum())
         self.leave()
         self.expect(")", f"',' or ')' to close {name}( at column {open_tok.pos + 1}")
         count_ok = len(args) >= info.min_args and (info.max_args is None or len(args) <= info.max_args)
@@ -505,7 +505,7 @@ class _Parser:
             if not _is_condition(first):
                 raise self.error("expected a condition (a comparison like x < 0 or x^2 + y^2 == 0)", tok,
                                  hint=PIECEWISE_USAGE)
-            value = self.parse_expr()
+            value = self.parse_sum()
             items.append((value, first))
             if self.at_op(","):
                 self.advance()
@@ -531,10 +531,10 @@ class _Parser:
         return left
 
     def parse_comparison(self) -> sp.Basic:
-        left = self.parse_expr()
+        left = self.parse_sum()
         if self.tok.kind == "OP" and self.tok.text in _RELATIONS:
             op = self.advance()
-            right = self.parse_expr()
+            right = self.parse_sum()
             try:
                 return _RELATIONS[op.text](left, right)
             except TypeError as exc:
@@ -654,7 +654,7 @@ def parse(source: str, inputs: Sequence[str] | None = None, scope: Scope | None 
     """Parse one expression. ``inputs``: the names it may use (None: any)."""
     scope = scope or Scope(inputs)
     parser = _Parser(source, scope)
-    expr = parser.parse_expr()
+    expr = parser.parse_sum()
     if parser.tok.kind != "END":
         raise _trailing(parser)
     return expr
@@ -715,7 +715,7 @@ def _components(parser: _Parser, closer: str | None) -> list[Component]:
             raise parser.error("expected an expression here",
                                hint="write entries separated by commas, e.g. x^2 + y, 2*x*y")
         before = len(parser.scope.conditions)
-        expr = parser.parse_expr()
+        expr = parser.parse_sum()
         end = parser.tokens[parser.i - 1].end
         components.append(Component(expr, parser.source[start:end], start,
                                     tuple(parser.scope.conditions[before:])))
@@ -790,7 +790,7 @@ def parse_point(source: str) -> list[PointItem]:
             name = tok.text
             parser.advance()
             parser.advance()
-        value = parser.parse_expr()
+        value = parser.parse_sum()
         if not value.is_number:  # pragma: no cover - constants_only scope already refuses names
             raise parser.error("a point's values must be numbers", tok)
         if value.is_real is False:
