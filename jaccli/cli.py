@@ -193,7 +193,7 @@ def _stdin_if_needed(*args) -> str | None:
     if dashes > 1:
         raise click.UsageError("standard input (-) can be used for only one argument")
     if dashes:
-        return click.get_text_stream("stdin").read()
+        return sys.stdin.read()
     return None
 
 
