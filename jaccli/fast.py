@@ -124,7 +124,6 @@ def values_at(matrix: FastMatrix, names: Sequence[str], point: Sequence[float], 
     """Decimal values of every entry at a point (float or complex); MathError names an undefined entry."""
     import symengine as se
 
-    from .errors import MathError
 
     from .progress import progress
 

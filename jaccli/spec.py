@@ -13,14 +13,16 @@ from __future__ import annotations
 
 import difflib
 import math
-import os
 import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 from .errors import ParseError, SpecError
+
+if TYPE_CHECKING:  # annotations only: sympy is imported where expressions are built
+    import sympy as sp
 
 # sympy (through grammar) is imported inside the functions that build
 # expressions, so that layer files (network.py) and --help never load it.

@@ -1,7 +1,6 @@
 """Domain problems at a point, and --verify against finite differences."""
 
 import json
-import math
 
 import pytest
 from hypothesis import assume, given, settings, strategies as st

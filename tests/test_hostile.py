@@ -10,7 +10,6 @@ import time
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from conftest import ROOT
 
 INJECTIONS = [
     "__import__('os').system('touch canary')",

@@ -5,7 +5,6 @@ import math
 
 import numpy as np
 import pytest
-import sympy as sp
 
 from jaccli import points as points_module
 from jaccli.points import evaluate_points, parse_points

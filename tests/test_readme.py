@@ -70,7 +70,7 @@ def test_every_command_is_documented(run):
 def _help_examples():
     from jaccli.cli import main
 
-    for name, command in main.commands.items():
+    for command in main.commands.values():
         text = command.help or ""
         if "Examples:" not in text:
             continue

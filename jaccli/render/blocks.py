@@ -3,7 +3,6 @@ formats (table, plain) draw. Everything a person reads is decided here, once."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Sequence
 
 import sympy as sp

@@ -41,7 +41,7 @@ def network_blocks(r: NetworkResult, precision: int, full: bool) -> list[Block]:
     blocks: list[Block] = [Heading(f"{r.name}: {_space(n)} → {_space(m)}, {len(r.trace)} layers   "
                                    f"J is {m}×{n} (rows = outputs, columns = inputs)")]
     cells = []
-    for k, step in enumerate(r.trace, start=1):
+    for step in r.trace:
         f = step.factor
         shape = f"{f.rows}" if f.diagonal else f"{f.rows}×{f.cols}"
         cells.append([step.layer.describe(), f"{f.structure} {shape}", summary(step.at)])
