@@ -123,7 +123,9 @@ def _determinant(symbolic: sp.Matrix | None, at: Evaluated | None, *, with_symbo
     det = Determinant()
     if with_symbolic and symbolic is not None:
         det.symbolic = calculus.symbolic_determinant(symbolic)
-        if det.symbolic is None and matrix.rows > calculus.SYMBOLIC_DET_MAX_N:
+        if not isinstance(symbolic, sp.MatrixBase):
+            det.skipped = "no symbolic determinant from the symengine engine; give --at, or --engine sympy"
+        elif det.symbolic is None and matrix.rows > calculus.SYMBOLIC_DET_MAX_N:
             det.skipped = (f"symbolic determinant skipped for a {matrix.rows}×{matrix.rows} matrix "
                            f"(jac expands it only up to {calculus.SYMBOLIC_DET_MAX_N}×"
                            f"{calculus.SYMBOLIC_DET_MAX_N}); give --at for its value at a point")
