@@ -26,6 +26,7 @@ PointLike = Union[str, Sequence[object], Mapping[str, object], Point, None]
 
 EXACT_DET_MAX_N = 8  # beyond this, determinants at a point are computed numerically
 
+
 def load(specs: Sequence[SpecLike], *, vars: Sequence[str] | None = None,
          stdin_text: str | None = None, latex: bool | None = None) -> list[VectorFunction]:
     """Load function SPECs (see spec.load_all); layer files belong to network.run_chain."""

@@ -48,6 +48,6 @@ def linearise(functions, point: Point, jacobian_values, step: Sequence[float]) -
         change = [a - b for a, b in zip(_chain_value(functions, [a + b for a, b in zip(x0, h)]), f0)]
         linear = [sum(J_ij * h_j for J_ij, h_j in zip(row, h)) for row in jacobian_values]
         norm_h = math.sqrt(sum(v * v for v in h))
-        remainder = math.sqrt(sum((c - l) ** 2 for c, l in zip(change, linear)))
+        remainder = math.sqrt(sum((c - lin) ** 2 for c, lin in zip(change, linear)))
         rows.append(LinearStep(h, norm_h, change, linear, remainder / norm_h))
     return rows
