@@ -94,15 +94,21 @@ class _Latex:
         """``{ … }`` as parenthesised tokens."""
         if self.peek() != "{":
             raise self.error("expected '{'", hint="LaTeX arguments go in braces, e.g. \\frac{a}{b}")
+        start, inner = self.enclosed("}")
+        return [self.op("(", start)] + inner + [self.op(")", self.i - 1)]
+
+    def enclosed(self, closer: str) -> tuple[int, list[Token]]:
+        """At an opening character: the items up to ``closer`` (consumed), and where it opened."""
         start = self.i
+        opener = self.src[start]
         self.i += 1
         self.enter(start)
-        inner = self.sequence(stop="}")
+        inner = self.sequence(stop=closer)
         self.leave()
-        if self.peek() != "}":
-            raise self.error(f"expected '}}' to close the '{{' at column {start + 1}")
+        if self.peek() != closer:
+            raise self.error(f"expected {closer!r} to close the {opener!r} at column {start + 1}")
         self.i += 1
-        return [self.op("(", start)] + inner + [self.op(")", self.i - 1)]
+        return start, inner
 
     def enter(self, pos: int) -> None:
         self.depth += 1
@@ -200,14 +206,7 @@ class _Latex:
 
     def bars(self) -> list[Token]:
         """``|x|`` → abs(x)."""
-        start = self.i
-        self.i += 1
-        self.enter(start)
-        inner = self.sequence(stop="|")
-        self.leave()
-        if self.peek() != "|":
-            raise self.error(f"expected '|' to close the '|' at column {start + 1}")
-        self.i += 1
+        start, inner = self.enclosed("|")
         return [Token("NAME", "abs", start, start + 1), self.op("(", start)] + inner + [self.op(")", self.i - 1)]
 
     def command(self) -> list[Token]:
