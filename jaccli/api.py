@@ -57,7 +57,14 @@ def make_point(at: PointLike, fn: VectorFunction) -> Point | None:
         items = list(at)  # already parsed (the CLI's --at)
     else:
         items = [grammar.PointItem(None, _constant(v), 0) for v in at]
-    return bind_point(items, fn.inputs, fn.name)
+    return bind_point(items, fn.inputs, fn.name, order_hint=_order_hint(fn))
+
+
+def _order_hint(fn) -> str | None:
+    """How to declare ``fn``'s input order when it was only inferred (else None)."""
+    from .spec import inferred_order_hint
+
+    return inferred_order_hint(fn) if getattr(fn, "order", "declared") == "inferred" else None
 
 
 def _constant(value: object) -> sp.Expr:
@@ -194,7 +201,9 @@ def chain(*specs: SpecLike, vars: Sequence[str] | None = None, stdin_text: str |
 
     if len(specs) < 2:
         raise SpecError("compose needs at least two functions", hint="for one function use 'jac jacobian'")
-    functions = load(specs, vars=vars, stdin_text=stdin_text, latex=latex)
+    from .binding import bind
+
+    functions = bind(load(specs, vars=vars, stdin_text=stdin_text, latex=latex))
     calculus.check_chain(functions)
     return functions, [calculus.jacobian_matrix(fn) for fn in functions]
 

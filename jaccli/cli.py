@@ -367,7 +367,7 @@ def jacobian(spec, **options):
 @jacobian_options
 @_examples("""  jac compose samples/f.yaml samples/g.yaml --at 1,2
   jac compose samples/f.yaml samples/g.yaml
-  jac compose "x, x^2" "u1 + u2" --vars x --at 3 --format json
+  jac compose "u1 = x, u2 = x^2" "u1 + u2" --at 3 --format json
   jac compose samples/f.yaml samples/g.yaml --at 1,2 --steps --entry 3,1
   jac compose samples/f.yaml samples/g.yaml --points samples/points2d.csv --format csv
   jac compose samples/twolayer.yaml --at 0.5,-1,2
@@ -437,8 +437,8 @@ def check(specs, expect, at, vars_, latex, rtol, atol, expect_det, hide_answers,
 @report_options
 @_examples("""  jac hessian "x^3 - 3x + y^2" --vars x,y --at 1,0
   jac hessian samples/f.yaml --at 1,2
-  jac hessian samples/f.yaml "u*v" --at 1,2
-  jac hessian samples/f.yaml "u*v" --format json""")
+  jac hessian samples/f.yaml "(u, v) -> u*v" --at 1,2
+  jac hessian samples/f.yaml "(u, v) -> u*v" --format json""")
 def hessian(specs, at, vars_, latex, timeout, fmt, precision, quiet):
     """Second derivatives. One SPEC: the n×n Hessian of each output
     (symmetric; checked), at --at with its eigenvalues and what they say

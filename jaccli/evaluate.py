@@ -62,13 +62,20 @@ def parse_point_text(text: str) -> list[grammar.PointItem]:
         raise err.located("--at") from None
 
 
-def bind_point(items: Sequence[grammar.PointItem], inputs: Sequence[str], fname: str) -> Point:
-    """Match ``1,2`` (positional) or ``x=1,y=2`` (named) to a function's inputs."""
+def bind_point(items: Sequence[grammar.PointItem], inputs: Sequence[str], fname: str,
+               order_hint: str | None = None) -> Point:
+    """Match ``1,2`` (positional) or ``x=1,y=2`` (named) to a function's inputs.
+    ``order_hint``: the inputs' order was inferred, not declared; positional values are
+    refused (with this hint) since they would bind by a guess."""
     inputs = tuple(inputs)
     named = [it for it in items if it.name is not None]
     if named and len(named) != len(items):
         raise PointError("--at mixes named (x=1) and positional (1) values",
                          hint="give all values by position (1,2) or all by name (x=1,y=2)")
+    if not named and order_hint is not None and len(inputs) > 1:
+        raise PointError(f"--at gives {len(items)} values by position, but the order of {fname}'s inputs "
+                         f"({', '.join(inputs)}) was only inferred from the text (sorted)",
+                         hint=f"name the values (--at {','.join(f'{v}=…' for v in inputs)}), or {order_hint}")
     if len(items) != len(inputs):
         raise PointError(f"--at has {len(items)} value{'s' if len(items) != 1 else ''} but {fname} takes "
                          f"{len(inputs)} input{'s' if len(inputs) != 1 else ''} ({', '.join(inputs)})",

@@ -1,23 +1,30 @@
 """jac's expression language: a tokenizer and a recursive-descent parser that
 builds sympy expressions directly.
 
-User text never reaches ``eval``, ``exec``, ``sympify`` or ``parse_sum``: every
+User text never reaches ``eval``, ``exec``, ``sympify`` or ``parse_expr``: every
 token is matched here, every name is looked up in the declared inputs or in the
 whitelists below, and every sympy object is built by an explicit constructor.
 
 Grammar (loosest binding first)::
 
-    vector  := '[' exprs ']' | exprs          exprs := expr (',' expr)*
+    spec    := [header] body                            (parse_spec: a whole function)
+    header  := inputs ARROW | NAME '(' names ')' '='     (r, theta) ->   t ->   f(x, y) =
+    body    := '[' components ']' | '(' components ')' | components
+    component := [NAME '='] expr                         x = u^2 v   (a named output)
     expr    := term (('+' | '-') term)*
     term    := unary (('*' | '/') unary | <implicit> power)*
     unary   := ('-' | '+') unary | power
-    power   := atom (('^' | '**') unary | superscript)?     (right-associative)
-    atom    := number | name | name '(' args ')' | '(' expr ')'
+    power   := atom ['!'] (('^' | '**') unary | superscript)?     (right-associative)
+    atom    := number | name | call | '(' expr ')' | '|' expr '|' | '√' power | '∛' power
+    call    := function [power-of-function] ( '(' args ')' | bare-argument )
 
-Implicit multiplication: a number, name or ')' followed by a name or '('
-(``2x``, ``3(x+1)``, ``(x+1)(x-1)``, ``2 sin(x)``, ``x y``); it binds like ``*``.
-Numbers: ``3e+2`` and ``1e-3`` are scientific (digits right after the e);
-``2e`` and ``3e + 2`` are 2·e and 3·e + 2.
+Implicit multiplication: a number, name, ')' or '|' followed by a name, '(',
+'|' or a root sign (``2x``, ``3(x+1)``, ``2 sin(x)``, ``x y``); it binds like ``*``.
+A function without parentheses takes a *bare argument*: the factors written
+next to it without an operator, up to the next ``+ - * / ,``, closing bracket
+or function name (``sin 2x`` is sin(2x), ``sin x cos y`` is sin(x)·cos(y)).
+``sin^2 x`` is (sin x)², ``sin^-1 x`` is asin x. Numbers: ``3e+2`` and ``1e-3``
+are scientific (digits right after the e); ``2e`` and ``3e + 2`` are 2·e and 3·e + 2.
 """
 
 from __future__ import annotations
@@ -25,10 +32,11 @@ from __future__ import annotations
 import difflib
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
 import sympy as sp
+from sympy.codegen.cfunctions import expm1, log1p
 
 from . import functions as jf
 from .errors import ParseError
@@ -40,6 +48,7 @@ MAX_TOKENS = 5_000  # numbers, names and operators in one expression
 MAX_DEPTH = 100  # nesting of parentheses, function calls, unary signs and powers
 MAX_LITERAL_DIGITS = 1_000  # digits in one number literal
 MAX_RESULT_DIGITS = 4_000  # digits of an exact power jac agrees to compute (Python prints ints up to 4,300)
+MAX_FACTORIAL = 1_000  # n! for whole numbers up to this (2,568 digits)
 
 
 # ---------------------------------------------------------------------------
@@ -57,49 +66,91 @@ class FunctionInfo:
     usage: str
 
 
+def _one(build: Callable[..., sp.Expr], name: str) -> FunctionInfo:
+    return FunctionInfo(build, 1, 1, f"{name}(x)")
+
+
 FUNCTIONS: dict[str, FunctionInfo] = {
-    **{name: FunctionInfo(getattr(sp, name), 1, 1, f"{name}(x)") for name in (
-        "sin", "cos", "tan", "sec", "csc", "cot", "asin", "acos", "atan",
-        "sinh", "cosh", "tanh", "asinh", "acosh", "atanh", "exp", "sqrt", "sign")},
+    **{name: _one(getattr(sp, name), name) for name in (
+        "sin", "cos", "tan", "sec", "csc", "cot", "asin", "acos", "atan", "asec", "acsc", "acot",
+        "sinh", "cosh", "tanh", "sech", "csch", "coth", "asinh", "acosh", "atanh", "asech", "acsch", "acoth",
+        "exp", "sqrt", "sign", "erf")},
+    # the names textbooks use for the same functions
+    **{alias: _one(getattr(sp, target), alias) for alias, target in (
+        ("arcsin", "asin"), ("arccos", "acos"), ("arctan", "atan"), ("arcsec", "asec"), ("arccsc", "acsc"),
+        ("arccot", "acot"), ("arsinh", "asinh"), ("arcosh", "acosh"), ("artanh", "atanh"), ("arsech", "asech"),
+        ("arcsch", "acsch"), ("arcoth", "acoth"), ("arcsinh", "asinh"), ("arccosh", "acosh"),
+        ("arctanh", "atanh"), ("sgn", "sign"))},
     "atan2": FunctionInfo(sp.atan2, 2, 2, "atan2(y, x)"),
+    "arctan2": FunctionInfo(sp.atan2, 2, 2, "arctan2(y, x)"),
     "log": FunctionInfo(_log, 1, 2, "log(x) or log(x, base)"),
-    "ln": FunctionInfo(sp.log, 1, 1, "ln(x)"),
-    "log2": FunctionInfo(lambda x: sp.log(x) / sp.log(2), 1, 1, "log2(x)"),
-    "log10": FunctionInfo(lambda x: sp.log(x) / sp.log(10), 1, 1, "log10(x)"),
-    "cbrt": FunctionInfo(jf.cbrt, 1, 1, "cbrt(x)"),
-    "abs": FunctionInfo(sp.Abs, 1, 1, "abs(x)"),
-    "sigmoid": FunctionInfo(jf.sigmoid, 1, 1, "sigmoid(x)"),
-    "softplus": FunctionInfo(jf.softplus, 1, 1, "softplus(x)"),
-    "relu": FunctionInfo(jf.relu, 1, 1, "relu(x)"),
-    "step": FunctionInfo(jf.step, 1, 1, "step(x)"),
+    "ln": _one(sp.log, "ln"),
+    "log2": _one(lambda x: sp.log(x) / sp.log(2), "log2"),
+    "log10": _one(lambda x: sp.log(x) / sp.log(10), "log10"),
+    "log1p": _one(log1p, "log1p"),  # log(1 + x), accurate for tiny x
+    "expm1": _one(expm1, "expm1"),  # exp(x) - 1, accurate for tiny x
+    "exp2": _one(lambda x: sp.Integer(2) ** x, "exp2"),
+    "square": _one(lambda x: x ** 2, "square"),
+    "hypot": FunctionInfo(lambda x, y: sp.sqrt(x ** 2 + y ** 2), 2, 2, "hypot(x, y)"),
+    "sinc": _one(sp.sinc, "sinc"),  # sin(x)/x, 1 at 0
+    "cbrt": _one(jf.cbrt, "cbrt"),
+    "abs": _one(sp.Abs, "abs"),
+    "sigmoid": _one(jf.sigmoid, "sigmoid"),
+    "softplus": _one(jf.softplus, "softplus"),
+    "relu": _one(jf.relu, "relu"),
+    "step": _one(jf.step, "step"),
     "min": FunctionInfo(sp.Min, 2, None, "min(a, b, ...)"),
     "max": FunctionInfo(sp.Max, 2, None, "max(a, b, ...)"),
 }
+
+# sin^-1 x is the inverse function (the textbook convention), not 1/sin(x)
+INVERSES = {"sin": "asin", "cos": "acos", "tan": "atan", "sec": "asec", "csc": "acsc", "cot": "acot",
+            "sinh": "asinh", "cosh": "acosh", "tanh": "atanh", "sech": "asech", "csch": "acsch", "coth": "acoth"}
 
 CONSTANTS: dict[str, sp.Expr] = {"pi": sp.pi, "π": sp.pi, "e": sp.E, "E": sp.E}
 
 RESERVED = frozenset(FUNCTIONS) | frozenset(CONSTANTS) | {"piecewise", "and", "or"}
 PIECEWISE_USAGE = "piecewise(cond1, value1, cond2, value2, …, otherwise), e.g. piecewise(x < 0, -x, x)"
 
+# Greek letters are names: θ and theta are the same input. A Greek letter is a name of its
+# own (rθ is r·theta), optionally followed by digits (θ1).
+GREEK = {
+    "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ϵ": "epsilon", "ζ": "zeta",
+    "η": "eta", "θ": "theta", "ϑ": "theta", "ι": "iota", "κ": "kappa", "λ": "lambda", "μ": "mu", "µ": "mu",
+    "ν": "nu", "ξ": "xi", "ο": "omicron", "ρ": "rho", "ϱ": "rho", "σ": "sigma", "ς": "sigma", "τ": "tau",
+    "υ": "upsilon", "φ": "phi", "ϕ": "phi", "χ": "chi", "ψ": "psi", "ω": "omega",
+    "Γ": "Gamma", "Δ": "Delta", "Θ": "Theta", "Λ": "Lambda", "Ξ": "Xi", "Π": "Pi", "Σ": "Sigma",
+    "Υ": "Upsilon", "Φ": "Phi", "Ψ": "Psi", "Ω": "Omega",
+}
+GREEK_NAMES = frozenset(GREEK.values()) | {"pi"}
+
 _NOT_NUMBERS = {"nan", "inf", "infinity", "oo", "NaN", "Inf", "Infinity"}
 
 _OPERATORS = {
-    "**": "^", "^": "^", "+": "+", "-": "-", "\u2212": "-", "*": "*", "\u00b7": "*",
-    "\u22c5": "*", "\u00d7": "*", "/": "/", "\u00f7": "/", "(": "(", ")": ")",
-    ",": ",", "[": "[", "]": "]", "=": "=", ";": ";",
+    "**": "^", "^": "^", "+": "+", "-": "-", "\u2212": "-", "\u2013": "-", "*": "*", "\u00b7": "*",
+    "\u22c5": "*", "\u00d7": "*", "\u2217": "*", "/": "/", "\u00f7": "/", "\u2215": "/", "(": "(", ")": ")",
+    ",": ",", "[": "[", "]": "]", "=": "=", ";": ";", "|": "|", "!": "!", "√": "√", "∛": "∛",
+    "→": "->", "↦": "->",
 }
-_RELATIONS = {"<=": sp.Le, ">=": sp.Ge, "==": sp.Eq, "!=": sp.Ne, "<": sp.Lt, ">": sp.Gt}
+_RELATIONS = {"<=": sp.Le, ">=": sp.Ge, "==": sp.Eq, "!=": sp.Ne, "<": sp.Lt, ">": sp.Gt, "≤": sp.Le, "≥": sp.Ge,
+              "≠": sp.Ne}
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
 _SUPERSCRIPT_CHARS = frozenset("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺")
+_SUBSCRIPTS = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
+_SUBSCRIPT_CHARS = frozenset("₀₁₂₃₄₅₆₇₈₉")
 _NUMBER = re.compile(r"(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 
 
 @dataclass(frozen=True)
 class Token:
     kind: str  # NUM NAME OP SUP END
-    text: str  # for OP: the canonical operator; for SUP: the exponent in ASCII
+    text: str  # for OP: the canonical operator; for SUP: the exponent in ASCII; for NAME: the name (θ → theta)
     pos: int
     end: int
+
+
+def _is_greek(ch: str) -> bool:
+    return ch in GREEK
 
 
 def _is_name_start(ch: str) -> bool:
@@ -107,7 +158,8 @@ def _is_name_start(ch: str) -> bool:
 
 
 def _is_name_char(ch: str) -> bool:
-    return (ch.isalpha() or ch == "_" or "0" <= ch <= "9") and ch not in _SUPERSCRIPT_CHARS and ch != "π"
+    return ((ch.isalpha() or ch == "_" or "0" <= ch <= "9" or ch in _SUBSCRIPT_CHARS)
+            and ch not in _SUPERSCRIPT_CHARS and ch != "π" and not _is_greek(ch))
 
 
 def tokenize(source: str) -> list[Token]:
@@ -131,11 +183,18 @@ def tokenize(source: str) -> list[Token]:
             tokens.append(Token("NAME", "π", i, i + 1))
             i += 1
             continue
+        if _is_greek(ch):  # a Greek letter, then digits: θ, θ1, θ₁
+            j = i + 1
+            while j < n and (source[j].isdigit() or source[j] in _SUBSCRIPT_CHARS or source[j] == "_"):
+                j += 1
+            tokens.append(Token("NAME", GREEK[ch] + source[i + 1:j].translate(_SUBSCRIPTS), i, j))
+            i = j
+            continue
         if _is_name_start(ch):
             j = i + 1
             while j < n and _is_name_char(source[j]):
                 j += 1
-            tokens.append(Token("NAME", source[i:j], i, j))
+            tokens.append(Token("NAME", source[i:j].translate(_SUBSCRIPTS), i, j))
             i = j
             continue
         if ch in _SUPERSCRIPT_CHARS:
@@ -154,12 +213,16 @@ def tokenize(source: str) -> list[Token]:
             tokens.append(Token("OP", "^", i, i + 2))
             i += 2
             continue
+        if two == "->":
+            tokens.append(Token("OP", "->", i, i + 2))
+            i += 2
+            continue
         if two in _RELATIONS:
             tokens.append(Token("OP", two, i, i + 2))
             i += 2
             continue
-        if ch in "<>":
-            tokens.append(Token("OP", ch, i, i + 1))
+        if ch in "<>≤≥≠":
+            tokens.append(Token("OP", {"≤": "<=", "≥": ">=", "≠": "!="}.get(ch, ch), i, i + 1))
             i += 1
             continue
         if ch in _OPERATORS:
@@ -180,11 +243,11 @@ def _hint_for_char(ch: str) -> str:
     if ch == ".":
         return "attribute access is not part of jac's language; decimals need a digit after the point (0.5)"
     if ch in "{}":
-        return "use parentheses ( ) for grouping; LaTeX braces are not part of the text language"
-    if ch == "!":
-        return "factorials are not supported"
-    if ch in "<>&|=:;":
+        return "use parentheses ( ) for grouping; LaTeX braces belong to LaTeX input (with a \\command, or --latex)"
+    if ch in "&:":
         return "comparisons, assignments and statements are not part of jac's language"
+    if ch == "\\":
+        return "a backslash starts a LaTeX command; LaTeX is read when the text has one (or with --latex)"
     return "jac expressions use numbers, names, + - * / ^ ( ) and function calls like sin(x)"
 
 
@@ -193,16 +256,20 @@ def _hint_for_char(ch: str) -> str:
 
 @dataclass(frozen=True)
 class Condition:
-    """Where the expression as written is undefined or not differentiable.
+    """Where the expression as written is undefined, not real or not differentiable.
 
     sympy simplifies as it builds (x/x is 1), so the parser writes these down
     first: ``division`` and ``log`` (undefined where the expression is 0),
-    ``kink`` (abs, sign, relu: not differentiable where it is 0) and ``tie``
-    (min, max: not differentiable where two arguments tie for the extreme)."""
+    ``domain`` (outside the real domain: ``need`` says what the argument must
+    satisfy, e.g. ``>=0`` for sqrt), ``kink`` (abs, sign, relu: perhaps not
+    differentiable where it is 0), ``tie`` (min, max: perhaps not differentiable
+    where two arguments tie for the extreme) and ``boundary`` (a piecewise case
+    boundary)."""
 
     kind: str
     exprs: tuple
     function: str
+    need: str = ""
 
 
 class Scope:
@@ -219,10 +286,11 @@ class Scope:
         self.found: list[str] = []
         self.all_names: set[str] = set()  # every plain name in the text (for suggestions)
         self.conditions: list[Condition] = []  # recorded while parsing, in order
+        self.notes: list[str] = []  # readings that were a choice (x/2y, uv as u·v)
 
-    def condition(self, kind: str, exprs: Sequence[sp.Expr], function: str) -> None:
+    def condition(self, kind: str, exprs: Sequence[sp.Expr], function: str, need: str = "") -> None:
         if any(e.free_symbols for e in exprs):
-            self.conditions.append(Condition(kind, tuple(exprs), function))
+            self.conditions.append(Condition(kind, tuple(exprs), function, need))
 
     def symbol(self, name: str) -> sp.Symbol:
         if name not in self.symbols:
@@ -239,6 +307,10 @@ class Scope:
     def note(self, name: str) -> None:
         if self.inputs is None and not self.constants_only and name not in self.found:
             self.found.append(name)
+
+    def say(self, text: str) -> None:
+        if text not in self.notes:
+            self.notes.append(text)
 
 
 def symbol(name: str) -> sp.Symbol:
@@ -259,6 +331,31 @@ def _split_into(name: str, parts: Sequence[str]) -> list[str] | None:
     return best[0]
 
 
+MAX_SPLIT_LETTERS = 4  # uv, xyz, abcd: longer runs of letters are words, not products
+
+
+def letter_product(name: str, letters: Sequence[str]) -> list[str] | None:
+    """``uv`` → [u, v] when every letter of ``name`` is one of ``letters`` (single-letter
+    names; e counts too unless it is one of them), else None. Greek names are never split."""
+    if (len(name) < 2 or len(name) > MAX_SPLIT_LETTERS or not name.isalpha() or name in GREEK_NAMES
+            or name in RESERVED):
+        return None
+    allowed = set(letters) | ({"e"} if "e" not in letters else set())
+    return list(name) if all(ch in allowed for ch in name) else None
+
+
+# ---------------------------------------------------------------------------
+# Domains of the functions (the real ones): what the argument must satisfy
+
+DOMAIN_NEEDS = {
+    "sqrt": ">=0", "log": ">0", "ln": ">0", "log2": ">0", "log10": ">0", "log1p": ">-1",
+    "asin": "[-1,1]", "acos": "[-1,1]", "arcsin": "[-1,1]", "arccos": "[-1,1]",
+    "acosh": ">=1", "arcosh": ">=1", "arccosh": ">=1", "atanh": "(-1,1)", "artanh": "(-1,1)",
+    "arctanh": "(-1,1)", "asec": "|u|>=1", "acsc": "|u|>=1", "arcsec": "|u|>=1", "arccsc": "|u|>=1",
+    "acoth": "|u|>1", "arcoth": "|u|>1", "asech": "(0,1]", "arsech": "(0,1]", "acsch": "!=0", "arcsch": "!=0",
+}
+
+
 # ---------------------------------------------------------------------------
 # Parser
 
@@ -269,6 +366,7 @@ class _Parser:
         self.tokens = tokens if tokens is not None else tokenize(source)
         self.i = 0
         self.depth = 0
+        self.bars = 0  # open |…| bars: inside them a '|' in operator position closes
         for k, tok in enumerate(self.tokens):
             nxt = self.tokens[k + 1] if k + 1 < len(self.tokens) else None
             if tok.kind == "NAME" and tok.text not in RESERVED and not (nxt and nxt.text == "("):
@@ -278,6 +376,9 @@ class _Parser:
     @property
     def tok(self) -> Token:
         return self.tokens[self.i]
+
+    def peek(self, k: int = 1) -> Token:
+        return self.tokens[min(self.i + k, len(self.tokens) - 1)]
 
     def advance(self) -> Token:
         tok = self.tokens[self.i]
@@ -302,6 +403,9 @@ class _Parser:
             return "the end of the expression"
         return repr(tok.text) if tok.kind != "SUP" else "a superscript"
 
+    def text_of(self, start: Token, end: Token) -> str:
+        return self.source[start.pos:end.end]
+
     def enter(self, tok: Token) -> None:
         self.depth += 1
         if self.depth > MAX_DEPTH:
@@ -325,28 +429,61 @@ class _Parser:
         return self.build(first_op, sp.Add, *terms)  # one Add: linear in the number of terms
 
     def parse_term(self) -> sp.Expr:
+        start = self.i
         left = self.parse_unary()
+        division: tuple[int, int] | None = None  # (index of the last '/', index after its divisor)
         while True:
             if self.at_op("*", "/"):
+                op_index = self.i
                 op = self.advance()
                 right = self.parse_unary()
                 if op.text == "*":
                     left = self.build(op, sp.Mul, left, right)
+                    division = None
                 else:
+                    self.note_power_over_number(start, op_index)
                     left = self.divide(op, left, right)
+                    division = (op_index, self.i)
             elif self.starts_implicit_factor():
                 op = self.tok
                 right = self.parse_power()
+                if division is not None:
+                    self.note_division_then_product(start, *division)
+                    division = None
                 left = self.build(op, sp.Mul, left, right)
             else:
                 return left
+
+    def note_division_then_product(self, start: int, slash: int, factor: int) -> None:
+        """``x/2y`` is (x/2)·y by the usual precedence; say so, and what to write for x/(2y)."""
+        src, toks = self.source, self.tokens
+        written = src[toks[start].pos:toks[self.i - 1].end].strip()
+        numerator = src[toks[start].pos:toks[slash].pos].strip()
+        divisor = src[toks[slash + 1].pos:toks[factor - 1].end].strip()
+        rest = src[toks[factor].pos:toks[self.i - 1].end].strip()
+        self.scope.say(f"{written} is read as ({numerator}/{divisor})·{rest}: / and implicit multiplication bind "
+                       f"alike, left to right; if you meant {numerator}/({src[toks[slash + 1].pos:toks[self.i - 1].end].strip()}), "
+                       "write the parentheses")
+
+    def note_power_over_number(self, start: int, slash: int) -> None:
+        """``x^1/2`` is x¹/2; the reader probably meant x^(1/2)."""
+        toks = self.tokens
+        if slash - start < 3 or self.i != slash + 2 or toks[slash + 1].kind != "NUM":
+            return
+        exp_tok, caret = toks[slash - 1], toks[slash - 2]
+        if exp_tok.kind == "NUM" and caret.kind == "OP" and caret.text == "^":
+            base = self.source[toks[start].pos:caret.pos].strip()
+            n, d = exp_tok.text, toks[slash + 1].text
+            self.scope.say(f"{base}^{n}/{d} is read as ({base}^{n})/{d}; for the power {n}/{d} write {base}^({n}/{d})")
 
     def starts_implicit_factor(self) -> bool:
         tok = self.tok
         if tok.kind == "NAME":
             return tok.text not in ("and", "or")  # they join conditions inside piecewise
-        if tok.kind == "OP" and tok.text == "(":
+        if tok.kind == "OP" and tok.text in ("(", "√", "∛"):
             return True
+        if tok.kind == "OP" and tok.text == "|":
+            return self.bars == 0  # inside |…| a bar in operator position closes
         if tok.kind == "NUM":
             prev = self.tokens[self.i - 1]
             raise self.error(f"expected an operator between {prev.text!r} and {tok.text!r}",
@@ -363,15 +500,24 @@ class _Parser:
         return self.parse_power()
 
     def parse_power(self) -> sp.Expr:
+        start = self.tok
         base = self.parse_atom()
+        if self.at_op("!"):
+            base = self.factorial(start, self.advance(), base)
         if self.tok.kind == "SUP":
             sup = self.advance()
             return self.power(sup, base, sp.Integer(int(sup.text)))
         if self.at_op("^"):
             op = self.advance()
             self.enter(op)
+            exponent_start = self.tok
             exponent = self.parse_unary()  # right-associative: x^y^z = x^(y^z); x^-1 works
             self.leave()
+            if base is sp.E and exponent_start.kind == "NUM" and self.tok.kind == "NAME" and \
+                    self.tokens[self.i - 1] is exponent_start:
+                self.scope.say(f"e^{exponent_start.text}{self.tok.text} is read as e^{exponent_start.text}·"
+                               f"{self.tok.text}; for e to the power {exponent_start.text}{self.tok.text} write "
+                               f"e^({exponent_start.text}{self.tok.text})")
             return self.power(op, base, exponent)
         return base
 
@@ -382,19 +528,40 @@ class _Parser:
             return self.number(tok)
         if tok.kind == "NAME":
             self.advance()
-            if tok.text in FUNCTIONS:
+            if tok.text in FUNCTIONS or tok.text == "piecewise":
                 return self.call(tok)
             declared = self.scope.inputs is not None and tok.text in self.scope.inputs
             if self.at_op("(") and tok.text not in CONSTANTS and not declared:
+                if len(tok.text) == 1 and not self.scope.constants_only and self.scope.inputs is None:
+                    self.scope.say(f"{tok.text}(…) is read as {tok.text}·(…), a product: jac has no function "
+                                   f"named {tok.text}")
+                    return self.name(tok)  # x(y + 1): a one-letter name times a bracket
                 return self.call(tok)  # an unknown function: a clear error
             return self.name(tok)
         if self.at_op("("):
             self.advance()
             self.enter(tok)
+            saved_bars, self.bars = self.bars, 0
             inner = self.parse_sum()
+            self.bars = saved_bars
             self.leave()
+            if self.at_op(","):
+                raise self.error("a list in parentheses is not a value here",
+                                 hint="components of a function are separated by commas at the top level: "
+                                      "x^2 + y, 2*x*y (or (x^2 + y, 2*x*y) for the whole function)")
             self.expect(")", f"')' to close the '(' at column {tok.pos + 1}")
             return inner
+        if self.at_op("|"):
+            return self.absolute(tok)
+        if self.at_op("√", "∛"):
+            self.advance()
+            self.enter(tok)
+            operand = self.parse_unary_root_operand()
+            self.leave()
+            if tok.text == "√":
+                self.record_conditions("sqrt", [operand])
+                return self.build(tok, sp.sqrt, operand)
+            return self.build(tok, jf.cbrt, operand)
         if tok.kind == "END":
             raise self.error("expected a number, a name or '(' but the expression ended",
                              hint="the expression is incomplete")
@@ -404,7 +571,41 @@ class _Parser:
             raise self.error(f"unexpected {tok.text!r}: no matching opening bracket")
         if tok.text == ",":
             raise self.error("unexpected ',': an expression is missing before it")
+        if tok.text == "!":
+            raise self.error("'!' is a factorial and needs a whole number before it, like 5!")
+        if tok.text == "->":
+            raise self.error("unexpected '->'", hint="declare the inputs at the start: (r, theta) -> (r cos(theta), "
+                                                     "r sin(theta))")
         raise self.error(f"expected a number, a name or '(', found {tok.text!r}")
+
+    def parse_unary_root_operand(self) -> sp.Expr:
+        """What √ applies to: one factor (√2, √x, √(u+1), √x² = √(x²))."""
+        if self.at_op("-", "+"):
+            return self.parse_unary()
+        return self.parse_power()
+
+    def absolute(self, tok: Token) -> sp.Expr:
+        """``|x - y|`` → abs(x - y)."""
+        self.advance()
+        self.enter(tok)
+        self.bars += 1
+        inner = self.parse_sum()
+        self.bars -= 1
+        self.leave()
+        if not self.at_op("|"):
+            raise self.error(f"expected '|' to close the '|' at column {tok.pos + 1}, found "
+                             f"{self._describe(self.tok)}", hint="write |x| or abs(x)")
+        self.advance()
+        self.record_conditions("abs", [inner])
+        return self.build(tok, sp.Abs, inner)
+
+    def factorial(self, start: Token, bang: Token, value: sp.Expr) -> sp.Expr:
+        if not (value.is_Integer and value >= 0) or start.kind != "NUM":
+            raise self.error("'!' applies to a whole number written as digits, like 5!", bang,
+                             hint="factorials of expressions (the gamma function) are not part of jac's language")
+        if value > MAX_FACTORIAL:
+            raise self.error(f"{value}! has more than 2,500 digits; jac computes n! up to n = {MAX_FACTORIAL}", bang)
+        return sp.factorial(value)
 
     # -- leaves
     def number(self, tok: Token) -> sp.Expr:
@@ -425,7 +626,13 @@ class _Parser:
             return CONSTANTS[text]
         if self.scope.known(text):
             if self.scope.inputs is None:
-                parts = _split_into(text, self.scope.all_names) if len(text) > 1 else None
+                singles = [n for n in self.scope.all_names if len(n) == 1]
+                parts = letter_product(text, singles) if all(
+                    len(n) == 1 or letter_product(n, singles) for n in self.scope.all_names) else None
+                if parts and all(p in self.scope.all_names or p == "e" for p in parts):
+                    return self.product_of_letters(tok, parts)
+                parts = _split_into(text, self.scope.all_names) if len(text) > 1 and \
+                    text not in GREEK_NAMES else None
                 if parts:
                     raise self.error(f"{text!r} reads as one name, but {', '.join(dict.fromkeys(parts))} "
                                      "appear on their own too", tok,
@@ -433,7 +640,26 @@ class _Parser:
                                           f"with --vars (e.g. --vars {text},...) to keep {text!r} as one name")
                 self.scope.note(text)
             return self.scope.symbol(text)
+        inputs = self.scope.inputs or ()
+        if inputs and all(len(v) == 1 for v in inputs) and not self.scope.constants_only:
+            parts = letter_product(text, inputs)
+            if parts:
+                return self.product_of_letters(tok, parts)
         raise self.unknown_name(tok)
+
+    def product_of_letters(self, tok: Token, parts: list[str]) -> sp.Expr:
+        """``uv`` with one-letter inputs u, v: their product (what textbooks mean), said in a note."""
+        self.scope.say(f"{tok.text} is read as {'·'.join(parts)} (every input is a single letter); "
+                       f"names are split only then")
+        factors = []
+        for p in parts:
+            if p == "e" and (self.scope.inputs is None or "e" not in self.scope.inputs) and \
+                    not (self.scope.inputs is None and "e" in self.scope.found):
+                factors.append(sp.E)
+            else:
+                self.scope.note(p)
+                factors.append(self.scope.symbol(p))
+        return self.build(tok, sp.Mul, *factors)
 
     def unknown_name(self, tok: Token) -> ParseError:
         text = tok.text
@@ -447,8 +673,9 @@ class _Parser:
         parts = _split_into(text, inputs)
         if parts:
             return self.error(f"unknown name {text!r}", tok,
-                              hint=f"did you mean {'*'.join(parts)}? Names are not split into letters: "
-                                   f"write the product with * or a space ({' '.join(parts)})")
+                              hint=f"did you mean {'*'.join(parts)}? Names are split into letters only when every "
+                                   f"input is a single letter; write the product with * or a space "
+                                   f"({' '.join(parts)})")
         close = difflib.get_close_matches(text, list(inputs) + sorted(RESERVED), n=3, cutoff=0.6)
         hint = f"the inputs are {', '.join(inputs)}" if inputs else "this function declares no inputs"
         if close:
@@ -467,25 +694,97 @@ class _Parser:
             hint = f"did you mean {' or '.join(close)}? " if close else ""
             hint += "jac's functions: " + " ".join(sorted(FUNCTIONS)) + f"; to multiply, write {name}*(...)"
             raise self.error(f"unknown function {name!r}", tok, hint=hint)
-        if not self.at_op("("):
-            raise self.error(f"expected '(' after the function name {name!r}", self.tok,
-                             hint=f"write it with parentheses: {info.usage}")
+        power, name = self.function_power(tok, name)
+        info = FUNCTIONS[name]
+        if self.at_op("("):
+            args = self.arguments(tok, name)
+        else:
+            args = [self.bare_argument(tok, name)]
+        count_ok = len(args) >= info.min_args and (info.max_args is None or len(args) <= info.max_args)
+        if not count_ok:
+            raise self.error(f"{name} takes {_arity_text(info)}, got {len(args)}", tok,
+                             hint=f"usage: {info.usage}")
+        self.record_conditions(name, args)
+        value = self.build(tok, info.build, *args)
+        return self.power(tok, value, sp.Integer(power)) if power != 1 else value
+
+    def function_power(self, tok: Token, name: str) -> tuple[int, str]:
+        """``sin^2``, ``sin²`` (a power of the value) and ``sin^-1``, ``sin⁻¹`` (the inverse function)."""
+        if self.tok.kind == "SUP":
+            sup = self.advance()
+            text, where = sup.text, sup
+        elif self.at_op("^"):
+            caret = self.advance()
+            where = caret
+            if self.at_op("("):  # sin^(2)(x), sin^(-1)(x)
+                self.advance()
+                text = self.signed_integer_text(name, caret)
+                self.expect(")", "')' to close the function's exponent")
+            else:
+                text = self.signed_integer_text(name, caret)
+        else:
+            return 1, name
+        value = int(text)
+        if value == -1:
+            if name not in INVERSES:
+                raise self.error(f"{name}^-1 is ambiguous: the inverse function or 1/{name}?", where,
+                                 hint=f"write 1/{name}(x) for the reciprocal" +
+                                      (", exp(x) for the inverse of ln" if name in ("ln", "log") else ""))
+            return 1, INVERSES[name]
+        if value < 1:
+            raise self.error(f"{name}^{value} is ambiguous", where,
+                             hint=f"write ({name}(x))^{value} for a power of the value, or 1/{name}(x)^{-value}")
+        return value, name
+
+    def signed_integer_text(self, name: str, caret: Token) -> str:
+        sign = ""
+        if self.at_op("-", "+"):
+            sign = "-" if self.advance().text == "-" else ""
+        if self.tok.kind != "NUM" or not self.tok.text.isdigit():
+            raise self.error(f"a power of a function is a whole number: {name}^2(x) is (sin x)², "
+                             f"{name}^-1(x) the inverse", caret,
+                             hint=f"for other powers write the value in parentheses: ({name}(x))^(1/2)")
+        return sign + self.advance().text
+
+    def arguments(self, tok: Token, name: str) -> list[sp.Expr]:
         open_tok = self.advance()
         self.enter(open_tok)
+        saved_bars, self.bars = self.bars, 0
         args: list[sp.Expr] = []
         if not self.at_op(")"):
             args.append(self.parse_sum())
             while self.at_op(","):
                 self.advance()
                 args.append(self.parse_sum())
+        self.bars = saved_bars
         self.leave()
         self.expect(")", f"',' or ')' to close {name}( at column {open_tok.pos + 1}")
-        count_ok = len(args) >= info.min_args and (info.max_args is None or len(args) <= info.max_args)
-        if not count_ok:
-            raise self.error(f"{name} takes {_arity_text(info)}, got {len(args)}", tok,
+        return args
+
+    def bare_argument(self, tok: Token, name: str) -> sp.Expr:
+        """``sin 2x``: the factors written next to the function without an operator, up to
+        the next + - * / , closing bracket or function name (``sin x cos y`` = sin(x)·cos(y))."""
+        info = FUNCTIONS[name]
+        if info.min_args > 1:
+            raise self.error(f"{name} takes {_arity_text(info)}: write them in parentheses", self.tok,
                              hint=f"usage: {info.usage}")
-        self.record_conditions(name, args)
-        return self.build(tok, info.build, *args)
+        start = self.tok
+        if start.kind == "END" or (start.kind == "OP" and start.text not in ("-", "+", "(", "|", "√", "∛")):
+            raise self.error(f"expected the argument of {name}", start,
+                             hint=f"write {name}(x) or {name} x")
+        self.enter(tok)
+        if self.at_op("-", "+"):
+            value = self.parse_unary()
+        else:
+            value = self.parse_power()
+        while self.starts_implicit_factor() and not self.at_function():
+            op = self.tok
+            value = self.build(op, sp.Mul, value, self.parse_power())
+        self.leave()
+        return value
+
+    def at_function(self) -> bool:
+        return self.tok.kind == "NAME" and (self.tok.text in FUNCTIONS or self.tok.text == "piecewise")
 
     def piecewise(self, tok: Token) -> sp.Expr:
         """``piecewise(cond1, value1, cond2, value2, …, otherwise)``: the first true condition wins."""
@@ -545,10 +844,15 @@ class _Parser:
         if name in ("log", "ln", "log2", "log10"):
             for arg in args:
                 self.scope.condition("log", (arg,), name)
-        elif name in ("abs", "sign", "relu", "step"):
+                self.scope.condition("domain", (arg,), name, ">0")
+        elif name in ("abs", "sign", "relu", "step", "sgn"):
             self.scope.condition("kink", (args[0],), name)
         elif name in ("min", "max"):
             self.scope.condition("tie", tuple(args), name)
+        elif name == "atan2":
+            self.scope.condition("domain", (args[0] ** 2 + args[1] ** 2,), name, "!=0")
+        elif name in DOMAIN_NEEDS:
+            self.scope.condition("domain", (args[0],), name, DOMAIN_NEEDS[name])
 
     # -- construction with guards
     def build(self, tok: Token, constructor: Callable[..., sp.Expr], *args: sp.Expr) -> sp.Expr:
@@ -561,6 +865,10 @@ class _Parser:
             raise self.error(f"cannot build this expression: {exc}", tok) from None
         if result.has(sp.zoo, sp.nan, sp.oo, -sp.oo) and not any(a.has(sp.zoo, sp.nan, sp.oo, -sp.oo) for a in args):
             raise self.error("this is undefined (division by zero or a value outside the domain)", tok)
+        if not result.free_symbols and result.is_number and result.is_extended_real is False \
+                and not self.scope.constants_only:
+            raise self.error(f"this is not a real number ({result}): jac's functions are real", tok,
+                             hint="check the argument: e.g. sqrt and log need non-negative/positive values")
         return result
 
     def negate(self, operand: sp.Expr) -> sp.Expr:
@@ -584,16 +892,35 @@ class _Parser:
                                  f"{MAX_RESULT_DIGITS:,}", tok, hint="use smaller numbers")
         if base.is_zero and exponent.is_number and exponent.is_extended_negative:
             raise self.error("division by zero (0 to a negative power)", tok)
+        if base.is_zero and exponent.free_symbols:
+            # 0^y is 0 for y > 0 and undefined otherwise: its derivative is 0 where it exists
+            self.scope.condition("domain", (exponent,), "0^y", ">0")
+            return sp.S.Zero
+        if exponent.free_symbols and base.is_number and base.is_extended_negative:
+            raise self.error("a negative number to a variable power is not a real function", tok,
+                             hint="write the base as a positive number, e.g. (-2)^x = (-1)^x·2^x is complex")
         if exponent.is_number and exponent.is_extended_negative:
             self.scope.condition("division", (base,), "^")
+        if exponent.free_symbols:
+            self.scope.condition("domain", (base,), "^", ">0")  # b^y = exp(y·log b)
+        elif exponent.is_number and not _integer_valued(exponent):
+            self.scope.condition("domain", (base,), "^", ">=0")  # x^(1/2), x^0.5: sympy's principal root
         return self.build(tok, sp.Pow, base, exponent)
+
+
+def _integer_valued(value: sp.Expr) -> bool:
+    if value.is_Integer:
+        return True
+    if value.is_Float:
+        return float(value).is_integer()
+    return bool(value.is_integer)
 
 
 def piecewise_of(pairs, scope: Scope) -> sp.Expr:
     """``Piecewise`` from (value, condition) pairs, the last condition True. What the
     cases recorded applies only where their case holds, so the scope keeps just the
-    boundaries, where the analysis at a point (evaluate._piecewise_at_boundary)
-    decides from the function itself."""
+    boundaries, where the analysis at a point (smoothness.analyse) decides from the
+    function itself."""
     pairs = [(value, sp.true if condition is True else condition) for value, condition in pairs]
     for _, condition in pairs:
         if condition is sp.true:
@@ -603,7 +930,7 @@ def piecewise_of(pairs, scope: Scope) -> sp.Expr:
     return sp.Piecewise(*pairs)
 
 
-def parse_condition(source: str, inputs: Sequence[str], scope: Scope) -> sp.Basic:
+def parse_condition(source: str, inputs: Sequence[str] | None, scope: Scope) -> sp.Basic:
     """A condition as in piecewise: comparisons joined by and/or."""
     parser = _Parser(source, scope)
     condition = parser.parse_condition_or_expr()
@@ -650,10 +977,11 @@ def _log10(n: int) -> float:
 # ---------------------------------------------------------------------------
 # Entry points
 
-def parse(source: str, inputs: Sequence[str] | None = None, scope: Scope | None = None) -> sp.Expr:
+def parse(source: str, inputs: Sequence[str] | None = None, scope: Scope | None = None,
+          tokens: list[Token] | None = None) -> sp.Expr:
     """Parse one expression. ``inputs``: the names it may use (None: any)."""
     scope = scope or Scope(inputs)
-    parser = _Parser(source, scope)
+    parser = _Parser(source, scope, tokens)
     expr = parser.parse_sum()
     if parser.tok.kind != "END":
         raise _trailing(parser)
@@ -668,9 +996,14 @@ def _trailing(parser: _Parser) -> ParseError:
         return parser.error("unexpected ',' here: one expression was expected",
                             hint="separate outputs with commas only at the top level of a function")
     if tok.text == "=":
-        return parser.error("unexpected '='", hint="assignments are not part of jac's language")
+        return parser.error("unexpected '='", hint="name an output at the start of a component (w = x^2 y); "
+                                                   "an equation F = 0 belongs to jac implicit")
     if tok.text == ";":
         return parser.error("unexpected ';'", hint="';' separates the rows of a matrix answer only")
+    if tok.text == "->":
+        return parser.error("unexpected '->'", hint="declare the inputs at the start: (r, theta) -> (…)")
+    if tok.text == "|":
+        return parser.error("unexpected '|': no matching opening bar", hint="write |x - y| or abs(x - y)")
     if tok.text in _RELATIONS:
         return parser.error(f"unexpected {tok.text!r}", hint="comparisons belong inside piecewise(cond, value, …, "
                                                               "otherwise)")
@@ -683,31 +1016,133 @@ class Component:
     text: str  # the component's own source text
     start: int  # its column in the whole source
     conditions: tuple = ()  # Conditions recorded while parsing it
+    name: str | None = None  # x in "x = u^2 v"
+
+
+@dataclass
+class ParsedSpec:
+    """A whole inline function: its components, and what its header declared."""
+
+    components: list[Component]
+    scope: Scope
+    inputs: tuple[str, ...] | None = None  # declared by "(a, b) ->" or "f(a, b) ="
+    name: str | None = None  # f in "f(a, b) = …"
+    notes: list[str] = field(default_factory=list)
 
 
 def parse_vector(source: str, inputs: Sequence[str] | None = None,
                  scope: Scope | None = None, tokens: list[Token] | None = None) -> tuple[list[Component], Scope]:
-    """Parse comma-separated components, optionally in [brackets].
+    """Comma-separated components, optionally in [brackets]; see parse_spec for the rest."""
+    spec = parse_spec(source, inputs, scope=scope, tokens=tokens)
+    return spec.components, spec.scope
 
-    Returns the components and the scope (with ``found`` filled in when the
-    inputs were inferred). ``tokens``: a ready token stream (from LaTeX)."""
-    scope = scope or Scope(inputs)
+
+_ARROW_HINT = "declare inputs as (r, theta) -> (r cos(theta), r sin(theta)), or t -> (t, t^2)"
+
+
+def parse_spec(source: str, inputs: Sequence[str] | None = None, *, scope: Scope | None = None,
+               tokens: list[Token] | None = None, equations: bool = False) -> ParsedSpec:
+    """A function as text: ``x^2 + y, 2xy``, ``[x^2 + y, 2xy]``, ``(r, theta) -> (r cos θ, r sin θ)``,
+    ``f(x, y) = (x^2 + y, 2xy)``, ``x = u^2 v, y = u v^2`` (named outputs). ``equations``: each
+    component ``lhs = rhs`` means lhs − rhs (for F(x, y) = 0)."""
+    tokens = tokens if tokens is not None else tokenize(source)
+    declared, name, body = _header(source, tokens)
+    if declared is not None and inputs is not None and tuple(inputs) != declared:
+        raise ParseError(f"the text declares the inputs ({', '.join(declared)}) but --vars gives "
+                         f"{', '.join(inputs)}", source, tokens[0].pos, tokens[body - 1].end - tokens[0].pos,
+                         hint="give the order once: either in the text or with --vars")
+    scope = scope or Scope(declared if declared is not None else inputs)
+    if declared is not None:
+        scope.inputs = declared
     parser = _Parser(source, scope, tokens)
-    bracket = None
-    if parser.at_op("["):
-        bracket = parser.advance()
-    components = _components(parser, "]" if bracket else None)
-    if bracket is not None:
-        parser.expect("]", f"']' to close the '[' at column {bracket.pos + 1}")
+    parser.i = body
+    closer = None
+    if parser.at_op("[") or (parser.at_op("(") and _wraps_vector(tokens, body)):
+        opener = parser.advance()
+        closer = "]" if opener.text == "[" else ")"
+    components = _components(parser, closer, equations=equations)
+    if closer is not None:
+        parser.expect(closer, f"'{closer}' to close the '{opener.text}' at column {opener.pos + 1}")
     elif parser.at_op("]"):
         raise parser.error("unexpected ']': no matching '['")
     if parser.tok.kind != "END":
         raise _trailing(parser)
-    return components, scope
+    named = [c.name is not None for c in components]
+    if any(named) and not all(named):
+        first = components[named.index(False)]
+        raise ParseError("some outputs are named (x = …) and some are not", source, first.start,
+                         max(1, len(first.text)), hint="name every output or none: x = u^2 v, y = u v^2")
+    names = [c.name for c in components if c.name]
+    if len(set(names)) != len(names):
+        dup = next(n for n in names if names.count(n) > 1)
+        raise ParseError(f"the output name {dup!r} is used twice", source, 0, max(1, len(source)),
+                         hint="each output needs its own name")
+    return ParsedSpec(components, scope, declared, name)
 
 
-def _components(parser: _Parser, closer: str | None) -> list[Component]:
-    """``expr (',' expr)*`` up to ``closer`` (or the end)."""
+def _header(source: str, tokens: list[Token]) -> tuple[tuple[str, ...] | None, str | None, int]:
+    """Declared inputs and a function name from ``(a, b) ->``, ``a ->``, ``[a, b] ->`` or
+    ``f(a, b) =``; returns (inputs, name, index of the body's first token)."""
+    kinds = [(t.kind, t.text) for t in tokens]
+    arrow = next((k for k, t in enumerate(tokens) if t.kind == "OP" and t.text == "->"), None)
+    if arrow is not None:
+        head = tokens[:arrow]
+        inner = head[1:-1] if head and head[0].text in ("(", "[") and head[-1].text in (")", "]") else head
+        names = [t for k, t in enumerate(inner) if k % 2 == 0]
+        commas = [t for k, t in enumerate(inner) if k % 2 == 1]
+        if not names or any(t.kind != "NAME" for t in names) or any(t.text != "," for t in commas) \
+                or len(inner) % 2 == 0:
+            start = head[0] if head else tokens[arrow]
+            raise ParseError("before '->' jac expects the input names", source, start.pos,
+                             max(1, tokens[arrow].pos - start.pos), hint=_ARROW_HINT)
+        return _declared(source, names), None, arrow + 1
+    # f(a, b) = …
+    if len(kinds) > 4 and kinds[0][0] == "NAME" and kinds[1] == ("OP", "(") and tokens[0].text not in RESERVED:
+        close = next((k for k, t in enumerate(tokens) if t.text == ")"), None)
+        if close is not None and close + 1 < len(tokens) and kinds[close + 1] == ("OP", "="):
+            inner = tokens[2:close]
+            names = [t for k, t in enumerate(inner) if k % 2 == 0]
+            if names and all(t.kind == "NAME" for t in names) and \
+                    all(t.text == "," for k, t in enumerate(inner) if k % 2 == 1) and len(inner) % 2 == 1:
+                fname = tokens[0].text
+                if not re.fullmatch(r"[^\W\d]\w*", fname):
+                    raise ParseError(f"{fname!r} is not a valid function name", source, tokens[0].pos)
+                return _declared(source, names), fname, close + 2
+    return None, None, 0
+
+
+def _declared(source: str, names: list[Token]) -> tuple[str, ...]:
+    seen: list[str] = []
+    for t in names:
+        if t.text in RESERVED:
+            raise ParseError(f"input name {t.text!r} is already jac's "
+                             f"{'constant' if t.text in CONSTANTS else 'function'} {t.text}", source, t.pos,
+                             t.end - t.pos, hint="choose another name")
+        if t.text in seen:
+            raise ParseError(f"input {t.text!r} is declared twice", source, t.pos, t.end - t.pos,
+                             hint="each input name must be unique")
+        seen.append(t.text)
+    return tuple(seen)
+
+
+def _wraps_vector(tokens: list[Token], start: int) -> bool:
+    """Does the '(' at ``start`` close just before the end, with a comma at its top level?"""
+    depth, comma = 0, False
+    for k in range(start, len(tokens)):
+        t = tokens[k]
+        if t.kind == "OP" and t.text in ("(", "["):
+            depth += 1
+        elif t.kind == "OP" and t.text in (")", "]"):
+            depth -= 1
+            if depth == 0:
+                return comma and tokens[k + 1].kind == "END"
+        elif depth == 1 and t.kind == "OP" and t.text == ",":
+            comma = True
+    return False
+
+
+def _components(parser: _Parser, closer: str | None, equations: bool = False) -> list[Component]:
+    """``[NAME =] expr (',' [NAME =] expr)*`` up to ``closer`` (or the end)."""
     components: list[Component] = []
     while True:
         start = parser.tok.pos
@@ -715,10 +1150,25 @@ def _components(parser: _Parser, closer: str | None) -> list[Component]:
             raise parser.error("expected an expression here",
                                hint="write entries separated by commas, e.g. x^2 + y, 2*x*y")
         before = len(parser.scope.conditions)
+        out_name = None
+        if not equations and parser.tok.kind == "NAME" and parser.peek().kind == "OP" and parser.peek().text == "=":
+            name_tok = parser.advance()
+            if name_tok.text in RESERVED or not re.fullmatch(r"[^\W\d]\w*", name_tok.text):
+                raise parser.error(f"{name_tok.text!r} cannot name an output", name_tok,
+                                   hint="output names are identifiers such as u, v, w, loss")
+            parser.advance()
+            out_name = name_tok.text
+            start = parser.tok.pos
         expr = parser.parse_sum()
+        if parser.at_op("="):
+            eq = parser.advance()
+            if not equations:
+                raise parser.error("an equation (lhs = rhs) is only read by jac implicit", eq,
+                                   hint="to name an output write a name before '=': w = x^2 y + y^2")
+            expr = parser.build(eq, sp.Add, expr, parser.negate(parser.parse_sum()))
         end = parser.tokens[parser.i - 1].end
         components.append(Component(expr, parser.source[start:end], start,
-                                    tuple(parser.scope.conditions[before:])))
+                                    tuple(parser.scope.conditions[before:]), out_name))
         if parser.at_op(","):
             parser.advance()
             continue
@@ -726,10 +1176,10 @@ def _components(parser: _Parser, closer: str | None) -> list[Component]:
 
 
 def parse_matrix(source: str, inputs: Sequence[str] | None = None,
-                 tokens: list[Token] | None = None) -> list[list[Component]]:
+                 tokens: list[Token] | None = None, scope: Scope | None = None) -> list[list[Component]]:
     """A matrix: ``[[a, b], [c, d]]``, ``[a, b]`` (one row), ``a, b; c, d`` or ``a``.
     Rows must have equal lengths."""
-    parser = _Parser(source, Scope(inputs), tokens)
+    parser = _Parser(source, scope or Scope(inputs), tokens)
     rows: list[list[Component]] = []
     row_starts: list[Token] = []
     if parser.at_op("[") and parser.tokens[parser.i + 1].text == "[":
@@ -744,11 +1194,12 @@ def parse_matrix(source: str, inputs: Sequence[str] | None = None,
                 continue
             break
         parser.expect("]", f"']' to close the '[' at column {outer.pos + 1}")
-    elif parser.at_op("["):
+    elif parser.at_op("[") or (parser.at_op("(") and _wraps_vector(parser.tokens, parser.i)):
         open_tok = parser.advance()
+        close = "]" if open_tok.text == "[" else ")"
         row_starts.append(open_tok)
-        rows.append(_components(parser, "]"))
-        parser.expect("]", f"']' to close the '[' at column {open_tok.pos + 1}")
+        rows.append(_components(parser, close))
+        parser.expect(close, f"'{close}' to close the '{open_tok.text}' at column {open_tok.pos + 1}")
     else:
         while True:
             row_starts.append(parser.tok)
@@ -777,28 +1228,36 @@ class PointItem:
 
 
 def parse_point(source: str) -> list[PointItem]:
-    """``1,2`` or ``x=1, y=2``: constants only, optionally named."""
+    """``1,2``, ``(1, 2)``, ``[1, 2]`` or ``x=1, y=2``: constants only, optionally named."""
     scope = Scope(constants_only=True)
     parser = _Parser(source, scope)
     items: list[PointItem] = []
     if parser.tok.kind == "END":
         raise parser.error("the point is empty", hint="give values like 1,2 or x=1,y=2")
+    closer = None
+    if parser.at_op("[") or (parser.at_op("(") and _wraps_vector(parser.tokens, 0)):
+        closer = "]" if parser.advance().text == "[" else ")"
     while True:
         tok = parser.tok
         name = None
-        if tok.kind == "NAME" and parser.tokens[parser.i + 1].text == "=":
+        if tok.kind == "NAME" and parser.peek().text == "=":
             name = tok.text
             parser.advance()
             parser.advance()
         value = parser.parse_sum()
         if not value.is_number:  # pragma: no cover - constants_only scope already refuses names
             raise parser.error("a point's values must be numbers", tok)
-        if value.is_real is False:
+        if value.is_extended_real is False:
             raise parser.error("a point's values must be real numbers", tok)
         items.append(PointItem(name, value, tok.pos))
         if parser.at_op(","):
             parser.advance()
             continue
+        if parser.at_op(";"):
+            raise parser.error("';' cannot separate a point's values", hint="separate them with commas: 1,2 "
+                                                                            "(or name them: x=1,y=2)")
+        if closer is not None:
+            parser.expect(closer, f"'{closer}' to close the point")
         if parser.tok.kind != "END":
             raise _trailing(parser)
         return items

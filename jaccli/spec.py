@@ -15,7 +15,7 @@ import difflib
 import math
 import re
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
@@ -45,9 +45,12 @@ class VectorFunction:
     output_names: tuple[str, ...]
     origin: str = "inline text"
     notes: tuple[str, ...] = field(default=(), compare=False)
-    # per output, where it is undefined or not differentiable as written (grammar.Condition)
+    # per output, where it is undefined, not real or perhaps not differentiable as written (grammar.Condition)
     conditions: tuple[tuple, ...] = field(default=(), compare=False)
     engine: str = field(default="sympy", compare=False)  # "sympy" or "symengine" (fast.py), for derivatives
+    inputs_declared: bool = field(default=True, compare=False)  # False: the names were found in the text
+    outputs_named: bool = field(default=False, compare=False)  # YAML mapping, or "x = …" in text
+    text: str = field(default="", compare=False)  # the text as written (inline specs), for messages
 
     @property
     def symbols(self) -> tuple[sp.Symbol, ...]:
@@ -67,6 +70,45 @@ class VectorFunction:
     def signature(self) -> str:
         return f"{self.name}: {space(self.n)} → {space(self.m)}"
 
+    @property
+    def order(self) -> str:
+        """How the input (column) order is known: "declared" (YAML inputs:, --vars, "(a, b) ->"),
+        "evident" (found in the text, but the only natural order: x, y, z or x1, x2, x3) or
+        "inferred" (found in the text and sorted: r, theta — someone may mean another order)."""
+        if self.inputs_declared:
+            return "declared"
+        return "evident" if order_is_evident(self.inputs) else "inferred"
+
+
+def order_is_evident(names: Sequence[str]) -> bool:
+    """One name; consecutive letters of the alphabet (x, y, z; u, v; s, t); or one prefix with
+    increasing indices (x1, x2, x3)."""
+    if len(names) <= 1:
+        return True
+    if all(len(v) == 1 and v.isascii() and v.isalpha() for v in names):
+        codes = [ord(v) for v in names]
+        return all(b == a + 1 for a, b in zip(codes, codes[1:]))
+    parts = [re.fullmatch(r"([^\W\d_]+)_?([0-9]+)", v) for v in names]
+    if all(parts) and len({p.group(1) for p in parts if p}) == 1:
+        indices = [int(p.group(2)) for p in parts if p]
+        return all(b > a for a, b in zip(indices, indices[1:]))
+    return False
+
+
+def inferred_order_hint(fn: "VectorFunction") -> str:
+    """How to say the order of an inline function's inputs."""
+    body = fn.text.strip() if fn.text and len(fn.text) <= 60 else "…"
+    return (f"declare it: --vars {','.join(fn.inputs)} (in the order you mean), or write "
+            f"\"{arrow_form(fn.inputs, body)}\"")
+
+
+def arrow_form(inputs: Sequence[str], body: str) -> str:
+    """``(r, theta) -> (r cos(theta), r sin(theta))``: a function text with its inputs declared."""
+    if "," in body and not (body.startswith(("(", "[")) and body.endswith((")", "]"))):
+        body = f"({body})"
+    head = inputs[0] if len(inputs) == 1 else f"({', '.join(inputs)})"
+    return f"{head} -> {body}"
+
 
 def space(n: int) -> str:
     """R², R³, R¹⁰."""
@@ -77,7 +119,8 @@ def space(n: int) -> str:
 # Entry point
 
 def load_spec(arg: str, *, name: str = "f", vars: Sequence[str] | None = None,
-              stdin_text: str | None = None, latex: bool | None = None, engine: str = "auto"):
+              stdin_text: str | None = None, latex: bool | None = None, engine: str = "auto",
+              equations: bool = False):
     """Read one SPEC argument (see the module docstring).
 
     ``name`` is used for inline text and stdin; files default to their stem.
@@ -88,7 +131,8 @@ def load_spec(arg: str, *, name: str = "f", vars: Sequence[str] | None = None,
     if arg == "-":
         if stdin_text is None:
             raise SpecError("'-' means a spec on standard input, but none was given")
-        return _from_text(stdin_text, origin="<stdin>", name=name, vars=vars, latex=latex, engine=engine)
+        return _from_text(stdin_text, origin="<stdin>", name=name, vars=vars, latex=latex, engine=engine,
+                          equations=equations)
     path = Path(arg)
     if _looks_like_path(arg) or _exists(path):
         text = read_text_file(path)
@@ -97,9 +141,10 @@ def load_spec(arg: str, *, name: str = "f", vars: Sequence[str] | None = None,
                             hint="a YAML spec declares its input order itself with 'inputs:'")
         default_name = _name_from_stem(path.stem, name)
         if path.suffix.lower() in YAML_SUFFIXES:
-            return from_yaml(text, origin=arg, default_name=default_name, engine=engine)
-        return _from_text(text, origin=arg, name=default_name, vars=vars, latex=latex, engine=engine)
-    return from_text(arg, name=name, vars=vars, latex=latex, engine=engine)
+            return from_yaml(text, origin=arg, default_name=default_name, engine=engine, equations=equations)
+        return _from_text(text, origin=arg, name=default_name, vars=vars, latex=latex, engine=engine,
+                          equations=equations)
+    return from_text(arg, name=name, vars=vars, latex=latex, engine=engine, equations=equations)
 
 
 def _exists(path: Path) -> bool:
@@ -149,23 +194,26 @@ def _near_files(path: Path) -> str | None:
 
 
 def _from_text(text: str, *, origin: str, name: str, vars: Sequence[str] | None,
-               latex: bool | None = None, engine: str = "auto") -> VectorFunction:
+               latex: bool | None = None, engine: str = "auto", equations: bool = False) -> VectorFunction:
     """Text from a file or stdin: a YAML mapping if it looks like one, else inline text."""
     if _is_latex(text, latex):
-        return from_text(text.strip(), name=name, vars=vars, origin=origin, latex=True, engine=engine)
+        return from_text(text.strip(), name=name, vars=vars, origin=origin, latex=True, engine=engine,
+                         equations=equations)
     if _looks_like_yaml(text):
         if vars is not None:
             raise SpecError(f"--vars applies to inline text, but {origin} is a YAML spec",
                             hint="a YAML spec declares its input order itself with 'inputs:'")
-        return from_yaml(text, origin=origin, default_name=name, engine=engine)
+        return from_yaml(text, origin=origin, default_name=name, engine=engine, equations=equations)
     # One component per line is allowed: a newline ends a component unless the
     # line already ends with a comma. Replacing it by ',' keeps every column.
     lines = text.strip().split("\n")
     joined = "\n".join(lines)
     as_one = "".join(
-        line + ("" if k == len(lines) - 1 else ("\n" if line.rstrip().endswith((",", "[")) or not line.strip() else ","))
+        line + ("" if k == len(lines) - 1 else
+                ("\n" if line.rstrip().endswith((",", "[", "(", "->", "→", "↦", "=")) or not line.strip() else ","))
         for k, line in enumerate(lines))
-    return from_text(as_one, name=name, vars=vars, origin=origin, display=joined, latex=False, engine=engine)
+    return from_text(as_one, name=name, vars=vars, origin=origin, display=joined, latex=False, engine=engine,
+                     equations=equations)
 
 
 def _is_latex(text: str, latex: bool | None) -> bool:
@@ -188,41 +236,73 @@ def _looks_like_yaml(text: str) -> bool:
 
 def from_text(text: str, *, name: str = "f", vars: Sequence[str] | None = None,
               origin: str = "inline text", display: str | None = None,
-              latex: bool | None = None, engine: str = "auto") -> VectorFunction:
-    """``"x^2 + y, 2*x*y"``, ``"[x^2 + y, 2*x*y]"`` or LaTeX
-    (``\\begin{bmatrix} x^2 + y \\\\ 2xy \\end{bmatrix}``)."""
+              latex: bool | None = None, engine: str = "auto", equations: bool = False) -> VectorFunction:
+    """``"x^2 + y, 2*x*y"``, ``"[x^2 + y, 2*x*y]"``, ``"(r, theta) -> (r cos(theta), r sin(theta))"``,
+    ``"f(x, y) = (x^2 + y, 2xy)"``, ``"x = u^2 v, y = u v^2"`` (named outputs) or LaTeX
+    (``\\begin{bmatrix} x^2 + y \\\\ 2xy \\end{bmatrix}``). ``equations``: ``lhs = rhs`` means lhs − rhs."""
     from . import grammar
 
     where = f"{name} ({origin})" if origin != "inline text" else name
     notes: list[str] = []
-    if vars is not None:
-        inputs = check_input_names(vars, "--vars")
-    else:
-        inputs = None
+    inputs = check_input_names(vars, "--vars") if vars is not None else None
     try:
+        tokens = None
         if _is_latex(text, latex):
             from .latex import vector_tokens
 
-            components, scope = grammar.parse_vector(text, inputs, tokens=vector_tokens(text))
-        else:
-            components, scope = grammar.parse_vector(text, inputs)
+            tokens = vector_tokens(text)
+        parsed = grammar.parse_spec(text, inputs, tokens=tokens, equations=equations)
     except ParseError as err:
         if display is not None:
             err.source = display
         raise err.located(where) from None
+    if parsed.name is not None:
+        name = parsed.name
+    declared = inputs is not None or parsed.inputs is not None
+    scope = parsed.scope
+    if parsed.inputs is not None:
+        inputs = check_input_names(parsed.inputs, f"{name}: inputs")
     if inputs is None:
         inputs = tuple(sorted(scope.found, key=grammar.natural_key))
         if not inputs:
             raise SpecError(f"{where} uses no input names, so it has no Jacobian",
                             hint="write the components in terms of inputs, e.g. \"x^2 + y, 2*x*y\"")
-        if len(inputs) > 1:
-            notes.append(f"{name}: inputs taken in sorted order: {', '.join(inputs)} "
-                         "(pass --vars to choose the column order)")
+    components = parsed.components
     outputs = tuple(c.expr for c in components)
+    named = bool(components) and components[0].name is not None
+    output_names = tuple(c.name for c in components) if named else default_output_names(name, len(outputs))
+    notes.extend(f"{name}: {note}" for note in scope.notes)
     notes.extend(_unused_note(name, inputs, outputs))
-    fn = VectorFunction(name, tuple(inputs), outputs, default_output_names(name, len(outputs)),
-                        origin, tuple(notes), tuple(c.conditions for c in components))
+    fn = VectorFunction(name, tuple(inputs), outputs, output_names, origin, tuple(notes),
+                        tuple(with_structural(c.conditions, c.expr) for c in components),
+                        inputs_declared=declared, outputs_named=named, text=display or text)
+    if not declared and len(inputs) > 1 and fn.order == "inferred":
+        fn = replace(fn, notes=fn.notes + (f"{name}: inputs taken in sorted order: {', '.join(inputs)} "
+                                           f"(the columns of J); {inferred_order_hint(fn)}",))
     return _choose_engine(fn, engine)
+
+
+def with_structural(conditions: tuple, expr: "sp.Expr") -> tuple:
+    """The conditions recorded while parsing, and those of kinks sympy created itself
+    (sqrt(x^2) becomes abs(x)): every abs, sign, relu, step, min and max left in ``expr``."""
+    import sympy as sp
+
+    from . import functions as jf
+    from .grammar import Condition
+
+    known = {(c.kind, c.exprs) for c in conditions}
+    extra = []
+    for node in sp.preorder_traversal(expr):
+        if isinstance(node, (sp.Abs, sp.sign, jf.relu, jf.step)):
+            cond = Condition("kink", (node.args[0],), type(node).__name__.lower())
+        elif isinstance(node, (sp.Min, sp.Max)):
+            cond = Condition("tie", tuple(node.args), type(node).__name__.lower())
+        else:
+            continue
+        if (cond.kind, cond.exprs) not in known and node.free_symbols:
+            known.add((cond.kind, cond.exprs))
+            extra.append(cond)
+    return tuple(conditions) + tuple(extra)
 
 
 def _wants_fast(engine: str, m: int, n: int) -> bool:
@@ -233,8 +313,6 @@ def _wants_fast(engine: str, m: int, n: int) -> bool:
 
 def _choose_engine(fn: VectorFunction, engine: str) -> VectorFunction:
     """Mark ``fn`` for the symengine engine when asked (or when large), if it can take it."""
-    from dataclasses import replace
-
     from .fast import supported
 
     if not _wants_fast(engine, fn.m, fn.n):
@@ -340,7 +418,7 @@ def check_yaml_structure(text: str, origin: str) -> None:
         size(root)
 
 
-def from_yaml(text: str, *, origin: str, default_name: str = "f", engine: str = "auto"):
+def from_yaml(text: str, *, origin: str, default_name: str = "f", engine: str = "auto", equations: bool = False):
     """A VectorFunction, or a network.Network when the mapping has 'layers'."""
     import yaml
 
@@ -366,10 +444,11 @@ def from_yaml(text: str, *, origin: str, default_name: str = "f", engine: str = 
         from .network import network_from_yaml
 
         return network_from_yaml(data, origin, default_name)
-    return from_yaml_mapping(data, origin=origin, default_name=default_name, engine=engine)
+    return from_yaml_mapping(data, origin=origin, default_name=default_name, engine=engine, equations=equations)
 
 
-def from_yaml_mapping(data: dict, *, origin: str, default_name: str = "f", engine: str = "auto") -> VectorFunction:
+def from_yaml_mapping(data: dict, *, origin: str, default_name: str = "f", engine: str = "auto",
+                      equations: bool = False) -> VectorFunction:
     """A function spec from its loaded YAML mapping (name, inputs, outputs). Large
     specs headed for the symengine engine are parsed without sympy's evaluation."""
     from . import grammar
@@ -420,21 +499,23 @@ def from_yaml_mapping(data: dict, *, origin: str, default_name: str = "f", engin
     outputs, conditions = [], []
     for key, _, value in items:
         where = f"{origin}: {key}"
-        expr, found = _yaml_expression(value, inputs, symbols, where, lazy)
+        expr, found = _yaml_expression(value, inputs, symbols, where, lazy, equations)
         outputs.append(expr)
         conditions.append(found)
-    names = tuple(k for _, k, _ in items) if isinstance(raw_outputs, dict) else \
-        default_output_names(name, len(outputs))
+    named = isinstance(raw_outputs, dict)
+    names = tuple(k for _, k, _ in items) if named else default_output_names(name, len(outputs))
     notes = tuple(_unused_note(name, inputs, outputs))
-    fn = VectorFunction(name, inputs, tuple(outputs), names, origin, notes, tuple(conditions))
+    fn = VectorFunction(name, inputs, tuple(outputs), names, origin, notes,
+                        tuple(with_structural(c, e) for c, e in zip(conditions, outputs)), outputs_named=named)
     fn = _choose_engine(fn, engine)
     if lazy and fn.engine != "symengine":  # it could not take it: parse again, evaluated, for sympy
-        return from_yaml_mapping(data, origin=origin, default_name=default_name, engine="sympy")
+        return from_yaml_mapping(data, origin=origin, default_name=default_name, engine="sympy",
+                                 equations=equations)
     return fn
 
 
 def _yaml_expression(value: Any, inputs: tuple[str, ...], symbols: dict, where: str,
-                     lazy: bool = False) -> tuple[sp.Expr, tuple]:
+                     lazy: bool = False, equations: bool = False) -> tuple[sp.Expr, tuple]:
     """One output from YAML and the conditions recorded while parsing it."""
     import sympy as sp
 
@@ -460,6 +541,11 @@ def _yaml_expression(value: Any, inputs: tuple[str, ...], symbols: dict, where: 
                         hint="write each output as one expression (quote it if YAML reads it as something else), "
                              "or a piecewise definition as cases: [{when: …, value: …}, …, {otherwise: …}]")
     try:
+        if equations and "=" in value:
+            parsed = grammar.parse_spec(value, inputs, scope=scope, equations=True)
+            if len(parsed.components) != 1:
+                raise SpecError("one equation per output", where=where)
+            return parsed.components[0].expr, tuple(scope.conditions)
         return grammar.parse(value, inputs, scope), tuple(scope.conditions)
     except ParseError as err:
         raise err.located(where) from None
@@ -540,7 +626,7 @@ DEFAULT_NAMES = ("f", "g", "h", "k", "p", "q")
 
 
 def load_all(specs: Sequence[Any], *, vars: Sequence[str] | None = None, stdin_text: str | None = None,
-             latex: bool | None = None, engine: str = "auto") -> list:
+             latex: bool | None = None, engine: str = "auto", equations: bool = False) -> list:
     """Load SPEC arguments (paths, inline text, '-', or loaded objects) in application
     order. Inline specs are named f, g, h, … by position; ``vars`` orders the first
     function's inputs when it is inline text; equal names get suffixes (f_1, f_2)."""
@@ -553,7 +639,7 @@ def load_all(specs: Sequence[Any], *, vars: Sequence[str] | None = None, stdin_t
             continue
         name = DEFAULT_NAMES[k] if k < len(DEFAULT_NAMES) else f"f{k + 1}"
         loaded.append(load_spec(spec, name=name, vars=vars if k == 0 else None, stdin_text=stdin_text, latex=latex,
-                                engine=engine))
+                                engine=engine, equations=equations))
     return _unique_names(loaded)
 
 

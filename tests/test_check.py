@@ -63,11 +63,11 @@ def test_transpose():
 
 def test_wrong_order():
     # both square, so J_f·J_g exists; right: J_g(3,4)·J_f(1,2) = [[20, 10], [6, 3]]
-    r = check(["samples/f.yaml", "u v, u + v"], "[[9, 7], [18, 14]]", at="1,2")
+    r = check(["samples/f.yaml", "(u, v) -> (u v, u + v)"], "[[9, 7], [18, 14]]", at="1,2")
     assert kinds(r) == ["order"]
     assert "J_f · J_g" in r.diagnoses[0].message and "J_g · J_f" in r.diagnoses[0].message
     # symbolically: J_f(x)·J_g(f(x)) with J_g(u, v) = [[v, u], [1, 1]] at u = x^2 + y, v = 2xy
-    sym = check(["samples/f.yaml", "u v, u + v"], "[[4x^2 y + 1, 2x^3 + 2x y + 1], [4x y^2 + 2x, 2x^2 y + 2y^2 + 2x]]")
+    sym = check(["samples/f.yaml", "(u, v) -> (u v, u + v)"], "[[4x^2 y + 1, 2x^3 + 2x y + 1], [4x y^2 + 2x, 2x^2 y + 2y^2 + 2x]]")
     assert kinds(sym) == ["order"]
 
 
@@ -83,7 +83,7 @@ def test_outer_factor_at_x():
     assert kinds(r) == ["point"]
     assert "instead of at p(x)" in r.diagnoses[0].message
     # symbolically: J_g(x)·J_f(x) for g(u, v) = (u + v, u v): [[1, 1], [y, x]]·[[2x, 1], [2y, 2x]]
-    sym = check(["x^2 + y, 2 x y", "u + v, u v"], "[[2x + 2y, 1 + 2x], [2x y + 2x y, y + 2x^2]]", vars=["x", "y"])
+    sym = check(["x^2 + y, 2 x y", "(u, v) -> (u + v, u v)"], "[[2x + 2y, 1 + 2x], [2x y + 2x y, y + 2x^2]]", vars=["x", "y"])
     assert kinds(sym) == ["point"]
 
 

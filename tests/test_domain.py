@@ -91,6 +91,6 @@ def test_symbolic_and_finite_differences_agree(outputs, x, y):
 @settings(max_examples=20, deadline=None)
 @given(st.lists(st.sampled_from(POOL), min_size=2, max_size=2), st.floats(-1.5, 1.5, allow_nan=False))
 def test_compositions_agree_with_finite_differences(inner, x):
-    result = compose(", ".join(inner).replace("y", "(x/2)"), "u*v, u + sin(v)", vars=["x"], at=[x])
+    result = compose(", ".join(inner).replace("y", "(x/2)"), "(u, v) -> (u*v, u + sin(v))", vars=["x"], at=[x])
     v = verify(result).verification
     assert v.agrees and v.max_abs_diff < 1e-6 * max(1, max(abs(c) for row in result.at.value for c in row))

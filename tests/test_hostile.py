@@ -27,7 +27,7 @@ INJECTIONS = [
     "x[0]",
     "[y for y in x]",
     "x if x else 1",
-    "x = 1",
+    "x := 1",
     "import os",
     "x; y",
     "globals()",

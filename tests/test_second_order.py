@@ -66,12 +66,12 @@ def test_second_order_chain_rule_matches_direct_substitution(inner, outer, point
 
 
 def test_hessian_cli_and_errors(run):
-    d = json.loads(run("hessian", "samples/f.yaml", "u*v", "--at", "1,2", "--format", "json").stdout)
+    d = json.loads(run("hessian", "samples/f.yaml", "(u, v) -> u*v", "--at", "1,2", "--format", "json").stdout)
     assert d["hessian"]["value"] == [[24, 14], [14, 4]]
     assert [t["value"] for t in d["terms"]] == [[[16, 8], [8, 4]], [[8, 6], [6, 0]]]
     r = run("hessian", "samples/f.yaml", "samples/g.yaml")
     assert r.exit_code == 2 and "scalar last function" in r.stderr
-    plain = run("hessian", "samples/f.yaml", "u*v", "--format", "plain").stdout
+    plain = run("hessian", "samples/f.yaml", "(u, v) -> u*v", "--format", "plain").stdout
     assert "second-order chain rule" in plain and "J_fᵀ · H_g(f(x)) · J_f" in plain
 
 
@@ -109,9 +109,9 @@ def test_volume_change_adds_up(run):
 
 
 def test_gradient_convention(run):
-    plain = run("compose", "samples/f.yaml", "u*v", "--at", "1,2", "--format", "plain").stdout
+    plain = run("compose", "samples/f.yaml", "(u, v) -> u*v", "--at", "1,2", "--format", "plain").stdout
     assert "∇ₓ(g∘f) = J_f(1, 2)ᵀ · ∇g(3, 4)" in plain
-    d = json.loads(run("compose", "samples/f.yaml", "u*v", "--at", "1,2", "--format", "json").stdout)
+    d = json.loads(run("compose", "samples/f.yaml", "(u, v) -> u*v", "--at", "1,2", "--format", "json").stdout)
     assert d["gradient"]["value"] == [20, 10] and d["jacobian"]["value"] == [[20, 10]]
 
 

@@ -68,8 +68,11 @@ def test_unused_inputs_are_a_note_not_an_error():
 
 def test_inline_inference_and_vars():
     fn = from_text("x10 + x2, x1")
-    assert fn.inputs == ("x1", "x2", "x10")
-    assert any("sorted order" in n for n in fn.notes)
+    assert fn.inputs == ("x1", "x2", "x10") and fn.order == "evident"
+    assert not any("sorted order" in n for n in fn.notes)
+    fn = from_text("r cos(theta), r sin(theta)")
+    assert fn.inputs == ("r", "theta") and fn.order == "inferred"
+    assert any("sorted order" in n and "(r, theta) -> (r cos(theta), r sin(theta))" in n for n in fn.notes)
     fn = from_text("[x^2 + y, 2 x y]", vars=["y", "x"])
     assert fn.inputs == ("y", "x")
     with pytest.raises(ParseError):
