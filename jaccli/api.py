@@ -17,6 +17,7 @@ import sympy as sp
 
 from . import calculus, grammar
 from .budget import within_budget
+from .errors import MathError
 from .evaluate import Point, bind_point, check_domain, exact_at, parse_point_text, to_number
 from .results import CompositionResult, Determinant, Evaluated, Factor, JacobianResult
 from .spec import VectorFunction, load_all
@@ -90,14 +91,19 @@ def _constant(value: object) -> sp.Expr:
 # ---------------------------------------------------------------------------
 # Evaluation helpers
 
-def _evaluate(matrix: sp.Matrix, point: Point, label) -> Evaluated:
+def _evaluate(matrix: sp.Matrix, point: Point, label, seams: frozenset[int] | set[int] = frozenset(),
+              notes: list[str] | None = None) -> Evaluated:
+    """``matrix`` at ``point``; rows in ``seams`` (outputs on a kink where the function is still
+    differentiable) are read as the limit of their formula (notes about that go to ``notes``)."""
+    from .evaluate import seam_value
     from .fast import FastMatrix, values_at
 
     if isinstance(matrix, FastMatrix):  # the symengine engine: decimals at the point
         values = values_at(matrix, point.names, point.values, label)
         return Evaluated(sp.Matrix(matrix.rows, matrix.cols, [_float(v) for row in values for v in row]), values)
     rows, cols = matrix.shape
-    exact = sp.Matrix(rows, cols, lambda i, j: exact_at(matrix[i, j], point, label(i, j)))
+    exact = sp.Matrix(rows, cols, lambda i, j: seam_value(matrix[i, j], point, label(i, j), notes) if i in seams
+                      else exact_at(matrix[i, j], point, label(i, j)))
     return _with_values(exact, label)
 
 
@@ -112,24 +118,19 @@ def _with_values(exact: sp.Matrix, label) -> Evaluated:
     return Evaluated(exact, value)
 
 
-def _complex_notes(label: str, evaluated: Evaluated | None) -> list[str]:
-    if evaluated is None or not any(isinstance(v, complex) for row in evaluated.value for v in row):
-        return []
-    return [f"{label} has complex entries: the point is outside the real domain of the function "
-            "(e.g. sqrt or log of a negative number)"]
-
-
 def _partial_label(fn_outputs: Sequence[str], inputs: Sequence[str]):
     return lambda i, j: f"∂{fn_outputs[i]}/∂{inputs[j]}"
 
 
 def _determinant(symbolic: sp.Matrix | None, at: Evaluated | None, *, with_symbolic: bool,
-                 point: Point | None = None) -> Determinant | None:
+                 point: Point | None = None, seams: set[int] | frozenset[int] = frozenset()) -> Determinant | None:
     matrix = symbolic if symbolic is not None else (at.exact if at is not None else None)
     if matrix is None or matrix.rows != matrix.cols:
         return None
     det = Determinant()
-    if with_symbolic and symbolic is not None:
+    if with_symbolic and symbolic is not None and matrix.rows == 1:
+        det.symbolic = symbolic[0, 0]  # a 1×1 determinant is the entry
+    elif with_symbolic and symbolic is not None:
         det.symbolic = calculus.symbolic_determinant(symbolic)
         if not isinstance(symbolic, sp.MatrixBase):
             det.skipped = "no symbolic determinant from the symengine engine; give --at, or --engine sympy"
@@ -142,7 +143,9 @@ def _determinant(symbolic: sp.Matrix | None, at: Evaluated | None, *, with_symbo
     if at is not None:
         n = at.exact.rows
         if n <= EXACT_DET_MAX_N:
-            if det.symbolic is not None and point is not None:  # r² sin θ at the point: 4 sin(1)
+            if n == 1:
+                det.exact = at.exact[0, 0]
+            elif det.symbolic is not None and point is not None and not seams:  # r² sin θ at the point: 4 sin(1)
                 det.exact = exact_at(det.symbolic, point, "the determinant")
             else:
                 det.exact = calculus.determinant(at.exact)  # one expression: worth simplifying (cos²+sin²)
@@ -182,16 +185,16 @@ def jacobian(spec: SpecLike, *, at: PointLike = None, vars: Sequence[str] | None
 def jacobian_at(fn: VectorFunction, symbolic: sp.Matrix, point: Point | None, *,
                 with_symbolic_det: bool = True) -> JacobianResult:
     """A JacobianResult from an already differentiated function (reused per point by batches)."""
-    if point is not None:
-        check_domain(fn, point)
-    evaluated = _evaluate(symbolic, point, _partial_label(fn.output_names, fn.inputs)) if point else None
-    notes = list(fn.notes) + _complex_notes(f"J_{fn.name}", evaluated)
+    seams = check_domain(fn, point) if point is not None else set()
+    notes = list(fn.notes)
+    evaluated = _evaluate(symbolic, point, _partial_label(fn.output_names, fn.inputs), seams, notes) if point else None
     if fn.engine == "symengine":
         notes.append(f"J_{fn.name} was computed by the symengine engine ({fn.m}×{fn.n}); values at a point are "
                      "decimals (--engine sympy for exact ones)")
     return JacobianResult(
         function=fn, symbolic=symbolic, point=point, at=evaluated,
-        determinant=_determinant(symbolic, evaluated, with_symbolic=with_symbolic_det, point=point), notes=notes)
+        determinant=_determinant(symbolic, evaluated, with_symbolic=with_symbolic_det, point=point, seams=seams),
+        notes=notes)
 
 
 def chain(*specs: SpecLike, vars: Sequence[str] | None = None, stdin_text: str | None = None,
@@ -237,8 +240,14 @@ def composition_at(functions: list[VectorFunction], symbolic: Sequence[sp.Matrix
     for k, factor in enumerate(factors):
         fn = factor.function
         factor.point = here
-        check_domain(fn, here)
-        factor.at = _evaluate(factor.symbolic, here, _partial_label(fn.output_names, fn.inputs))
+        try:
+            seams = check_domain(fn, here)
+        except MathError as err:
+            if k and factors[k - 1].point is not None:
+                prev = factors[k - 1]
+                err.message += f" ({fn.name} sees {prev.name}'s value at {prev.point.text()})"
+            raise
+        factor.at = _evaluate(factor.symbolic, here, _partial_label(fn.output_names, fn.inputs), seams, notes)
         factor.outputs = _evaluate(sp.Matrix(fn.outputs), here, lambda i, j, fn=fn: f"{fn.output_names[i]}")
         if k + 1 < len(functions):
             here = Point(functions[k + 1].inputs, tuple(factor.outputs.exact))
@@ -248,8 +257,6 @@ def composition_at(functions: list[VectorFunction], symbolic: Sequence[sp.Matrix
         product = calculus.tidy_matrix(product, thorough=False)
     last, first = functions[-1], functions[0]
     evaluated = _with_values(product, _partial_label(last.output_names, first.inputs))
-    for factor in factors:
-        notes += _complex_notes(f"J_{factor.name} at its point", factor.at)
     det = _determinant(None, evaluated, with_symbolic=False)
     if det is not None and all(f.shape[0] == f.shape[1] for f in factors):
         det.factor_log_abs = [_log_abs_det(f.at) for f in factors]  # the change of variables adds them up

@@ -97,8 +97,9 @@ def bind_point(items: Sequence[grammar.PointItem], inputs: Sequence[str], fname:
     return Point(inputs, tuple(values))
 
 
-def to_number(expr: sp.Expr, label: str) -> float | complex:
-    """The decimal value of a number expression; complex only if it is complex."""
+def to_number(expr: sp.Expr, label: str) -> float:
+    """The decimal value of a real number expression (MathError for anything else: jac's
+    functions are real, and a value outside the real domain is undefined, never shown)."""
     try:
         value = expr.evalf(17)
         number = complex(value)
@@ -106,9 +107,10 @@ def to_number(expr: sp.Expr, label: str) -> float | complex:
         raise MathError(f"{label} has no numeric value ({to_text(expr)})") from None
     if not (cmath.isfinite(number)):
         raise MathError(f"{label} is too large to show as a decimal ({to_text(expr)})")
-    if number.imag == 0 or value.is_real:
-        return number.real
-    return number
+    if number.imag != 0 and not value.is_real and abs(number.imag) > 1e-15 * max(1.0, abs(number.real)):
+        raise MathError(f"{label} is not real ({to_text(expr)}): the point is outside the real domain",
+                        hint="choose a point inside the domain")
+    return number.real
 
 
 def substitute(expr: sp.Expr, subs: dict) -> sp.Expr:
@@ -165,8 +167,13 @@ def exact_at(expr: sp.Expr, point: Point, label: str) -> sp.Expr:
                         f"({to_text(kink)}: relu, min or max at a tie)",
                         hint="the one-sided derivatives differ; choose a point off the kink")
     if point.is_float:
-        return value.evalf(15) if value.free_symbols == set() else value
-    return tidy(value, thorough=False)
+        value = value.evalf(15) if value.free_symbols == set() else value
+    else:
+        value = tidy(value, thorough=False)
+    if value.is_number and not _real_value(value)[1]:
+        raise MathError(f"{label} = {to_text(expr)} is not real at {point.text()} (it would be {to_text(value)}): "
+                        "the point is outside the real domain", hint="choose a point inside the domain")
+    return value
 
 
 def _reason(expr: sp.Expr, point: Point) -> str:
@@ -194,11 +201,84 @@ def _is_zero(value: sp.Expr) -> bool:
     return value.is_zero is True or (value.is_number and value.is_Float and float(value) == 0.0)
 
 
-def check_domain(fn, point: Point) -> None:
-    """Refuse a point where ``fn`` as written is undefined (a denominator or a
-    log argument is 0, even if sympy simplified it away: x/x) or not
-    differentiable (abs, sign, relu at 0; min, max at a tie)."""
+# ---------------------------------------------------------------------------
+# The real domain: what each function needs of its argument
+
+NEED_TEXT = {
+    ">=0": "a non-negative argument", ">0": "a positive argument", ">-1": "an argument greater than -1",
+    "[-1,1]": "an argument between -1 and 1", ">=1": "an argument of at least 1",
+    "(-1,1)": "an argument strictly between -1 and 1", "|u|>=1": "an argument of absolute value at least 1",
+    "|u|>1": "an argument of absolute value greater than 1", "(0,1]": "an argument in (0, 1]",
+    "!=0": "a non-zero argument",
+}
+
+
+def need_holds(need: str, v):
+    """Does a real value (float, mpmath or numpy array) satisfy the domain need?"""
+    if need == ">=0":
+        return v >= 0
+    if need == ">0":
+        return v > 0
+    if need == ">-1":
+        return v > -1
+    if need == "[-1,1]":
+        return (v >= -1) & (v <= 1)
+    if need == ">=1":
+        return v >= 1
+    if need == "(-1,1)":
+        return (v > -1) & (v < 1)
+    if need == "|u|>=1":
+        return abs(v) >= 1
+    if need == "|u|>1":
+        return abs(v) > 1
+    if need == "(0,1]":
+        return (v > 0) & (v <= 1)
+    if need == "!=0":
+        return v != 0
+    raise ValueError(need)
+
+
+_DIGITS = 50
+
+
+def _real_value(value: sp.Expr) -> tuple[sp.Expr, bool]:
+    """A number's real part at 50 digits, and whether the number is real. (Compare sympy
+    numbers with ``is_zero``: in sympy, Float(0) == 0 is False.)"""
+    if _is_zero(value):
+        return sp.S.Zero, True
+    number = value.evalf(_DIGITS)
+    re_part, im_part = number.as_real_imag()
+    real = im_part.is_zero is True or abs(im_part) <= sp.Float(10) ** (-_DIGITS + 10) * (abs(re_part) + 1)
+    return re_part, bool(real)
+
+
+def _domain_message(fn, i: int, cond, value, point: Point) -> MathError:
+    name, arg = fn.output_names[i], cond.exprs[0]
+    shown = to_text(value) if not value.has(sp.Float) else f"{float(complex(value).real):.6g}"
+    head = f"{name} = {to_text(fn.outputs[i])} is not real at {point.text()}"
+    if cond.function == "0^y":
+        return MathError(f"{name} is undefined at {point.text()}: 0^y is defined (as 0) only for y > 0, and "
+                         f"{to_text(arg)} = {shown} there", hint="choose a point inside the domain")
+    if cond.function == "^" and cond.need == ">0":
+        return MathError(f"{head}: a power b^y with a variable exponent needs a positive base b, and "
+                         f"{to_text(arg)} = {shown} there", hint="choose a point inside the domain")
+    if cond.function == "^":
+        return MathError(f"{head}: a fractional power needs a non-negative base, and {to_text(arg)} = {shown} there",
+                         hint="for the real cube root of a negative number write cbrt(x); otherwise choose a "
+                              "point inside the domain")
+    return MathError(f"{head}: {cond.function} needs {NEED_TEXT.get(cond.need, cond.need)}, and "
+                     f"{to_text(arg)} = {shown} there", hint="choose a point inside the domain")
+
+
+def check_domain(fn, point: Point) -> set[int]:
+    """Refuse a point where ``fn`` as written is undefined (a denominator or a log argument
+    is 0, even if sympy simplified it away: x/x) or not real (sqrt, log, asin, fractional
+    powers outside their domain). Where an output is on a seam (abs, sign, relu, step at
+    0; min, max at a tie; a piecewise boundary), decide from the function itself whether
+    it is differentiable there (smoothness.analyse): MathError if not, else the output is
+    returned among those whose Jacobian row is read as a limit."""
     subs = point.subs
+    seams: dict[int, str] = {}
     for i, conditions in enumerate(getattr(fn, "conditions", ())):
         name = fn.output_names[i]
         for cond in conditions:
@@ -213,20 +293,23 @@ def check_domain(fn, point: Point) -> None:
                     hint = (f"the singularity is removable: sympy simplified {name} to {to_text(fn.outputs[i])}, "
                             "which is defined there; write that form to use its continuous extension")
                 raise MathError(message, hint=hint)
-            if cond.kind == "kink" and _is_zero(values[0]):
-                shape = "jumps" if cond.function in ("sign", "step") else "has a kink"
-                raise MathError(f"J_{fn.name} does not exist at {point.text()}: {cond.function}("
-                                f"{to_text(cond.exprs[0])}) {shape} there ({to_text(cond.exprs[0])} = 0)",
-                                hint=f"the one-sided partial derivatives differ, so {fn.name} is not "
-                                     "differentiable at this point; choose a point off the kink")
-            if cond.kind == "boundary" and _is_zero(values[0]):
-                _piecewise_at_boundary(fn, i, point)
-            if cond.kind == "tie" and _tie(cond.exprs, values, cond.function):
-                raise MathError(f"J_{fn.name} does not exist at {point.text()}: {cond.function} of "
-                                f"{', '.join(to_text(e) for e in cond.exprs)} has a tie for the "
-                                f"{'largest' if cond.function == 'max' else 'smallest'} value there",
-                                hint=f"where two arguments of {cond.function} tie, {fn.name} has a kink; "
-                                     "choose a point off the tie")
+            if cond.kind == "domain":
+                re_part, real = _real_value(values[0])
+                if not real or not bool(need_holds(cond.need, re_part)):
+                    raise _domain_message(fn, i, cond, values[0], point)
+            elif cond.kind in ("kink", "boundary") and _is_zero(values[0]):
+                arg = to_text(cond.exprs[0])
+                seams.setdefault(i, f"{cond.function}({arg}) {'jumps' if cond.function in ('sign', 'step') else 'has a kink'} "
+                                    f"where {arg} = 0" if cond.kind == "kink" else
+                                 f"the cases of the piecewise definition meet here ({arg} = 0)")
+            elif cond.kind == "tie" and _tie(cond.exprs, values, cond.function):
+                seams.setdefault(i, f"{cond.function}({', '.join(to_text(e) for e in cond.exprs)}) has a tie for the "
+                                    f"{'largest' if cond.function == 'max' else 'smallest'} value here")
+    for i, seam in sorted(seams.items()):
+        from .smoothness import analyse
+
+        analyse(fn.outputs[i], fn.output_names[i], point.names, point.exact, point.text(), seam=seam)
+    return set(seams)
 
 
 def _tie(exprs, values: list[sp.Expr], function: str) -> bool:
@@ -242,78 +325,45 @@ def _tie(exprs, values: list[sp.Expr], function: str) -> bool:
     return len({exprs[k] for k, r in enumerate(reals) if r == extreme}) >= 2
 
 
-# ---------------------------------------------------------------------------
-# piecewise definitions on the boundary of their cases
+def seam_value(entry: sp.Expr, point: Point, label: str, notes: list[str] | None = None) -> sp.Expr:
+    """An entry of J on a seam where the function is differentiable: the limit of its formula
+    (exact when the formula's value at the point or a simple fraction agrees with it). A note
+    goes to ``notes`` when the formula evaluated at the point says something else (a case
+    of a piecewise definition that holds only there)."""
+    from .smoothness import limit_value
 
-_DIGITS = 40
+    try:
+        candidate = substitute(entry, point.subs)
+        if candidate.has(*_NON_FINITE) or candidate.atoms(jf.step):
+            candidate = None
+    except MathError:
+        candidate = None
+    try:
+        value, exact = limit_value(entry, point.names, point.exact, candidate)
+    except ValueError:
+        raise MathError(f"{label} has no limit at {point.text()} although the function is differentiable there",
+                        hint="please report this function: jac could not read its derivative here") from None
+    if notes is not None:
+        if candidate is not None and candidate.is_number and not (value - candidate).is_zero:
+            notes.append(f"{label} at {point.text()}: the formula that holds exactly there gives "
+                         f"{to_text(candidate)}, but the derivative of the function (the limit of its formula from "
+                         f"every side) is {to_text(value)}; jac shows the derivative")
+        elif not exact:
+            notes.append(f"{label} at {point.text()} is the limit of its formula from every side, read at "
+                         f"{smoothness_digits()} digits: {to_text(value)}")
+    if point.is_float:
+        return value.evalf(15) if value.is_number else value
+    return value
+
+
+def smoothness_digits() -> int:
+    from .smoothness import DIGITS
+
+    return DIGITS
 
 
 def _numeric(expr: sp.Expr, names, values) -> float:
-    return float(_precise(expr, names, values))
-
-
-def _precise(expr: sp.Expr, names, values) -> sp.Float:
-    """``expr`` at the point, as a 40-digit Float (differences of nearby values keep their digits)."""
-    subs = {grammar.symbol(n): sp.Float(v, _DIGITS) for n, v in zip(names, values)}
-    value = substitute(expr, subs).evalf(_DIGITS)
-    return sp.re(value) if not value.is_real else value
-
-
-def _piecewise_at_boundary(fn, i: int, point: Point) -> None:
-    """At a point where the cases of a piecewise output meet, the derivative of the
-    case that holds there need not be the derivative of the function. Decide from
-    the function itself: partials from one-sided difference quotients, then
-    continuity and differentiability along several directions (the remainder
-    |f(x+h) − f(x) − J·h| / |h| must shrink). MathError unless all is well."""
-    import math
-
-    names, x0 = point.names, [float(complex(v.evalf(_DIGITS)).real) for v in point.exact]
-    expr, out = fn.outputs[i], fn.output_names[i]
-    f0 = _precise(expr, names, x0)
-
-    def f_at(direction, t):
-        """f(x0 + t·d) − f(x0) at 40 digits: in doubles, 1 + 1e-12 and the difference would lose the step."""
-        step = sp.Float(repr(t), _DIGITS)
-        shifted = [sp.Float(a, _DIGITS) + step * sp.Float(d, _DIGITS) for a, d in zip(x0, direction)]
-        return float(_precise(expr, names, shifted) - f0)
-
-    n = len(names)
-    partials = []
-    for j in range(n):
-        axis = [1.0 if k == j else 0.0 for k in range(n)]
-        ups = [f_at(axis, h) / h for h in (1e-8, 1e-12)]
-        downs = [-f_at(axis, -h) / h for h in (1e-8, 1e-12)]
-        if abs(ups[1] - downs[1]) > 1e-6 * (1 + abs(ups[1])) or abs(ups[0] - ups[1]) > 1e-4 * (1 + abs(ups[1])):
-            raise MathError(f"∂{out}/∂{names[j]} does not exist at {point.text()}: {out} is defined piecewise and "
-                            f"the one-sided difference quotients differ ({ups[1]:.6g} from the right, "
-                            f"{downs[1]:.6g} from the left)", hint="choose a point off the boundary of the cases")
-        partials.append(ups[1])
-    directions = [[1.0 if k == j else 0.0 for k in range(n)] for j in range(n)]
-    if n > 1:
-        directions += [[1 / math.sqrt(n)] * n, [(-1) ** k / math.sqrt(n) for k in range(n)],
-                       [math.cos(0.7 + k) / math.sqrt(n) for k in range(n)]]
-    partial_text = ", ".join(f"∂{out}/∂{v} = {p:.6g}" for v, p in zip(names, partials))
-    for d in directions:
-        jumps = [f_at(d, t) for t in (1e-4, 1e-8, 1e-12)]
-        ratios = [abs(jump - t * sum(p * c for p, c in zip(partials, d))) / t
-                  for jump, t in zip(jumps, (1e-4, 1e-8, 1e-12))]
-        direction = "(" + ", ".join(f"{c:.3g}" for c in d) + ")"
-        if abs(jumps[-1]) > 1e-6:
-            raise MathError(f"{out} is not differentiable at {point.text()}, not even continuous: the partial "
-                            f"derivatives exist there ({partial_text}, from difference quotients), but along "
-                            f"the direction {direction} f(x + t·d) − f(x) stays near {jumps[-1]:.6g} as t → 0",
-                            hint="existing partials do not make a function differentiable; the Jacobian does not "
-                                 "exist here")
-        if ratios[-1] > 1e-3 * (1 + max(abs(p) for p in partials)):
-            raise MathError(f"{out} is not differentiable at {point.text()}: the partial derivatives exist "
-                            f"({partial_text}) but along the direction {direction} the remainder "
-                            f"|f(x+h) − f(x) − J·h|/|h| does not shrink ({ratios[0]:.3g}, {ratios[1]:.3g}, "
-                            f"{ratios[2]:.3g} for |h| = 1e-4, 1e-8, 1e-12)",
-                            hint="the Jacobian does not exist here; choose another point")
-    for j, p in enumerate(partials):  # differentiable: the branch's derivative must agree
-        branch = _numeric(sp.diff(expr, grammar.symbol(names[j])), names, x0)
-        if abs(branch - p) > 1e-6 * (1 + abs(p)):
-            raise MathError(f"at {point.text()} the derivative of the case of {out} that holds there "
-                            f"({branch:.6g}) is not the derivative of {out} ({p:.6g}, from difference quotients)",
-                            hint="a special case on a set of measure zero does not carry the derivative; "
-                                 "write the function without it")
+    """``expr`` at the point as a float, computed at 40 digits."""
+    subs = {grammar.symbol(n): sp.Float(v, 40) for n, v in zip(names, values)}
+    value = substitute(expr, subs).evalf(40)
+    return float(sp.re(value) if not value.is_real else value)

@@ -227,21 +227,29 @@ def _det(J: np.ndarray) -> np.ndarray | None:
 
 
 def _on_a_condition(fn: VectorFunction, at: np.ndarray) -> np.ndarray:
-    """Rows where a denominator or log argument is 0, or abs/sign/relu sit on their
-    kink, or min/max arguments tie: the exact path decides what they mean."""
-    exprs = []
+    """Rows where a denominator or log argument is 0, an argument is outside its function's
+    real domain, abs/sign/relu sit on their kink, or min/max arguments tie: the exact path
+    decides what they mean (and says why a row is undefined)."""
+    from .evaluate import need_holds
+
+    exprs, needs = [], []
     for conditions in fn.conditions:
         for cond in conditions:
             if cond.kind == "tie":
-                exprs += [a - b for k, a in enumerate(cond.exprs) for b in cond.exprs[k + 1:] if a != b]
+                pairs = [a - b for k, a in enumerate(cond.exprs) for b in cond.exprs[k + 1:] if a != b]
+                exprs += pairs
+                needs += [None] * len(pairs)
             else:
                 exprs.append(cond.exprs[0])
+                needs.append(cond.need if cond.kind == "domain" else None)
     hit = np.zeros(len(at), dtype=bool)
     if not exprs:
         return hit
     with np.errstate(all="ignore"):
-        for value in compile_exprs(exprs, fn.symbols)(*[at[:, j] for j in range(fn.n)]):
-            hit |= np.broadcast_to(np.asarray(value) == 0, hit.shape)
+        for value, need in zip(compile_exprs(exprs, fn.symbols)(*[at[:, j] for j in range(fn.n)]), needs):
+            value = np.broadcast_to(np.asarray(value, dtype=float), hit.shape)
+            hit |= ~np.isfinite(value)
+            hit |= (value == 0) if need is None else ~need_holds(need, value)
     return hit
 
 

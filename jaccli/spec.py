@@ -272,7 +272,7 @@ def from_text(text: str, *, name: str = "f", vars: Sequence[str] | None = None,
     named = bool(components) and components[0].name is not None
     output_names = tuple(c.name for c in components) if named else default_output_names(name, len(outputs))
     notes.extend(f"{name}: {note}" for note in scope.notes)
-    notes.extend(_unused_note(name, inputs, outputs))
+    notes.extend(_unused_note(name, inputs, outputs, [c.conditions for c in components]))
     fn = VectorFunction(name, tuple(inputs), outputs, output_names, origin, tuple(notes),
                         tuple(with_structural(c.conditions, c.expr) for c in components),
                         inputs_declared=declared, outputs_named=named, text=display or text)
@@ -356,10 +356,13 @@ def check_input_names(names: Sequence[Any], where: str) -> tuple[str, ...]:
     return tuple(seen)
 
 
-def _unused_note(name: str, inputs: Sequence[str], outputs: Sequence[sp.Expr]) -> list[str]:
+def _unused_note(name: str, inputs: Sequence[str], outputs: Sequence[sp.Expr], conditions=()) -> list[str]:
     from . import grammar
 
     used = set().union(*(e.free_symbols for e in outputs)) if outputs else set()
+    for group in conditions:  # 0^y is 0 where it is defined, but it depends on y through its domain
+        for cond in group:
+            used |= set().union(*(e.free_symbols for e in cond.exprs))
     unused = [v for v in inputs if grammar.symbol(v) not in used]
     if not unused:
         return []
@@ -504,7 +507,7 @@ def from_yaml_mapping(data: dict, *, origin: str, default_name: str = "f", engin
         conditions.append(found)
     named = isinstance(raw_outputs, dict)
     names = tuple(k for _, k, _ in items) if named else default_output_names(name, len(outputs))
-    notes = tuple(_unused_note(name, inputs, outputs))
+    notes = tuple(_unused_note(name, inputs, outputs, conditions))
     fn = VectorFunction(name, inputs, tuple(outputs), names, origin, notes,
                         tuple(with_structural(c, e) for c, e in zip(conditions, outputs)), outputs_named=named)
     fn = _choose_engine(fn, engine)

@@ -16,12 +16,19 @@ from jaccli.errors import MathError
     ("1/x", "0", "division by zero"),
     ("log(x*y)", "0,1", "log of 0"),
     ("tan(x)", "pi/2", "undefined"),
-    ("abs(x)", "0", "abs(x) has a kink"),
+    ("abs(x)", "0", "abs(x) has a kink where x = 0): the one-sided difference quotients differ (1 from the right, "
+                    "-1 from the left"),
     ("relu(x - 1)", "1", "relu(x - 1) has a kink"),
-    ("sign(x)", "0", "sign(x) jumps"),
+    ("sign(x)", "0", "sign(x) jumps where x = 0): the difference quotients from the right do not converge"),
     ("max(x, y)", "1,1", "tie for the largest"),
     ("min(x, y, 3)", "3,3", "tie for the smallest"),
     ("sqrt(x)", "0", "undefined"),
+    ("sqrt(x)", "-1", "sqrt needs a non-negative argument, and x = -1 there"),
+    ("log(x)", "-1", "log needs a positive argument, and x = -1 there"),
+    ("asin(x)", "2", "asin needs an argument between -1 and 1"),
+    ("x^(1/3)", "-8", "for the real cube root of a negative number write cbrt(x)"),
+    ("x^y", "-2,0.5", "needs a positive base"),
+    ("0^x", "0", "0^y is defined (as 0) only for y > 0"),
 ])
 def test_undefined_or_not_differentiable(run, spec, at, needle):
     vars_ = "x,y" if "," in at else "x"
@@ -42,15 +49,40 @@ def test_domain_checked_at_the_point_each_function_sees(run):
     assert r.exit_code == 3 and "u = 0" in r.stderr
 
 
-def test_complex_values_are_explicit(run):
-    d = json.loads(run("jacobian", "sqrt(x)", "--at", "-4", "--format", "json").stdout)
-    assert d["jacobian"]["value"] == [[{"re": 0.0, "im": -0.25}]]
+@pytest.mark.parametrize("spec, at, value", [
+    ("abs(t)^2", "0", "0"), ("t*abs(t)", "0", "0"), ("abs(t)^3", "0", "0"), ("relu(t)^2", "0", "0"),
+    ("abs(t^3)", "0", "0"), ("relu(t) - relu(-t)", "0", "1"), ("max(t, 2t - 1) + (t - 1)^2 - relu(t - 1)", "1", "1"),
+    ("0.0^t", "0.5", "0"), ("piecewise(t == 0, 0, sin(t))", "0", "1"),
+])
+def test_differentiable_on_a_seam(run, spec, at, value):
+    """Decided by the function, not the spelling: these are differentiable at the seam."""
+    r = run("jacobian", spec, "--vars", "t", "--at", at, "--format", "json")
+    assert r.exit_code == 0, r.stderr
+    assert json.loads(r.stdout)["jacobian"]["exact"] == [[value]]
+    assert "NaN" not in r.stdout and "\"nan\"" not in r.stdout
+
+
+def test_no_nan_from_the_symbolic_side(run):
+    r = run("jacobian", "0.0^y", "--vars", "y", "--format", "json")
+    assert r.exit_code == 0 and "\"nan\"" not in r.stdout
+    assert json.loads(r.stdout)["jacobian"]["symbolic"] == [["0"]]
+
+
+def test_outside_the_real_domain_is_exit_3_everywhere(run):
+    # every value jac shows is checked: f at the point, each intermediate value, each factor
+    r = run("jacobian", "log(x)", "--at", "-1")
+    assert r.exit_code == 3 and "not real at x = -1" in r.stderr and r.stdout == ""
+    r = run("compose", "x - 2", "log(u)", "--at", "1")
+    assert r.exit_code == 3 and "g = log(u) is not real at u = -1" in r.stderr and "g sees f's value at x = 1" in r.stderr
+    r = run("jacobian", "log(x)", "--points", "-", "--format", "csv", input="1\n-1\n2\n")
+    assert r.exit_code == 3 and "<stdin>:2:" in r.stderr and len(r.stdout.splitlines()) == 3
 
 
 def test_batch_routes_kinks_to_the_exact_path(run):
     r = run("jacobian", "abs(x) + y", "--vars", "x,y", "--points", "-", "--format", "csv", input="1,1\n0,1\n-1,2\n")
     assert r.exit_code == 3
-    assert len(r.stdout.splitlines()) == 3 and "<stdin>:2: J_f does not exist" in r.stderr
+    assert len(r.stdout.splitlines()) == 3
+    assert "<stdin>:2: ∂f/∂x does not exist at (x, y) = (0.0, 1.0) (abs(x) has a kink where x = 0)" in r.stderr
 
 
 def test_no_raw_numpy_warnings(run):

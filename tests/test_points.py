@@ -67,25 +67,26 @@ def test_bad_rows_are_reported_and_others_printed(run, tmp_path):
     r = run("jacobian", "log(x) + y, x*y", "--vars", "x,y", "--points", str(path), "--format", "csv")
     assert r.exit_code == 2  # a row with bad input (2,oops) wins over an undefined one
     rows = r.stdout.splitlines()
-    assert rows[0] == "x,y,df1/dx,df1/dy,df2/dx,df2/dy,det" and len(rows) == 4
-    assert rows[3].startswith("-1.0,1.0,-1.0,")  # log(-1) is complex, but its derivative 1/x is fine
+    assert rows[0] == "x,y,df1/dx,df1/dy,df2/dx,df2/dy,det" and len(rows) == 3
     assert f"{path}:3: f1 = y + log(x) is undefined" in r.stderr
     assert f"{path}:4:" in r.stderr
+    # log(-1) is not real: the row is refused although the derivative 1/x would be finite there
+    assert f"{path}:6: f1 = y + log(x) is not real at (x, y) = (-1.0, 1.0)" in r.stderr
     jl = run("jacobian", "log(x) + y, x*y", "--vars", "x,y", "--points", str(path), "--format", "json").stdout
     objs = [json.loads(line) for line in jl.splitlines()]
-    assert [o.get("line") for o in objs] == [None, 3, 4, None, None]
+    assert [o.get("line") for o in objs] == [None, 3, 4, None, 6]
     assert objs[1]["exit_code"] == 3 and objs[2]["exit_code"] == 2
     only_math = tmp_path / "q.csv"
     only_math.write_text("1,2\n0,1\n")
     assert run("jacobian", "log(x) + y, x*y", "--vars", "x,y", "--points", str(only_math)).exit_code == 3
 
 
-def test_complex_rows_come_from_the_exact_path(run, tmp_path):
+def test_rows_outside_the_domain_come_from_the_exact_path(run, tmp_path):
     path = tmp_path / "p.csv"
     path.write_text("-1\n4\n")
     r = run("jacobian", "sqrt(x)", "--points", str(path), "--format", "csv")
-    assert r.exit_code == 0
-    assert r.stdout.splitlines()[1:] == ["-1.0,0.0-0.5j,0.0-0.5j", "4.0,0.25,0.25"]  # 1×1: det = f′
+    assert r.exit_code == 3 and f"{path}:1: f = sqrt(x) is not real at x = -1.0" in r.stderr
+    assert r.stdout.splitlines()[1:] == ["4.0,0.25,0.25"]  # 1×1: det = f′
 
 
 def test_points_from_stdin_and_table(run):
