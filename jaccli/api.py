@@ -15,8 +15,9 @@ from typing import Mapping, Sequence, Union
 
 import sympy as sp
 
-from . import calculus, grammar
+from . import calculus, grammar, tolerance
 from .budget import within_budget
+from .numbers import slogdet
 from .errors import MathError
 from .evaluate import Point, bind_point, check_domain, exact_at, parse_point_text, to_number
 from .results import CompositionResult, Determinant, Evaluated, Factor, JacobianResult
@@ -150,23 +151,20 @@ def _determinant(symbolic: sp.Matrix | None, at: Evaluated | None, *, with_symbo
             else:
                 det.exact = calculus.determinant(at.exact)  # one expression: worth simplifying (cos²+sin²)
             det.value = to_number(det.exact, "the determinant")
-            if det.value != 0:  # from the exact determinant: no rounding to lose
+            sign = tolerance.exact_sign(det.exact) if tolerance.is_exact(det.exact) else \
+                (0 if det.value == 0 else (1 if det.value > 0 else -1))
+            det.sign = float(sign)
+            if sign:  # from the exact determinant: no rounding to lose
                 det.log_abs = float(sp.log(sp.Abs(det.exact)).evalf(17))
-                det.sign = det.value / abs(det.value)
-            else:
-                det.sign = 0.0
+            if not tolerance.is_exact(det.exact):
+                det.numerically_singular = tolerance.numerically_singular(at.value)
         else:
             import numpy as np
 
-            values = np.array(at.value, dtype=complex if any(isinstance(v, complex) for r in at.value for v in r)
-                              else float)
-            sign, log_abs = np.linalg.slogdet(values)  # LU in log space: no overflow, no underflow
-            det.sign = complex(sign) if np.iscomplexobj(sign) else float(sign)
-            det.log_abs = float(log_abs) if sign != 0 else None
-            value = complex(sign) * np.exp(log_abs) if sign != 0 else 0.0
-            value = complex(value)
-            det.value = value.real if value.imag == 0 else value
-            det.exact = sp.Float(value.real) + sp.I * sp.Float(value.imag) if value.imag else sp.Float(value.real)
+            values = np.array(at.value, dtype=float)
+            det.sign, det.log_abs, det.value = slogdet(values)  # type: ignore[assignment]
+            det.exact = sp.Float(det.value) if det.value is not None else None
+            det.numerically_singular = tolerance.numerically_singular(values)
     return det
 
 
@@ -265,11 +263,7 @@ def composition_at(functions: list[VectorFunction], symbolic: Sequence[sp.Matrix
 
 
 def _log_abs_det(at: Evaluated) -> float | None:
-    import numpy as np
-
-    values = np.array(at.value, dtype=complex if any(isinstance(v, complex) for r in at.value for v in r) else float)
-    sign, log_abs = np.linalg.slogdet(values)
-    return float(log_abs) if sign != 0 else None
+    return slogdet(at.value)[1]
 
 
 def _multiply(tree, matrices: Sequence[sp.Matrix]) -> sp.Matrix:

@@ -270,13 +270,13 @@ def _domain_message(fn, i: int, cond, value, point: Point) -> MathError:
                      f"{to_text(arg)} = {shown} there", hint="choose a point inside the domain")
 
 
-def check_domain(fn, point: Point) -> set[int]:
+def check_domain(fn, point: Point) -> dict[int, str]:
     """Refuse a point where ``fn`` as written is undefined (a denominator or a log argument
     is 0, even if sympy simplified it away: x/x) or not real (sqrt, log, asin, fractional
     powers outside their domain). Where an output is on a seam (abs, sign, relu, step at
     0; min, max at a tie; a piecewise boundary), decide from the function itself whether
     it is differentiable there (smoothness.analyse): MathError if not, else the output is
-    returned among those whose Jacobian row is read as a limit."""
+    returned (with what put it on a seam) among those whose Jacobian row is read as a limit."""
     subs = point.subs
     seams: dict[int, str] = {}
     for i, conditions in enumerate(getattr(fn, "conditions", ())):
@@ -309,7 +309,7 @@ def check_domain(fn, point: Point) -> set[int]:
         from .smoothness import analyse
 
         analyse(fn.outputs[i], fn.output_names[i], point.names, point.exact, point.text(), seam=seam)
-    return set(seams)
+    return seams
 
 
 def _tie(exprs, values: list[sp.Expr], function: str) -> bool:

@@ -11,43 +11,50 @@ from typing import Sequence
 
 import sympy as sp
 
-from . import api, calculus
+from . import api, calculus, tolerance
 from .budget import within_budget
 from .errors import SpecError
 from .evaluate import Point, check_domain, exact_at, to_number
 from .results import ChainProperties, Evaluated
 from .spec import VectorFunction
 
-EIGEN_TOL = 1e-10
+DEFINITENESS = ("positive definite", "negative definite", "indefinite", "positive semidefinite",
+                "negative semidefinite", "zero")
 
 
 @dataclass
 class OutputHessian:
-    """The Hessian of one scalar output: symbolic, and at a point."""
+    """The Hessian of one scalar output: symbolic, and at a point with its classification."""
 
     output: str
-    symbolic: sp.Matrix
+    symbolic: sp.Matrix | None
     symmetric: bool
     at: Evaluated | None = None
     eigenvalues: list[float] | None = None
-    gradient_zero: bool | None = None
+    gradient_zero: bool | None = None  # None: not asked (a term of a chain rule) or not decidable
+    definiteness: str | None = None  # one of DEFINITENESS
+    decided: str = "exactly"  # "exactly" (exact entries, Descartes' rule) or "numerically" (relative to max |λ|)
+    D: sp.Expr | None = None  # det H at the point
 
     @property
     def classification(self) -> str | None:
-        if self.eigenvalues is None:
+        """What the second-derivative test says, in words."""
+        if self.definiteness is None:
             return None
-        ev = self.eigenvalues
-        scale = max(1.0, max(abs(v) for v in ev))
-        pos = [v > EIGEN_TOL * scale for v in ev]
-        neg = [v < -EIGEN_TOL * scale for v in ev]
-        critical = "" if self.gradient_zero else " (the gradient is not zero here, so this is not a critical point)"
-        if all(pos):
-            return "positive definite: a local minimum candidate" + critical
-        if all(neg):
-            return "negative definite: a local maximum candidate" + critical
-        if any(pos) and any(neg):
-            return "indefinite: a saddle" + critical
-        return "semidefinite (an eigenvalue is 0): the second-derivative test is inconclusive" + critical
+        kind = self.definiteness
+        if self.gradient_zero is False:
+            shape = {"positive definite": "f curves upward in every direction here",
+                     "negative definite": "f curves downward in every direction here",
+                     "indefinite": "f curves upward in some directions and downward in others"}.get(kind, "")
+            return (f"{kind}; not a critical point (∇f ≠ 0 here), so neither a minimum, a maximum nor a saddle"
+                    + (f": {shape}" if shape else ""))
+        verdict = {"positive definite": "a strict local minimum", "negative definite": "a strict local maximum",
+                   "indefinite": "a saddle point"}.get(kind, "the second-derivative test is inconclusive")
+        if kind in ("positive semidefinite", "negative semidefinite"):
+            kind += " (an eigenvalue is 0)"
+        if self.gradient_zero is None:
+            return f"{kind}: at a critical point, {verdict}"
+        return f"{kind} at a critical point (∇f = 0): {verdict}"
 
 
 @dataclass
@@ -69,11 +76,17 @@ class HessianResult(ChainProperties):
     notes: list[str] = field(default_factory=list)
 
 
-def hessian_matrix(expr: sp.Expr, symbols: Sequence[sp.Symbol]) -> sp.Matrix:
+def gradient_exprs(expr: sp.Expr, symbols: Sequence[sp.Symbol]) -> list[sp.Expr]:
+    from .functions import clean_derivative
+
+    return [clean_derivative(sp.diff(expr, s)) for s in symbols]
+
+
+def hessian_matrix(expr: sp.Expr, symbols: Sequence[sp.Symbol], grad: Sequence[sp.Expr] | None = None) -> sp.Matrix:
     from .functions import clean_derivative
 
     n = len(symbols)
-    grad = [clean_derivative(sp.diff(expr, s)) for s in symbols]
+    grad = gradient_exprs(expr, symbols) if grad is None else grad
     return sp.Matrix(n, n, lambda i, j: calculus.tidy(clean_derivative(sp.diff(grad[i], symbols[j]))))
 
 
@@ -81,22 +94,61 @@ def _symmetric(H: sp.Matrix) -> bool:
     return all(calculus.tidy(H[i, j] - H[j, i]) == 0 for i in range(H.rows) for j in range(i + 1, H.cols))
 
 
-def _evaluate(H: sp.Matrix, point: Point, label: str) -> Evaluated:
-    exact = sp.Matrix(H.rows, H.cols, lambda i, j: exact_at(H[i, j], point, f"{label}[{i + 1},{j + 1}]"))
+def _evaluate(H: sp.Matrix, point: Point, label: str, on_seam: str | None = None,
+              grad: Sequence[sp.Expr] | None = None, names: Sequence[str] = (), notes: list[str] | None = None) -> Evaluated:
+    """H at the point. On a seam of f (``on_seam``), each gradient component must itself be
+    differentiable there (decided from it, as for f), and H's entries are read as limits."""
+    from .evaluate import seam_value
+    from .smoothness import analyse
+
+    if on_seam is not None and grad is not None:
+        for j, g in enumerate(grad):
+            analyse(g, f"(∂{label[2:]}/∂{names[j]})", point.names, point.exact, point.text(), seam=on_seam)
+        exact = sp.Matrix(H.rows, H.cols, lambda i, j: seam_value(H[i, j], point, f"{label}[{i + 1},{j + 1}]", notes))
+    else:
+        exact = sp.Matrix(H.rows, H.cols, lambda i, j: exact_at(H[i, j], point, f"{label}[{i + 1},{j + 1}]"))
     value = [[to_number(exact[i, j], label) for j in range(exact.cols)] for i in range(exact.rows)]
     return Evaluated(exact, value)
 
 
 def _classify(h: OutputHessian, gradient: Sequence[sp.Expr] | None, point: Point) -> None:
+    """Eigenvalues, D = det H, definiteness (exactly for exact entries: Descartes' rule on the
+    characteristic polynomial; else relative to max |λ|) and whether ∇f = 0 (exactly, or relative
+    to the size of the terms that make up each partial derivative)."""
     import numpy as np
 
-    if h.at is None or any(isinstance(v, complex) for row in h.at.value for v in row):
+    from . import tolerance
+
+    if h.at is None:
         return
     values = np.array(h.at.value, dtype=float)
     h.eigenvalues = [float(v) for v in np.linalg.eigvalsh((values + values.T) / 2)]
+    h.D = calculus.determinant(h.at.exact, thorough=False) if h.at.exact.rows <= 8 else None
+    inertia = tolerance.exact_inertia(h.at.exact) if not point.is_float and tolerance.is_exact_matrix(h.at.exact) \
+        else None
+    if inertia is None:
+        signs = tolerance.eigen_signs(h.eigenvalues)
+        inertia = (signs.count(1), signs.count(-1), signs.count(0))
+        h.decided = "numerically"
+    positive, negative, zero = inertia
+    n = len(h.eigenvalues)
+    if positive == n:
+        h.definiteness = "positive definite"
+    elif negative == n:
+        h.definiteness = "negative definite"
+    elif positive and negative:
+        h.definiteness = "indefinite"
+    elif zero == n:
+        h.definiteness = "zero"
+    else:
+        h.definiteness = "positive semidefinite" if positive else "negative semidefinite"
     if gradient is not None:
-        g = [to_number(exact_at(e, point, "the gradient"), "the gradient") for e in gradient]
-        h.gradient_zero = all(abs(v) < 1e-12 for v in g)
+        subs = point.subs
+        zeros = []
+        for e in gradient:
+            value = exact_at(e, point, "the gradient")
+            zeros.append(tolerance.is_zero(value, tolerance.term_scale(e, subs)))
+        h.gradient_zero = all(zeros)
 
 
 @within_budget
@@ -104,7 +156,9 @@ def hessian(*specs: api.SpecLike, at: api.PointLike = None, vars: Sequence[str] 
             stdin_text: str | None = None) -> HessianResult:
     """One spec: a Hessian per output. Several (application order, ending in a
     scalar): the Hessian of the composition by the second-order chain rule."""
-    functions = api.load(list(specs), vars=vars, stdin_text=stdin_text)
+    from .binding import bind
+
+    functions = bind(api.load(list(specs), vars=vars, stdin_text=stdin_text))
     point = api.make_point(at, functions[0])
     if len(functions) == 1:
         return _single(functions[0], point)
@@ -116,17 +170,18 @@ def hessian(*specs: api.SpecLike, at: api.PointLike = None, vars: Sequence[str] 
 
 
 def _single(fn: VectorFunction, point: Point | None) -> HessianResult:
-    if point is not None:
-        check_domain(fn, point)
+    seams = check_domain(fn, point) if point is not None else {}
     hessians = []
-    for name, expr in zip(fn.output_names, fn.outputs):
-        H = hessian_matrix(expr, fn.symbols)
+    notes = list(fn.notes)
+    for i, (name, expr) in enumerate(zip(fn.output_names, fn.outputs)):
+        grad = gradient_exprs(expr, fn.symbols)
+        H = hessian_matrix(expr, fn.symbols, grad)
         h = OutputHessian(name, H, _symmetric(H))
         if point is not None:
-            h.at = _evaluate(H, point, f"H_{name}")
-            _classify(h, [sp.diff(expr, s) for s in fn.symbols], point)
+            h.at = _evaluate(H, point, f"H_{name}", seams.get(i), grad, fn.inputs, notes)
+            _classify(h, grad, point)
         hessians.append(h)
-    return HessianResult([fn], hessians, point, notes=list(fn.notes))
+    return HessianResult([fn], hessians, point, notes=notes)
 
 
 def _composition(functions: list[VectorFunction], point: Point | None) -> HessianResult:
@@ -152,10 +207,20 @@ def _composition(functions: list[VectorFunction], point: Point | None) -> Hessia
         total = calculus.tidy_matrix(terms[0].symbolic + terms[1].symbolic)
         h = OutputHessian(g.output_names[0], total, _symmetric(total))
         return HessianResult(functions, [h], None, terms, notes)
-    check_domain(functions[0], point)
+    seams = _chain_domain(functions, point)
+    whole = g.outputs[0].xreplace(z)
+    if seams:  # a kink somewhere along the chain: decide from the composed function itself
+        composed = VectorFunction(f"{g.name}∘{f.name}", functions[0].inputs, (whole,), g.output_names,
+                                  conditions=(_chain_conditions(functions),))
+        single = _single(composed, point)
+        h = single.hessians[0]
+        h.symbolic = None
+        notes += single.notes[len(composed.notes):] + [
+            f"the point is on a seam of {', '.join(seams)}: the Hessian is computed from the composed function "
+            "directly (its chain-rule terms are not shown at this point)"]
+        return HessianResult(functions, [h], point, [], notes)
     Jf_at = _evaluate(Jf, point, f"J_{f.name}")
     z_point = Point(g.inputs, tuple(exact_at(e, point, f"{f.name}(x)") for e in inner_outputs))
-    check_domain(g, z_point)
     Hg_at = _evaluate(Hg, z_point, f"H_{g.name}")
     grad_at = [exact_at(e, z_point, f"∂{g.name}") for e in grad_g]
     Hf_at = [_evaluate(H, point, f"H_{f.name}{i + 1}") for i, H in enumerate(Hf)]
@@ -165,13 +230,38 @@ def _composition(functions: list[VectorFunction], point: Point | None) -> Hessia
     terms[0].at = _values(tidy(first))
     terms[1].at = _values(tidy(second))
     total = _values(tidy(first + second))
-    whole = g.outputs[0].xreplace(z)
     H_symbolic = None  # not formed at a point: no substitution of f into g's Hessian symbolically
     h = OutputHessian(g.output_names[0], H_symbolic, True, total)
     _classify(h, [sp.diff(whole, s) for s in x], point)
-    h.symmetric = all(abs(complex(total.exact[i, j] - total.exact[j, i])) < 1e-12 * (1 + abs(complex(total.exact[i, j])))
+    scale = max((abs(v) for row in total.value for v in row), default=0.0)
+    h.symmetric = all(tolerance.is_zero(total.exact[i, j] - total.exact[j, i], scale)
                       for i in range(n) for j in range(i + 1, n))
     return HessianResult(functions, [h], point, terms, notes)
+
+
+def _chain_domain(functions: Sequence[VectorFunction], point: Point) -> list[str]:
+    """Check each function's domain at the point it sees; the names of those on a seam."""
+    here, on_seam = point, []
+    for k, fn in enumerate(functions):
+        if check_domain(fn, here):
+            on_seam.append(fn.name)
+        if k + 1 < len(functions):
+            here = Point(functions[k + 1].inputs, tuple(exact_at(e, here, f"{fn.name}(x)") for e in fn.outputs))
+    return on_seam
+
+
+def _chain_conditions(functions: Sequence[VectorFunction]) -> tuple:
+    """Every function's conditions written in the first function's inputs."""
+    from .grammar import Condition
+
+    chain = calculus.substitute_chain(functions)
+    out = []
+    for k, fn in enumerate(functions):
+        subs = dict(zip(fn.symbols, chain[k - 1])) if k else {}
+        for group in fn.conditions:
+            for c in group:
+                out.append(Condition(c.kind, tuple(e.xreplace(subs) for e in c.exprs), c.function, c.need))
+    return tuple(out)
 
 
 def _values(M: sp.Matrix) -> Evaluated:

@@ -8,7 +8,7 @@ from typing import Sequence
 
 import sympy as sp
 
-from . import api, calculus
+from . import api, calculus, tolerance
 from .budget import within_budget
 from .errors import MathError, SpecError
 from .evaluate import Point, check_domain, exact_at, to_number
@@ -16,7 +16,6 @@ from .results import Evaluated
 from .spec import VectorFunction
 
 SYMBOLIC_MAX_UNKNOWNS = 3
-F_TOLERANCE = 1e-9
 
 
 @dataclass
@@ -77,9 +76,11 @@ def implicit(spec: api.SpecLike, unknowns: Sequence[str], *, at: api.PointLike =
         return result
     check_domain(fn, point)
     result.point = point
-    residual = [to_number(exact_at(e, point, f"F{k + 1}"), f"F{k + 1}") for k, e in enumerate(fn.outputs)]
+    residual_exact = [exact_at(e, point, f"F{k + 1}") for k, e in enumerate(fn.outputs)]
+    residual = [to_number(v, f"F{k + 1}") for k, v in enumerate(residual_exact)]
     result.residual = residual
-    if max(abs(complex(v)) for v in residual) > F_TOLERANCE:
+    subs = point.subs
+    if not all(tolerance.is_zero(v, tolerance.term_scale(e, subs)) for v, e in zip(residual_exact, fn.outputs)):
         result.notes.append("F is not zero at this point (F = (" + ", ".join(f"{complex(v).real:.6g}" for v in residual)
                             + ")): the theorem describes the solutions of F = 0, so this point is not on them")
     result.dF_dy_at = _values(sp.Matrix(dF_dy.rows, dF_dy.cols, lambda i, j: exact_at(dF_dy[i, j], point, "∂F/∂y")),
@@ -87,7 +88,9 @@ def implicit(spec: api.SpecLike, unknowns: Sequence[str], *, at: api.PointLike =
     result.dF_dx_at = _values(sp.Matrix(dF_dx.rows, dF_dx.cols, lambda i, j: exact_at(dF_dx[i, j], point, "∂F/∂x")),
                               "∂F/∂x")
     det = calculus.determinant(result.dF_dy_at.exact, thorough=False)
-    if det.is_zero or (det.is_number and abs(complex(det.evalf())) < 1e-14):
+    singular = tolerance.exact_sign(det) == 0 if tolerance.is_exact(det) else \
+        tolerance.numerically_singular(result.dF_dy_at.value)
+    if singular:
         raise MathError(f"∂F/∂y is singular at {point.text()} (det = {det}): the implicit function theorem needs "
                         f"∂F/∂y ({', '.join(unknowns)}) to be invertible there, so it says nothing about y(x) here",
                         hint="at such points the solution set may branch, have a vertical tangent, or not be a function "

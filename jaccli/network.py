@@ -560,11 +560,14 @@ def run_chain(items: Sequence[Any], x0: Sequence[float], *, vjp_vector=None, jvp
 
 
 def _determinant(J: np.ndarray, factors: Sequence[Factor]) -> dict:
-    """det, sign and log|det| (from slogdet, not the log of a rounded det); for a chain
-    of square factors also each factor's log|det|, which add up to the total."""
-    sign, log_abs = np.linalg.slogdet(J)
-    out = {"value": float(sign * math.exp(log_abs)) if log_abs < 700 else None, "sign": float(sign),
-           "log_abs": float(log_abs), "factors": None}
+    """det, sign and log|det| (from slogdet, not the log of a rounded det: a value that does not
+    fit in a double is None, never a false 0); for a chain of square factors also each factor's
+    log|det|, which add up to the total."""
+    from .numbers import slogdet
+
+    sign, log_abs, value = slogdet(J)
+    out = {"value": value, "sign": sign, "log_abs": log_abs, "factors": None,
+           "singular": sign == 0 or bool(_numerically_singular(J))}
     if all(f.rows == f.cols for f in factors):
         parts = []
         for f in factors:
@@ -572,9 +575,14 @@ def _determinant(J: np.ndarray, factors: Sequence[Factor]) -> dict:
                 d = f.diag
                 parts.append(float(np.sum(np.log(np.abs(d)))) if np.all(d != 0) else float("-inf"))
             else:
-                parts.append(float(np.linalg.slogdet(f.matrix)[1]))
+                parts.append(slogdet(f.matrix)[1] if slogdet(f.matrix)[0] != 0 else float("-inf"))
         out["factors"] = parts
     return out
+
+
+def _numerically_singular(J: np.ndarray) -> bool:
+    s = np.linalg.svd(J, compute_uv=False)
+    return bool(s[0] == 0 or s[-1] <= 1e-12 * s[0])
 
 
 def numeric_point(text: str, what: str = "--at") -> np.ndarray:

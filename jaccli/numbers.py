@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 
 def fmt_number(value: float | complex, precision: int = 6) -> str:
     """A decimal for people: ``-2.61457``, ``0.5 + 0.866025i``."""
@@ -23,3 +25,24 @@ def json_number(value: float | complex):
     if float(value).is_integer() and abs(value) < 2 ** 53:
         return int(value)
     return value
+
+
+def slogdet(values) -> tuple[float, float | None, float | None]:
+    """sign, log|det| (LU in log space: no overflow or underflow) and det itself, None when it
+    does not fit in a double (a 4096-wide chain's det is about 10^-3107, not 0)."""
+    import numpy as np
+
+    sign, log_abs = np.linalg.slogdet(np.asarray(values, dtype=float))
+    if sign == 0:
+        return 0.0, None, 0.0
+    log_abs = float(log_abs)
+    value = float(sign) * math.exp(log_abs) if -745 < log_abs < 709 else None
+    return float(sign), log_abs, value
+
+
+def power_of_ten(sign: float, log_abs: float, precision: int = 6) -> str:
+    """A determinant too large or small for a double, from its log: ``≈ -1.23 × 10^-3107``."""
+    log10 = log_abs / math.log(10)
+    exponent = math.floor(log10)
+    mantissa = 10 ** (log10 - exponent)
+    return f"≈ {'-' if sign < 0 else ''}{mantissa:.{min(precision, 12)}g} × 10^{exponent}"

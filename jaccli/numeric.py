@@ -72,6 +72,8 @@ class CompiledMatrix:
 # Verification by finite differences
 
 FD_METHOD = "central differences with Richardson extrapolation"
+VERIFY_RTOL = 1e-7  # an entry agrees within 10× the estimate's error plus this much of its own size
+VERIFY_FLOOR = 1e-10  # ... where tiny entries are measured against this share of the largest entry
 
 
 class Verification:
@@ -83,10 +85,14 @@ class Verification:
         self.error = error  # per entry: |Richardson − best plain central difference|
         diff = np.abs(jacobian - estimate)
         self.max_abs_diff = float(diff.max()) if diff.size else 0.0
-        scale = np.maximum(1.0, np.abs(jacobian))
-        self.max_rel_diff = float((diff / scale).max()) if diff.size else 0.0
+        # each entry against its own size, with the matrix's largest entry as the floor for tiny ones
+        biggest = float(np.abs(jacobian).max()) if diff.size else 0.0
+        scale = np.maximum(np.abs(jacobian), VERIFY_FLOOR * biggest)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rel = np.where(scale > 0, diff / np.where(scale > 0, scale, 1), np.where(diff > 0, np.inf, 0.0))
+        self.max_rel_diff = float(rel.max()) if diff.size else 0.0
         self.error_estimate = float(error.max()) if error.size else 0.0
-        self.agrees = bool((diff <= 10 * error + 1e-7 * scale).all())
+        self.agrees = bool((diff <= 10 * error + VERIFY_RTOL * scale).all())
 
     def to_dict(self) -> dict:
         return {"method": FD_METHOD, "agrees": self.agrees, "max_abs_diff": self.max_abs_diff,

@@ -60,10 +60,11 @@ class Determinant:
     sign: Number | None = None  # at the point: -1, 0 or +1 (a unit complex number for complex det)
     log_abs: float | None = None  # at the point: log|det|, computed stably (None when det = 0)
     factor_log_abs: list[float] | None = None  # a chain of square factors: each one's log|det| (they add up)
+    numerically_singular: bool = False  # a float matrix with σ_min/σ_max below tolerance.SINGULAR
 
     @property
     def singular(self) -> bool:
-        return self.exact is not None and self.exact.is_zero is True
+        return (self.exact is not None and self.exact.is_zero is True) or self.numerically_singular
 
 
 @dataclass

@@ -8,6 +8,7 @@ from typing import Sequence
 import sympy as sp
 
 from ..evaluate import Point, short_list
+from ..numbers import power_of_ten
 from ..printing import fmt_number, is_plain_number, to_text
 from ..results import CompositionResult, Determinant, Evaluated, JacobianResult
 from .model import Block, Heading, Line, MatrixBlock
@@ -114,11 +115,17 @@ def _det_lines(det: Determinant | None, name: str, args: str, at_point: bool, pr
         if det.symbolic is not None:
             return [Line(f"{label} = {to_text(det.symbolic)}")]
         return [Line(det.skipped)] if det.skipped else []
-    if det.exact is None:
+    if det.exact is None and det.log_abs is not None and det.sign is not None:
+        text = f"{label} {power_of_ten(float(det.sign), det.log_abs, precision)} (beyond a double's range)"
+    elif det.exact is None:
         return []
-    if det.singular:
+    elif det.exact.is_zero is True:
         return [Line(f"{label} = 0: J is singular, so {name} is not locally invertible at this point")]
-    text = f"{label} = {cell(det.exact, det.value, precision)}"
+    elif det.numerically_singular:
+        return [Line(f"{label} = {cell(det.exact, det.value, precision)}: J is numerically singular (its smallest "
+                     f"singular value is below 1e-12 of its largest), so {name} is not reliably invertible here")]
+    else:
+        text = f"{label} = {cell(det.exact, det.value, precision)}"
     if det.log_abs is not None and isinstance(det.sign, float):
         text += f"   (sign {det.sign:+.0f}, log|det| = {fmt_number(det.log_abs, precision)})"
     out = [Line(text)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+from ..evaluate import to_number
 from ..hessian import HessianResult
 from ..numbers import fmt_number, json_number
 from ..printing import to_text
@@ -48,6 +49,9 @@ def hessian_blocks(r: HessianResult, precision: int) -> list[Block]:
             blocks.append(MatrixBlock(title, rows, _labels(r.inputs),
                                       [[cell(h.at.exact[i, j], h.at.value[i][j], precision) for j in range(n)]
                                        for i in range(n)]))
+            if h.D is not None:
+                blocks.append(Line(f"D = det {name}({r.point.args_text()}) = "
+                                   f"{cell(h.D, to_number(h.D, 'D'), precision)}"))
             if h.eigenvalues is not None:
                 blocks.append(Line("eigenvalues: " + ", ".join(fmt_number(v, precision) for v in h.eigenvalues)
                                    + f" → {h.classification}"))
@@ -65,6 +69,9 @@ def _values(at):
 def hessian_dict(r: HessianResult) -> dict:
     items = [{"output": h.output, "symbolic": _rows(h.symbolic), "exact": _rows(h.at.exact) if h.at else None,
               "value": _values(h.at), "symmetric": h.symmetric, "eigenvalues": h.eigenvalues,
+              "definiteness": h.definiteness, "critical": h.gradient_zero,
+              "decided": h.decided if h.definiteness else None,
+              "D": None if h.D is None else {"exact": to_text(h.D), "value": json_number(to_number(h.D, "D"))},
               "classification": h.classification} for h in r.hessians]
     out = {
         "schema": 1, "command": "hessian", "function": r.name, "signature": r.signature,

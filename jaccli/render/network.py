@@ -9,7 +9,7 @@ import json
 import numpy as np
 
 from ..network import NetworkResult, summary
-from ..numbers import fmt_number, json_number
+from ..numbers import fmt_number, json_number, power_of_ten
 from .model import Block, Heading, Line, MatrixBlock
 
 SMALL = 64  # arrays up to this many entries are printed in full
@@ -57,8 +57,15 @@ def network_blocks(r: NetworkResult, precision: int, full: bool) -> list[Block]:
         blocks += _array(f"J ({m}×{n})", r.jacobian, precision, full)
     if r.determinant is not None:
         d = r.determinant
-        text = f"det J = {fmt_number(d['value'], precision) if d['value'] is not None else 'overflows'}, " \
-               f"sign {d['sign']:+.0f}, log|det J| = {fmt_number(d['log_abs'], precision)}"
+        if d["log_abs"] is None:
+            value = "0 (J is singular)"
+        elif d["value"] is None:
+            value = power_of_ten(d["sign"], d["log_abs"], precision) + " (beyond a double's range)"
+        else:
+            value = fmt_number(d["value"], precision) + (" (numerically singular)" if d.get("singular") else "")
+        text = f"det J {value}" if value.startswith("≈") else f"det J = {value}"
+        if d["log_abs"] is not None:
+            text += f", sign {d['sign']:+.0f}, log|det J| = {fmt_number(d['log_abs'], precision)}"
         if d["factors"] is not None:
             text += "  = Σ log|det J_k| = " + " + ".join(fmt_number(v, 4) for v in d["factors"])
         blocks.append(Line(text))
