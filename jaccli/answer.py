@@ -28,30 +28,45 @@ class Answer:
     matrix: sp.Matrix
     texts: list[list[str]]  # each entry as the user wrote it
     origin: str
+    scope: grammar.Scope | None = None  # what parsing recorded: kinks and cases (sampled on both sides), notes
 
     @property
     def shape(self) -> tuple[int, int]:
         return self.matrix.shape
 
+    @property
+    def seams(self) -> list[sp.Expr]:
+        """Where the answer's pieces meet (abs, relu, min/max, piecewise): jac samples both sides."""
+        if self.scope is None:
+            return []
+        out = []
+        for c in self.scope.conditions:
+            if c.kind in ("kink", "boundary"):
+                out.append(c.exprs[0])
+            elif c.kind == "tie":
+                out += [a - b for k, a in enumerate(c.exprs) for b in c.exprs[k + 1:]]
+        return out
+
 
 def load_answer(arg: str, inputs: Sequence[str], *, stdin_text: str | None = None,
                 latex: bool | None = None, what: str = "--expect") -> Answer:
-    """Read ANSWER (see the module docstring); entries may use ``inputs``."""
+    """Read ANSWER (see the module docstring); entries may use the names ``inputs``."""
+    scope = grammar.Scope(inputs)
     if arg == "-":
         if stdin_text is None:
             raise SpecError(f"{what} - means an answer on standard input, but none was given")
-        return _from_text(stdin_text.strip(), inputs, "<stdin>", latex)
+        return _from_text(stdin_text.strip(), scope, "<stdin>", latex)
     path = Path(arg)
     if arg.lower().endswith(ANSWER_SUFFIXES) or (_exists(path) and path.is_file()):
         text = read_text_file(path)
         suffix = path.suffix.lower()
         if suffix in (".yaml", ".yml", ".json"):
-            return _from_data(_load_data(text, arg, suffix), inputs, arg)
+            return _from_data(_load_data(text, arg, suffix), scope, arg)
         if suffix == ".csv":
             rows = [row for row in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in row)]
-            return _from_data(rows, inputs, arg)
-        return _from_text(text.strip(), inputs, arg, latex)
-    return _from_text(arg, inputs, what, latex)
+            return _from_data(rows, scope, arg)
+        return _from_text(text.strip(), scope, arg, latex)
+    return _from_text(arg, scope, what, latex)
 
 
 def _load_data(text: str, origin: str, suffix: str) -> Any:
@@ -73,21 +88,21 @@ def _load_data(text: str, origin: str, suffix: str) -> Any:
         raise SpecError(f"invalid YAML: {getattr(exc, 'problem', None) or exc}", where=where) from None
 
 
-def _from_text(text: str, inputs: Sequence[str], origin: str, latex: bool | None) -> Answer:
+def _from_text(text: str, scope: grammar.Scope, origin: str, latex: bool | None) -> Answer:
     from .latex import looks_like_latex, matrix_tokens
 
     try:
         if latex if latex is not None else looks_like_latex(text):
-            rows = grammar.parse_matrix(text, inputs, tokens=matrix_tokens(text))
+            rows = grammar.parse_matrix(text, tokens=matrix_tokens(text), scope=scope)
         else:
-            rows = grammar.parse_matrix(text, inputs)
+            rows = grammar.parse_matrix(text, scope=scope)
     except ParseError as err:
         raise err.located(origin) from None
     return Answer(sp.Matrix([[c.expr for c in row] for row in rows]),
-                  [[c.text for c in row] for row in rows], origin)
+                  [[c.text for c in row] for row in rows], origin, scope)
 
 
-def _from_data(data: Any, inputs: Sequence[str], origin: str) -> Answer:
+def _from_data(data: Any, scope: grammar.Scope, origin: str) -> Answer:
     """A list of rows from YAML/JSON/CSV, or a mapping with a 'jacobian' key
     (jac's own JSON output works: its exact, else symbolic, rows are used)."""
     if isinstance(data, dict) and "jacobian" in data:
@@ -105,12 +120,12 @@ def _from_data(data: Any, inputs: Sequence[str], origin: str) -> Answer:
         if len(row) != width:
             raise SpecError(f"row {i} has {len(row)} entries but row 1 has {width}", where=origin,
                             hint="every row of a matrix needs the same number of entries")
-        entries.append([_entry(value, inputs, f"{origin}: row {i}, column {j}") for j, value in enumerate(row, 1)])
+        entries.append([_entry(value, scope, f"{origin}: row {i}, column {j}") for j, value in enumerate(row, 1)])
     texts = [[str(v).strip() for v in row] for row in data]
-    return Answer(sp.Matrix(entries), texts, origin)
+    return Answer(sp.Matrix(entries), texts, origin, scope)
 
 
-def _entry(value: Any, inputs: Sequence[str], where: str) -> sp.Expr:
+def _entry(value: Any, scope: grammar.Scope, where: str) -> sp.Expr:
     if isinstance(value, bool) or value is None or isinstance(value, (list, dict)):
         raise SpecError(f"the entry is {'empty' if value is None else type(value).__name__}, not an expression",
                         where=where, hint="write each entry as a number or a quoted expression")
@@ -121,6 +136,6 @@ def _entry(value: Any, inputs: Sequence[str], where: str) -> sp.Expr:
             raise SpecError("the entry is not a finite number", where=where)
         return sp.Float(repr(value))
     try:
-        return grammar.parse(str(value).strip(), inputs)
+        return grammar.parse(str(value).strip(), scope=scope)
     except ParseError as err:
         raise err.located(where) from None

@@ -1,29 +1,43 @@
 """Checking an answer against the Jacobian jac computes, entry by entry, and
-explaining the classic mistakes: the transpose, the wrong order of factors,
-the outer factor evaluated at x instead of f(x), a wrong shape, a sign or a
-constant factor."""
+explaining the classic mistakes: the transpose, columns in another order, the
+wrong order of factors, the outer factor evaluated at x instead of f(x), a wrong
+shape, a sign or a constant factor.
+
+Fair to right answers: a gradient written as a column is accepted for a scalar
+function; an answer in the intermediate variables (w_u = w_x·x_u + w_y·y_u left
+in x and y) is compared after substituting the inner functions; equality is
+decided on the real domain of the expected Jacobian (and under ``--assume``).
+
+Strict with wrong ones: a difference that simplifies to a non-zero constant, or
+that sympy proves non-zero, fails; where simplification cannot decide, the two
+are compared at points over the whole real domain at several scales and on both
+sides of every seam, with exactly the tolerances given (0 by default in symbolic
+mode), and the verdict says it was sampled, not proved.
+"""
 
 from __future__ import annotations
 
-import cmath
-import random
+import math
 from dataclasses import dataclass, field
+from itertools import permutations
 from typing import Callable, Sequence
 
 import sympy as sp
 
-from . import api, calculus, grammar
+from . import api, calculus, grammar, tolerance
 from .answer import Answer, load_answer
-from .budget import within_budget
-from .errors import JacError, MathError, SpecError
+from .budget import attempt, within_budget
+from .errors import JacError, MathError, ParseError, SpecError
 from .evaluate import Point, exact_at, to_number
 from .printing import fmt_number, to_text
 from .results import CompositionResult, JacobianResult
+from .sampling import Sampled, Sampler
 
-DEFAULT_RTOL = 1e-6
-DEFAULT_ATOL = 1e-9
-RANDOM_POINTS = 8  # points tried when simplification cannot decide
+POINT_RTOL = 1e-6  # at a point, by default: relative to each expected entry
+POINT_ATOL_SCALE = 1e-9  # ... and absolute, as this share of J's largest entry
+POINT_ATOL_FLOOR = 1e-12  # ... when every entry of J is 0
 _CLOSE_RTOL = 1e-2  # "close: rounding?" below this relative difference
+MAX_PERMUTED = 4  # columns/rows in another order are looked for up to this size
 
 
 @dataclass
@@ -35,7 +49,7 @@ class EntryVerdict:
     answer_text: str
     expected: sp.Expr
     ok: bool
-    method: str  # "symbolic", "random points", "numeric"
+    method: str  # "numeric" (at a point), "symbolic" (proved), "sampled" (compared at points)
     answer_value: object = None
     expected_value: object = None
     remark: str | None = None
@@ -43,7 +57,7 @@ class EntryVerdict:
 
 @dataclass
 class Diagnosis:
-    kind: str  # transpose, order, point, shape, sign, factor, rounding
+    kind: str  # transpose, columns, rows, order, point, shape, sign, factor, rounding, domain, determinant
     message: str
 
 
@@ -68,18 +82,21 @@ class CheckResult:
     diagnoses: list[Diagnosis] = field(default_factory=list)
     determinant: DetVerdict | None = None
     notes: list[str] = field(default_factory=list)
+    region: str | None = None  # where sampled comparisons were made
+    assumptions: list[str] = field(default_factory=list)
+    layout: str = "as J"  # "as J", or "gradient as a column" when a column was accepted
 
     @property
     def expected(self) -> sp.Matrix:
-        return _expected(self.target, self.mode)
+        return self.target.at.exact if self.mode == "point" else self.target.symbolic  # type: ignore[union-attr]
 
     @property
     def shape_ok(self) -> bool:
-        return self.answer.shape == self.target.shape
+        return self.answer.shape == self.target.shape or self.layout != "as J"
 
     @property
     def passed(self) -> bool:
-        return (self.shape_ok and all(e.ok for e in self.entries)
+        return (self.shape_ok and bool(self.entries) and all(e.ok for e in self.entries)
                 and (self.determinant is None or self.determinant.ok))
 
     @property
@@ -87,18 +104,26 @@ class CheckResult:
         return self.target.point
 
 
-def _expected(target, mode: str) -> sp.Matrix:
-    return target.at.exact if mode == "point" else target.symbolic
-
+# ---------------------------------------------------------------------------
+# Deciding equality
 
 class _Comparer:
     """Decides whether two expressions are equal, at a point or symbolically."""
 
-    def __init__(self, point: Point | None, symbols: Sequence[sp.Symbol], rtol: float, atol: float):
+    def __init__(self, point: Point | None, symbols: Sequence[sp.Symbol], rtol: float, atol: float,
+                 assumptions: Sequence[sp.Basic] = (), seams: Sequence[sp.Expr] = ()):
         self.point, self.symbols, self.rtol, self.atol = point, tuple(symbols), rtol, atol
-        rng = random.Random(20261121)  # reproducible verdicts
-        self.samples = [[rng.uniform(0.15, 1.9) for _ in self.symbols] for _ in range(RANDOM_POINTS)]
-        self.samples += [[rng.uniform(-1.9, 1.9) for _ in self.symbols] for _ in range(RANDOM_POINTS // 2)]
+        self.assumptions = list(assumptions)
+        self.seams = list(seams)
+        self._sampler: Sampler | None = None
+        self.sampled_points = 0
+        self.last: Sampled | None = None  # the last sampled comparison (where it failed)
+
+    @property
+    def sampler(self) -> Sampler:
+        if self._sampler is None:
+            self._sampler = Sampler(self.symbols, self.assumptions, self.seams)
+        return self._sampler
 
     def value(self, expr: sp.Expr, label: str):
         assert self.point is not None
@@ -114,68 +139,253 @@ class _Comparer:
                 return self.close(self.value(answer, label), self.value(expected, label)), "numeric"
             except MathError:
                 return False, "numeric"
+        proved = self.prove(answer, expected)
+        if proved is not None:
+            return proved, "symbolic"
+        sampled = self.sampler.compare(answer, expected, self.rtol, self.atol)
+        self.last = sampled
+        if sampled.ok:
+            self.sampled_points = max(self.sampled_points, sampled.points)
+        return sampled.ok, "sampled"
+
+    def prove(self, answer: sp.Expr, expected: sp.Expr) -> bool | None:
+        """True when the difference simplifies to 0 (under the assumptions), False when it is a
+        non-zero constant or sympy proves it non-zero; None when neither could be shown (in budget)."""
         diff = answer - expected
-        if diff == 0 or sp.expand(diff) == 0 or calculus.tidy(diff) == 0:
-            return True, "symbolic"
-        agreed = 0
-        for sample in self.samples:
-            subs = {s: sp.Float(v) for s, v in zip(self.symbols, sample)}
-            try:
-                a = complex(answer.xreplace(subs).evalf(30))
-                e = complex(expected.xreplace(subs).evalf(30))
-            except (TypeError, ValueError):
-                continue
-            if not (cmath.isfinite(a) and cmath.isfinite(e)):
-                continue
-            if abs(a - e) > 1e-9 * (1 + abs(e)):
-                return False, "random points"
-            agreed += 1
-        return agreed >= 3, "random points"
+        if diff == 0:
+            return True
+
+        def work() -> bool | None:
+            tidied = calculus.tidy(diff, thorough=sp.count_ops(diff) <= calculus.SIMPLIFY_MAX_OPS)
+            if tidied == 0:
+                return True
+            if not tidied.free_symbols:
+                return tolerance.exact_sign(tidied) == 0 if tolerance.is_exact(tidied) else float(tidied) == 0
+            if diff.is_zero is False:
+                return False
+            positive = self._assumed(tidied)
+            if positive is not None and calculus.tidy(positive) == 0:
+                return True
+            return None
+
+        return attempt(work, lambda: None, "symbolic comparison")
+
+    def _assumed(self, expr: sp.Expr) -> sp.Expr | None:
+        """``expr`` with each input that --assume says is positive (negative, …) replaced by a
+        symbol carrying that assumption, so that sympy may use it (sqrt(x y) = sqrt(x) sqrt(y))."""
+        replacements = {}
+        for cond in self.assumptions:
+            if isinstance(cond, sp.core.relational.Relational) and cond.rhs == 0 and cond.lhs in self.symbols:
+                kind = {">": "positive", ">=": "nonnegative", "<": "negative", "<=": "nonpositive"}.get(cond.rel_op)
+                if kind:
+                    replacements[cond.lhs] = sp.Dummy(cond.lhs.name, **{kind: True})
+        return expr.xreplace(replacements) if replacements else None
 
     def matrices_equal(self, a: sp.Matrix, b: sp.Matrix) -> bool:
         return a.shape == b.shape and all(self.equal(x, y)[0] for x, y in zip(a, b))
 
+    def relation(self, a: sp.Expr, e: sp.Expr) -> str:
+        """"eq", "neg" (the sign is wrong) or "other"."""
+        if self.equal(a, e)[0]:
+            return "eq"
+        if not (e == 0) and self.equal(a, -e)[0]:
+            return "neg"
+        return "other"
+
+
+# ---------------------------------------------------------------------------
+# The check
+
+def _intermediate_names(functions) -> list[str]:
+    """Names of the intermediate variables of a composition (later functions' inputs)
+    an answer may use, besides the first function's inputs."""
+    first = set(functions[0].inputs)
+    names: list[str] = []
+    for fn in functions[1:]:
+        for name in getattr(fn, "inputs", ()):
+            if name not in first and name not in names:
+                names.append(name)
+    return names
+
+
+def parse_assumptions(text: str | Sequence[str] | None, names: Sequence[str]) -> list[sp.Basic]:
+    """``"x > 0, y > 0"`` (commas or 'and') → sympy relations in the inputs."""
+    if not text:
+        return []
+    items = [text] if isinstance(text, str) else list(text)
+    out: list[sp.Basic] = []
+    for item in items:
+        for part in _split_top_level(item):
+            scope = grammar.Scope(names)
+            try:
+                cond = grammar.parse_condition(part, names, scope)
+            except ParseError as err:
+                raise err.located("--assume") from None
+            out.extend(cond.args if isinstance(cond, sp.And) else [cond])
+    return out
+
+
+def _split_top_level(text: str) -> list[str]:
+    parts, depth, current = [], 0, ""
+    for ch in text:
+        depth += ch in "([" and 1 or (-1 if ch in ")]" else 0)
+        if ch == "," and depth == 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += ch
+    parts.append(current)
+    return [p.strip() for p in parts if p.strip()]
+
 
 @within_budget
 def check(specs: Sequence[api.SpecLike], expect: str | Answer, *, at: api.PointLike = None,
-          vars: Sequence[str] | None = None, rtol: float = DEFAULT_RTOL, atol: float = DEFAULT_ATOL,
-          expect_det: str | None = None, stdin_text: str | None = None, latex: bool | None = None) -> CheckResult:
-    """Check ``expect`` against the Jacobian of ``specs`` (their composition
-    when several, in application order)."""
+          vars: Sequence[str] | None = None, rtol: float | None = None, atol: float | None = None,
+          expect_det: str | None = None, stdin_text: str | None = None, latex: bool | None = None,
+          assume: str | Sequence[str] | None = None) -> CheckResult:
+    """Check ``expect`` against the Jacobian of ``specs`` (their composition when several, in
+    application order). Every input is parsed before any symbolic work. ``rtol``/``atol``
+    default to 1e-6 and 1e-9 × J's largest entry at a point, and to 0 (exact) symbolically."""
+    from .binding import bind
+
     if isinstance(expect, str) and expect == "-" and "-" in specs:
         raise SpecError("standard input (-) can be read only once: give either the spec or the answer as '-'")
     functions = api.load(specs, vars=vars, stdin_text=stdin_text, latex=latex)
-    target = api.jacobian(functions[0], at=at) if len(functions) == 1 else api.compose(*functions, at=at)
+    if len(functions) > 1:
+        functions = bind(functions)
+        calculus.check_chain(functions)
     inputs = functions[0].inputs
-    answer = expect if isinstance(expect, Answer) else load_answer(expect, inputs, stdin_text=stdin_text, latex=latex)
-    mode = "point" if target.point is not None else "symbolic"
-    result = CheckResult(target, answer, mode, rtol, atol, notes=list(target.notes))
-    comparer = _Comparer(target.point, functions[0].symbols, rtol, atol)
-    expected = result.expected
+    intermediates = _intermediate_names(functions)
+    names = tuple(inputs) + tuple(intermediates)
+    answer = expect if isinstance(expect, Answer) else load_answer(expect, names, stdin_text=stdin_text, latex=latex)
+    det_answer = _parse_det(expect_det, names, latex)
+    assumptions = parse_assumptions(assume, inputs)
+    point = api.make_point(at, functions[0])
+    if det_answer is not None and functions[-1].m != functions[0].n:
+        raise SpecError(f"--expect-det: J is {functions[-1].m}×{functions[0].n}, not square, so it has no determinant")
+    # now the symbolic work
+    target = api.jacobian_at(functions[0], calculus.jacobian_matrix(functions[0]), point) if len(functions) == 1 \
+        else api.compose(*functions, at=point)
+    mode = "point" if point is not None else "symbolic"
+    expected = target.at.exact if mode == "point" else target.symbolic  # type: ignore[union-attr]
+    rtol, atol = _tolerances(mode, rtol, atol, target)
+    result = CheckResult(target, answer, mode, rtol, atol, notes=list(target.notes),
+                         assumptions=[to_text(a) for a in assumptions])
+    result.notes += [n for n in (answer.scope.notes if answer.scope else [])]
+    if expected is None:
+        raise SpecError("the composed Jacobian could not be formed symbolically within the time budget",
+                        hint="check the answer at a point with --at, or raise --timeout")
+    substituted = _in_inputs(answer.matrix, functions, intermediates, target, mode)
+    seams = [c for c in answer.seams] + _expected_seams(functions)
+    comparer = _Comparer(point, functions[0].symbols, rtol, atol, assumptions,
+                         [s.xreplace(_chain_subs(functions, intermediates)) for s in seams])
+    matrix, layout = _layout(substituted, expected)
+    result.layout = layout
+    if layout != "as J":
+        result.notes.append("your answer is the gradient written as a column (∇f = Jᵀ), the usual way to write it; "
+                            "jac compared it with J's row, entry by entry (J itself is 1×n: one row per output)")
     labels = _labels(target)
-
-    if result.shape_ok:
+    if matrix.shape == expected.shape:
         for i in range(expected.rows):
             for j in range(expected.cols):
-                result.entries.append(_entry(comparer, answer, expected, i, j, labels(i, j)))
-    if expect_det is not None:
-        result.determinant = _check_det(comparer, target, mode, expect_det, inputs)
+                text = answer.texts[j][i] if layout != "as J" else answer.texts[i][j]
+                result.entries.append(_entry(comparer, matrix[i, j], text, expected, i, j, labels(i, j)))
+    if det_answer is not None:
+        result.determinant = _check_det(comparer, target, mode, det_answer, functions, intermediates)
     if not result.passed:
-        result.diagnoses = _diagnose(result, comparer, functions)
-    if any(e.method == "random points" and e.ok for e in result.entries):
-        result.notes.append("simplification could not decide some entries; they were compared at "
-                            f"{len(comparer.samples)} random points")
+        result.diagnoses = _diagnose(result, comparer, functions, substituted)
+    if any(e.method == "sampled" for e in result.entries):
+        result.region = _region(comparer, assumptions)
+        result.notes.append(f"simplification could not decide some entries: they were compared {result.region} "
+                            "(sampled, not proved)")
     return result
+
+
+def _tolerances(mode: str, rtol: float | None, atol: float | None, target) -> tuple[float, float]:
+    if mode == "symbolic":
+        return (0.0 if rtol is None else rtol), (0.0 if atol is None else atol)
+    if atol is None:
+        largest = max((abs(v) for row in target.at.value for v in row), default=0.0)  # type: ignore[union-attr]
+        atol = POINT_ATOL_SCALE * largest if largest else POINT_ATOL_FLOOR
+    return (POINT_RTOL if rtol is None else rtol), atol
+
+
+def _parse_det(text: str | None, names: Sequence[str], latex: bool | None) -> sp.Expr | None:
+    if text is None:
+        return None
+    from .latex import looks_like_latex, vector_tokens
+
+    try:
+        if latex if latex is not None else looks_like_latex(text):
+            return grammar.parse(text, names, tokens=vector_tokens(text))
+        return grammar.parse(text, names)
+    except ParseError as err:
+        raise err.located("--expect-det") from None
+
+
+def _chain_subs(functions, intermediates: Sequence[str]) -> dict:
+    """Each intermediate variable as the expression in the first function's inputs it stands for."""
+    if not intermediates:
+        return {}
+    chain = calculus.substitute_chain(functions)
+    subs = {}
+    for k, fn in enumerate(functions[1:], start=1):
+        for name, expr in zip(fn.inputs, chain[k - 1]):
+            if name in intermediates and grammar.symbol(name) not in subs:
+                subs[grammar.symbol(name)] = expr
+    return subs
+
+
+def _in_inputs(matrix: sp.Matrix, functions, intermediates: Sequence[str], target, mode: str) -> sp.Matrix:
+    """The answer with intermediate variables replaced: by the inner functions symbolically, by
+    their values at the point (the point each function sees) at a point."""
+    if not intermediates or not any(matrix.has(grammar.symbol(n)) for n in intermediates):
+        return matrix
+    if mode == "point":
+        subs = {}
+        for factor in target.factors:
+            for name, value in zip(factor.point.names, factor.point.exact):
+                if name in intermediates and grammar.symbol(name) not in subs:
+                    subs[grammar.symbol(name)] = value
+        return matrix.xreplace(subs)
+    return matrix.xreplace(_chain_subs(functions, intermediates))
+
+
+def _expected_seams(functions) -> list[sp.Expr]:
+    out = []
+    for fn in functions:
+        for group in fn.conditions:
+            for c in group:
+                if c.kind in ("kink", "boundary"):
+                    out.append(c.exprs[0])
+                elif c.kind == "tie":
+                    out += [a - b for k, a in enumerate(c.exprs) for b in c.exprs[k + 1:]]
+    return out
+
+
+def _layout(answer: sp.Matrix, expected: sp.Matrix) -> tuple[sp.Matrix, str]:
+    """A gradient written as a column (n×1 for J's 1×n row) is read as the row it stands for."""
+    if expected.rows == 1 and expected.cols > 1 and answer.shape == (expected.cols, 1):
+        return answer.T, "gradient as a column"
+    return answer, "as J"
 
 
 def _labels(target) -> Callable[[int, int], str]:
     return lambda i, j: f"∂{target.output_names[i]}/∂{target.inputs[j]}"
 
 
-def _entry(comparer: _Comparer, answer: Answer, expected: sp.Matrix, i: int, j: int, label: str) -> EntryVerdict:
-    a, e = answer.matrix[i, j], expected[i, j]
+def _entry(comparer: _Comparer, a: sp.Expr, text: str, expected: sp.Matrix, i: int, j: int,
+           label: str) -> EntryVerdict:
+    e = expected[i, j]
     ok, method = comparer.equal(a, e, label)
-    verdict = EntryVerdict(i + 1, j + 1, label, a, answer.texts[i][j], e, ok, method)
+    verdict = EntryVerdict(i + 1, j + 1, label, a, text, e, ok, method)
+    if not ok and method == "sampled" and comparer.last is not None and comparer.last.where is not None:
+        sampled = comparer.last
+        at = ", ".join(f"{float(v):.6g}" for v in sampled.where)
+        names = ", ".join(s.name for s in comparer.symbols)
+        verdict.remark = (f"differs from J at ({names}) = ({at}): " +
+                          (sampled.reason if sampled.reason else
+                           f"yours {float(sampled.answer):.10g}, J's {float(sampled.expected):.10g}"))
     if comparer.point is not None:
         try:
             verdict.answer_value = comparer.value(a, label)
@@ -185,62 +395,68 @@ def _entry(comparer: _Comparer, answer: Answer, expected: sp.Matrix, i: int, j: 
     return verdict
 
 
-def _check_det(comparer: _Comparer, target, mode: str, text: str, inputs: Sequence[str]) -> DetVerdict:
+def _check_det(comparer: _Comparer, target, mode: str, value: sp.Expr, functions,
+               intermediates: Sequence[str]) -> DetVerdict:
     det = target.determinant
     if det is None:
         m, n = target.shape
         raise SpecError(f"--expect-det: J is {m}×{n}, not square, so it has no determinant")
-    from .errors import ParseError
-
-    try:
-        value = grammar.parse(text, inputs)
-    except ParseError as err:
-        raise err.located("--expect-det") from None
     expected = det.exact if mode == "point" else det.symbolic
     if expected is None:
         raise SpecError("--expect-det: the symbolic determinant is too large to expand",
                         hint="check it at a point with --at")
+    value = _in_inputs(sp.Matrix([[value]]), functions, intermediates, target, mode)[0, 0]
     ok, method = comparer.equal(value, expected, "the determinant")
     return DetVerdict(value, expected, ok, method)
+
+
+def _region(comparer: _Comparer, assumptions: Sequence[sp.Basic]) -> str:
+    from .sampling import SCALES
+
+    where = f"at {comparer.sampled_points} points where J is real, with inputs up to ±{SCALES[-1]:g}"
+    if comparer.seams:
+        where += " and on both sides of each kink and case boundary"
+    if assumptions:
+        where += " (where " + ", ".join(to_text(a) for a in assumptions) + ")"
+    return where
 
 
 # ---------------------------------------------------------------------------
 # Diagnoses
 
-def _diagnose(result: CheckResult, comparer: _Comparer, functions) -> list[Diagnosis]:
-    """Every classic mistake that explains the whole answer (several can,
-    e.g. when the factors are symmetric); else remarks on single entries."""
-    out: list[Diagnosis] = []
-    answer, expected = result.answer.matrix, result.expected
+def _diagnose(result: CheckResult, comparer: _Comparer, functions, answer: sp.Matrix) -> list[Diagnosis]:
+    """Every classic mistake that explains the whole answer (several can, e.g. when the factors are
+    symmetric), also combined with sign slips; else remarks on single entries."""
+    expected = result.expected
     m, n = expected.shape
-    if answer.shape == (n, m) and (m != n or not comparer.matrices_equal(expected, expected.T)) \
-            and comparer.matrices_equal(answer, expected.T):
-        out.append(Diagnosis("transpose", "your answer is the transpose of J: the layout is rows = outputs, "
-                                          f"columns = inputs, so J is {m}×{n} ({m} outputs, {n} inputs)"))
-    if not result.shape_ok and not out:
-        p, q = answer.shape
-        out.append(Diagnosis("shape", f"your answer is {p}×{q} but J is {m}×{n}: one row per output "
-                                      f"({', '.join(result.target.output_names)}), one column per input "
-                                      f"({', '.join(result.target.inputs)})"))
-    if not result.shape_ok:
+    target = result.target
+    out: list[Diagnosis] = []
+
+    def work() -> list[Diagnosis]:
+        for kind, candidate, message in _layouts(result, comparer, functions, answer):
+            if candidate is None or candidate.shape != answer.shape:
+                continue
+            relations = [comparer.relation(a, c) for a, c in zip(answer, candidate)]
+            if all(r == "eq" for r in relations):
+                out.append(Diagnosis(kind, message))
+            elif all(r in ("eq", "neg") for r in relations) and relations.count("eq") >= relations.count("neg"):
+                flipped = [k for k, r in enumerate(relations) if r == "neg"]
+                where = ", ".join(f"entry ({k // answer.cols + 1},{k % answer.cols + 1})" for k in flipped)
+                out.append(Diagnosis(kind, message + f"; besides, {where} of your answer "
+                                                     f"{'has' if len(flipped) == 1 else 'have'} the wrong sign"))
         return out
-    if len(functions) > 1:
-        names = [fn.name for fn in functions]
-        wrong_order = _reversed_product(result, functions)
-        if wrong_order is not None and comparer.matrices_equal(answer, wrong_order):
-            right = " · ".join(f"J_{nm}" for nm in reversed(names))
-            wrong = " · ".join(f"J_{nm}" for nm in names)
-            out.append(Diagnosis("order", f"the factors are multiplied in the wrong order: you computed {wrong}; "
-                                          f"the chain rule for {result.target.name} is {right} (outer function first)"))
-        at_x = _outer_at_x(result, functions)
-        if at_x is not None and comparer.matrices_equal(answer, at_x):
-            inner = names[0]
-            out.append(Diagnosis("point", f"the outer factor was evaluated at x instead of at {inner}(x): "
-                                          f"J_{names[1]} must be evaluated at the point its function sees, "
-                                          f"{names[1]}'s input is {inner}(x)"))
+
+    attempt(work, lambda: out, "diagnosis")
     if out:
         return out
-    wrong = [v for v in result.entries if not v.ok]
+    if not result.shape_ok:
+        p, q = answer.shape
+        return [Diagnosis("shape", f"your answer is {p}×{q} but J is {m}×{n}: one row per output "
+                                   f"({', '.join(target.output_names)}), one column per input "
+                                   f"({', '.join(target.inputs)})")]
+    if result.mode == "symbolic" and result.entries and not result.assumptions:
+        out.extend(_domain_remark(result, comparer))
+    wrong = [v for v in result.entries if not v.ok and not (out and v.method == "sampled")]
     remarks = [_entry_remark(v, comparer) for v in wrong]
     if len(wrong) <= 2:
         out.extend(r for r in remarks if r is not None)
@@ -255,6 +471,65 @@ def _diagnose(result: CheckResult, comparer: _Comparer, functions) -> list[Diagn
     return out
 
 
+def _layouts(result: CheckResult, comparer: _Comparer, functions, answer: sp.Matrix):
+    """(kind, the matrix that mistake would give, what to say) for each classic mistake."""
+    expected = result.expected
+    m, n = expected.shape
+    target = result.target
+    if answer.shape == (n, m) and (m != n or not comparer.matrices_equal(expected, expected.T)):
+        yield "transpose", expected.T, ("your answer is the transpose of J: the layout is rows = outputs, "
+                                        f"columns = inputs, so J is {m}×{n} ({m} outputs, {n} inputs)")
+    if answer.shape == (m, n):
+        for kind, size, names in (("columns", n, target.inputs), ("rows", m, target.output_names)):
+            if size < 2 or size > MAX_PERMUTED:
+                continue
+            for order in permutations(range(size)):
+                if list(order) == list(range(size)):
+                    continue
+                permuted = expected[:, list(order)] if kind == "columns" else expected[list(order), :]
+                if permuted == expected:
+                    continue
+                shown = ", ".join(names[k] for k in order)
+                if kind == "columns":
+                    text = (f"your columns are for the inputs in the order ({shown}); J's columns follow the inputs' "
+                            f"order ({', '.join(names)}): column j is ∂/∂(input j)")
+                else:
+                    text = (f"your rows are for the outputs in the order ({shown}); J's rows follow the outputs' "
+                            f"order ({', '.join(names)})")
+                yield kind, permuted, text
+    if len(functions) > 1:
+        names = [fn.name for fn in functions]
+        reversed_product = _reversed_product(result, functions)
+        right = " · ".join(f"J_{nm}" for nm in reversed(names))
+        wrong = " · ".join(f"J_{nm}" for nm in names)
+        if reversed_product is not None:
+            shapes = ""
+            if reversed_product.shape != expected.shape:
+                shapes = (f" ({' · '.join(f'({fn.m}×{fn.n})' for fn in functions)} → "
+                          f"{reversed_product.rows}×{reversed_product.cols}, while J is {m}×{n})")
+            yield "order", reversed_product, (f"the factors are multiplied in the wrong order: you computed {wrong}"
+                                              f"{shapes}; the chain rule for {target.name} is {right} (outer "
+                                              "function first)")
+        yield "point", _outer_at_x(result, functions), (
+            f"the outer factor was evaluated at x instead of at {names[0]}(x): J_{names[1]} must be evaluated at "
+            f"the point its function sees, {names[1]}'s input is {names[0]}(x)")
+
+
+def _domain_remark(result: CheckResult, comparer: _Comparer) -> list[Diagnosis]:
+    """Entries that fail only where some input is negative: say so, and how to say where the inputs live."""
+    wrong = [v for v in result.entries if not v.ok and v.method == "sampled"]
+    if not wrong:
+        return []
+    positive = [sp.StrictGreaterThan(s, 0) for s in comparer.symbols]
+    trial = _Comparer(None, comparer.symbols, comparer.rtol, comparer.atol, positive, comparer.seams)
+    if all(trial.equal(v.answer, v.expected)[0] for v in wrong):
+        names = ", ".join(f"{s} > 0" for s in comparer.symbols)
+        return [Diagnosis("domain", f"{', '.join(v.label for v in wrong)} agree{'s' if len(wrong) == 1 else ''} with J "
+                                    f"where every input is positive, but not everywhere J is real; if the inputs "
+                                    f"live there, say so: --assume \"{names}\"")]
+    return []
+
+
 def _entry_remark(v: EntryVerdict, comparer: _Comparer) -> Diagnosis | None:
     if comparer.point is not None:
         a, e = v.answer_value, v.expected_value
@@ -267,8 +542,7 @@ def _entry_remark(v: EntryVerdict, comparer: _Comparer) -> Diagnosis | None:
             return Diagnosis("rounding", f"{v.label} is close but not within tolerance (relative difference "
                                          f"{rel:.1e}); if you rounded, pass --rtol {10 ** _ceil_log10(rel):g}")
         if complex(e) != 0 and complex(a) != 0:
-            ratio = complex(a) / complex(e)
-            factor = _simple_factor(ratio)
+            factor = _simple_factor(complex(a) / complex(e))
             if factor is not None:
                 return Diagnosis("factor", f"{v.label} is off by a constant factor ({factor} times the right value)")
         return None
@@ -276,15 +550,21 @@ def _entry_remark(v: EntryVerdict, comparer: _Comparer) -> Diagnosis | None:
         return None
     if comparer.equal(v.answer, -v.expected)[0]:
         return Diagnosis("sign", f"{v.label} has the wrong sign")
-    ratio = calculus.tidy(v.answer / v.expected)
-    if ratio.is_number and ratio != 0 and ratio != 1 and ratio.is_Rational:
+    ratio = attempt(lambda: calculus.tidy(v.answer / v.expected), lambda: None, "diagnosis")
+    if ratio is not None and ratio.is_number and ratio != 0 and ratio != 1 and ratio.is_Rational:
         return Diagnosis("factor", f"{v.label} is off by a constant factor ({to_text(ratio)} times the right value)")
+    if v.answer.has(sp.Float) and v.method == "sampled":
+        used, differ, worst = comparer.sampler.differences(v.answer, v.expected)
+        if used and differ >= 0.8 * used and worst < _CLOSE_RTOL:
+            return Diagnosis("rounding", f"{v.label} has rounded numbers: it differs from J by up to {worst:.1e} "
+                                         f"(relative) everywhere; symbolic answers are compared exactly (pass --rtol "
+                                         f"{10 ** _ceil_log10(worst):g} to allow rounding)")
+    if v.remark:
+        return Diagnosis("value", f"{v.label}: {v.remark}")
     return None
 
 
 def _ceil_log10(x: float) -> int:
-    import math
-
     return math.ceil(math.log10(x)) if x > 0 else -12
 
 
@@ -313,13 +593,14 @@ def _factor_matrices(result: CheckResult, functions) -> list[sp.Matrix]:
 
 
 def _reversed_product(result: CheckResult, functions) -> sp.Matrix | None:
+    """J_1 · J_2 ⋯ J_L (the factors in application order): defined when the inner sizes match."""
     mats = _factor_matrices(result, functions)
     product = mats[0]
     for mat in mats[1:]:
         if product.cols != mat.rows:
             return None
         product = product * mat
-    return product if product.shape == result.answer.shape else None
+    return product
 
 
 def _outer_at_x(result: CheckResult, functions) -> sp.Matrix | None:

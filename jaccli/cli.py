@@ -214,6 +214,16 @@ def _run_batch(specs, points, vars_, latex, stdin_text, fmt, precision, quiet, a
         click.get_current_context().exit(batch.exit_code)
 
 
+def _echo_json_error(command: str, err) -> None:
+    """A failure as one JSON object on stdout (the message also goes to stderr)."""
+    import json
+
+    from .render.json import SCHEMA_VERSION
+
+    click.echo(json.dumps({"schema": SCHEMA_VERSION, "command": command, "pass": False,
+                           "error": {"message": err.render(), "exit_code": err.exit_code}}, ensure_ascii=False))
+
+
 def _with_steps(result, steps: bool, entry, fmt: str):
     if entry is not None and not steps:
         raise click.UsageError("--entry selects the entry for --steps; add --steps")
@@ -390,10 +400,14 @@ def compose(specs, **options):
               help="The answer: \"[[a, b], [c, d]]\", \"a, b; c, d\", a LaTeX bmatrix/pmatrix, "
                    "a .yaml/.json/.csv file, or - for stdin.")
 @point_options
-@click.option("--rtol", type=click.FloatRange(min=0), default=1e-6, show_default=True,
-              help="Relative tolerance for numeric comparison at --at.")
-@click.option("--atol", type=click.FloatRange(min=0), default=1e-9, show_default=True,
-              help="Absolute tolerance for numeric comparison at --at.")
+@click.option("--rtol", type=click.FloatRange(min=0), default=None,
+              help="Relative tolerance: |answer − J| ≤ atol + rtol·|J| per entry. Default 1e-6 at --at; "
+                   "0 without it (formulas are compared exactly).")
+@click.option("--atol", type=click.FloatRange(min=0), default=None,
+              help="Absolute tolerance. Default at --at: 1e-9 × J's largest entry; 0 without --at.")
+@click.option("--assume", metavar="CONDITIONS", default=None,
+              help="Where the inputs live, e.g. \"x > 0, y > 0\": used to simplify and to choose sample points "
+                   "(sqrt(x y) = sqrt(x) sqrt(y) only there).")
 @click.option("--expect-det", "expect_det", metavar="VALUE", default=None,
               help="Also check the determinant (J must be square).")
 @click.option("--hide-answers", is_flag=True,
@@ -406,7 +420,7 @@ def compose(specs, **options):
   jac check samples/polar.yaml --expect "cos(theta), -r sin(theta); sin(theta), r cos(theta)" --expect-det r
   jac check samples/exercise_inner.yaml samples/exercise_outer.yaml --at 1,0 --expect samples/exercise_answer.yaml  # exit 1
   jac check samples/f.yaml --expect '\\begin{bmatrix} 2x & 1 \\\\ 2y & 2x \\end{bmatrix}' --format json""")
-def check(specs, expect, at, vars_, latex, rtol, atol, expect_det, hide_answers, steps, entry, timeout, fmt,
+def check(specs, expect, at, vars_, latex, rtol, atol, assume, expect_det, hide_answers, steps, entry, timeout, fmt,
           precision, quiet):
     """Check an answer for the Jacobian of SPEC (or of the composition of several SPECs).
 
@@ -417,13 +431,18 @@ def check(specs, expect, at, vars_, latex, rtol, atol, expect_det, hide_answers,
     order, the outer factor evaluated at x instead of f(x), a wrong shape,
     a sign or a constant factor. Exit 0: right; 1: wrong; 2: bad input."""
     from .check import check as run_check
-    from .errors import EXIT_WRONG
+    from .errors import EXIT_WRONG, JacError
 
     if steps and hide_answers:
         raise click.UsageError("--steps would show the answers that --hide-answers hides")
     stdin_text = _stdin_if_needed(*specs, expect)
-    result = run_check(list(specs), expect, at=at, vars=vars_, rtol=rtol, atol=atol, expect_det=expect_det,
-                       stdin_text=stdin_text, latex=latex, timeout=timeout)
+    try:
+        result = run_check(list(specs), expect, at=at, vars=vars_, rtol=rtol, atol=atol, expect_det=expect_det,
+                           stdin_text=stdin_text, latex=latex, timeout=timeout, assume=assume)
+    except JacError as err:
+        if fmt == "json":  # graders collect verdicts: an unreadable answer is an object too
+            _echo_json_error("check", err)
+        raise
     _with_steps(result.target, steps, entry, fmt)
     _show(result, fmt, precision, quiet, hide_answers=hide_answers)
     if not result.passed:

@@ -155,3 +155,90 @@ def test_json_for_graders(run):
     ok = json.loads(run("check", *FG, "--at", "1,2", "--expect", RIGHT, "--format", "json").stdout)
     assert ok["pass"] is True and ok["wrong"] == 0 and len(ok["entries"]) == 6
     assert ok["rtol"] == 1e-6 and ok["entries"][0]["method"] == "numeric"
+
+
+# --- a wrong answer never passes (issue: each of these passed, exit 0) --------------------------
+
+@pytest.mark.parametrize("spec, vars_, answer, extra", [
+    ("x^2", "x", "2x + relu(x - 2)", ()),  # differs only for x > 2: sampled at scales up to 1000
+    ("x^2", "x", "2x + 1e-12", ()),  # a non-zero constant difference fails, full stop
+    ("exp(x)", "x", "exp(x)*(1 + 1e-10)", ()),  # sympy proves the difference non-zero
+    ("x^3", "x", "3x^2 + 1e-12 x^10", ()),
+    ("y", "x,y", "[[1e-10, 1]]", ("--atol", "0", "--rtol", "0")),
+    ("y", "x,y", "[[1e-10, 1]]", ()),
+    ("x^2", "x", "piecewise(abs(x) > 1.95, 2x + 0.001, 2x)", ()),  # sampled on both sides of the seam
+    ("x^2", "x", "piecewise(x > 500, 2x + 1, 2x)", ()),
+])
+def test_a_wrong_answer_never_passes(run, spec, vars_, answer, extra):
+    r = run("check", spec, "--vars", vars_, "--expect", answer, *extra, "--format", "json")
+    assert r.exit_code == 1, r.stdout
+    assert json.loads(r.stdout)["pass"] is False
+
+
+def test_a_wrong_entry_is_shown_where_it_differs(run):
+    r = run("check", "x^2", "--vars", "x", "--expect", "2x + relu(x - 2)", "--format", "plain")
+    assert "differs from J at (x) = (" in r.stdout
+
+
+def test_rounded_coefficients_in_a_formula():
+    r = check(["x^3"], "3.00001 x^2", vars=["x"])
+    assert not r.passed and kinds(r) == ["rounding"] and "--rtol 1e-05" in r.diagnoses[0].message
+    assert check(["x^3"], "3.00001 x^2", vars=["x"], rtol=1e-5).passed  # tolerances are honoured exactly
+
+
+# --- fair to right answers ------------------------------------------------------------------------
+
+def test_gradient_as_a_column_is_accepted(run):
+    r = run("check", "x^2 y - 4x", "--vars", "x,y", "--at", "1,2", "--expect", "0; 1", "--format", "json")
+    d = json.loads(r.stdout)
+    assert r.exit_code == 0 and d["pass"] and d["layout"] == "gradient as a column"
+    assert "∇f = Jᵀ" in r.stderr
+    assert check(["x^2 y"], "2x y; x^2", vars=["x", "y"]).passed
+
+
+def test_answer_in_the_intermediate_variables():
+    # MIT 18.02 style: w = x^2 + x y with x = u^2 v, y = u v^2; the answer is left in x, y, u, v
+    specs = ["x = u^2 v, y = u v^2", "x^2 + x y"]
+    answer = "(2x+y)(2u v) + x v^2, (2x+y) u^2 + x (2u v)"
+    assert check(specs, answer).passed
+    r = check(specs, answer, at="1,2")
+    assert r.passed and r.mode == "point"
+    assert not check(specs, "(2x+y)(2u v), (2x+y) u^2").passed
+
+
+def test_equal_where_real():
+    # sqrt(u^3) and u^(3/2) agree wherever they are real (u >= 0)
+    assert check(["u^(5/2) v^3"], "5/2 sqrt(u^3) v^3, 3 u^(5/2) v^2", vars=["u", "v"]).passed
+
+
+def test_assume_says_where_the_inputs_live():
+    answer = "sqrt(y)/(2 sqrt(x)), sqrt(x)/(2 sqrt(y))"
+    r = check(["sqrt(x*y)"], answer, vars=["x", "y"])
+    assert not r.passed and kinds(r) == ["domain"] and '--assume "x > 0, y > 0"' in r.diagnoses[0].message
+    ok = check(["sqrt(x*y)"], answer, vars=["x", "y"], assume="x > 0, y > 0")
+    assert ok.passed and ok.assumptions == ["x > 0", "y > 0"]
+
+
+@pytest.mark.parametrize("spec, answer, kind, needle", [
+    ("x^2 y, x + y^3", "x^2, 2x y; 3y^2, 1", "columns", "order (y, x)"),
+    ("x^2 y, x + y^3", "1, 3y^2; 2x y, x^2", "rows", "order (f2, f1)"),
+    ("samples/polar.yaml", "cos(theta), sin(theta); r sin(theta), r cos(theta)", "transpose", "wrong sign"),
+])
+def test_more_diagnoses(spec, answer, kind, needle):
+    r = check([spec], answer, vars=None if spec.endswith(".yaml") else ["x", "y"])
+    assert kind in kinds(r), kinds(r)
+    assert needle in next(d.message for d in r.diagnoses if d.kind == kind)
+
+
+def test_wrong_order_with_another_shape():
+    # x(t), y(t) then w(x, y): J_f·J_g is 2×2, the chain rule gives 1×1
+    r = check(["t, t^2", "(x, y) -> x y"], "[[t^2, t], [2t^3, 2t^2]]")
+    assert kinds(r) == ["order"] and "(2×1) · (1×2) → 2×2" in r.diagnoses[0].message
+
+
+def test_inputs_are_parsed_before_symbolic_work(run):
+    start = __import__("time").monotonic()
+    r = run("check", "(a+b+c+d+h+g)^30", "--vars", "a,b,c,d,h,g", "--expect", "[[30(a+b", "--format", "json")
+    assert r.exit_code == 2 and __import__("time").monotonic() - start < 5
+    d = json.loads(r.stdout)
+    assert d["pass"] is False and d["error"]["exit_code"] == 2 and "--expect" in d["error"]["message"]

@@ -12,8 +12,13 @@ from .model import Block, Heading, Line, MatrixBlock
 def _how(result: CheckResult) -> str:
     if result.mode == "point":
         return (f"at {result.point.text()}, compared numerically "  # type: ignore[union-attr]
-                f"(rtol {result.rtol:g}, atol {result.atol:g})")
-    return "symbolically (the difference must simplify to 0)"
+                f"(rtol {result.rtol:g}, atol {result.atol:.3g})")
+    how = "symbolically: the difference must simplify to 0"
+    if result.rtol or result.atol:
+        how += f", or agree within rtol {result.rtol:g}, atol {result.atol:.3g} where it cannot be simplified"
+    if result.assumptions:
+        how += f", assuming {', '.join(result.assumptions)}"
+    return how
 
 
 def check_blocks(result: CheckResult, precision: int, hide_answers: bool) -> list[Block]:
@@ -42,6 +47,8 @@ def check_blocks(result: CheckResult, precision: int, hide_answers: bool) -> lis
     wrong = sum(not v.ok for v in result.entries)
     if result.passed:
         verdict = f"PASS: all {total} entries are right" + (" and so is the determinant" if det else "")
+        if any(v.method == "sampled" for v in result.entries):
+            verdict += f" (some compared {result.region}: sampled, not proved)"
     elif not result.shape_ok:
         verdict = f"FAIL: the answer is {result.answer.shape[0]}×{result.answer.shape[1]}, J is {m}×{n}"
     else:
@@ -74,8 +81,11 @@ def check_dict(result: CheckResult, hide_answers: bool) -> dict:
         "mode": result.mode,
         "point": None if result.point is None else
         {k: json_number(v) for k, v in zip(result.point.names, result.point.values)},
-        "rtol": result.rtol if result.mode == "point" else None,
-        "atol": result.atol if result.mode == "point" else None,
+        "rtol": result.rtol,
+        "atol": result.atol,
+        "assume": result.assumptions,
+        "layout": result.layout,
+        "region": result.region,
         "shape": {"expected": list(result.target.shape), "answer": list(result.answer.shape)},
         "entries": entries,
         "wrong": sum(not v.ok for v in result.entries),
