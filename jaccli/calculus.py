@@ -6,12 +6,13 @@ from typing import Sequence
 
 import sympy as sp
 
-from .budget import attempt
+from .budget import attempt, phase
 from .functions import clean_derivative
 from .spec import VectorFunction
 
 SIMPLIFY_MAX_OPS = 30  # full simplify() only for entries this small; it is slow on big ones
 SIMPLIFY_MIN_OPS = 3  # ... and not for tiny ones (2*x, cos(v)), which it cannot shorten
+SIMPLIFY_SECONDS = 1.0  # ... and for at most this long per entry (a safety net: small entries take ~0.05 s)
 DET_SIMPLIFY_MAX_OPS = 300
 SYMBOLIC_DET_MAX_N = 4  # larger symbolic determinants are skipped (ask at a point)
 
@@ -25,19 +26,20 @@ def tidy(expr: sp.Expr, thorough: bool = True, max_ops: int = SIMPLIFY_MAX_OPS) 
     if expr.is_Atom or expr.has(sp.Float):
         return expr
     best = [expr, sp.count_ops(expr)]
-    candidates = [lambda: sp.factor_terms(sp.together(expr))]
-    if thorough and SIMPLIFY_MIN_OPS < best[1] <= max_ops:
-        candidates.append(lambda: sp.simplify(best[0]))
 
-    def improve() -> sp.Expr:
-        for make in candidates:
-            candidate = make()
-            ops = sp.count_ops(candidate)
-            if ops < best[1]:
-                best[:] = [candidate, ops]
+    def consider(candidate: sp.Expr) -> sp.Expr:
+        ops = sp.count_ops(candidate)
+        if ops < best[1]:
+            best[:] = [candidate, ops]
         return best[0]
 
-    return attempt(improve, lambda: best[0], "simplification")
+    def cheap() -> sp.Expr:
+        return consider(sp.factor_terms(sp.together(expr)))
+
+    attempt(cheap, lambda: best[0], "simplification")
+    if thorough and SIMPLIFY_MIN_OPS < best[1] <= max_ops:
+        attempt(lambda: consider(sp.simplify(best[0])), lambda: best[0], "simplification", most=SIMPLIFY_SECONDS)
+    return best[0]
 
 
 def jacobian_matrix(fn: VectorFunction) -> sp.Matrix:
@@ -50,13 +52,26 @@ def jacobian_matrix(fn: VectorFunction) -> sp.Matrix:
     from .progress import progress
 
     symbols = fn.symbols
+    with phase(f"differentiating J_{fn.name} ({fn.m}×{fn.n} entries)"):
+        raw = [clean_derivative(sp.diff(out, x)) for out in fn.outputs for x in symbols]
     entries = []
-    with progress(f"differentiating J_{fn.name}", fn.m * fn.n) as bar:
-        for out in fn.outputs:
-            for x in symbols:
-                entries.append(tidy(clean_derivative(sp.diff(out, x))))
-                bar.advance()
+    with progress(f"simplifying J_{fn.name}", fn.m * fn.n) as bar:
+        for entry in raw:
+            entries.append(tidy(entry))
+            bar.advance()
+    _no_nan(entries, fn)
     return sp.Matrix(fn.m, fn.n, entries)
+
+
+def _no_nan(entries, fn: VectorFunction) -> None:
+    """No NaN comes out of the symbolic side: a derivative sympy cannot give is an error, not "nan"."""
+    from .errors import MathError
+
+    for k, entry in enumerate(entries):
+        if entry.has(sp.nan):
+            i, j = divmod(k, fn.n)
+            raise MathError(f"∂{fn.output_names[i]}/∂{fn.inputs[j]} has no symbolic form (sympy gives nan)",
+                            hint="rewrite the function, or ask for it at a point with --at")
 
 
 def tidy_matrix(matrix: sp.Matrix, thorough: bool = True) -> sp.Matrix:

@@ -6,6 +6,7 @@ One place (``cli.py``) turns these into a message on stderr and an exit code:
     1  ``check`` found a wrong answer (reserved for ``jac check``)
     2  bad input or usage: an expression, a file, YAML, a point, a size mismatch
     3  mathematically undefined at the point (or another math failure)
+    5  the time budget (--timeout) ran out before a result could be given
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ EXIT_OK = 0
 EXIT_WRONG = 1
 EXIT_USAGE = 2
 EXIT_MATH = 3
+EXIT_BUDGET = 5
 
 
 class JacError(Exception):
@@ -101,3 +103,15 @@ class MathError(JacError):
     """Undefined at the point: division by zero, log(0), a non-finite value."""
 
     exit_code = EXIT_MATH
+
+
+class TimeBudgetError(JacError):
+    """Work that cannot fall back ran past --timeout plus the grace period."""
+
+    exit_code = EXIT_BUDGET
+
+    def __init__(self, seconds: float, phase: str):
+        super().__init__(f"the time budget ({seconds:g} s) ran out while {phase}",
+                         hint="raise it with --timeout SECONDS (0: no limit), or make the input smaller")
+        self.seconds = seconds
+        self.phase = phase

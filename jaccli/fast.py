@@ -160,3 +160,37 @@ def to_text(expr) -> str:
     text = str(expr).replace("**", "^")
     text = text.replace("Abs(", "abs(")
     return re.sub(r"\bE\b", "e", text)
+
+
+def hessian(expr: sp.Expr, names: Sequence[str]) -> tuple[FastMatrix, list]:
+    """The Hessian of one sympy expression by symengine, and its gradient (raises Unsupported)."""
+    import symengine as se
+
+    f = to_symengine(expr)
+    symbols = [se.Symbol(name) for name in names]
+    grad = [f.diff(s) for s in symbols]
+    return FastMatrix([[g.diff(s) for s in symbols] for g in grad]), grad
+
+
+def symmetric(matrix: FastMatrix) -> bool:
+    return all((matrix[i, j] - matrix[j, i]).expand() == 0 for i in range(matrix.rows) for j in range(i))
+
+
+def vector_values(exprs: Sequence, names: Sequence[str], point: Sequence[float]) -> list[float]:
+    """Decimal values of symengine expressions at a point, with the size of their terms (for relative zero tests)."""
+    import symengine as se
+
+    subs = {se.Symbol(n): se.RealDouble(float(v)) for n, v in zip(names, point)}
+    return [float(complex(e.xreplace(subs).n(53)).real) for e in exprs]
+
+
+def term_scales(exprs: Sequence, names: Sequence[str], point: Sequence[float]) -> list[float]:
+    """Σ|term| of each expression's top-level sum at the point."""
+    import symengine as se
+
+    subs = {se.Symbol(n): se.RealDouble(float(v)) for n, v in zip(names, point)}
+    out = []
+    for e in exprs:
+        terms = e.args if isinstance(e, se.Add) else (e,)
+        out.append(sum(abs(complex(t.xreplace(subs).n(53))) for t in terms))
+    return out

@@ -12,7 +12,7 @@ from typing import Sequence
 import sympy as sp
 
 from . import api, calculus, tolerance
-from .budget import within_budget
+from .budget import phase, within_budget
 from .errors import SpecError
 from .evaluate import Point, check_domain, exact_at, to_number
 from .results import ChainProperties, Evaluated
@@ -142,7 +142,13 @@ def _classify(h: OutputHessian, gradient: Sequence[sp.Expr] | None, point: Point
         h.definiteness = "zero"
     else:
         h.definiteness = "positive semidefinite" if positive else "negative semidefinite"
-    if gradient is not None:
+    if gradient is not None and gradient and not isinstance(gradient[0], sp.Basic):  # symengine
+        from .fast import term_scales, vector_values
+
+        values = vector_values(gradient, point.names, point.values)
+        scales = term_scales(gradient, point.names, point.values)
+        h.gradient_zero = all(tolerance.is_zero(v, s) for v, s in zip(values, scales))
+    elif gradient is not None:
         subs = point.subs
         zeros = []
         for e in gradient:
@@ -174,14 +180,56 @@ def _single(fn: VectorFunction, point: Point | None) -> HessianResult:
     hessians = []
     notes = list(fn.notes)
     for i, (name, expr) in enumerate(zip(fn.output_names, fn.outputs)):
-        grad = gradient_exprs(expr, fn.symbols)
-        H = hessian_matrix(expr, fn.symbols, grad)
+        fast = _fast_hessian(fn, expr, seams.get(i))
+        if fast is not None:
+            H, grad = fast
+            h = OutputHessian(name, H, _fast_symmetric(H))
+            if point is not None:
+                h.at = _fast_values(H, point, name)
+                _classify(h, grad, point)
+            hessians.append(h)
+            continue
+        with phase(f"differentiating the Hessian of {name} ({fn.n}×{fn.n} entries)"):
+            grad = gradient_exprs(expr, fn.symbols)
+            H = hessian_matrix(expr, fn.symbols, grad)
         h = OutputHessian(name, H, _symmetric(H))
         if point is not None:
-            h.at = _evaluate(H, point, f"H_{name}", seams.get(i), grad, fn.inputs, notes)
-            _classify(h, grad, point)
+            with phase(f"evaluating H_{name} at the point"):
+                h.at = _evaluate(H, point, f"H_{name}", seams.get(i), grad, fn.inputs, notes)
+                _classify(h, grad, point)
         hessians.append(h)
+    if any(not isinstance(h.symbolic, sp.MatrixBase) for h in hessians):
+        notes.append(f"the Hessians were computed by the symengine engine ({fn.n}×{fn.n}); values at a point are "
+                     "decimals and entries are not simplified")
     return HessianResult([fn], hessians, point, notes=notes)
+
+
+def _fast_hessian(fn: VectorFunction, expr: sp.Expr, on_seam: str | None):
+    """symengine's Hessian for large ones (n² from fast.AUTO_MIN_ENTRIES entries on), when it can take
+    the function and the point is on no seam; else None (sympy)."""
+    from .fast import AUTO_MIN_ENTRIES, Unsupported
+    from .fast import hessian as fast_hessian
+
+    if on_seam is not None or (fn.engine != "symengine" and fn.n * fn.n < AUTO_MIN_ENTRIES):
+        return None
+    try:
+        with phase(f"differentiating the Hessian ({fn.n}×{fn.n} entries, symengine)"):
+            return fast_hessian(expr, fn.inputs)
+    except Unsupported:
+        return None
+
+
+def _fast_symmetric(H) -> bool:
+    from .fast import symmetric
+
+    return symmetric(H)
+
+
+def _fast_values(H, point: Point, name: str) -> Evaluated:
+    from .fast import values_at
+
+    values = values_at(H, point.names, point.values, lambda i, j: f"H_{name}[{i + 1},{j + 1}]")
+    return Evaluated(sp.Matrix(H.rows, H.cols, [sp.Float(v) for row in values for v in row]), values)
 
 
 def _composition(functions: list[VectorFunction], point: Point | None) -> HessianResult:

@@ -9,7 +9,7 @@ from ..evaluate import to_number
 from ..hessian import HessianResult
 from ..numbers import fmt_number, json_number
 from ..printing import to_text
-from .blocks import J, cell
+from .blocks import LARGE, J, _args, _symbolic_blocks, _value_blocks, cell
 from .model import Block, Heading, Line, MatrixBlock
 
 
@@ -17,14 +17,13 @@ def _labels(inputs):
     return [f"∂/∂{v}" for v in inputs]
 
 
-def hessian_blocks(r: HessianResult, precision: int) -> list[Block]:
+def hessian_blocks(r: HessianResult, precision: int, full: bool = False) -> list[Block]:
     n = len(r.inputs)
     blocks: list[Block] = [Heading(f"{r.signature}   each Hessian is {n}×{n} (∂²/∂row ∂column)")]
     rows = [f"∂/∂{v}" for v in r.inputs]
     for h in r.hessians:
         if h.symbolic is not None:
-            blocks.append(MatrixBlock(f"H_{h.output}({', '.join(r.inputs)})", rows, _labels(r.inputs),
-                                      [[to_text(h.symbolic[i, j]) for j in range(n)] for i in range(n)]))
+            blocks += _symbolic_blocks(f"H_{h.output}({_args(r.inputs)})", h.symbolic, rows, r.inputs, full)
             blocks.append(Line("symmetric (∂²/∂xᵢ∂xⱼ = ∂²/∂xⱼ∂xᵢ), as it must be" if h.symmetric else
                                "NOT symmetric: the mixed partials differ (the function is not C² here)"))
     if r.terms:
@@ -46,15 +45,15 @@ def hessian_blocks(r: HessianResult, precision: int) -> list[Block]:
                 continue
             name = J(r.name).replace("J_", "H_") if r.terms else f"H_{h.output}"
             title = f"{name}({r.point.args_text()})" + ("   = the sum of the two terms" if r.terms else "")
-            blocks.append(MatrixBlock(title, rows, _labels(r.inputs),
-                                      [[cell(h.at.exact[i, j], h.at.value[i][j], precision) for j in range(n)]
-                                       for i in range(n)]))
+            blocks += _value_blocks(title, h.at, rows, r.inputs, precision, full)
             if h.D is not None:
                 blocks.append(Line(f"D = det {name}({r.point.args_text()}) = "
                                    f"{cell(h.D, to_number(h.D, 'D'), precision)}"))
             if h.eigenvalues is not None:
-                blocks.append(Line("eigenvalues: " + ", ".join(fmt_number(v, precision) for v in h.eigenvalues)
-                                   + f" → {h.classification}"))
+                ev = h.eigenvalues
+                shown = ", ".join(fmt_number(v, precision) for v in ev) if len(ev) <= LARGE or full else \
+                    f"{len(ev)} values in [{fmt_number(min(ev), precision)}, {fmt_number(max(ev), precision)}]"
+                blocks.append(Line(f"eigenvalues: {shown} → {h.classification}"))
     return blocks
 
 
