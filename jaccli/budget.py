@@ -33,16 +33,22 @@ GRACE = 2.0  # work that cannot fall back may run this long past the budget
 
 
 class BudgetExceeded(Exception):
-    """Raised by the timer inside an attempt; never escapes ``attempt``."""
+    """Raised by the timer inside an attempt: ``level`` is the attempt whose time is up (the
+    outermost one when several are); attempts nested inside it pass it on."""
+
+    def __init__(self, level: int):
+        super().__init__(level)
+        self.level = level
 
 
 class _State:
     deadline: float | None = None  # attempts fall back from here on
     hard: float | None = None  # required work stops here
     seconds: float | None = None
-    active = False  # inside an attempt
+    stack: list[float] = []  # deadlines of the open attempts, outermost first
     depth = 0  # open time_budget blocks
     skipped: list[str] = []
+    capped: list[str] = []  # attempts stopped by their own limit (``most``), not the budget
     phase = "the symbolic work"
 
 
@@ -54,33 +60,36 @@ def _usable() -> bool:
 
 
 def _alarm(signum, frame):
-    if _state.active:
-        raise BudgetExceeded
-    if _state.hard is not None and time.monotonic() >= _state.hard - 0.01:
+    now = time.monotonic()
+    for level, deadline in enumerate(_state.stack):
+        if now >= deadline - 0.005:
+            raise BudgetExceeded(level)
+    if _state.hard is not None and now >= _state.hard - 0.01:
         raise TimeBudgetError(_state.seconds or 0.0, _state.phase)
-    _arm()  # woke early (an attempt ended): wait for the hard deadline
+    _arm()  # woke early: wait for the next deadline
 
 
-def _arm(until: float | None = None) -> None:
-    """Point the timer at ``until`` (or the hard deadline)."""
+def _arm() -> None:
+    """Point the timer at the earliest deadline: an open attempt's, or the hard one."""
     if not _usable():
         return
-    target = until if until is not None else _state.hard
-    if target is None:
+    targets = list(_state.stack) + ([_state.hard] if _state.hard is not None else [])
+    if not targets:
         signal.setitimer(signal.ITIMER_REAL, 0)
         return
-    signal.setitimer(signal.ITIMER_REAL, max(target - time.monotonic(), 0.001))
+    signal.setitimer(signal.ITIMER_REAL, max(min(targets) - time.monotonic(), 0.001))
 
 
 @contextmanager
 def time_budget(seconds: float | None) -> Iterator[None]:
     """Give the symbolic work in this block ``seconds`` in all (None or 0: no limit)."""
-    saved = (_state.deadline, _state.hard, _state.seconds, list(_state.skipped), _state.phase)
+    saved = (_state.deadline, _state.hard, _state.seconds, list(_state.skipped), _state.phase, list(_state.capped))
     now = time.monotonic()
     _state.deadline = now + seconds if seconds else None
     _state.hard = now + seconds + GRACE if seconds else None
     _state.seconds = seconds
     _state.skipped = []
+    _state.capped = []
     _state.depth += 1
     previous = signal.signal(signal.SIGALRM, _alarm) if _usable() and seconds else None
     _arm()
@@ -92,8 +101,9 @@ def time_budget(seconds: float | None) -> Iterator[None]:
             signal.setitimer(signal.ITIMER_REAL, 0)
             if previous is not None:
                 signal.signal(signal.SIGALRM, previous)
-        _state.deadline, _state.hard, _state.seconds, outer_skipped, _state.phase = saved
+        _state.deadline, _state.hard, _state.seconds, outer_skipped, _state.phase, outer_capped = saved
         _state.skipped = outer_skipped + _state.skipped
+        _state.capped = outer_capped + _state.capped
         if _state.hard is not None:
             _arm()
 
@@ -120,9 +130,13 @@ def within_budget(function: Callable[..., T]) -> Callable[..., T]:
         with time_budget(timeout):
             result = function(*args, **kwargs)
             fell_back = skipped()
+            capped = list(dict.fromkeys(_state.capped))
         if fell_back:
             result.notes.append(f"the time budget ({timeout:g} s) ran out: skipped {', '.join(fell_back)}; "
                                 "what is shown is exact but may be less simplified (raise it with --timeout)")
+        elif capped:
+            result.notes.append(f"{', '.join(capped)} of some entries stopped at its per-entry limit; they are shown "
+                                "exact but less simplified")
         return result
 
     return wrapper
@@ -139,27 +153,34 @@ def remaining() -> float | None:
 
 
 def attempt(work: Callable[[], T], fallback: Callable[[], T], what: str, most: float | None = None) -> T:
-    """``work()`` within the remaining budget (and at most ``most`` seconds), else ``fallback()``
-    (and remember ``what`` when the whole budget is spent)."""
-    if _state.active or not _usable() or (_state.deadline is None and most is None):
+    """``work()`` within the remaining budget (and at most ``most`` seconds, and never past an
+    enclosing attempt's time), else ``fallback()``, remembering ``what`` was skipped."""
+    if not _usable() or (_state.deadline is None and most is None and not _state.stack):
         return work()
-    left = _state.deadline - time.monotonic() if _state.deadline is not None else None
-    if left is not None and left <= 0:
+    now = time.monotonic()
+    if _state.deadline is not None and _state.deadline <= now:
         _state.skipped.append(what)
         return fallback()
-    limit = left if most is None else (most if left is None else min(left, most))
-    previous = signal.signal(signal.SIGALRM, _alarm) if _state.depth == 0 else None
-    _state.active = True
-    _arm(time.monotonic() + limit)
+    candidates = [d for d in (_state.deadline, now + most if most is not None else None) if d is not None]
+    candidates += _state.stack[-1:]
+    mine = min(candidates)
+    level = len(_state.stack)
+    previous = signal.signal(signal.SIGALRM, _alarm) if _state.depth == 0 and not _state.stack else None
+    _state.stack.append(mine)
+    _arm()
     try:
         try:
             return work()
         finally:
-            _state.active = False
+            _state.stack.pop()
             _arm()
             if previous is not None:
                 signal.signal(signal.SIGALRM, previous)
-    except BudgetExceeded:
-        if left is not None and (most is None or left <= most):
+    except BudgetExceeded as exc:
+        if exc.level < level:
+            raise  # an enclosing attempt's time is up: it falls back, not this one
+        if _state.deadline is not None and time.monotonic() >= _state.deadline - 0.01:
             _state.skipped.append(what)
+        else:
+            _state.capped.append(what)
         return fallback()

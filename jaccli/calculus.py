@@ -12,7 +12,7 @@ from .spec import VectorFunction
 
 SIMPLIFY_MAX_OPS = 30  # full simplify() only for entries this small; it is slow on big ones
 SIMPLIFY_MIN_OPS = 3  # ... and not for tiny ones (2*x, cos(v)), which it cannot shorten
-SIMPLIFY_SECONDS = 1.0  # ... and for at most this long per entry (a safety net: small entries take ~0.05 s)
+SIMPLIFY_SECONDS = 0.5  # ... and for at most this long per entry (a safety net: small entries take ~0.05 s)
 DET_SIMPLIFY_MAX_OPS = 300
 SYMBOLIC_DET_MAX_N = 4  # larger symbolic determinants are skipped (ask at a point)
 

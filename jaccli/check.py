@@ -294,7 +294,7 @@ def check(specs: Sequence[api.SpecLike], expect: str | Answer, *, at: api.PointL
         result.determinant = _check_det(comparer, target, mode, det_answer, functions, intermediates)
     if not result.passed:
         result.diagnoses = _diagnose(result, comparer, functions, substituted)
-    if any(e.method == "sampled" for e in result.entries):
+    if any(e.method == "sampled" and e.ok for e in result.entries):
         result.region = _region(comparer, assumptions)
         result.notes.append(f"simplification could not decide some entries: they were compared {result.region} "
                             "(sampled, not proved)")
