@@ -49,6 +49,7 @@ class _State:
     depth = 0  # open time_budget blocks
     skipped: list[str] = []
     capped: list[str] = []  # attempts stopped by their own limit (``most``), not the budget
+    spent: dict[str, float] = {}  # seconds spent per kind of work (``timing``)
     phase = "the symbolic work"
 
 
@@ -83,13 +84,15 @@ def _arm() -> None:
 @contextmanager
 def time_budget(seconds: float | None) -> Iterator[None]:
     """Give the symbolic work in this block ``seconds`` in all (None or 0: no limit)."""
-    saved = (_state.deadline, _state.hard, _state.seconds, list(_state.skipped), _state.phase, list(_state.capped))
+    saved = (_state.deadline, _state.hard, _state.seconds, list(_state.skipped), _state.phase, list(_state.capped),
+             dict(_state.spent))
     now = time.monotonic()
     _state.deadline = now + seconds if seconds else None
     _state.hard = now + seconds + GRACE if seconds else None
     _state.seconds = seconds
     _state.skipped = []
     _state.capped = []
+    _state.spent = {}
     _state.depth += 1
     previous = signal.signal(signal.SIGALRM, _alarm) if _usable() and seconds else None
     _arm()
@@ -101,7 +104,7 @@ def time_budget(seconds: float | None) -> Iterator[None]:
             signal.setitimer(signal.ITIMER_REAL, 0)
             if previous is not None:
                 signal.signal(signal.SIGALRM, previous)
-        _state.deadline, _state.hard, _state.seconds, outer_skipped, _state.phase, outer_capped = saved
+        _state.deadline, _state.hard, _state.seconds, outer_skipped, _state.phase, outer_capped, _state.spent = saved
         _state.skipped = outer_skipped + _state.skipped
         _state.capped = outer_capped + _state.capped
         if _state.hard is not None:
@@ -116,6 +119,24 @@ def phase(what: str) -> Iterator[None]:
         yield
     finally:
         _state.phase = saved
+
+
+@contextmanager
+def timing(what: str) -> Iterator[None]:
+    """Add the time this block takes to ``spent(what)``."""
+    start = time.monotonic()
+    try:
+        yield
+    finally:
+        _state.spent[what] = _state.spent.get(what, 0.0) + time.monotonic() - start
+
+
+def spent(what: str) -> float:
+    return _state.spent.get(what, 0.0)
+
+
+def note_capped(what: str) -> None:
+    _state.capped.append(what)
 
 
 def within_budget(function: Callable[..., T]) -> Callable[..., T]:
@@ -135,8 +156,8 @@ def within_budget(function: Callable[..., T]) -> Callable[..., T]:
             result.notes.append(f"the time budget ({timeout:g} s) ran out: skipped {', '.join(fell_back)}; "
                                 "what is shown is exact but may be less simplified (raise it with --timeout)")
         elif capped:
-            result.notes.append(f"{', '.join(capped)} of some entries stopped at its per-entry limit; they are shown "
-                                "exact but less simplified")
+            result.notes.append(f"{', '.join(capped)} was stopped on some entries (at most "
+                                "0.25 s each, 0.4 s in all); they are shown exact but less simplified")
         return result
 
     return wrapper

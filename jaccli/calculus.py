@@ -6,13 +6,14 @@ from typing import Sequence
 
 import sympy as sp
 
-from .budget import attempt, phase
+from .budget import attempt, note_capped, phase, spent, timing
 from .functions import clean_derivative
 from .spec import VectorFunction
 
 SIMPLIFY_MAX_OPS = 30  # full simplify() only for entries this small; it is slow on big ones
 SIMPLIFY_MIN_OPS = 3  # ... and not for tiny ones (2*x, cos(v)), which it cannot shorten
-SIMPLIFY_SECONDS = 0.5  # ... and for at most this long per entry (a safety net: small entries take ~0.05 s)
+SIMPLIFY_SECONDS = 0.25  # ... for at most this long per entry (small entries take ~0.05 s)
+SIMPLIFY_TOTAL = 0.4  # ... and this long in all per command: textbook exercises stay under a second
 DET_SIMPLIFY_MAX_OPS = 300
 SYMBOLIC_DET_MAX_N = 4  # larger symbolic determinants are skipped (ask at a point)
 
@@ -38,7 +39,13 @@ def tidy(expr: sp.Expr, thorough: bool = True, max_ops: int = SIMPLIFY_MAX_OPS) 
 
     attempt(cheap, lambda: best[0], "simplification")
     if thorough and SIMPLIFY_MIN_OPS < best[1] <= max_ops:
-        attempt(lambda: consider(sp.simplify(best[0])), lambda: best[0], "simplification", most=SIMPLIFY_SECONDS)
+        allowance = SIMPLIFY_TOTAL - spent("simplify()")
+        if allowance > 0:
+            with timing("simplify()"):
+                attempt(lambda: consider(sp.simplify(best[0])), lambda: best[0], "simplify()",
+                        most=min(SIMPLIFY_SECONDS, allowance))
+        else:
+            note_capped("simplify()")
     return best[0]
 
 
