@@ -124,11 +124,18 @@ def _partial_label(fn_outputs: Sequence[str], inputs: Sequence[str]):
 
 
 def _determinant(symbolic: sp.Matrix | None, at: Evaluated | None, *, with_symbolic: bool,
-                 point: Point | None = None, seams: set[int] | frozenset[int] = frozenset()) -> Determinant | None:
+                 point: Point | None = None, seams: set[int] | frozenset[int] = frozenset(),
+                 first: VectorFunction | None = None) -> Determinant | None:
     matrix = symbolic if symbolic is not None else (at.exact if at is not None else None)
     if matrix is None or matrix.rows != matrix.cols:
         return None
     det = Determinant()
+    if first is not None and matrix.rows > 1 and first.order == "inferred":
+        from .spec import inferred_order_hint
+
+        det.withheld = (f"det J is not shown: its sign depends on the order of the inputs ({', '.join(first.inputs)}), "
+                        f"which jac only inferred by sorting; {inferred_order_hint(first)}")
+        return det
     if with_symbolic and symbolic is not None and matrix.rows == 1:
         det.symbolic = symbolic[0, 0]  # a 1×1 determinant is the entry
     elif with_symbolic and symbolic is not None:
@@ -191,7 +198,8 @@ def jacobian_at(fn: VectorFunction, symbolic: sp.Matrix, point: Point | None, *,
                      "decimals (--engine sympy for exact ones)")
     return JacobianResult(
         function=fn, symbolic=symbolic, point=point, at=evaluated,
-        determinant=_determinant(symbolic, evaluated, with_symbolic=with_symbolic_det, point=point, seams=seams),
+        determinant=_determinant(symbolic, evaluated, with_symbolic=with_symbolic_det, point=point, seams=seams,
+                                 first=fn),
         notes=notes)
 
 
@@ -225,7 +233,7 @@ def compose(*specs: SpecLike, at: PointLike = None, vars: Sequence[str] | None =
                          "and --at gives the product at a point")
         return CompositionResult(functions, [Factor(fn, J) for fn, J in zip(functions, symbolic)],
                                  symbolic=composed, notes=notes,
-                                 determinant=_determinant(composed, None, with_symbolic=True))
+                                 determinant=_determinant(composed, None, with_symbolic=True, first=functions[0]))
     return composition_at(functions, symbolic, point)
 
 
@@ -255,8 +263,8 @@ def composition_at(functions: list[VectorFunction], symbolic: Sequence[sp.Matrix
         product = calculus.tidy_matrix(product, thorough=False)
     last, first = functions[-1], functions[0]
     evaluated = _with_values(product, _partial_label(last.output_names, first.inputs))
-    det = _determinant(None, evaluated, with_symbolic=False)
-    if det is not None and all(f.shape[0] == f.shape[1] for f in factors):
+    det = _determinant(None, evaluated, with_symbolic=False, first=functions[0])
+    if det is not None and det.withheld is None and all(f.shape[0] == f.shape[1] for f in factors):
         det.factor_log_abs = [_log_abs_det(f.at) for f in factors]  # the change of variables adds them up
     return CompositionResult(functions, factors, point=point, at=evaluated, notes=notes, multiplication=plan,
                              determinant=det)

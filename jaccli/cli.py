@@ -186,13 +186,20 @@ def report_options(command):
                         show_default=True, help="table or plain for people, json for programs (one object).")(command)
 
 
-def _stdin_if_needed(*args) -> str | None:
-    """Standard input, read once, when one argument (a SPEC, --points, --expect) is '-'."""
-    dashes = sum(1 for a in args if a == "-")
+def _stdin_if_needed(*args, points: str | None = None) -> str | None:
+    """Standard input, read once, when one argument (a SPEC, --points, --expect) is '-', with the
+    size limit of what it holds (sources.py)."""
+    from .sources import input_limit, read_stdin
+
+    dashes = sum(1 for a in args if a == "-") + (points == "-")
     if dashes > 1:
         raise click.UsageError("standard input (-) can be used for only one argument")
+    if points == "-":
+        from .points import MAX_POINTS_BYTES
+
+        return read_stdin(MAX_POINTS_BYTES, "points")
     if dashes:
-        return sys.stdin.read()
+        return read_stdin(input_limit(), "specs and answers")
     return None
 
 
@@ -300,7 +307,7 @@ def _jacobian_command(specs, *, single, at, vars_, latex, points, steps, entry, 
     """Shared by 'jacobian' and 'compose': load, pick the exact or the numeric path, render."""
     from .spec import is_network, load_all
 
-    stdin_text = _stdin_if_needed(*specs, points, vjp, jvp)
+    stdin_text = _stdin_if_needed(*specs, vjp, jvp, points=points)
     if steps and engine == "symengine":
         raise click.UsageError("--steps derives with sympy; drop --engine symengine")
     items = load_all(list(specs), vars=vars_, stdin_text=stdin_text, latex=latex,

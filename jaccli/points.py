@@ -56,8 +56,9 @@ def read_points_arg(arg: str, stdin_text: str | None) -> tuple[str, str]:
     return read_text_file(Path(arg), MAX_POINTS_BYTES, "points files"), arg
 
 
-def parse_points(text: str, inputs: Sequence[str], origin: str = "--points") -> PointRows:
-    """CSV or whitespace-separated rows; an optional header of input names."""
+def parse_points(text: str, inputs: Sequence[str], origin: str = "--points", order_hint: str | None = None) -> PointRows:
+    """CSV or whitespace-separated rows; an optional header of input names. ``order_hint``: the
+    inputs' order was only inferred, so columns without a header would bind by a guess: refused."""
     n = len(inputs)
     data = [(no, line) for no, raw in enumerate(text.splitlines(), start=1)
             if (line := raw.strip()) and not line.startswith("#")]
@@ -69,6 +70,10 @@ def parse_points(text: str, inputs: Sequence[str], origin: str = "--points") -> 
     if all(re.fullmatch(r"[^\W\d]\w*", c) for c in first):
         order = _header(first, inputs, origin, data[0][0])
         data = data[1:]
+    elif order_hint is not None and n > 1:
+        raise SpecError(f"the rows give {n} values by position, but the order of the inputs ({', '.join(inputs)}) "
+                        "was only inferred from the text (sorted)", where=origin,
+                        hint=f"start with a header line naming the columns ({','.join(inputs)}), or {order_hint}")
     fast = _parse_fast(data, sep, n)
     if fast is not None:
         values = fast[:, order] if order else fast
@@ -186,7 +191,7 @@ class Batch(ChainProperties):
 def jacobian_batch(fn: VectorFunction, symbolic: sp.Matrix, rows: PointRows) -> Batch:
     X = [rows.values[:, j] for j in range(fn.n)]
     J = CompiledMatrix(symbolic, fn.symbols)(*X)
-    det = _det(J)
+    det = _det(J, fn)
     batch = Batch([fn], symbolic, rows, J, det, [], errors=list(rows.errors),
                   symbolic_det=calculus.symbolic_determinant(symbolic) if symbolic.rows == symbolic.cols else None)
     _redo_bad_rows(batch, lambda point: api.jacobian_at(fn, symbolic, point, with_symbolic_det=False))
@@ -206,7 +211,7 @@ def compose_batch(functions: list[VectorFunction], symbolic: list[sp.Matrix], ro
         factors.append(FactorArrays(fn, J, here, outs, CompiledMatrix(J, fn.symbols)(*X)))
         here = outs
     product = _multiply_batched(calculus.cheapest_order(functions).tree, [f.jacobian for f in factors])
-    batch = Batch(functions, None, rows, product, _det(product), factors, errors=list(rows.errors))
+    batch = Batch(functions, None, rows, product, _det(product, functions[0]), factors, errors=list(rows.errors))
     _redo_bad_rows(batch, lambda point: api.composition_at(functions, symbolic, point))
     return batch
 
@@ -219,8 +224,9 @@ def _multiply_batched(tree, arrays: Sequence[np.ndarray]) -> np.ndarray:
     return np.matmul(_multiply_batched(left, arrays), _multiply_batched(right, arrays))
 
 
-def _det(J: np.ndarray) -> np.ndarray | None:
-    if J.shape[1] != J.shape[2]:
+def _det(J: np.ndarray, first: VectorFunction | None = None) -> np.ndarray | None:
+    """det per row; None when J is not square, or when its sign would rest on an inferred input order."""
+    if J.shape[1] != J.shape[2] or (first is not None and J.shape[1] > 1 and first.order == "inferred"):
         return None
     with np.errstate(all="ignore"):
         return np.linalg.det(J) if len(J) else np.empty(0)
@@ -294,8 +300,8 @@ def evaluate_points(specs: Sequence[api.SpecLike], points_text: str, *, vars: Se
     """The API for batches: the Jacobian of one spec, or of the composition of several, at every row."""
     if len(specs) == 1:
         (fn,) = api.load(specs, vars=vars, stdin_text=stdin_text, latex=latex)
-        rows = parse_points(points_text, fn.inputs, origin)
+        rows = parse_points(points_text, fn.inputs, origin, api._order_hint(fn))
         return jacobian_batch(fn, calculus.jacobian_matrix(fn), rows)
     functions, symbolic = api.chain(*specs, vars=vars, stdin_text=stdin_text, latex=latex)
-    rows = parse_points(points_text, functions[0].inputs, origin)
+    rows = parse_points(points_text, functions[0].inputs, origin, api._order_hint(functions[0]))
     return compose_batch(functions, symbolic, rows)

@@ -61,6 +61,7 @@ class Determinant:
     log_abs: float | None = None  # at the point: log|det|, computed stably (None when det = 0)
     factor_log_abs: list[float] | None = None  # a chain of square factors: each one's log|det| (they add up)
     numerically_singular: bool = False  # a float matrix with σ_min/σ_max below tolerance.SINGULAR
+    withheld: str | None = None  # why it is not given (its sign would rest on an inferred input order)
 
     @property
     def singular(self) -> bool:

@@ -27,7 +27,6 @@ if TYPE_CHECKING:  # annotations only: sympy is imported where expressions are b
 # sympy (through grammar) is imported inside the functions that build
 # expressions, so that layer files (network.py) and --help never load it.
 
-MAX_FILE_BYTES = 1_000_000
 YAML_SUFFIXES = (".yaml", ".yml", ".json")
 FILE_SUFFIXES = YAML_SUFFIXES + (".txt", ".jac")
 SPEC_KEYS = ("name", "inputs", "outputs")
@@ -162,23 +161,16 @@ def _name_from_stem(stem: str, fallback: str) -> str:
     return stem if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", stem) else fallback
 
 
-def read_text_file(path: Path, max_bytes: int = MAX_FILE_BYTES, what: str = "spec files") -> str:
+def read_text_file(path: Path, max_bytes: int | None = None, what: str = "spec files") -> str:
+    """A text file read like every other source (sources.py): decoded, LF newlines, size-limited."""
+    from .sources import input_limit, read_file
+
     where = str(path)
     if _exists(path) and path.is_dir():
         raise SpecError(f"{where} is a directory, not a file", hint="give the path of a .yaml file")
     if not _exists(path):
         raise SpecError(f"no such file: {where}", hint=_near_files(path))
-    try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise SpecError(f"{where} is {size:,} bytes; jac reads {what} of at most {max_bytes:,}")
-        data = path.read_bytes()
-    except OSError as exc:
-        raise SpecError(f"cannot read {where}: {exc.strerror or exc}") from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise SpecError(f"{where} is not a UTF-8 text file", hint="give a YAML or text spec") from None
+    return read_file(path, input_limit() if max_bytes is None else max_bytes, what)
 
 
 def _near_files(path: Path) -> str | None:

@@ -99,7 +99,8 @@ def test_json_schema(run):
     assert set(d) == {"schema", "command", "function", "signature", "shape", "inputs", "outputs", "point",
                       "jacobian", "determinant"}
     assert d["point"] is None and d["jacobian"]["exact"] is None and d["jacobian"]["value"] is None
-    assert set(d["determinant"]) == {"symbolic", "exact", "value", "singular", "sign", "log_abs", "factor_log_abs"}
+    assert set(d["determinant"]) == {"symbolic", "exact", "value", "singular", "sign", "log_abs", "factor_log_abs",
+                                     "withheld"}
     c = json.loads(run("compose", "samples/f.yaml", "samples/g.yaml", "--at", "x=1,y=2", "--format", "json").stdout)
     assert set(c) == set(d) | {"order", "factors", "shape_arithmetic", "multiplication"}
     assert c["jacobian"]["symbolic"] is None  # no symbolic substitution at a point

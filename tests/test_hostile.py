@@ -125,7 +125,7 @@ def test_huge_power_kept_symbolic(tmp_path, monkeypatch, run):
 
 
 YAML_CASES = [
-    (b"\x00\x01\xff\xfe binary", "not a UTF-8 text file"),
+    (b"\x00\x01\xff\xfe binary", "is not UTF-8 text"),
     (b"", "empty"),
     (b"- x\n- y\n", "not a mapping"),
     (b"inputs: [x]\n", "missing key 'outputs'"),

@@ -111,6 +111,8 @@ def _det_lines(det: Determinant | None, name: str, args: str, at_point: bool, pr
     label = f"det {J(name)}({args})"
     if m == 1:
         return []
+    if det.withheld:
+        return [Line(det.withheld)]
     if not at_point:
         if det.symbolic is not None:
             return [Line(f"{label} = {to_text(det.symbolic)}")]

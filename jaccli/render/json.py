@@ -42,6 +42,7 @@ def _determinant(det: Determinant | None):
         "sign": json_number(det.sign) if det.sign is not None else None,
         "log_abs": det.log_abs,
         "factor_log_abs": det.factor_log_abs,
+        "withheld": det.withheld,
     }
 
 
