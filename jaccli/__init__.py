@@ -1,35 +1,42 @@
 """jac: Jacobians and the chain rule, from the shell and from Python.
 
-    from jaccli import jacobian, compose
+    from jaccli import jacobian, compose, check
     compose("samples/f.yaml", "samples/g.yaml", at="1,2").at.exact
 
-The API is imported lazily so that ``jac --help`` stays quick (no sympy).
+The API is imported lazily so that ``jac --help`` stays quick (no sympy). No
+module of the package is named like a function here (``jaccli.check`` is the
+function, its module is ``jaccli.checking``), so an import of one never hides
+the other.
 """
 
 from __future__ import annotations
 
-__all__ = ["jacobian", "compose", "check", "evaluate_points", "load", "JacError"]
+from typing import Any
+
+__all__ = ["jacobian", "compose", "check", "hessian", "implicit", "evaluate_points", "load", "JacError"]
+
+_WHERE = {
+    "jacobian": ("api", "jacobian"), "compose": ("api", "compose"), "load": ("api", "load"),
+    "check": ("checking", "check"), "hessian": ("second_order", "hessian"),
+    "implicit": ("implicit_function", "implicit"), "evaluate_points": ("points", "evaluate_points"),
+    "JacError": ("errors", "JacError"),
+}
 
 
-def __getattr__(name: str):
-    if name in ("jacobian", "compose", "load"):
-        from . import api
+def __getattr__(name: str) -> Any:
+    if name in _WHERE:
+        from importlib import import_module
 
-        return getattr(api, name)
-    if name == "check":
-        from .check import check
-
-        return check
-    if name == "evaluate_points":
-        from .points import evaluate_points
-
-        return evaluate_points
-    if name == "JacError":
-        from .errors import JacError
-
-        return JacError
+        module, attribute = _WHERE[name]
+        value = getattr(import_module(f".{module}", __name__), attribute)
+        globals()[name] = value  # later lookups skip this hook
+        return value
     if name == "__version__":
         from importlib.metadata import version
 
         return version("jaccli")
     raise AttributeError(f"module 'jaccli' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

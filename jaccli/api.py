@@ -30,12 +30,13 @@ EXACT_DET_MAX_N = 8  # beyond this, determinants at a point are computed numeric
 
 
 def load(specs: Sequence[SpecLike], *, vars: Sequence[str] | None = None,
-         stdin_text: str | None = None, latex: bool | None = None) -> list[VectorFunction]:
-    """Load function SPECs (see spec.load_all); layer files belong to network.run_chain."""
+         stdin_text: str | None = None, latex: bool | None = None, equations: bool = False) -> list[VectorFunction]:
+    """Load function SPECs (see spec.load_all); layer files belong to network.run_chain.
+    ``equations``: read ``lhs = rhs`` as lhs − rhs (F(x, y) = 0 for the implicit function theorem)."""
     from .errors import SpecError
     from .spec import is_network
 
-    functions = load_all(specs, vars=vars, stdin_text=stdin_text, latex=latex)
+    functions = load_all(specs, vars=vars, stdin_text=stdin_text, latex=latex, equations=equations)
     for fn in functions:
         if is_network(fn):
             raise SpecError(f"{fn.origin} is a layer chain; it is evaluated numerically",

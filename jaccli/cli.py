@@ -437,7 +437,7 @@ def check(specs, expect, at, vars_, latex, rtol, atol, assume, expect_det, hide_
     mistake accounts for them: the transpose, the factors in the wrong
     order, the outer factor evaluated at x instead of f(x), a wrong shape,
     a sign or a constant factor. Exit 0: right; 1: wrong; 2: bad input."""
-    from .check import check as run_check
+    from .checking import check as run_check
     from .errors import EXIT_WRONG, JacError
 
     if steps and hide_answers:
@@ -471,7 +471,7 @@ def hessian(specs, at, vars_, latex, timeout, fmt, precision, quiet):
     (minimum, maximum, saddle candidates). Several SPECs (application order,
     the last one scalar): the Hessian of the composition by the second-order
     chain rule H = J_fᵀ·H_g(f(x))·J_f + Σᵢ ∂g/∂zᵢ(f(x))·H_fᵢ(x), both terms shown."""
-    from .hessian import hessian as run_hessian
+    from .second_order import hessian as run_hessian
 
     result = run_hessian(*specs, at=at, vars=vars_, stdin_text=_stdin_if_needed(*specs), timeout=timeout)
     _show(result, fmt, precision, quiet)
@@ -492,7 +492,7 @@ def implicit(spec, unknowns, at, vars_, latex, timeout, fmt, precision, quiet):
     where ∂F/∂y is invertible, with J_y(x) = −[∂F/∂y]⁻¹ · ∂F/∂x. Shows both
     blocks, their shapes and the result; symbolic when small. At a point, jac
     checks that F is (numerically) zero there and refuses when ∂F/∂y is singular."""
-    from .implicit import implicit as run_implicit
+    from .implicit_function import implicit as run_implicit
 
     names = [u for u in unknowns.split(",") if u.strip()]
     result = run_implicit(spec, names, at=at, vars=vars_, stdin_text=_stdin_if_needed(spec), timeout=timeout)

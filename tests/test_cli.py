@@ -31,7 +31,7 @@ def test_worked_example_compose_human(run):
     out = r.stdout
     assert "f(1, 2) = (3, 4)" in out
     assert "J_g(3, 4)   3×2" in out
-    assert "J_(g∘f)(x) = J_g(f(x)) · J_f(x)   (3×2)·(2×2) → 3×2" in out
+    assert "J_(g∘f)(x, y) = J_g(f(x, y)) · J_f(x, y)   (3×2)·(2×2) → 3×2" in out
     assert "4*cos(4) ≈ -2.61457" in out
     assert "no determinant: J is 3×2, not square" in out
 

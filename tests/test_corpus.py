@@ -12,7 +12,7 @@ import yaml
 from jaccli import grammar
 from jaccli.api import compose, jacobian
 from jaccli.binding import bind
-from jaccli.check import check
+from jaccli.checking import check
 from jaccli.spec import load_all
 
 CORPUS = yaml.safe_load((Path(__file__).parent / "corpus" / "textbook.yaml").read_text())
@@ -80,7 +80,7 @@ def test_agrees_with_central_differences(case):
 @pytest.mark.parametrize("case", [c for c in CORPUS if c["kind"] == "chain"], ids=_ids(c for c in CORPUS if c["kind"] == "chain"))
 def test_a_wrong_answer_to_the_exercise_fails(case):
     """The published answer with something small added to one entry must not pass."""
-    from jaccli.check import _split_top_level
+    from jaccli.checking import _split_top_level
 
     entries = _split_top_level(case["answer"])
     entries[0] = f"({entries[0]}) + 1/1000"

@@ -87,3 +87,24 @@ def test_help_examples_run(run):
     for line, code in examples:
         r = _run_line(run, line)
         assert r.exit_code == code, (line, r.stderr)
+
+
+def test_python_api_snippet_runs():
+    """The README's Python example, line by line: each value shown in a comment is what it gives."""
+    block = re.search(r"## Python API\n+```python\n(.*?)```", README, re.S).group(1)
+    namespace: dict = {}
+    checked = 0
+    for line in block.splitlines():
+        code, _, comment = line.partition("#")
+        if not code.strip():
+            continue
+        statement = code.rstrip()
+        if comment.strip() and not statement.startswith(("from ", "import ")) and "=" not in statement.split("(")[0]:
+            value = eval(statement, namespace)  # test code reading the README, never user input
+            shown = comment.strip().split("   ")[0]
+            assert repr(value) == shown or str(value) == shown, (statement, value, shown)
+            checked += 1
+        else:
+            exec(statement, namespace)
+    assert checked >= 8
+    assert callable(namespace["check"]) and namespace["check"].__module__ == "jaccli.checking"

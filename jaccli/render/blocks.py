@@ -182,7 +182,8 @@ def compose_blocks(r: CompositionResult, precision: int, full: bool = False) -> 
     order = ", then ".join(fn.name for fn in fns)
     blocks: list[Block] = [Heading(f"{r.signature}   ({order})   J is {m}×{n} "
                                    "(rows = outputs, columns = inputs)")]
-    formula = f"{J(r.name)}(x) = {_chain_formula([fn.name for fn in fns])}"
+    variables = _args(first.inputs)
+    formula = f"{J(r.name)}({variables}) = {_chain_formula([fn.name for fn in fns], variables)}"
     if r.point is None:
         for factor in r.factors:
             fn = factor.function
@@ -201,12 +202,12 @@ def compose_blocks(r: CompositionResult, precision: int, full: bool = False) -> 
         return blocks
 
     assert r.at is not None
-    arg = "x"
+    arg = variables
     for k, factor in enumerate(r.factors):
         fn = factor.function
         point: Point = factor.point  # type: ignore[assignment]
         if k == 0:
-            where = f"x = {point.args_text()}" if len(point.names) == 1 else f"x = ({point.args_text()})"
+            where = point.text()
         else:
             where = f"{arg} = {_vector_text(r.factors[k - 1].outputs, precision)}"  # type: ignore[arg-type]
         blocks.append(Heading(f"step {k + 1}: {fn.signature}, at {where}"))
@@ -230,7 +231,7 @@ def compose_blocks(r: CompositionResult, precision: int, full: bool = False) -> 
                                     precision, full))
         factors_t = " · ".join(f"J_{f.name}({f.point.args_text()})ᵀ" for f in r.factors[:-1])  # type: ignore[union-attr]
         last = r.factors[-1]
-        blocks.append(MatrixBlock(f"gradient (a column, for gradient descent): ∇ₓ({r.name}) = {factors_t} · "
+        blocks.append(MatrixBlock(f"gradient (a column, for gradient descent): ∇({r.name}) = {factors_t} · "
                                   f"∇{last.name}({last.point.args_text()})",  # type: ignore[union-attr]
                                   [f"∂{r.output_names[0]}/∂{v}" for v in first.inputs], [""],
                                   [[cell(r.at.exact[0, j], r.at.value[0][j], precision)] for j in range(n)]))

@@ -3,7 +3,7 @@ in words, the determinant, and a verdict line; or one JSON object."""
 
 from __future__ import annotations
 
-from ..check import CheckResult, describe_value
+from ..checking import CheckResult, describe_value
 from ..printing import json_number, to_text
 from .blocks import J, steps_blocks
 from .model import Block, Heading, Line, MatrixBlock

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from ..evaluate import to_number
-from ..hessian import HessianResult
+from ..second_order import HessianResult
 from ..numbers import fmt_number, json_number
 from ..printing import to_text
 from .blocks import LARGE, J, _args, _symbolic_blocks, _value_blocks, cell

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from ..implicit import ImplicitResult
+from ..implicit_function import ImplicitResult
 from ..numbers import json_number
 from ..printing import to_text
 from .blocks import cell
@@ -22,24 +22,33 @@ def _at(title, ev, rows, cols, precision) -> MatrixBlock:
                         for i in range(ev.exact.rows)])
 
 
+def names(items) -> str:
+    """``z`` or ``(u, v)``: one name bare, several in parentheses."""
+    items = list(items)
+    return items[0] if len(items) == 1 else f"({', '.join(items)})"
+
+
 def implicit_blocks(r: ImplicitResult, precision: int) -> list[Block]:
     fn = r.function
     k, n = r.shape
-    ys, xs = ", ".join(r.unknowns), ", ".join(r.parameters)
+    y, x = names(r.unknowns), names(r.parameters)
+    xs = ", ".join(r.parameters)
+    dF_dy, dF_dx = f"∂{fn.name}/∂{y}", f"∂{fn.name}/∂{x}"
     blocks: list[Block] = [
-        Heading(f"{fn.name}({', '.join(fn.inputs)}) = 0 defines ({ys}) as a function of ({xs}) where ∂F/∂y is "
+        Heading(f"{fn.name}({', '.join(fn.inputs)}) = 0 defines {y} as a function of {x} where {dF_dy} is "
                 "invertible"),
-        Line(f"J_y(x) = −[∂F/∂y]⁻¹ · ∂F/∂x   ({k}×{k})⁻¹·({k}×{n}) → {k}×{n}"),
-        _symbolic(f"∂F/∂y   {k}×{k}", r.dF_dy, fn.output_names, r.unknowns),
-        _symbolic(f"∂F/∂x   {k}×{n}", r.dF_dx, fn.output_names, r.parameters),
+        Line(f"J_{y}({xs}) = −[{dF_dy}]⁻¹ · {dF_dx}   ({k}×{k})⁻¹·({k}×{n}) → {k}×{n}"),
+        _symbolic(f"{dF_dy}   {k}×{k}", r.dF_dy, fn.output_names, r.unknowns),
+        _symbolic(f"{dF_dx}   {k}×{n}", r.dF_dx, fn.output_names, r.parameters),
     ]
     if r.symbolic is not None:
-        blocks.append(_symbolic(f"J_y({xs})   {k}×{n}", r.symbolic, r.unknowns, r.parameters))
+        blocks.append(_symbolic(f"J_{y}({xs})   {k}×{n}", r.symbolic, r.unknowns, r.parameters))
     if r.point is not None and r.at is not None:
+        args = r.point.args_text()
         blocks.append(Heading(f"at {r.point.text()}"))
-        blocks.append(_at(f"∂F/∂y   {k}×{k}", r.dF_dy_at, fn.output_names, r.unknowns, precision))
-        blocks.append(_at(f"∂F/∂x   {k}×{n}", r.dF_dx_at, fn.output_names, r.parameters, precision))
-        blocks.append(_at(f"J_y   {k}×{n}", r.at, r.unknowns, r.parameters, precision))
+        blocks.append(_at(f"{dF_dy}({args})   {k}×{k}", r.dF_dy_at, fn.output_names, r.unknowns, precision))
+        blocks.append(_at(f"{dF_dx}({args})   {k}×{n}", r.dF_dx_at, fn.output_names, r.parameters, precision))
+        blocks.append(_at(f"J_{y}   {k}×{n}", r.at, r.unknowns, r.parameters, precision))
     return blocks
 
 

@@ -47,7 +47,13 @@ def _values(M: sp.Matrix, label: str) -> Evaluated:
 @within_budget
 def implicit(spec: api.SpecLike, unknowns: Sequence[str], *, at: api.PointLike = None,
              vars: Sequence[str] | None = None, stdin_text: str | None = None) -> ImplicitResult:
-    (fn,) = api.load([spec], vars=vars, stdin_text=stdin_text)
+    (fn,) = api.load([spec], vars=vars, stdin_text=stdin_text, equations=True)
+    if fn.origin in ("inline text", "<stdin>") and fn.name == "f" and not fn.outputs_named:
+        from dataclasses import replace
+
+        from .spec import default_output_names
+
+        fn = replace(fn, name="F", output_names=default_output_names("F", fn.m))  # F(x, y) = 0, as textbooks write
     unknowns = tuple(u.strip() for u in unknowns)
     missing = [u for u in unknowns if u not in fn.inputs]
     if missing:
@@ -91,8 +97,10 @@ def implicit(spec: api.SpecLike, unknowns: Sequence[str], *, at: api.PointLike =
     singular = tolerance.exact_sign(det) == 0 if tolerance.is_exact(det) else \
         tolerance.numerically_singular(result.dF_dy_at.value)
     if singular:
-        raise MathError(f"∂F/∂y is singular at {point.text()} (det = {det}): the implicit function theorem needs "
-                        f"∂F/∂y ({', '.join(unknowns)}) to be invertible there, so it says nothing about y(x) here",
+        y = unknowns[0] if len(unknowns) == 1 else f"({', '.join(unknowns)})"
+        x = parameters[0] if len(parameters) == 1 else f"({', '.join(parameters)})"
+        raise MathError(f"∂{fn.name}/∂{y} is singular at {point.text()} (det = {det}): the implicit function theorem "
+                        f"needs ∂{fn.name}/∂{y} to be invertible there, so it says nothing about {y}({x}) here",
                         hint="at such points the solution set may branch, have a vertical tangent, or not be a function "
                              "of x")
     Y = -result.dF_dy_at.exact.inv(method="ADJ") * result.dF_dx_at.exact
