@@ -89,11 +89,14 @@ def _load_data(text: str, origin: str, suffix: str) -> Any:
 
 
 def _from_text(text: str, scope: grammar.Scope, origin: str, latex: bool | None) -> Answer:
-    from .latex import looks_like_latex, matrix_tokens
+    """Text or LaTeX. Pasted LaTeX may hold several displays and equality chains
+    (``J = \\begin{bmatrix}…\\end{bmatrix}``): the last display with a matrix, its last side, is the answer."""
+    from .latex import answer_span, looks_like_latex, matrix_tokens
 
     try:
         if latex if latex is not None else looks_like_latex(text):
-            rows = grammar.parse_matrix(text, tokens=matrix_tokens(text), scope=scope)
+            start, end = answer_span(text, "matrix")
+            rows = grammar.parse_matrix(text, tokens=matrix_tokens(text, start, end), scope=scope)
         else:
             rows = grammar.parse_matrix(text, scope=scope)
     except ParseError as err:

@@ -313,11 +313,12 @@ def _tolerances(mode: str, rtol: float | None, atol: float | None, target) -> tu
 def _parse_det(text: str | None, names: Sequence[str], latex: bool | None) -> sp.Expr | None:
     if text is None:
         return None
-    from .latex import looks_like_latex, vector_tokens
+    from .latex import answer_span, expression_tokens, looks_like_latex
 
     try:
         if latex if latex is not None else looks_like_latex(text):
-            return grammar.parse(text, names, tokens=vector_tokens(text))
+            start, end = answer_span(text, "det")
+            return grammar.parse(text, names, tokens=expression_tokens(text, start, end))
         return grammar.parse(text, names)
     except ParseError as err:
         raise err.located("--expect-det") from None

@@ -162,11 +162,34 @@ def _is_name_char(ch: str) -> bool:
             and ch not in _SUPERSCRIPT_CHARS and ch != "π" and not _is_greek(ch))
 
 
+_LOOKALIKES = {"ө": "θ", "Ө": "Θ", "ϴ": "Θ"}  # a Cyrillic barred o some pages use for theta
+
+
+def normalize_char(ch: str) -> str:
+    """Mathematical italic/bold letters from web pages (𝜌, 𝑥) as the letters they are; a few look-alikes.
+    One character in, one out, so columns in messages stay right."""
+    if ch in _LOOKALIKES:
+        return _LOOKALIKES[ch]
+    if "\U0001d400" <= ch <= "\U0001d7ff":
+        import unicodedata
+
+        folded = unicodedata.normalize("NFKC", ch)
+        return folded if len(folded) == 1 else ch
+    return ch
+
+
+def normalize(text: str) -> str:
+    if not any(ch in _LOOKALIKES or "\U0001d400" <= ch <= "\U0001d7ff" for ch in text):
+        return text
+    return "".join(normalize_char(ch) for ch in text)
+
+
 def tokenize(source: str) -> list[Token]:
+    original, source = source, normalize(source)  # scan the normalized text, show the original in errors
     if len(source) > MAX_LENGTH:
         raise ParseError(
             f"expression is {len(source):,} characters long; the limit is {MAX_LENGTH:,}",
-            source, MAX_LENGTH, hint="split it into several outputs or simplify it first")
+            original, MAX_LENGTH, hint="split it into several outputs or simplify it first")
     tokens: list[Token] = []
     i, n = 0, len(source)
     while i < n:
@@ -204,7 +227,7 @@ def tokenize(source: str) -> list[Token]:
             text = source[i:j].translate(_SUPERSCRIPTS)
             if not re.fullmatch(r"[+-]?[0-9]+", text):
                 raise ParseError("a superscript exponent must be digits with an optional sign, like x² or x⁻¹",
-                                 source, i, j - i)
+                                 original, i, j - i)
             tokens.append(Token("SUP", text, i, j))
             i = j
             continue
@@ -229,10 +252,10 @@ def tokenize(source: str) -> list[Token]:
             tokens.append(Token("OP", _OPERATORS[ch], i, i + 1))
             i += 1
             continue
-        raise ParseError(f"unexpected character {ch!r}", source, i, hint=_hint_for_char(ch))
+        raise ParseError(f"unexpected character {ch!r}", original, i, hint=_hint_for_char(ch))
     if len(tokens) > MAX_TOKENS:
         raise ParseError(f"expression has {len(tokens):,} terms and operators; the limit is {MAX_TOKENS:,}",
-                         source, tokens[MAX_TOKENS].pos, hint="split it into several outputs or functions")
+                         original, tokens[MAX_TOKENS].pos, hint="split it into several outputs or functions")
     tokens.append(Token("END", "", n, n))
     return tokens
 

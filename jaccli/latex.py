@@ -1,14 +1,18 @@
-"""LaTeX in: a translator from a small, common subset of LaTeX math into jac's
-token stream, which the same grammar then parses. Nothing is evaluated, the
-work is linear in the input, and every token keeps its column in the LaTeX
+"""LaTeX in: a translator from the LaTeX people paste from textbooks and web pages
+into jac's token stream, which the same grammar then parses. Nothing is evaluated,
+the work is linear in the input, and every token keeps its column in the LaTeX
 source, so errors point at the LaTeX the user wrote.
 
-Supported: ``\\begin{bmatrix|pmatrix|matrix} … & … \\\\ … \\end{…}``, ``\\frac{a}{b}``
-(``\\dfrac``, ``\\tfrac``), ``\\sqrt{x}``, ``\\sqrt[n]{x}``, ``x^{…}``, ``x_1``/``x_{12}``
-(read as the names x1, x12), ``\\left( … \\right)``, ``\\cdot``, ``\\times``,
-``\\sin x`` and the other functions with or without parentheses, ``\\pi`` and
-Greek letters as names (``\\theta`` → theta), ``\\operatorname{relu}``,
-``|x|``, and implicit products (``2xy`` is 2·x·y: in LaTeX a letter is a name).
+Read: fractions (``\\frac{a}{b}``, ``\\frac12``, ``\\dfrac``, ``\\tfrac``, ``\\cfrac``), roots
+(``\\sqrt{x}``, ``\\sqrt u``, ``\\sqrt[3]{x}``), powers and subscripts (``x^{…}``, ``x_1``,
+``\\theta_{12}``), braces as grouping, ``\\left( … \\right)`` and friends, ``|x|``,
+``\\cdot \\times \\div``, functions with or without parentheses and with powers
+(``\\sin^2 x``, ``\\sin^{-1}(x)``, ``\\log_2 x``, ``\\operatorname{sech}``), Greek letters
+as names, ``\\mathrm{e}``; matrices: ``bmatrix pmatrix vmatrix Bmatrix matrix array``
+(also inside ``\\left[ … \\right]``, ``\\left( … \\right)``, ``\\left| … \\right|``),
+plain TeX ``\\matrix{a & b \\cr c & d}`` and ``\\pmatrix{…}``; spacing (``\\, \\; \\quad
+\\hspace{…}``), ``\\displaystyle``, ``\\boxed{…}``, ``\\bbox[…]{…}``, ``\\require{…}``.
+Implicit products: ``2xy`` is 2·x·y (in LaTeX a letter is a name).
 """
 
 from __future__ import annotations
@@ -21,19 +25,41 @@ from .errors import ParseError
 from .grammar import Token
 
 _FUNCTIONS = {
-    "sin": "sin", "cos": "cos", "tan": "tan", "sec": "sec", "csc": "csc", "cot": "cot",
-    "arcsin": "asin", "arccos": "acos", "arctan": "atan", "sinh": "sinh", "cosh": "cosh",
-    "tanh": "tanh", "exp": "exp", "ln": "ln", "log": "log", "max": "max", "min": "min",
-    "sgn": "sign", "arcsinh": "asinh", "arccosh": "acosh", "arctanh": "atanh",
+    "sin": "sin", "cos": "cos", "tan": "tan", "sec": "sec", "csc": "csc", "cot": "cot", "cosec": "csc",
+    "arcsin": "asin", "arccos": "acos", "arctan": "atan", "arcsec": "asec", "arccsc": "acsc", "arccot": "acot",
+    "sinh": "sinh", "cosh": "cosh", "tanh": "tanh", "coth": "coth", "sech": "sech", "csch": "csch",
+    "arcsinh": "asinh", "arccosh": "acosh", "arctanh": "atanh", "arsinh": "asinh", "arcosh": "acosh",
+    "artanh": "atanh", "exp": "exp", "ln": "ln", "log": "log", "lg": "log10", "max": "max", "min": "min",
+    "sgn": "sign", "erf": "erf",
 }
 _GREEK = {
     "alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta", "vartheta",
-    "iota", "kappa", "lambda", "mu", "nu", "xi", "rho", "sigma", "tau", "upsilon", "phi", "varphi",
-    "chi", "psi", "omega", "Gamma", "Delta", "Theta", "Lambda", "Xi", "Sigma", "Phi", "Psi", "Omega",
+    "iota", "kappa", "lambda", "mu", "nu", "xi", "rho", "varrho", "sigma", "varsigma", "tau", "upsilon", "phi",
+    "varphi", "chi", "psi", "omega", "Gamma", "Delta", "Theta", "Lambda", "Xi", "Sigma", "Upsilon", "Phi", "Psi",
+    "Omega",
 }
-_SPACING = {",", ";", ":", "!", " ", "quad", "qquad", "displaystyle", "limits", "nolimits"}
-_MATRIX_ENVS = {"bmatrix", "pmatrix", "matrix", "Bmatrix", "vmatrix"}
-_TIMES = {"cdot": "*", "times": "*", "div": "/"}
+_SPACING = {",", ";", ":", "!", " ", "quad", "qquad", "displaystyle", "textstyle", "scriptstyle", "limits",
+            "nolimits", "enspace", "thinspace", "medspace", "thickspace", "negthinspace"}
+_SIZED = {"hspace", "vspace", "kern", "mkern", "hskip", "mskip", "phantom", "hphantom", "vphantom"}
+_WRAPPERS = {"boxed", "fbox", "displaystyle", "mathbf", "boldsymbol", "bm"}
+_NAMES = {"operatorname", "operatorname*", "mathrm", "text", "textrm", "mathit", "mathsf", "mathbf", "boldsymbol",
+          "bm", "textit"}
+_MATRIX_ENVS = {"bmatrix", "pmatrix", "matrix", "Bmatrix", "vmatrix", "Vmatrix", "smallmatrix", "array"}
+_TIMES = {"cdot": "*", "times": "*", "div": "/", "ast": "*", "cdotp": "*"}
+_OPENERS = {"(": ")", "[": "]", "{": "}", "|": "|", "\\{": "\\}", "\\|": "\\|", "\\lvert": "\\rvert",
+            "\\vert": "\\vert", ".": "."}
+_UNSUPPORTED = {
+    "int": "integrals are not part of jac's language: give the function itself",
+    "sum": "sums with \\sum are not part of jac's language: write the terms out",
+    "prod": "products with \\prod are not part of jac's language: write the factors out",
+    "lim": "limits are not part of jac's language",
+    "partial": "∂ labels belong on the left of '=': jac reads the value on the right (∂z/∂x = 2x)",
+    "nabla": "∇ labels belong on the left of '=': jac reads the value on the right",
+    "pm": "± gives two values: write one of them",
+    "mp": "∓ gives two values: write one of them",
+    "infty": "infinity is not a value jac accepts",
+    "det": "\\det is a label: write the determinant's value (jac reads '\\det J = r^2 \\sin\\phi' as r^2 sin φ)",
+}
 
 
 def _digit(ch: str) -> bool:
@@ -41,16 +67,28 @@ def _digit(ch: str) -> bool:
 
 
 def looks_like_latex(text: str) -> bool:
-    return "\\" in text
+    """A backslash, or a brace group (braces are not part of the text language): e^{x}."""
+    return "\\" in text or "{" in text
 
+
+# ---------------------------------------------------------------------------
+# Characters from the web: one character in, one out (columns stay right)
+
+normalize = grammar.normalize
+
+
+# ---------------------------------------------------------------------------
+# The translator
 
 class _Latex:
-    def __init__(self, source: str):
+    def __init__(self, source: str, start: int = 0, end: int | None = None):
         if len(source) > grammar.MAX_LENGTH:
             raise ParseError(f"LaTeX is {len(source):,} characters long; the limit is {grammar.MAX_LENGTH:,}",
                              source, grammar.MAX_LENGTH)
         self.src = source
-        self.i = 0
+        self.text = normalize(source)
+        self.i = start
+        self.end = len(source) if end is None else end
         self.depth = 0
 
     # -- helpers
@@ -58,36 +96,65 @@ class _Latex:
         return ParseError(message, self.src, self.i if pos is None else pos, width, hint=hint)
 
     def skip_space(self) -> None:
-        while self.i < len(self.src) and self.src[self.i].isspace():
+        while self.i < self.end and self.text[self.i].isspace():
             self.i += 1
 
     def peek(self) -> str:
         self.skip_space()
-        return self.src[self.i] if self.i < len(self.src) else ""
+        return self.text[self.i] if self.i < self.end else ""
 
     def command_name(self) -> tuple[str, int]:
-        """At a backslash: read ``\\name`` (letters) or a one-character command."""
+        """At a backslash: read ``\\name`` (letters, and a trailing * for starred forms) or a one-character command."""
         start = self.i
         self.i += 1
-        m = re.compile(r"[A-Za-z]+").match(self.src, self.i)
+        m = re.compile(r"[A-Za-z]+\*?").match(self.text, self.i, self.end)
         if m:
             self.i = m.end()
             return m.group(), start
-        if self.i < len(self.src):
+        if self.i < self.end:
             self.i += 1
-            return self.src[self.i - 1], start
+            return self.text[self.i - 1], start
         raise self.error("a lone backslash at the end", start)
 
     def peek_command(self) -> str | None:
         self.skip_space()
-        if not self.src.startswith("\\", self.i):
+        if not self.text.startswith("\\", self.i) or self.i >= self.end:
             return None
-        m = re.compile(r"\\([A-Za-z]+|.)").match(self.src, self.i)
+        m = re.compile(r"\\([A-Za-z]+\*?|.)").match(self.text, self.i, self.end)
         return m.group(1) if m else None
 
     @staticmethod
     def op(text: str, pos: int, end: int | None = None) -> Token:
         return Token("OP", text, pos, end if end is not None else pos + 1)
+
+    def raw_group(self) -> tuple[int, int]:
+        """Skip a ``{…}`` (nested braces) without reading it; its inner span."""
+        if self.peek() != "{":
+            raise self.error("expected '{'")
+        start = self.i + 1
+        depth = 0
+        while self.i < self.end:
+            ch = self.text[self.i]
+            if ch == "\\":
+                self.i += 2
+                continue
+            if ch == "{":
+                depth += 1
+            elif ch == "}":
+                depth -= 1
+                if depth == 0:
+                    self.i += 1
+                    return start, self.i - 1
+            self.i += 1
+        raise self.error("expected '}' to close the '{'", start - 1)
+
+    def raw_bracket(self) -> None:
+        """Skip an optional ``[…]`` argument (\\bbox[2pt]{…})."""
+        if self.peek() == "[":
+            close = self.text.find("]", self.i, self.end)
+            if close == -1:
+                raise self.error("expected ']'")
+            self.i = close + 1
 
     # -- structure
     def group(self) -> list[Token]:
@@ -97,10 +164,29 @@ class _Latex:
         start, inner = self.enclosed("}")
         return [self.op("(", start)] + inner + [self.op(")", self.i - 1)]
 
+    def group_or_one(self) -> list[Token]:
+        """A braced argument, or one character or command (\\frac12, \\sqrt2, \\sqrt x)."""
+        ch = self.peek()
+        if ch == "{":
+            return self.group()
+        if not ch:
+            raise self.error("expected an argument, but the LaTeX ended")
+        pos = self.i
+        if _digit(ch):
+            self.i += 1
+            return [Token("NUM", ch, pos, self.i)]
+        if ch.isalpha():
+            self.i += 1
+            return [Token("NAME", ch, pos, self.i)]
+        if ch == "\\":
+            items = self.command()
+            return [self.op("(", pos)] + items + [self.op(")", self.i - 1)]
+        raise self.error("expected an argument in braces", hint="write it in braces: \\frac{a}{b}, \\sqrt{x}")
+
     def enclosed(self, closer: str) -> tuple[int, list[Token]]:
         """At an opening character: the items up to ``closer`` (consumed), and where it opened."""
         start = self.i
-        opener = self.src[start]
+        opener = self.text[start]
         self.i += 1
         self.enter(start)
         inner = self.sequence(stop=closer)
@@ -133,17 +219,20 @@ class _Latex:
     def item(self) -> list[Token]:
         ch = self.peek()
         pos = self.i
-        if _digit(ch) or (ch == "." and _digit(self.src[self.i + 1:self.i + 2])):
-            m = re.compile(r"[0-9]*\.?[0-9]+|[0-9]+\.?").match(self.src, self.i)
+        if _digit(ch) or (ch == "." and _digit(self.text[self.i + 1:self.i + 2])):
+            m = re.compile(r"[0-9]*\.?[0-9]+|[0-9]+\.?").match(self.text, self.i, self.end)
             assert m is not None
             self.i = m.end()
             return [Token("NUM", m.group().rstrip("."), pos, self.i)]
+        if ch in grammar.GREEK or ch == "π":
+            self.i += 1
+            return [self.subscripted(grammar.GREEK.get(ch, "pi"), pos)]
         if ch.isalpha():
             self.i += 1
             return [self.subscripted(ch, pos)]
         if ch == "{":
             return self.group()
-        if ch in "^":
+        if ch == "^":
             self.i += 1
             tokens = [self.op("^", pos)] + self.argument()
             if _digit(self.peek()):  # x^23 is x^2 · 3 in LaTeX
@@ -151,9 +240,12 @@ class _Latex:
             return tokens
         if ch == "_":
             raise self.error("a subscript needs a letter before it, like x_1")
-        if ch in "+-*/(),=":
+        if ch in "+-*/(),=<>!":
             self.i += 1
             return [self.op(ch, pos)]
+        if ch in "−·×÷":
+            self.i += 1
+            return [self.op({"−": "-", "·": "*", "×": "*", "÷": "/"}[ch], pos)]
         if ch == "[":
             self.i += 1
             return [self.op("(", pos)]
@@ -166,21 +258,23 @@ class _Latex:
             return self.command()
         if ch == "&":
             raise self.error("'&' separates matrix columns; it is only allowed inside \\begin{bmatrix} … \\end{bmatrix}")
+        if ch == "'":
+            raise self.error("primes (f') are not part of jac's language", hint="write the function itself")
         raise self.error(f"unexpected character {ch!r} in LaTeX")
 
     def subscripted(self, letter: str, pos: int) -> Token:
-        """``x``, ``x_1``, ``x_{12}`` → NAME x, x1, x12."""
+        """``x``, ``x_1``, ``x_{12}``, ``\\theta_1`` → NAME x, x1, x12, theta1."""
         name = letter
-        if self.src.startswith("_", self.i):
+        if self.text.startswith("_", self.i):
             self.i += 1
-            if self.src.startswith("{", self.i):
-                close = self.src.find("}", self.i)
+            if self.text.startswith("{", self.i):
+                close = self.text.find("}", self.i, self.end)
                 if close == -1:
                     raise self.error("expected '}' to close the subscript")
-                sub = self.src[self.i + 1:close].replace(" ", "")
+                sub = self.text[self.i + 1:close].replace(" ", "")
                 self.i = close + 1
             else:
-                sub = self.src[self.i:self.i + 1]
+                sub = self.text[self.i:self.i + 1]
                 self.i += 1
             if not re.fullmatch(r"[A-Za-z0-9]+", sub):
                 raise self.error(f"subscript {sub!r} must be letters or digits, like x_1 or x_{{12}}", pos)
@@ -188,7 +282,7 @@ class _Latex:
         return Token("NAME", name, pos, self.i)
 
     def argument(self) -> list[Token]:
-        """The argument of ^, or of a function without parentheses: a group or one item."""
+        """The argument of ^: a group or one item."""
         ch = self.peek()
         if ch == "{":
             return self.group()
@@ -198,7 +292,7 @@ class _Latex:
             pos = self.i
             self.i += 1
             return [Token("NUM", ch, pos, self.i)]
-        if ch == "-":  # e^-x, \sin -x: a sign and its operand
+        if ch == "-":  # e^-x: a sign and its operand
             pos = self.i
             self.i += 1
             return [self.op("(", pos), self.op("-", pos)] + self.argument() + [self.op(")", self.i - 1)]
@@ -212,147 +306,239 @@ class _Latex:
     def command(self) -> list[Token]:
         name, pos = self.command_name()
         end = self.i
-        if name in ("frac", "dfrac", "tfrac"):
-            num = self.group()
-            den = self.group()
+        if name in ("frac", "dfrac", "tfrac", "cfrac"):
+            num = self.group_or_one()
+            den = self.group_or_one()
             return [self.op("(", pos)] + num + [self.op("/", pos, end)] + den + [self.op(")", self.i - 1)]
         if name == "sqrt":
             return self.sqrt(pos, end)
         if name in _TIMES:
             return [self.op(_TIMES[name], pos, end)]
-        if name in ("left", "right", "bigl", "bigr", "Bigl", "Bigr", "big", "Big"):
+        if name in ("left", "right", "bigl", "bigr", "Bigl", "Bigr", "big", "Big", "bigg", "Bigg", "biggl", "biggr",
+                    "Biggl", "Biggr", "middle"):
             return self.delimiter(name, pos)
         if name in _FUNCTIONS:
             return self.function(_FUNCTIONS[name], pos, end)
-        if name in ("operatorname", "mathrm", "text", "mathit", "operatorname*"):
-            return self.named(pos)
+        if name in _NAMES:
+            return self.named(pos, name)
+        if name in ("boxed", "fbox", "bbox", "color", "textcolor", "cancel", "underbrace", "overbrace"):
+            return self.wrapped(name)
+        if name == "require":
+            self.raw_group()
+            return []
+        if name in _SIZED:
+            self.raw_group()
+            return []
         if name == "pi":
             return [Token("NAME", "pi", pos, end)]
         if name in _GREEK:
-            return [Token("NAME", name.replace("var", ""), pos, end)]
+            base = name.replace("var", "") if name != "varpi" else "pi"
+            return [self.subscripted(base, pos)]
         if name in _SPACING:
             return []
         if name in ("{", "}"):
             return [self.op("(" if name == "{" else ")", pos, end)]
+        if name in ("|", "vert", "lvert", "rvert"):
+            return [self.op("|", pos, end)]
         if name == "begin":
-            raise self.error("a matrix environment is only allowed around the whole input", pos, end - pos)
-        if name == "\\":
+            raise self.error("a matrix environment is only allowed around the whole input (or inside \\left[ … "
+                             "\\right])", pos, end - pos)
+        if name in ("\\", "cr"):
             raise self.error("'\\\\' separates matrix rows; it is only allowed inside \\begin{bmatrix} … \\end{bmatrix}",
                              pos, 2)
+        if name in ("matrix", "pmatrix", "bmatrix"):
+            raise self.error(f"\\{name}{{…}} is only allowed around the whole input", pos, end - pos)
+        if name in _UNSUPPORTED:
+            return self.unsupported(name, pos, end)
         raise self.error(f"unknown LaTeX command \\{name}", pos, end - pos,
                          hint="jac reads \\frac \\sqrt \\cdot \\times \\left \\right \\sin \\exp \\ln \\pi, "
-                              "Greek letters and \\begin{bmatrix}")
+                              "Greek letters and matrices (\\begin{bmatrix}, \\begin{array}, \\pmatrix{…})")
+
+    def unsupported(self, name: str, pos: int, end: int) -> list[Token]:
+        raise self.error(f"\\{name} is not part of jac's language", pos, end - pos, hint=_UNSUPPORTED[name])
+
+    def wrapped(self, name: str) -> list[Token]:
+        """``\\boxed{X}``, ``\\bbox[…]{X}``, ``\\color{red}{X}``: X."""
+        if name == "bbox":
+            self.raw_bracket()
+        if name in ("color", "textcolor"):
+            self.raw_group()
+            if self.peek() != "{":
+                return []  # \color{red} x: a switch, the rest follows
+        return self.group()
 
     def sqrt(self, pos: int, end: int) -> list[Token]:
         if self.peek() == "[":
-            close = self.src.find("]", self.i)
+            close = self.text.find("]", self.i, self.end)
             if close == -1:
                 raise self.error("expected ']' after the root's index")
             index_pos = self.i + 1
-            index = self.src[index_pos:close].strip()
+            index = self.text[index_pos:close].strip()
             self.i = close + 1
-            body = self.group()
+            body = self.group_or_one()
             if index == "3":
-                return [Token("NAME", "cbrt", pos, end)] + body
+                return [Token("NAME", "cbrt", pos, end), self.op("(", pos)] + body + [self.op(")", self.i - 1)]
             if not re.fullmatch(r"[0-9]+", index) or index == "0":
                 raise self.error(f"root index {index!r} must be a positive integer", index_pos)
-            return body + [self.op("^", pos, end), self.op("(", pos), Token("NUM", "1", index_pos, close),
-                           self.op("/", pos), Token("NUM", index, index_pos, close), self.op(")", close)]
-        return [Token("NAME", "sqrt", pos, end)] + self.group()
+            return [self.op("(", pos)] + body + [self.op(")", pos), self.op("^", pos, end), self.op("(", pos),
+                                                   Token("NUM", "1", index_pos, close), self.op("/", pos),
+                                                   Token("NUM", index, index_pos, close), self.op(")", close)]
+        return [Token("NAME", "sqrt", pos, end), self.op("(", pos)] + self.group_or_one() + [self.op(")", self.i - 1)]
 
     def delimiter(self, name: str, pos: int) -> list[Token]:
         self.skip_space()
-        if self.src.startswith("\\{", self.i) or self.src.startswith("\\}", self.i):
-            ch = self.src[self.i + 1]
+        if self.text.startswith(("\\{", "\\}", "\\|"), self.i):
+            ch = self.text[self.i:self.i + 2]
             self.i += 2
-        elif self.src.startswith("\\|", self.i):
-            raise self.error("norms \\| … \\| are not supported", self.i)
+        elif self.text.startswith(("\\lvert", "\\rvert", "\\vert"), self.i):
+            m = re.compile(r"\\[a-z]+").match(self.text, self.i)
+            assert m is not None
+            ch = "|"
+            self.i = m.end()
         else:
-            ch = self.src[self.i:self.i + 1]
+            ch = self.text[self.i:self.i + 1]
             self.i += 1
-        if ch in "([{":
+        if ch in ("(", "[", "{", "\\{"):
             return [self.op("(", pos, self.i)]
-        if ch in ")]}":
+        if ch in (")", "]", "}", "\\}"):
             return [self.op(")", pos, self.i)]
         if ch == "|":
-            if name.startswith(("left", "bigl", "Bigl")):
+            if name.startswith(("left", "bigl", "Bigl", "biggl", "Biggl")):
                 return [Token("NAME", "abs", pos, self.i), self.op("(", pos, self.i)]
             return [self.op(")", pos, self.i)]
         if ch == ".":
             return []
+        if ch == "\\|":
+            raise self.error("norms \\| … \\| are not supported", pos, hint="write sqrt(x^2 + y^2) for the norm")
         raise self.error(f"unexpected delimiter {ch!r} after \\{name}", pos)
 
     def function(self, fname: str, pos: int, end: int) -> list[Token]:
-        head = [Token("NAME", fname, pos, end)]
-        ch = self.peek()
-        if ch == "^":
-            raise self.error(f"powers of functions like \\{fname}^2 x are ambiguous", self.i,
-                             hint=f"write \\left(\\{fname} x\\right)^2")
-        if ch == "(" or self.peek_command() == "left":
-            return head  # the parser reads the parenthesised arguments
-        if ch == "{":
-            return head + self.group()
-        arg_pos = self.i
-        arg = self.argument()
-        # \sin 2x reads as sin(2x): take the implicit product of following letters and digits
-        while self.peek() and (_digit(self.peek()) or self.peek().isalpha()) and not self.src.startswith("\\", self.i):
-            arg += self.item()
-        return head + [self.op("(", arg_pos)] + arg + [self.op(")", self.i - 1)]
+        """A function; the grammar reads its power (``\\sin^2``, ``\\sin^{-1}``) and its argument,
+        with or without parentheses (``\\sin 2x`` is sin(2x), ``\\sin x \\cos y`` two factors)."""
+        if fname == "log" and self.text.startswith("_", self.i):
+            self.i += 1
+            base_pos = self.i
+            if self.text.startswith("{", self.i):
+                close = self.text.find("}", self.i, self.end)
+                if close == -1:
+                    raise self.error("expected '}' to close the base of \\log")
+                base, self.i = self.text[self.i + 1:close].strip(), close + 1
+            else:
+                base, self.i = self.text[self.i:self.i + 1], self.i + 1
+            named = {"2": "log2", "10": "log10", "e": "ln"}.get(base)
+            if named is None:
+                raise self.error(f"\\log_{{{base}}}: jac has log2, log10 and ln", base_pos,
+                                 hint=f"write \\log(x)/\\log({base}) for another base")
+            fname = named
+        return [Token("NAME", fname, pos, end)]
 
-    def named(self, pos: int) -> list[Token]:
+    def named(self, pos: int, command: str) -> list[Token]:
         if self.peek() != "{":
-            raise self.error("expected '{' after \\operatorname or \\mathrm")
-        close = self.src.find("}", self.i)
+            raise self.error(f"expected '{{' after \\{command}")
+        close = self.text.find("}", self.i, self.end)
         if close == -1:
             raise self.error("expected '}'")
         name_pos = self.i + 1
-        name = self.src[name_pos:close].strip()
+        name = self.text[name_pos:close].strip()
         self.i = close + 1
-        if not re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", name):
+        if command in ("text", "textrm", "textit"):
+            return []  # words in \text{…} (for, and, where): not math
+        if not re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", name) and name not in grammar.GREEK:
             raise self.error(f"{name!r} is not a name", name_pos)
-        tok = Token("NAME", name, name_pos, close)
-        if name in grammar.FUNCTIONS and self.peek() not in ("(", "{") and self.peek_command() != "left":
-            return self.function(name, name_pos, close)
-        return [tok]
+        name = grammar.GREEK.get(name, name)
+        if name in _FUNCTIONS:
+            return self.function(_FUNCTIONS[name], name_pos, close)
+        return [self.subscripted(name, name_pos) if self.text.startswith("_", self.i) else
+                Token("NAME", name, name_pos, close)]
 
     # -- matrices
     def matrix_rows(self) -> tuple[list[list[list[Token]]], int] | None:
-        """``\\begin{bmatrix} a & b \\\\ c & d \\end{bmatrix}`` → rows of cells of tokens."""
+        """A matrix at the start: ``\\begin{bmatrix} … \\end{bmatrix}``, ``\\begin{array}{cc} … \\end{array}``,
+        either inside ``\\left[ … \\right]`` (or ``(`` ``|``) and optional braces, or plain TeX
+        ``\\matrix{a & b \\cr c & d}`` / ``\\pmatrix{…}`` → rows of cells of tokens (None if no matrix)."""
         self.skip_space()
-        m = re.compile(r"\\begin\s*\{(\w+)\}").match(self.src, self.i)
-        if not m:
-            return None
-        env = m.group(1)
-        if env not in _MATRIX_ENVS:
-            raise self.error(f"unsupported environment {env!r}", self.i, m.end() - self.i,
-                             hint="use bmatrix or pmatrix")
-        start = self.i
-        self.i = m.end()
-        rows: list[list[list[Token]]] = [[]]
+        save = self.i
+        closers: list[str] = []
         while True:
-            cell = self.sequence(stop="&", stop_commands=("\\", "end"))
+            m = re.compile(r"\\(?:left|bigl|Bigl|biggl|Biggl)\s*(\\\{|\\[lv]vert|\\vert|[\[(|{])").match(self.text, self.i)
+            if m:
+                closers.append(m.group(1))
+                self.i = m.end()
+                continue
+            if self.peek() == "{":
+                closers.append("{")
+                self.i += 1
+                continue
+            break
+        self.skip_space()
+        start = self.i
+        m = re.compile(r"\\begin\s*\{(\w+\*?)\}").match(self.text, self.i)
+        plain = re.compile(r"\\(matrix|pmatrix|bmatrix)\s*\{").match(self.text, self.i)
+        if not m and not plain:
+            self.i = save
+            return None
+        if plain:
+            self.i = plain.end()
+            rows = self.cells(stop="}", row_commands=("cr", "\\"), end_command=None)
+            if self.peek() != "}":
+                raise self.error(f"expected '}}' to close \\{plain.group(1)}{{", start)
+            self.i += 1
+        else:
+            env = m.group(1)
+            if env not in _MATRIX_ENVS:
+                raise self.error(f"unsupported environment {env!r}", self.i, m.end() - self.i,
+                                 hint="use bmatrix, pmatrix, vmatrix, matrix or array")
+            self.i = m.end()
+            if env == "array":
+                self.raw_group()  # the column specification {cc} or {*{20}{c}}
+            rows = self.cells(stop="", row_commands=("\\", "cr"), end_command=env)
+        for opener in reversed(closers):
+            self.close_delimiter(opener)
+        if self.peek() and not self.rest_is_equality():
+            raise self.error("unexpected text after the matrix")
+        rows = [row for row in rows if any(row)] or rows
+        return rows, start
+
+    def rest_is_equality(self) -> bool:
+        return self.peek() == "="
+
+    def close_delimiter(self, opener: str) -> None:
+        self.skip_space()
+        if opener == "{":
+            if self.peek() != "}":
+                raise self.error("expected '}' after the matrix")
+            self.i += 1
+            return
+        m = re.compile(r"\\(?:right|bigr|Bigr|biggr|Biggr)\s*(\\\}|\\[rv]vert|\\vert|[\])|}])").match(self.text, self.i)
+        if not m:
+            raise self.error("expected \\right to close the \\left around the matrix")
+        self.i = m.end()
+
+    def cells(self, stop: str, row_commands: Sequence[str], end_command: str | None) -> list[list[list[Token]]]:
+        rows: list[list[list[Token]]] = [[]]
+        stops = tuple(row_commands) + (("end",) if end_command else ())
+        while True:
+            cell = self.sequence(stop="&" + stop, stop_commands=stops)
             rows[-1].append(cell)
             if self.peek() == "&":
                 self.i += 1
                 continue
             cmd = self.peek_command()
-            if cmd == "\\":
-                self.i += 2
-                if self.peek_command() == "end":
-                    continue  # a trailing \\ before \end
+            if cmd in row_commands:
+                self.command_name()
+                if self.peek_command() == "end" or (stop and self.peek() == stop):
+                    continue  # a trailing \\ before the end
                 rows.append([])
                 continue
-            if cmd == "end":
-                m_end = re.compile(r"\\end\s*\{(\w+)\}").match(self.src, self.i)
-                if not m_end or m_end.group(1) != env:
-                    raise self.error(f"expected \\end{{{env}}}", self.i)
+            if end_command and cmd == "end":
+                m_end = re.compile(r"\\end\s*\{(\w+\*?)\}").match(self.text, self.i)
+                if not m_end or m_end.group(1) != end_command:
+                    raise self.error(f"expected \\end{{{end_command}}}", self.i)
                 self.i = m_end.end()
-                break
-            raise self.error(f"expected \\end{{{env}}} to close the \\begin{{{env}}} at column {start + 1}")
-        if self.peek():
-            raise self.error("unexpected text after the matrix")
-        rows = [row for row in rows if any(row)] or rows
-        return rows, start
+                return rows
+            if stop and self.peek() == stop:
+                return rows
+            raise self.error("expected the end of the matrix" + (f" (\\end{{{end_command}}})" if end_command else ""))
 
 
 def _join(cells: list[list[Token]], sep: str, src: str) -> list[Token]:
@@ -371,42 +557,130 @@ def _end(tokens: list[Token], source: str) -> list[Token]:
     return tokens + [Token("END", "", len(source), len(source))]
 
 
-def vector_tokens(source: str) -> list[Token]:
-    """A SPEC in LaTeX: a column or row matrix of components, or a plain expression list."""
-    reader = _Latex(source)
+# ---------------------------------------------------------------------------
+# What a pasted answer means: the last display, the last side of an equality chain
+
+_DISPLAYS = [(r"\\\[", r"\\\]"), (r"\$\$", r"\$\$"), (r"\\\(", r"\\\)"), (r"\$", r"\$"),
+             (r"\\begin\{(?:equation|align|displaymath|gather)\*?\}", r"\\end\{(?:equation|align|displaymath|gather)\*?\}")]
+
+
+def displays(source: str) -> list[tuple[int, int]]:
+    """The spans of ``\\[ … \\]``, ``$$ … $$``, ``\\( … \\)``, ``$ … $`` in the source (the whole text if none)."""
+    for opener, closer in _DISPLAYS:
+        spans = []
+        for m in re.finditer(opener, source):
+            close = re.compile(closer).search(source, m.end())
+            if close is None:
+                break
+            if spans and m.start() < spans[-1][1]:
+                continue
+            spans.append((m.end(), close.start()))
+        if spans:
+            return spans
+    return [(0, len(source))]
+
+
+def last_side(source: str, start: int, end: int) -> int:
+    """Where the value starts in ``lhs = … = value``: after the last '=' outside braces and environments."""
+    depth, env, cut, i = 0, 0, start, start
+    while i < end:
+        ch = source[i]
+        if ch == "\\":
+            m = re.compile(r"\\(begin|end)\b").match(source, i)
+            if m:
+                env += 1 if m.group(1) == "begin" else -1
+                i = m.end()
+                continue
+            i += 2
+            continue
+        if ch in "{([":
+            depth += 1
+        elif ch in "})]":
+            depth -= 1
+        elif ch == "=" and depth == 0 and env == 0 and source[i + 1:i + 2] != "=" and source[i - 1:i] not in "<>!=":
+            cut = i + 1
+        i += 1
+    return cut
+
+
+def answer_span(source: str, want: str = "matrix") -> tuple[int, int]:
+    """The part of a pasted answer that is the answer: the last display that holds a matrix (``want``
+    "matrix") or starts with \\det (``want`` "det"), else the last one; then the last side of an
+    equality chain in it (``J = \\begin{bmatrix}…\\end{bmatrix}``, ``\\det J = 3u^{3/2}v^2``)."""
+    spans = displays(source)
+    chosen = spans[-1]
+    for s, e in reversed(spans):
+        part = source[s:e]
+        if (want == "matrix" and re.search(r"\\begin\s*\{|\\(?:p|b)?matrix\s*\{", part)) or \
+                (want == "det" and re.match(r"\s*\\det\b", part)):
+            chosen = (s, e)
+            break
+    return last_side(source, *chosen), chosen[1]
+
+
+def vector_tokens(source: str, start: int = 0, end: int | None = None) -> list[Token]:
+    """A SPEC in LaTeX: a column or row matrix of components, or a list of components
+    (``x = …, y = …``; between named components spacing such as \\hspace or \\quad is enough)."""
+    reader = _Latex(source, start, end)
     found = reader.matrix_rows()
     if found is None:
-        return _end(reader.sequence(), source)
-    rows, start = found
+        tokens = reader.sequence()
+        return _end(_named_components(tokens, source), source)
+    rows, mstart = found
     if all(len(row) == 1 for row in rows):
         cells = [row[0] for row in rows]
     elif len(rows) == 1:
         cells = rows[0]
     else:
-        raise ParseError("a function is a column (or a row) of components, not a matrix", source, start)
+        raise ParseError("a function is a column (or a row) of components, not a matrix", source, mstart)
     body = _join(cells, ",", source)
-    return _end([Token("OP", "[", start, start + 1)] + body + [Token("OP", "]", len(source) - 1, len(source))], source)
+    return _end([Token("OP", "[", mstart, mstart + 1)] + body + [Token("OP", "]", len(source) - 1, len(source))],
+                source)
 
 
-def matrix_tokens(source: str) -> list[Token]:
+def _named_components(tokens: list[Token], source: str) -> list[Token]:
+    """``x = 4u \\hspace{…} y = u^2`` → ``x = 4u, y = u^2``: a NAME '=' starting a new component
+    without a comma before it (spacing separated them on the page) gets one."""
+    out: list[Token] = []
+    depth = 0
+    for k, tok in enumerate(tokens):
+        if tok.kind == "OP" and tok.text in "([":
+            depth += 1
+        elif tok.kind == "OP" and tok.text in ")]":
+            depth -= 1
+        nxt = tokens[k + 1] if k + 1 < len(tokens) else None
+        starts_component = (depth == 0 and tok.kind == "NAME" and nxt is not None and nxt.kind == "OP"
+                            and nxt.text == "=" and out and not (out[-1].kind == "OP" and out[-1].text in (",", "(")))
+        if starts_component and any(t.kind == "OP" and t.text == "=" for t in out):
+            out.append(Token("OP", ",", tok.pos, tok.pos))
+        out.append(tok)
+    return out
+
+
+def matrix_tokens(source: str, start: int = 0, end: int | None = None) -> list[Token]:
     """An ANSWER in LaTeX: ``[[a, b], [c, d]]`` as tokens."""
-    reader = _Latex(source)
+    reader = _Latex(source, start, end)
     found = reader.matrix_rows()
     if found is None:
         return _end(reader.sequence(), source)
-    rows, start = found
+    rows, mstart = found
     width = len(rows[0])
-    tokens = [Token("OP", "[", start, start + 1)]
+    tokens = [Token("OP", "[", mstart, mstart + 1)]
     for k, row in enumerate(rows):
         if len(row) != width:
-            first = row[0][0].pos if row and row[0] else start
+            first = row[0][0].pos if row and row[0] else mstart
             raise ParseError(f"row {k + 1} has {len(row)} entries but row 1 has {width}", source, first,
                              hint="every row of a matrix needs the same number of entries")
         if k:
-            tokens.append(Token("OP", ",", row[0][0].pos if row[0] else start, start))
-        pos = row[0][0].pos if row[0] else start
+            tokens.append(Token("OP", ",", row[0][0].pos if row[0] else mstart, mstart))
+        pos = row[0][0].pos if row[0] else mstart
         tokens.append(Token("OP", "[", pos, pos))
         tokens.extend(_join(row, ",", source))
         tokens.append(Token("OP", "]", tokens[-1].end, tokens[-1].end))
     tokens.append(Token("OP", "]", len(source) - 1, len(source)))
     return _end(tokens, source)
+
+
+def expression_tokens(source: str, start: int = 0, end: int | None = None) -> list[Token]:
+    """One expression in LaTeX (a determinant's value)."""
+    return _end(_Latex(source, start, end).sequence(), source)

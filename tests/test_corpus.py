@@ -22,11 +22,7 @@ def _ids(items):
     return [item["id"] for item in items]
 
 
-LATEX_MATRIX_ENVIRONMENTS = pytest.mark.xfail(strict=True, reason="issue 11: \\left| \\begin{array} … \\right| answers")
-CASES = [pytest.param(c, marks=LATEX_MATRIX_ENVIRONMENTS) if "begin{array}" in c.get("matrix", "") else c for c in CORPUS]
-
-
-@pytest.mark.parametrize("case", CASES, ids=_ids(CORPUS))
+@pytest.mark.parametrize("case", CORPUS, ids=_ids(CORPUS))
 def test_published_answer_passes(case):
     specs = case["functions"]
     if case["kind"] == "det":

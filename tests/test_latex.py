@@ -49,7 +49,9 @@ def test_bmatrix_spec_and_inference():
     (r"\foo{x}", "unknown LaTeX command \\foo", 0),
     (r"x + \frac{1}{0}", "division by zero", 4),
     (r"\begin{bmatrix} x & y \\ 1 \end{bmatrix}", "a function is a column", 0),
-    (r"\sin^2 x", "ambiguous", 4),
+    (r"\sin^{-2} x", "ambiguous", 4),
+    (r"\int x dx", "integrals are not part of jac's language", 0),
+    (r"\log_{3} x", "jac has log2, log10 and ln", 5),
     (r"x + q", "unknown name 'q'", 4),
 ])
 def test_errors_point_into_the_latex(tex, message, column):
@@ -66,3 +68,62 @@ def test_cli_detects_latex(run):
     assert r.exit_code == 0 and r.stdout.splitlines() == ["2,1", "4,2"]
     forced = run("jacobian", "2xy", "--latex", "--format", "csv")
     assert forced.exit_code == 0 and forced.stdout.splitlines() == ["2*y,2*x"]
+
+
+@pytest.mark.parametrize("tex, expected", [
+    (r"\sqrt u", sp.sqrt(sp.Symbol("u", real=True))), (r"\sqrt2 x", sp.sqrt(2) * x), (r"\frac12 x", x / 2),
+    (r"\frac{1}{2}x", x / 2), (r"\tfrac{x}{2}", x / 2), (r"\dfrac{x}{y}", x / y), (r"\cfrac{1}{x}", 1 / x),
+    (r"\operatorname{sech}(x)", sp.sech(x)), (r"\mathrm{e}^{x}", sp.exp(x)), (r"\ln x", sp.log(x)),
+    (r"\arctan y", sp.atan(y)), (r"\sin^2 x", sp.sin(x) ** 2), (r"\sin^{-1} x", sp.asin(x)),
+    (r"\sin^{-1}\left(\frac{x}{2}\right)", sp.asin(x / 2)), (r"x \cdot y", x * y), (r"x\,y", x * y),
+    (r"x\;y", x * y), (r"\left|x\right|", sp.Abs(x)), (r"\log_2 x", sp.log(x) / sp.log(2)),
+    (r"\sin x \cos y", sp.sin(x) * sp.cos(y)), (r"\displaystyle \frac{{{x^2}}}{{{y^4}}}", x**2 / y**4),
+    (r"\boxed{x + y}", x + y), (r"\require{bbox} \bbox[2pt,border:1px solid black]{{3{x^{\frac{3}{2}}}{y^2}}}",
+                                3 * x ** sp.Rational(3, 2) * y**2),
+    (r"{u^{ - \,\,\frac{1}{2}}}", sp.Symbol("u", real=True) ** sp.Rational(-1, 2)),
+])
+def test_latex_from_textbooks_and_the_web(tex, expected):
+    vars_ = sorted({s.name for s in expected.free_symbols}) or ["x"]
+    assert one(tex, vars=vars_) == expected
+
+
+def test_braces_are_enough_to_read_latex():
+    assert from_text("e^{x}").outputs[0] == sp.exp(x)  # no backslash, no --latex
+
+
+@pytest.mark.parametrize("tex", [
+    r"\left[\begin{array}{cc} 1 & 4 \\ 3 & -5 \end{array}\right]",
+    r"\left| {\begin{array}{*{20}{c}}{1}&{4}\\{3}&{-5}\end{array}} \right|",
+    r"\left(\begin{matrix} 1 & 4 \\ 3 & -5 \end{matrix}\right)",
+    r"\matrix{1 & 4 \cr 3 & -5}",
+    r"\pmatrix{1 & 4 \cr 3 & -5}",
+    r"\begin{vmatrix} 1 & 4 \\ 3 & -5 \end{vmatrix}",
+    r"J = \begin{bmatrix} 1 & 4 \\ 3 & -5 \end{bmatrix}",
+    r"\[ J_{f}(u, v) = \begin{bmatrix} 1 & 4 \\ 3 & -5 \end{bmatrix} \]",
+])
+def test_matrix_answers(tex):
+    from jaccli.checking import check
+
+    assert check(["x = u + 4v, y = 3u - 5v"], tex).passed
+
+
+def test_determinant_answers_in_latex():
+    from jaccli.checking import check
+
+    assert check(["x = u^2 v^3, y = 4 - 2 sqrt(u)"], "[[2u v^3, 3u^2 v^2], [-u^(-1/2), 0]]",
+                 expect_det=r"\det J = 3{u^{\frac{3}{2}}}{v^2}").passed
+    paul = (r"\frac{{\partial \left( {x,y} \right)}}{{\partial \left( {u,v} \right)}} = 0 - \left( { - 3{u^{"
+            r"\frac{3}{2}}}{v^2}} \right) = \require{bbox} \bbox[2pt,border:1px solid black]{{3{u^{\frac{3}{2}}}{v^2}}}")
+    assert check(["x = u^2 v^3, y = 4 - 2 sqrt(u)"], "[[2u v^3, 3u^2 v^2], [-u^(-1/2), 0]]", expect_det=paul).passed
+
+
+def test_named_components_separated_by_spacing():
+    fn = from_text(r"x = 4u - 3{v^2}\hspace{0.25in}y = {u^2} - 6v")
+    assert fn.output_names == ("x", "y") and fn.inputs == ("u", "v")
+    fn = from_text(r"x = {t^4} - 2t,\,\,\,\,y = 1 - {t^6}")
+    assert fn.output_names == ("x", "y") and fn.inputs == ("t",)
+
+
+def test_unicode_from_web_pages():
+    fn = from_text("x = 𝜌 sin(𝜑) cos(𝜃), y = 𝜌 sin(𝜑) sin(𝜃), z = 𝜌 cos(𝜑)")
+    assert set(fn.inputs) == {"rho", "phi", "theta"}
