@@ -248,7 +248,7 @@ def _show(result, fmt: str, precision: int, quiet: bool, notes=None, hide_answer
     from .render import render
 
     if not quiet:
-        for note in result.notes if notes is None else notes:
+        for note in dict.fromkeys(result.notes if notes is None else notes):  # each note once
             _say("note", note, "yellow")
     out = render(result, fmt, precision=precision, hide_answers=hide_answers, full=full)
     if isinstance(out, str):

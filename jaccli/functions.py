@@ -45,8 +45,8 @@ class sigmoid(sp.Function):
     def _eval_is_real(self):
         return self.args[0].is_real
 
-    def _latex(self, printer):
-        return r"\sigma\left(%s\right)" % printer._print(self.args[0])
+    def _latex(self, printer, exp=None):
+        return _with_power(r"\operatorname{sigmoid}\left(%s\right)" % printer._print(self.args[0]), exp)  # reads back
 
 
 class softplus(sp.Function):
@@ -72,8 +72,8 @@ class softplus(sp.Function):
     def _eval_is_real(self):
         return self.args[0].is_real
 
-    def _latex(self, printer):
-        return r"\operatorname{softplus}\left(%s\right)" % printer._print(self.args[0])
+    def _latex(self, printer, exp=None):
+        return _with_power(r"\operatorname{softplus}\left(%s\right)" % printer._print(self.args[0]), exp)
 
 
 class step(sp.Function):
@@ -103,8 +103,8 @@ class step(sp.Function):
     def _eval_is_real(self):
         return self.args[0].is_real
 
-    def _latex(self, printer):
-        return r"\operatorname{step}\left(%s\right)" % printer._print(self.args[0])
+    def _latex(self, printer, exp=None):
+        return _with_power(r"\operatorname{step}\left(%s\right)" % printer._print(self.args[0]), exp)
 
 
 class relu(sp.Function):
@@ -126,8 +126,8 @@ class relu(sp.Function):
     def _eval_is_real(self):
         return self.args[0].is_real
 
-    def _latex(self, printer):
-        return r"\operatorname{relu}\left(%s\right)" % printer._print(self.args[0])
+    def _latex(self, printer, exp=None):
+        return _with_power(r"\operatorname{relu}\left(%s\right)" % printer._print(self.args[0]), exp)
 
 
 class cbrt(sp.Function):
@@ -158,8 +158,13 @@ class cbrt(sp.Function):
     def _eval_is_real(self):
         return self.args[0].is_real
 
-    def _latex(self, printer):
-        return r"\sqrt[3]{%s}" % printer._print(self.args[0])
+    def _latex(self, printer, exp=None):
+        return _with_power(r"\sqrt[3]{%s}" % printer._print(self.args[0]), exp)
+
+
+def _with_power(text: str, exp) -> str:
+    """sympy passes ``exp`` when it prints a power of the function: sigmoid(x)^2."""
+    return text if exp is None else r"\left(%s\right)^{%s}" % (text, exp)
 
 
 def clean_derivative(expr: sp.Expr) -> sp.Expr:

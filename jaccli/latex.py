@@ -46,6 +46,8 @@ _NAMES = {"operatorname", "operatorname*", "mathrm", "text", "textrm", "mathit",
           "bm", "textit"}
 _MATRIX_ENVS = {"bmatrix", "pmatrix", "matrix", "Bmatrix", "vmatrix", "Vmatrix", "smallmatrix", "array"}
 _TIMES = {"cdot": "*", "times": "*", "div": "/", "ast": "*", "cdotp": "*"}
+_RELATIONS = {"leq": "<=", "le": "<=", "geq": ">=", "ge": ">=", "neq": "!=", "ne": "!=", "lt": "<", "gt": ">",
+              "leqslant": "<=", "geqslant": ">="}
 _OPENERS = {"(": ")", "[": "]", "{": "}", "|": "|", "\\{": "\\}", "\\|": "\\|", "\\lvert": "\\rvert",
             "\\vert": "\\vert", ".": "."}
 _UNSUPPORTED = {
@@ -341,8 +343,16 @@ class _Latex:
         if name in ("|", "vert", "lvert", "rvert"):
             return [self.op("|", pos, end)]
         if name == "begin":
+            if re.compile(r"\s*\{cases\}").match(self.text, self.i):
+                return self.cases(pos)
             raise self.error("a matrix environment is only allowed around the whole input (or inside \\left[ … "
                              "\\right])", pos, end - pos)
+        if name in _RELATIONS:
+            return [self.op(_RELATIONS[name], pos, end)]
+        if name in ("wedge", "land"):
+            return [Token("NAME", "and", pos, end)]
+        if name in ("vee", "lor"):
+            return [Token("NAME", "or", pos, end)]
         if name in ("\\", "cr"):
             raise self.error("'\\\\' separates matrix rows; it is only allowed inside \\begin{bmatrix} … \\end{bmatrix}",
                              pos, 2)
@@ -353,6 +363,26 @@ class _Latex:
         raise self.error(f"unknown LaTeX command \\{name}", pos, end - pos,
                          hint="jac reads \\frac \\sqrt \\cdot \\times \\left \\right \\sin \\exp \\ln \\pi, "
                               "Greek letters and matrices (\\begin{bmatrix}, \\begin{array}, \\pmatrix{…})")
+
+    def cases(self, pos: int) -> list[Token]:
+        """``\\begin{cases} v & \\text{for}\\: c \\\\ w & \\text{otherwise} \\end{cases}`` → piecewise(c, v, w)."""
+        self.i = self.text.index("}", self.i) + 1
+        rows = self.cells(stop="", row_commands=("\\", "cr"), end_command="cases")
+        rows = [row for row in rows if any(row)]
+        out = [Token("NAME", "piecewise", pos, pos + 6), self.op("(", pos)]
+        for k, row in enumerate(rows):
+            value = row[0]
+            condition = row[1] if len(row) > 1 else []
+            last = k == len(rows) - 1
+            if last and not condition:
+                out += value
+            elif condition:
+                out += condition + [self.op(",", pos)] + value + ([] if last else [self.op(",", pos)])
+            else:
+                raise self.error("each case but the last needs a condition after '&'", pos)
+        if rows and len(rows[-1]) > 1 and rows[-1][1]:
+            raise self.error("the last case must hold otherwise (\\text{otherwise})", pos)
+        return out + [self.op(")", self.i - 1)]
 
     def unsupported(self, name: str, pos: int, end: int) -> list[Token]:
         raise self.error(f"\\{name} is not part of jac's language", pos, end - pos, hint=_UNSUPPORTED[name])
@@ -474,6 +504,8 @@ class _Latex:
         start = self.i
         m = re.compile(r"\\begin\s*\{(\w+\*?)\}").match(self.text, self.i)
         plain = re.compile(r"\\(matrix|pmatrix|bmatrix)\s*\{").match(self.text, self.i)
+        if m and m.group(1) == "cases":
+            m = None  # a piecewise value: an expression, not a matrix
         if not m and not plain:
             self.i = save
             return None
@@ -611,7 +643,8 @@ def answer_span(source: str, want: str = "matrix") -> tuple[int, int]:
     chosen = spans[-1]
     for s, e in reversed(spans):
         part = source[s:e]
-        if (want == "matrix" and re.search(r"\\begin\s*\{|\\(?:p|b)?matrix\s*\{", part)) or \
+        if (want == "matrix" and re.search(r"\\begin\s*\{(?:[bBpvV]?matrix|smallmatrix|array)\b|"
+                                           r"\\(?:p|b)?matrix\s*\{", part)) or \
                 (want == "det" and re.match(r"\s*\\det\b", part)):
             chosen = (s, e)
             break

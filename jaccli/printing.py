@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 
 import sympy as sp
+from sympy.printing.latex import LatexPrinter
 from sympy.printing.str import StrPrinter
 
 from .numbers import fmt_number, json_number  # noqa: F401  (re-exported for the renderers)
@@ -67,10 +68,23 @@ def to_text(expr: sp.Expr) -> str:
     return _printer.doprint(expr).replace("**", "^")
 
 
+class _JacLatexPrinter(LatexPrinter):
+    """sympy's LaTeX, readable back by jac with the same meaning: x^(1/3) is not \\sqrt[3]{x}
+    (which jac reads as the real cube root, cbrt)."""
+
+    def _print_Pow(self, expr):
+        if expr.exp.is_Rational and expr.exp.q % 3 == 0 and not expr.base.is_number:
+            return r"\left(%s\right)^{%s}" % (self._print(expr.base), self._print(expr.exp))
+        return super()._print_Pow(expr)
+
+
+_latex_printer = _JacLatexPrinter()
+
+
 def to_latex(expr: sp.Expr) -> str:
     if not isinstance(expr, sp.Basic):
         expr = expr._sympy_()  # a symengine expression: sympy prints LaTeX
-    return sp.latex(expr)
+    return _latex_printer.doprint(expr)
 
 
 def matrix_latex(matrix: sp.Matrix) -> str:

@@ -1,5 +1,7 @@
 """LaTeX in: specs and answers, through jac's own translator (nothing is evaluated)."""
 
+import json
+
 import pytest
 import sympy as sp
 
@@ -127,3 +129,27 @@ def test_named_components_separated_by_spacing():
 def test_unicode_from_web_pages():
     fn = from_text("x = 𝜌 sin(𝜑) cos(𝜃), y = 𝜌 sin(𝜑) sin(𝜃), z = 𝜌 cos(𝜑)")
     assert set(fn.inputs) == {"rho", "phi", "theta"}
+
+
+ROUND_TRIP = [
+    "sin(x) cos(y), exp(x y)", "sigmoid(x) + softplus(y), relu(x - 1) + y^3", "atan2(y, x), hypot(x, y)",
+    "expm1(x) + log1p(y), cbrt(x) y", "x^(1/3) + y, x^(2/3) y", "asec(x + 2) + acoth(y + 3), erf(x) + sinc(y)",
+    "abs(x - y) + min(x, y), max(x, 2y) + sign(x)", "piecewise(x < 0, -x, x) + y, log(x, 3) + sech(y)",
+    "x^2 + y, 2x y",
+]
+
+
+@pytest.mark.parametrize("spec", ROUND_TRIP)
+def test_jacs_own_latex_reads_back_as_an_answer(run, spec):
+    """Every command that prints LaTeX: its output, pasted back as --expect (and --expect-det), passes."""
+    for args in (["jacobian", spec, "--vars", "x,y"], ["jacobian", spec, "--vars", "x,y", "--at", "0.7,1.3"],
+                 ["compose", "(u, v) -> (u + v, u v)", f"(x, y) -> ({spec})", "--at", "0.4,0.9"]):
+        out = run(*args, "--format", "latex")
+        assert out.exit_code == 0, (args, out.stderr)
+        check_args = [a.replace("jacobian", "check").replace("compose", "check") for a in args[:1]] + args[1:]
+        r = run(*check_args, "--expect", out.stdout, "--format", "json")
+        d = json.loads(r.stdout)
+        assert r.exit_code == 0 and d["pass"], (args, out.stdout, d)
+        if "\\det" in out.stdout:
+            r = run(*check_args, "--expect", out.stdout, "--expect-det", out.stdout, "--format", "json")
+            assert r.exit_code == 0, (args, r.stdout)
