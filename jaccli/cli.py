@@ -105,8 +105,14 @@ def timeout_option(command):
                              "the point and says what it skipped. 0: no limit.")(command)
 
 
+def echo_option(command):
+    return click.option("--no-echo", "no_echo", is_flag=True,
+                        help="Do not start table/plain output with the functions as jac read them.")(command)
+
+
 def output_options(command):
-    """--format, --precision, --quiet: shared by every command that prints a result."""
+    """--format, --precision, --quiet, --no-echo: shared by every command that prints a result."""
+    command = echo_option(command)
     command = click.option("--quiet", "-q", is_flag=True, help="No notes on stderr (errors are still shown).")(command)
     command = click.option("--precision", type=click.IntRange(1, 17), default=6, show_default=True,
                            help="Significant digits of decimals in table/plain output.")(command)
@@ -178,7 +184,8 @@ def jacobian_options(command):
 
 
 def report_options(command):
-    """--format (table, plain, json), --precision, --quiet: for check, hessian and implicit."""
+    """--format (table, plain, json), --precision, --quiet, --no-echo: for check, hessian and implicit."""
+    command = echo_option(command)
     command = click.option("--quiet", "-q", is_flag=True, help="No notes on stderr (errors are still shown).")(command)
     command = click.option("--precision", type=click.IntRange(1, 17), default=6, show_default=True,
                            help="Significant digits of decimals in table/plain output.")(command)
@@ -203,7 +210,7 @@ def _stdin_if_needed(*args, points: str | None = None) -> str | None:
     return None
 
 
-def _run_batch(specs, points, vars_, latex, stdin_text, fmt, precision, quiet, at, steps, timeout) -> None:
+def _run_batch(specs, points, vars_, latex, stdin_text, fmt, precision, quiet, at, steps, timeout, echo=True) -> None:
     from .points import evaluate_points, read_points_arg
 
     if at is not None:
@@ -214,7 +221,7 @@ def _run_batch(specs, points, vars_, latex, stdin_text, fmt, precision, quiet, a
         raise click.UsageError("--points supports --format table, plain, json (JSON Lines) and csv")
     text, origin = read_points_arg(points, stdin_text)
     batch = evaluate_points(specs, text, origin=origin, timeout=timeout)
-    _show(batch, fmt, precision, quiet, notes=[n for fn in batch.functions for n in fn.notes] + batch.notes)
+    _show(batch, fmt, precision, quiet, notes=[n for fn in batch.functions for n in fn.notes] + batch.notes, echo=echo)
     for err in sorted(batch.errors, key=lambda e: e.line):
         _say("error", f"{origin}:{err.line}: {err.message}", "red")
     if batch.exit_code:
@@ -244,13 +251,13 @@ def _with_steps(result, steps: bool, entry, fmt: str):
 
 
 def _show(result, fmt: str, precision: int, quiet: bool, notes=None, hide_answers: bool = False,
-          full: bool = False) -> None:
+          full: bool = False, echo: bool = True) -> None:
     from .render import render
 
     if not quiet:
         for note in dict.fromkeys(result.notes if notes is None else notes):  # each note once
             _say("note", note, "yellow")
-    out = render(result, fmt, precision=precision, hide_answers=hide_answers, full=full)
+    out = render(result, fmt, precision=precision, hide_answers=hide_answers, full=full, echo=echo)
     if isinstance(out, str):
         click.echo(out)
     else:
@@ -303,7 +310,7 @@ def chain_options(command):
 
 
 def _jacobian_command(specs, *, single, at, vars_, latex, points, steps, entry, verify, timeout, fmt, precision,
-                      quiet, vjp, jvp, grad, full, engine, step):
+                      quiet, vjp, jvp, grad, full, engine, step, no_echo):
     """Shared by 'jacobian' and 'compose': load, pick the exact or the numeric path, render."""
     from .spec import is_network, load_all
 
@@ -318,7 +325,8 @@ def _jacobian_command(specs, *, single, at, vars_, latex, points, steps, entry, 
     if not single and len(items) < 2:
         raise click.UsageError("compose needs at least two SPECs (for one, use 'jac jacobian')")
     if points is not None:
-        return _run_batch(items, points, vars_, latex, stdin_text, fmt, precision, quiet, at, steps, timeout)
+        return _run_batch(items, points, vars_, latex, stdin_text, fmt, precision, quiet, at, steps, timeout,
+                          echo=not no_echo)
     from . import api
 
     if single:
@@ -335,7 +343,7 @@ def _jacobian_command(specs, *, single, at, vars_, latex, points, steps, entry, 
 
         result.linearisation = linearise(result.functions, result.point, result.at.value,
                                          numeric_point(step, "--step"))
-    _show(_with_steps(result, steps, entry, fmt), fmt, precision, quiet, full=full)
+    _show(_with_steps(result, steps, entry, fmt), fmt, precision, quiet, full=full, echo=not no_echo)
 
 
 def _numeric_chain(items, at, points, steps, verify, step, vjp, jvp, grad, fmt, precision, quiet, full):
@@ -428,7 +436,7 @@ def compose(specs, **options):
   jac check samples/exercise_inner.yaml samples/exercise_outer.yaml --at 1,0 --expect samples/exercise_answer.yaml  # exit 1
   jac check samples/f.yaml --expect '\\begin{bmatrix} 2x & 1 \\\\ 2y & 2x \\end{bmatrix}' --format json""")
 def check(specs, expect, at, vars_, latex, rtol, atol, assume, expect_det, hide_answers, steps, entry, timeout, fmt,
-          precision, quiet):
+          precision, quiet, no_echo):
     """Check an answer for the Jacobian of SPEC (or of the composition of several SPECs).
 
     With --at the entries are compared numerically (--rtol, --atol);
@@ -451,7 +459,7 @@ def check(specs, expect, at, vars_, latex, rtol, atol, assume, expect_det, hide_
             _echo_json_error("check", err)
         raise
     _with_steps(result.target, steps, entry, fmt)
-    _show(result, fmt, precision, quiet, hide_answers=hide_answers)
+    _show(result, fmt, precision, quiet, hide_answers=hide_answers, echo=not no_echo)
     if not result.passed:
         click.get_current_context().exit(EXIT_WRONG)
 
@@ -465,7 +473,7 @@ def check(specs, expect, at, vars_, latex, rtol, atol, assume, expect_det, hide_
   jac hessian samples/f.yaml --at 1,2
   jac hessian samples/f.yaml "(u, v) -> u*v" --at 1,2
   jac hessian samples/f.yaml "(u, v) -> u*v" --format json""")
-def hessian(specs, at, vars_, latex, timeout, fmt, precision, quiet):
+def hessian(specs, at, vars_, latex, timeout, fmt, precision, quiet, no_echo):
     """Second derivatives. One SPEC: the n×n Hessian of each output
     (symmetric; checked), at --at with its eigenvalues and what they say
     (minimum, maximum, saddle candidates). Several SPECs (application order,
@@ -473,8 +481,8 @@ def hessian(specs, at, vars_, latex, timeout, fmt, precision, quiet):
     chain rule H = J_fᵀ·H_g(f(x))·J_f + Σᵢ ∂g/∂zᵢ(f(x))·H_fᵢ(x), both terms shown."""
     from .second_order import hessian as run_hessian
 
-    result = run_hessian(*specs, at=at, vars=vars_, stdin_text=_stdin_if_needed(*specs), timeout=timeout)
-    _show(result, fmt, precision, quiet)
+    result = run_hessian(*specs, at=at, vars=vars_, stdin_text=_stdin_if_needed(*specs), timeout=timeout, latex=latex)
+    _show(result, fmt, precision, quiet, echo=not no_echo)
 
 
 @main.command()
@@ -487,7 +495,7 @@ def hessian(specs, at, vars_, latex, timeout, fmt, precision, quiet):
 @_examples("""  jac implicit "x^2 + y^2 - 1" --vars x,y --unknowns y
   jac implicit "x^2 + y^2 - 1" --vars x,y --unknowns y --at 0.6,0.8
   jac implicit samples/implicit_system.yaml --unknowns u,v --at 1,1,1,1 --format json""")
-def implicit(spec, unknowns, at, vars_, latex, timeout, fmt, precision, quiet):
+def implicit(spec, unknowns, at, vars_, latex, timeout, fmt, precision, quiet, no_echo):
     """The implicit function theorem: F(x, y) = 0 defines y(x) near a point
     where ∂F/∂y is invertible, with J_y(x) = −[∂F/∂y]⁻¹ · ∂F/∂x. Shows both
     blocks, their shapes and the result; symbolic when small. At a point, jac
@@ -495,8 +503,9 @@ def implicit(spec, unknowns, at, vars_, latex, timeout, fmt, precision, quiet):
     from .implicit_function import implicit as run_implicit
 
     names = [u for u in unknowns.split(",") if u.strip()]
-    result = run_implicit(spec, names, at=at, vars=vars_, stdin_text=_stdin_if_needed(spec), timeout=timeout)
-    _show(result, fmt, precision, quiet)
+    result = run_implicit(spec, names, at=at, vars=vars_, stdin_text=_stdin_if_needed(spec), timeout=timeout,
+                          latex=latex)
+    _show(result, fmt, precision, quiet, echo=not no_echo)
 
 
 @main.command()

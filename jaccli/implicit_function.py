@@ -46,8 +46,9 @@ def _values(M: sp.Matrix, label: str) -> Evaluated:
 
 @within_budget
 def implicit(spec: api.SpecLike, unknowns: Sequence[str], *, at: api.PointLike = None,
-             vars: Sequence[str] | None = None, stdin_text: str | None = None) -> ImplicitResult:
-    (fn,) = api.load([spec], vars=vars, stdin_text=stdin_text, equations=True)
+             vars: Sequence[str] | None = None, stdin_text: str | None = None,
+             latex: bool | None = None) -> ImplicitResult:
+    (fn,) = api.load([spec], vars=vars, stdin_text=stdin_text, equations=True, latex=latex)
     if fn.origin in ("inline text", "<stdin>") and fn.name == "f" and not fn.outputs_named:
         from dataclasses import replace
 

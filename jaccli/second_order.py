@@ -159,12 +159,12 @@ def _classify(h: OutputHessian, gradient: Sequence[sp.Expr] | None, point: Point
 
 @within_budget
 def hessian(*specs: api.SpecLike, at: api.PointLike = None, vars: Sequence[str] | None = None,
-            stdin_text: str | None = None) -> HessianResult:
+            stdin_text: str | None = None, latex: bool | None = None) -> HessianResult:
     """One spec: a Hessian per output. Several (application order, ending in a
     scalar): the Hessian of the composition by the second-order chain rule."""
     from .binding import bind
 
-    functions = bind(api.load(list(specs), vars=vars, stdin_text=stdin_text))
+    functions = bind(api.load(list(specs), vars=vars, stdin_text=stdin_text, latex=latex))
     point = api.make_point(at, functions[0])
     if len(functions) == 1:
         return _single(functions[0], point)

@@ -97,7 +97,9 @@ def test_json_symbolic_reads_back(run):
 def test_json_schema(run):
     d = json.loads(run("jacobian", "samples/f.yaml", "--format", "json").stdout)
     assert set(d) == {"schema", "command", "function", "signature", "shape", "inputs", "outputs", "point",
-                      "jacobian", "determinant"}
+                      "jacobian", "determinant", "read_as"}
+    assert d["read_as"] == [{"function": "f", "inputs": ["x", "y"], "input_order": "declared",
+                             "components": {"f1": "x^2 + y", "f2": "2*x*y"}}]
     assert d["point"] is None and d["jacobian"]["exact"] is None and d["jacobian"]["value"] is None
     assert set(d["determinant"]) == {"symbolic", "exact", "value", "singular", "sign", "log_abs", "factor_log_abs",
                                      "withheld"}

@@ -1,5 +1,7 @@
 """The expression language: what it reads, what it refuses, and where it says so."""
 
+import json
+
 import pytest
 import sympy as sp
 from hypothesis import given, settings, strategies as st
@@ -233,3 +235,18 @@ def test_parser_raises_only_jac_errors_on_near_miss_text(text):
         grammar.parse_vector(text, XY)
     except JacError:
         pass
+
+
+def test_input_interpretation_shows_the_reading(run):
+    """Human output starts with each function as read, so x/2y = (x/2)·y is seen at once; --no-echo omits it."""
+    r = run("jacobian", "x/2y, sin 2x", "--vars", "x,y", "--format", "plain")
+    assert r.stdout.splitlines()[:2] == ["f(x, y):  f1 = x*y/2", "          f2 = sin(2*x)"]
+    assert "x/2y is read as (x/2)·y" in r.stderr
+    quiet = run("jacobian", "x/2y, sin 2x", "--vars", "x,y", "--format", "plain", "--quiet")
+    assert quiet.stdout.startswith("f(x, y):  f1 = x*y/2") and quiet.stderr == ""  # output, not a note
+    bare = run("jacobian", "x/2y, sin 2x", "--vars", "x,y", "--format", "plain", "--no-echo")
+    assert not bare.stdout.startswith("f(x, y):")
+    d = json.loads(run("jacobian", "x/2y, sin 2x", "--vars", "x,y", "--format", "json").stdout)
+    assert d["read_as"][0]["components"] == {"f1": "x*y/2", "f2": "sin(2*x)"}
+    big = run("jacobian", ", ".join(f"x^{k}" for k in range(1, 20)), "--vars", "x", "--format", "plain").stdout
+    assert "… 13 more components" in big

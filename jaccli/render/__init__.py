@@ -10,7 +10,11 @@ from __future__ import annotations
 FORMATS = ("table", "plain", "json", "latex", "csv")
 
 
-def _human(blocks, fmt: str):
+def _human(blocks, fmt: str, result=None, echo: bool = True, full: bool = False):
+    if echo and result is not None:
+        from .reading import functions_of, reading_blocks
+
+        blocks = reading_blocks(functions_of(result), full) + list(blocks)
     if fmt == "table":
         from .table import draw
 
@@ -20,7 +24,8 @@ def _human(blocks, fmt: str):
     return draw(blocks)
 
 
-def render(result, fmt: str, *, precision: int = 6, hide_answers: bool = False, full: bool = False):
+def render(result, fmt: str, *, precision: int = 6, hide_answers: bool = False, full: bool = False,
+           echo: bool = True):
     """Dispatch on ``result.kind``, importing only the renderer needed (so the
     exact path never loads numpy, and layer chains never load sympy)."""
     kind = result.kind
@@ -43,13 +48,13 @@ def render(result, fmt: str, *, precision: int = 6, hide_answers: bool = False, 
 
         if fmt == "json":
             return hessian.render_hessian_json(result)
-        return _human(hessian.hessian_blocks(result, precision), fmt)
+        return _human(hessian.hessian_blocks(result, precision, full), fmt, result, echo, full)
     if kind == "implicit":
         from . import implicit
 
         if fmt == "json":
             return implicit.render_implicit_json(result)
-        return _human(implicit.implicit_blocks(result, precision), fmt)
+        return _human(implicit.implicit_blocks(result, precision), fmt, result, echo, full)
     if kind == "check":
         from . import check
 
@@ -57,7 +62,7 @@ def render(result, fmt: str, *, precision: int = 6, hide_answers: bool = False, 
             import json
 
             return json.dumps(check.check_dict(result, hide_answers), indent=2, ensure_ascii=False)
-        return _human(check.check_blocks(result, precision, hide_answers), fmt)
+        return _human(check.check_blocks(result, precision, hide_answers), fmt, result, echo, full)
     if kind == "batch":
         from . import batch
 
@@ -65,11 +70,11 @@ def render(result, fmt: str, *, precision: int = 6, hide_answers: bool = False, 
             return batch.render_jsonl(result)
         if fmt == "csv":
             return batch.render_csv(result)
-        return _human([batch.table_block(result, precision)], fmt)
+        return _human([batch.table_block(result, precision)], fmt, result, echo, full)
     if fmt in ("table", "plain"):
         from .blocks import blocks_for
 
-        return _human(blocks_for(result, precision, full), fmt)
+        return _human(blocks_for(result, precision, full), fmt, result, echo, full)
     if fmt == "json":
         from .json import render_json
 

@@ -15,6 +15,7 @@ from ..printing import fmt_number, json_number, to_text
 from . import json as json_render
 from .model import MatrixBlock
 from .csv import csv_number
+from .reading import read_as
 
 
 def header(batch: Batch) -> list[str]:
@@ -109,6 +110,7 @@ def _static(batch: Batch) -> dict:
         "point": None,
         "jacobian": {"symbolic": None if batch.is_compose else _rows(batch.symbolic), "exact": None, "value": None},
         "determinant": None,
+        "read_as": read_as(batch.functions),
     }
     if batch.is_compose:
         static["order"] = [fn.name for fn in batch.functions]

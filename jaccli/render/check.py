@@ -7,6 +7,7 @@ from ..checking import CheckResult, describe_value
 from ..printing import json_number, to_text
 from .blocks import J, steps_blocks
 from .model import Block, Heading, Line, MatrixBlock
+from .reading import functions_of, read_as
 
 
 def _how(result: CheckResult) -> str:
@@ -63,8 +64,8 @@ def check_blocks(result: CheckResult, precision: int, hide_answers: bool) -> lis
 def check_dict(result: CheckResult, hide_answers: bool) -> dict:
     entries = []
     for v in result.entries:
-        entry = {"row": v.row, "col": v.col, "label": v.label, "answer": v.answer_text, "ok": v.ok,
-                 "method": v.method}
+        entry = {"row": v.row, "col": v.col, "label": v.label, "answer": v.answer_text,
+                 "answer_read_as": to_text(v.answer), "ok": v.ok, "method": v.method}
         if not hide_answers:
             entry["expected"] = to_text(v.expected)
             if v.expected_value is not None:
@@ -94,6 +95,7 @@ def check_dict(result: CheckResult, hide_answers: bool) -> dict:
             "answer": to_text(det.answer), "ok": det.ok,
             **({} if hide_answers or det.expected is None else {"expected": to_text(det.expected)})},
         "notes": result.notes,
+        "read_as": read_as(functions_of(result)),
     }
     if result.target.steps and not hide_answers:
         out["steps"] = result.target.steps.to_dict()

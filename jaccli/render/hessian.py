@@ -11,6 +11,7 @@ from ..numbers import fmt_number, json_number
 from ..printing import to_text
 from .blocks import LARGE, J, _args, _symbolic_blocks, _value_blocks, cell
 from .model import Block, Heading, Line, MatrixBlock
+from .reading import read_as
 
 
 def _labels(inputs):
@@ -78,6 +79,7 @@ def hessian_dict(r: HessianResult) -> dict:
         "point": None if r.point is None else {k: json_number(v) for k, v in zip(r.point.names, r.point.values)},
         "hessians": items,
         "hessian": items[0] if len(items) == 1 else None,
+        "read_as": read_as(r.functions),
         "terms": [{"name": t.name, "shape": list(t.shape), "symbolic": _rows(t.symbolic),
                    "exact": _rows(t.at.exact) if t.at else None, "value": _values(t.at)} for t in r.terms],
     }

@@ -9,6 +9,7 @@ from ..numbers import json_number
 from ..printing import to_text
 from .blocks import cell
 from .model import Block, Heading, Line, MatrixBlock
+from .reading import read_as
 
 
 def _symbolic(title, M, rows, cols) -> MatrixBlock:
@@ -71,6 +72,7 @@ def implicit_dict(r: ImplicitResult) -> dict:
         "jacobian": {"symbolic": _rows(r.symbolic), "exact": _rows(r.at.exact) if r.at else None,
                      "value": None if r.at is None else [[json_number(v) for v in row] for row in r.at.value]},
         "blocks": {"dF_dy": _block(r.dF_dy, r.dF_dy_at), "dF_dx": _block(r.dF_dx, r.dF_dx_at)},
+        "read_as": read_as([r.function]),
         "notes": r.notes,
     }
 

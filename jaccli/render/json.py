@@ -9,6 +9,7 @@ import sympy as sp
 from ..evaluate import Point
 from ..printing import json_number, to_text
 from ..results import CompositionResult, Determinant, Evaluated
+from .reading import read_as
 
 SCHEMA_VERSION = 1
 
@@ -63,6 +64,7 @@ def to_dict(result) -> dict:
             "value": _values(result.at),
         },
         "determinant": _determinant(result.determinant),
+        "read_as": read_as(result.functions),
     }
     if isinstance(result, CompositionResult):
         out["order"] = [fn.name for fn in result.functions]
