@@ -267,8 +267,10 @@ def _hint_for_char(ch: str) -> str:
         return "attribute access is not part of jac's language; decimals need a digit after the point (0.5)"
     if ch in "{}":
         return "use parentheses ( ) for grouping; LaTeX braces belong to LaTeX input (with a \\command, or --latex)"
-    if ch in "&:":
-        return "comparisons, assignments and statements are not part of jac's language"
+    if ch == "&":
+        return "'&' separates matrix columns in LaTeX; inside piecewise conditions write 'and'"
+    if ch == ":":
+        return "':=' and ':' are not part of jac's language: name an output with '=' (w = x^2 y)"
     if ch == "\\":
         return "a backslash starts a LaTeX command; LaTeX is read when the text has one (or with --latex)"
     return "jac expressions use numbers, names, + - * / ^ ( ) and function calls like sin(x)"
@@ -1260,6 +1262,9 @@ def parse_point(source: str) -> list[PointItem]:
     closer = None
     if parser.at_op("[") or (parser.at_op("(") and _wraps_vector(parser.tokens, 0)):
         closer = "]" if parser.advance().text == "[" else ")"
+    elif parser.at_op("(") and any(t.kind == "OP" and t.text == "," for t in parser.tokens):
+        raise parser.error("'(' opens the point but no ')' closes it after the last value",
+                           hint="write the point as (1, 2) or 1,2")
     while True:
         tok = parser.tok
         name = None

@@ -332,7 +332,7 @@ def check_input_names(names: Sequence[Any], where: str) -> tuple[str, ...]:
         if not isinstance(raw, str):
             raise SpecError(f"{where}: input {k + 1} is {_yaml_kind(raw)}, not a name",
                             hint="input names are identifiers like x, y, x1, theta")
-        item = raw.strip()
+        item = greek_to_names(raw.strip())
         if not re.fullmatch(r"[^\W\d]\w*", item) or any(c in item for c in "²³¹⁰⁴⁵⁶⁷⁸⁹"):
             raise SpecError(f"{where}: {item!r} is not a valid input name",
                             hint="input names start with a letter and use letters, digits and _ (x, x1, theta)")
@@ -346,6 +346,14 @@ def check_input_names(names: Sequence[Any], where: str) -> tuple[str, ...]:
     if not seen:
         raise SpecError(f"{where}: no inputs declared", hint="list at least one input name, e.g. [x, y]")
     return tuple(seen)
+
+
+def greek_to_names(name: str) -> str:
+    """θ → theta, θ1 → theta1 (as the grammar reads them), so YAML inputs: [r, θ] match "r cos(θ)"."""
+    from .grammar import GREEK, normalize
+
+    name = normalize(name)
+    return "".join(GREEK.get(ch, ch) for ch in name)
 
 
 def _unused_note(name: str, inputs: Sequence[str], outputs: Sequence[sp.Expr], conditions=()) -> list[str]:

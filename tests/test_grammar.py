@@ -250,3 +250,55 @@ def test_input_interpretation_shows_the_reading(run):
     assert d["read_as"][0]["components"] == {"f1": "x*y/2", "f2": "sin(2*x)"}
     big = run("jacobian", ", ".join(f"x^{k}" for k in range(1, 20)), "--vars", "x", "--format", "plain").stdout
     assert "… 13 more components" in big
+
+
+def test_greek_names_both_ways(tmp_path):
+    from jaccli.checking import check
+    from jaccli.spec import load_spec
+
+    spec = tmp_path / "polar.yaml"
+    spec.write_text("inputs: [r, θ]\noutputs: [r cos(theta), r*sin(θ)]\n")
+    assert load_spec(str(spec)).inputs == ("r", "theta")
+    assert check(["samples/polar.yaml"], "cos θ, -r sin θ; sin θ, r cos θ").passed
+
+
+@pytest.mark.parametrize("text, inputs, needle", [
+    ("log^-1(x)", "x", "write 1/log(x) for the reciprocal"),
+    ("sin^-2(x)", "x", "write (sin(x))^-2 for a power of the value"),
+    ("sin^x(y)", "x,y", "write the value in parentheses: (sin(x))^(1/2)"),
+    ("x!", "x", "'!' applies to a whole number written as digits, like 5!"),
+    ("'x'", "x", "strings are not part of jac's language"),
+    ("x.y", "x,y", "decimals need a digit after the point"),
+    ("x & y", "x,y", "inside piecewise conditions write 'and'"),
+    ("x := 1", "x", "name an output with '='"),
+    ("x; y", "x,y", "';' separates the rows of a matrix answer only"),
+    ("x^2 + y = 1", "x,y", "to name an output write a name before '='"),
+    ("x^2 -> x", "x,y", "before '->' jac expects the input names"),
+    ("|x", "x", "write |x| or abs(x)"),
+    ("x < 1", "x", "comparisons belong inside piecewise"),
+    ("nan", "x", "values must be finite"),
+    ("foo(x)", "x", "to multiply, write foo*(...)"),
+    ("sinn(x)", "x", "did you mean sin or sinh or sinc?"),
+    ("2 3", "x", "write 2*3 (or 2^3) to say which"),
+    ("sin", "x", "write sin(x) or sin x"),
+    ("atan2 x", "x", "usage: atan2(y, x)"),
+    ("(x, y) + 1", "x,y", "components of a function are separated by commas at the top level"),
+    ("2xy + rho", "x,y,rho", "did you mean x*y?"),
+    ("x^2 + q", "x,z", "the inputs are x, z"),
+    ("\\int x dx", "x", "integrals are not part of jac's language: give the function itself"),
+    ("\\log_{3} x", "x", "write \\log(x)/\\log(3) for another base"),
+    ("\\sum x", "x", "write the terms out"),
+])
+def test_errors_teach_the_accepted_spelling(run, text, inputs, needle):
+    r = run("jacobian", text, "--vars", inputs)
+    assert r.exit_code == 2 and needle in r.stderr, r.stderr
+
+
+@pytest.mark.parametrize("at, needle", [
+    ("1;2", "separate them with commas: 1,2"),
+    ("x=1,2", "give all values by position (1,2) or all by name (x=1,y=2)"),
+    ("(1, 2", "write the point as (1, 2) or 1,2"),
+])
+def test_point_errors_teach(run, at, needle):
+    r = run("jacobian", "x y", "--vars", "x,y", "--at", at)
+    assert r.exit_code == 2 and needle in r.stderr, r.stderr
