@@ -673,7 +673,8 @@ class _Parser:
         raise self.unknown_name(tok)
 
     def product_of_letters(self, tok: Token, parts: list[str]) -> sp.Expr:
-        """``uv`` with one-letter inputs u, v: their product (what textbooks mean), said in a note."""
+        """``uv`` with one-letter inputs u, v: their product (what textbooks mean), said in a note.
+        A power binds to the last letter only: ``xe^x`` is x·e^x."""
         self.scope.say(f"{tok.text} is read as {'·'.join(parts)} (every input is a single letter); "
                        f"names are split only then")
         factors = []
@@ -684,6 +685,14 @@ class _Parser:
             else:
                 self.scope.note(p)
                 factors.append(self.scope.symbol(p))
+        if self.tok.kind == "SUP":
+            sup = self.advance()
+            factors[-1] = self.power(sup, factors[-1], sp.Integer(int(sup.text)))
+        elif self.at_op("^"):
+            op = self.advance()
+            self.enter(op)
+            factors[-1] = self.power(op, factors[-1], self.parse_unary())
+            self.leave()
         return self.build(tok, sp.Mul, *factors)
 
     def unknown_name(self, tok: Token) -> ParseError:
@@ -1071,7 +1080,10 @@ def parse_spec(source: str, inputs: Sequence[str] | None = None, *, scope: Scope
     ``f(x, y) = (x^2 + y, 2xy)``, ``x = u^2 v, y = u v^2`` (named outputs). ``equations``: each
     component ``lhs = rhs`` means lhs − rhs (for F(x, y) = 0)."""
     tokens = tokens if tokens is not None else tokenize(source)
+    tokens, declared_by_heads, name_by_heads = _rewrite_heads(source, tokens)
     declared, name, body = _header(source, tokens)
+    if declared_by_heads is not None:
+        declared, name = declared_by_heads, name_by_heads
     if declared is not None and inputs is not None and tuple(inputs) != declared:
         raise ParseError(f"the text declares the inputs ({', '.join(declared)}) but --vars gives "
                          f"{', '.join(inputs)}", source, tokens[0].pos, tokens[body - 1].end - tokens[0].pos,
@@ -1122,18 +1134,77 @@ def _header(source: str, tokens: list[Token]) -> tuple[tuple[str, ...] | None, s
                              max(1, tokens[arrow].pos - start.pos), hint=_ARROW_HINT)
         return _declared(source, names), None, arrow + 1
     # f(a, b) = …
-    if len(kinds) > 4 and kinds[0][0] == "NAME" and kinds[1] == ("OP", "(") and tokens[0].text not in RESERVED:
-        close = next((k for k, t in enumerate(tokens) if t.text == ")"), None)
-        if close is not None and close + 1 < len(tokens) and kinds[close + 1] == ("OP", "="):
-            inner = tokens[2:close]
-            names = [t for k, t in enumerate(inner) if k % 2 == 0]
-            if names and all(t.kind == "NAME" for t in names) and \
-                    all(t.text == "," for k, t in enumerate(inner) if k % 2 == 1) and len(inner) % 2 == 1:
-                fname = tokens[0].text
-                if not re.fullmatch(r"[^\W\d]\w*", fname):
-                    raise ParseError(f"{fname!r} is not a valid function name", source, tokens[0].pos)
-                return _declared(source, names), fname, close + 2
+    head = _call_head(tokens, 0)
+    if head is not None:
+        fname, names, body = head
+        if not re.fullmatch(r"[^\W\d]\w*", fname.text):
+            raise ParseError(f"{fname.text!r} is not a valid function name", source, fname.pos)
+        return _declared(source, names), fname.text, body
     return None, None, 0
+
+
+def _call_head(tokens: list[Token], k: int) -> tuple[Token, list[Token], int] | None:
+    """``NAME(a, b) =`` at ``k`` (NAME not one of jac's functions): (NAME, argument names, index after '=')."""
+    if k + 4 >= len(tokens) or tokens[k].kind != "NAME" or tokens[k].text in RESERVED:
+        return None
+    if not (tokens[k + 1].kind == "OP" and tokens[k + 1].text == "("):
+        return None
+    close = next((j for j in range(k + 2, len(tokens)) if tokens[j].kind == "OP" and tokens[j].text in ")("), None)
+    if close is None or tokens[close].text != ")" or close + 1 >= len(tokens):
+        return None
+    if not (tokens[close + 1].kind == "OP" and tokens[close + 1].text == "="):
+        return None
+    inner = tokens[k + 2:close]
+    names = [t for j, t in enumerate(inner) if j % 2 == 0]
+    if not names or len(inner) % 2 == 0 or any(t.kind != "NAME" for t in names) or \
+            any(t.text != "," for j, t in enumerate(inner) if j % 2 == 1):
+        return None
+    return tokens[k], names, close + 2
+
+
+def _component_starts(tokens: list[Token]) -> list[int]:
+    """Where the top-level components start (after top-level commas)."""
+    starts, depth = [0], 0
+    for k, t in enumerate(tokens):
+        if t.kind == "OP" and t.text in "([":
+            depth += 1
+        elif t.kind == "OP" and t.text in ")]":
+            depth -= 1
+        elif depth == 0 and t.kind == "OP" and t.text == ",":
+            starts.append(k + 1)
+    return starts
+
+
+def _rewrite_heads(source: str, tokens: list[Token]) -> tuple[list[Token], tuple[str, ...] | None, str | None]:
+    """Textbook ways of naming outputs, rewritten to ``name = expr`` components:
+
+    * ``x(t) = cos t, y(t) = sin t`` (each output a function of the same inputs): outputs x, y of t;
+    * ``z = f(x, y) = x^2 y``: the output z of f(x, y);
+    * ``x = r cos θ and y = r sin θ``: 'and' between named components is a comma.
+    Returns the tokens, the declared inputs and the function's name (None when not given)."""
+    out = list(tokens)
+    for k in range(1, len(out) - 2):  # 'and' between named components
+        if out[k].kind == "NAME" and out[k].text == "and" and out[k + 1].kind == "NAME" and \
+                ((out[k + 2].kind == "OP" and out[k + 2].text == "=") or _call_head(out, k + 1) is not None):
+            out[k] = Token("OP", ",", out[k].pos, out[k].end)
+    starts = _component_starts(out)
+    heads = [_call_head(out, k) for k in starts]
+    if len(starts) >= 2 and all(h is not None for h in heads):
+        first = [t.text for t in heads[0][1]]  # type: ignore[index]
+        if all([t.text for t in h[1]] == first for h in heads):  # type: ignore[index]
+            declared = _declared(source, heads[0][1])  # type: ignore[index]
+            keep = []
+            for k, tok in enumerate(out):
+                if any(start < k < h[2] - 1 for start, h in zip(starts, heads)):  # type: ignore[index]
+                    continue  # the "(t)" of "x(t) ="
+                keep.append(tok)
+            return keep, declared, None
+    if len(out) > 6 and out[0].kind == "NAME" and out[1].kind == "OP" and out[1].text == "=":
+        head = _call_head(out, 2)
+        if head is not None:  # z = f(x, y) = …
+            fname, names, body = head
+            return [out[0], out[1]] + out[body:], _declared(source, names), fname.text
+    return out, None, None
 
 
 def _declared(source: str, names: list[Token]) -> tuple[str, ...]:

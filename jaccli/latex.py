@@ -599,14 +599,16 @@ _DISPLAYS = [(r"\\\[", r"\\\]"), (r"\$\$", r"\$\$"), (r"\\\(", r"\\\)"), (r"\$",
 def displays(source: str) -> list[tuple[int, int]]:
     """The spans of ``\\[ … \\]``, ``$$ … $$``, ``\\( … \\)``, ``$ … $`` in the source (the whole text if none)."""
     for opener, closer in _DISPLAYS:
-        spans = []
-        for m in re.finditer(opener, source):
+        spans, at = [], 0
+        while True:
+            m = re.compile(opener).search(source, at)
+            if m is None:
+                break
             close = re.compile(closer).search(source, m.end())
             if close is None:
                 break
-            if spans and m.start() < spans[-1][1]:
-                continue
             spans.append((m.end(), close.start()))
+            at = close.end()
         if spans:
             return spans
     return [(0, len(source))]
@@ -653,7 +655,18 @@ def answer_span(source: str, want: str = "matrix") -> tuple[int, int]:
 
 def vector_tokens(source: str, start: int = 0, end: int | None = None) -> list[Token]:
     """A SPEC in LaTeX: a column or row matrix of components, or a list of components
-    (``x = …, y = …``; between named components spacing such as \\hspace or \\quad is enough)."""
+    (``x = …, y = …``; between named components spacing such as \\hspace or \\quad is enough).
+    Math pasted with its delimiters (``$x = \\rho\\cos\\theta$ and $y = \\rho\\sin\\theta$``): the
+    components are what the displays hold; the words between them are left out."""
+    spans = displays(source) if start == 0 and end is None else [(start, len(source) if end is None else end)]
+    if len(spans) > 1:
+        tokens: list[Token] = []
+        for s, e in spans:
+            if tokens:
+                tokens.append(Token("OP", ",", s, s))
+            tokens.extend(_named_components(_Latex(source, s, e).sequence(), source))
+        return _end(tokens, source)
+    start, end = spans[0]
     reader = _Latex(source, start, end)
     found = reader.matrix_rows()
     if found is None:
