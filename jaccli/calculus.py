@@ -49,9 +49,10 @@ def tidy(expr: sp.Expr, thorough: bool = True, max_ops: int = SIMPLIFY_MAX_OPS) 
     return best[0]
 
 
-def jacobian_matrix(fn: VectorFunction) -> sp.Matrix:
+def jacobian_matrix(fn: VectorFunction, simplify: bool = True) -> sp.Matrix:
     """J[i, j] = ∂ outputs[i] / ∂ inputs[j] (rows = outputs, columns = inputs); a
-    fast.FastMatrix when ``fn`` is marked for the symengine engine."""
+    fast.FastMatrix when ``fn`` is marked for the symengine engine. ``simplify`` False: the
+    entries as differentiated (batches compile them; nobody reads them)."""
     if fn.engine == "symengine":
         from .fast import jacobian
 
@@ -61,6 +62,9 @@ def jacobian_matrix(fn: VectorFunction) -> sp.Matrix:
     symbols = fn.symbols
     with phase(f"differentiating J_{fn.name} ({fn.m}×{fn.n} entries)"):
         raw = [clean_derivative(sp.diff(out, x)) for out in fn.outputs for x in symbols]
+    if not simplify:
+        _no_nan(raw, fn)
+        return sp.Matrix(fn.m, fn.n, raw)
     entries = []
     with progress(f"simplifying J_{fn.name}", fn.m * fn.n) as bar:
         for entry in raw:

@@ -28,9 +28,24 @@ class JacGroup(click.Group):
 
     def invoke(self, ctx: click.Context):
         from .errors import JacError
+        from .sink import EXIT_INTERRUPT, EXIT_OUTPUT, EXIT_PIPE, Interrupted, OutputClosed, OutputFailed, \
+            interruptible, quiet_exit_on_closed_pipe
 
         try:
-            return super().invoke(ctx)
+            with interruptible():
+                return super().invoke(ctx)
+        except OutputClosed:
+            quiet_exit_on_closed_pipe()  # jac … | head -1: the reader has what it wanted
+            ctx.exit(EXIT_PIPE)
+        except OutputFailed as err:
+            _say("error", f"{err}; the output is incomplete", "red")
+            ctx.exit(EXIT_OUTPUT)
+        except Interrupted as it:
+            _say("error", f"{it.name}", "red")
+            ctx.exit(it.exit_code)
+        except (KeyboardInterrupt, click.Abort):
+            _say("error", "interrupted (SIGINT)", "red")
+            ctx.exit(EXIT_INTERRUPT)
         except JacError as err:
             _say("error", err.render(), "red")
             ctx.exit(err.exit_code)
@@ -40,7 +55,7 @@ class JacGroup(click.Group):
         except MemoryError:
             _say("error", "out of memory: the input is too large", "red")
             ctx.exit(2)
-        except (click.exceptions.Exit, click.ClickException, click.Abort, KeyboardInterrupt):
+        except (click.exceptions.Exit, click.ClickException):
             raise
         except Exception as exc:  # a bug: say so briefly, no traceback unless asked
             if isinstance(exc, ValueError) and "integer string conversion" in str(exc):
@@ -170,9 +185,13 @@ def point_options(command):
 
 
 def points_option(command):
+    command = click.option("--output", "-o", "output", metavar="FILE", default=None,
+                           help="Write the result to FILE instead of standard output; with --points also "
+                                ".npy (N×m×n) or .parquet.")(command)
     return click.option("--points", "points", metavar="FILE", default=None,
-                        help="Evaluate at every row of FILE (CSV or whitespace-separated; optional header "
-                             "of input names; - for stdin). json gives JSON Lines, csv one row per point.")(command)
+                        help="Evaluate at every row of FILE (CSV or whitespace-separated, optional header of "
+                             "input names; .npy; .parquet; - for stdin), streamed in chunks. json gives JSON "
+                             "Lines, csv one row per point.")(command)
 
 
 def jacobian_options(command):
@@ -202,30 +221,63 @@ def _stdin_if_needed(*args, points: str | None = None) -> str | None:
     if dashes > 1:
         raise click.UsageError("standard input (-) can be used for only one argument")
     if points == "-":
-        from .points import MAX_POINTS_BYTES
-
-        return read_stdin(MAX_POINTS_BYTES, "points")
+        return None  # points stream from standard input (rows.py)
     if dashes:
         return read_stdin(input_limit(), "specs and answers")
     return None
 
 
-def _run_batch(specs, points, vars_, latex, stdin_text, fmt, precision, quiet, at, steps, timeout, echo=True) -> None:
-    from .points import evaluate_points, read_points_arg
+def _run_batch(items, points, fmt, precision, quiet, timeout, output=None, echo=True) -> None:
+    """--points: plan once (within the time budget), then read, evaluate and write chunk by chunk."""
+    from .binding import bind
+    from .budget import time_budget
+    from .calculus import check_chain
+    from .points import Plan, exit_code
+    from .render.batch import writer_for
+    from .rows import RowReader
+    from .sink import Interrupted, Sink, stdout_sink
 
-    if at is not None:
-        raise click.UsageError("give either --at or --points, not both")
-    if steps:
-        raise click.UsageError("--steps shows derivations once; use it without --points")
     if fmt == "latex":
-        raise click.UsageError("--points supports --format table, plain, json (JSON Lines) and csv")
-    text, origin = read_points_arg(points, stdin_text)
-    batch = evaluate_points(specs, text, origin=origin, timeout=timeout)
-    _show(batch, fmt, precision, quiet, notes=[n for fn in batch.functions for n in fn.notes] + batch.notes, echo=echo)
-    for err in sorted(batch.errors, key=lambda e: e.line):
-        _say("error", f"{origin}:{err.line}: {err.message}", "red")
-    if batch.exit_code:
-        click.get_current_context().exit(batch.exit_code)
+        raise click.UsageError("--points writes csv, json (JSON Lines), table or plain; --format latex shows one point")
+    from .api import load
+
+    with time_budget(timeout):
+        functions = load(items) if all(isinstance(i, str) for i in items) else list(items)
+        if len(functions) > 1:
+            functions = bind(functions)
+            check_chain(functions)
+        plan = Plan(functions)
+    if not quiet:
+        for note in dict.fromkeys(n for fn in plan.functions for n in fn.notes):
+            _say("note", note, "yellow")
+    reader = RowReader(points, plan.inputs, order_hint=plan.order_hint())
+    binary = output is not None and output.lower().endswith((".npy", ".parquet"))
+    handle = None
+    if output is not None and not binary:
+        try:
+            handle = open(output, "wb")
+        except OSError as err:
+            raise click.UsageError(f"cannot write {output}: {err.strerror}") from None
+    sink = None if binary else (Sink(handle, output) if handle is not None else stdout_sink())
+    writer = writer_for(plan, fmt, sink, precision, output if binary else None)
+    written, errors = 0, []
+    try:
+        writer.start()
+        for result in plan.run(reader):
+            written += writer.write(result)
+            for err in result.errors:
+                _say("error", f"{reader.origin}:{err.line}: {err.message}", "red")
+            errors += result.errors
+        writer.finish()
+    except Interrupted as it:
+        _say("note", f"{it.name} after {written:,} rows; the output holds whole rows only", "yellow")
+        raise
+    finally:
+        if handle is not None:
+            handle.close()
+    code = exit_code(errors)
+    if code:
+        click.get_current_context().exit(code)
 
 
 def _echo_json_error(command: str, err) -> None:
@@ -233,9 +285,11 @@ def _echo_json_error(command: str, err) -> None:
     import json
 
     from .render.json import SCHEMA_VERSION
+    from .sink import stdout_sink
 
-    click.echo(json.dumps({"schema": SCHEMA_VERSION, "command": command, "pass": False,
-                           "error": {"message": err.render(), "exit_code": err.exit_code}}, ensure_ascii=False))
+    stdout_sink().write(json.dumps({"schema": SCHEMA_VERSION, "command": command, "pass": False,
+                                    "error": {"message": err.render(), "exit_code": err.exit_code}},
+                                   ensure_ascii=False) + "\n")
 
 
 def _with_steps(result, steps: bool, entry, fmt: str):
@@ -251,21 +305,38 @@ def _with_steps(result, steps: bool, entry, fmt: str):
 
 
 def _show(result, fmt: str, precision: int, quiet: bool, notes=None, hide_answers: bool = False,
-          full: bool = False, echo: bool = True) -> None:
+          full: bool = False, echo: bool = True, output: str | None = None) -> None:
+    """Notes on stderr, the rendered result on stdout (or into ``output``), written completely or not at all."""
+    import io
+
     from .render import render
+    from .sink import Sink, stdout_sink
 
     if not quiet:
         for note in dict.fromkeys(result.notes if notes is None else notes):  # each note once
             _say("note", note, "yellow")
     out = render(result, fmt, precision=precision, hide_answers=hide_answers, full=full, echo=echo)
-    if isinstance(out, str):
-        click.echo(out)
-    else:
+    if not isinstance(out, str):
         from rich.console import Console
 
-        console = Console(highlight=False, no_color=bool(os.environ.get("NO_COLOR")) or None,
-                          width=None if sys.stdout.isatty() else 200)
+        import shutil
+
+        tty = output is None and (sys.stdout.isatty() or bool(os.environ.get("FORCE_COLOR")))
+        buffer = io.StringIO()
+        console = Console(file=buffer, highlight=False, force_terminal=tty,
+                          no_color=bool(os.environ.get("NO_COLOR")) or not tty,
+                          width=shutil.get_terminal_size().columns if tty else 200)
         console.print(out)
+        out = buffer.getvalue().rstrip("\n")
+    data = (out + "\n").encode("utf-8")
+    if output is None:
+        stdout_sink().write(data)
+        return
+    try:
+        with open(output, "wb") as handle:
+            Sink(handle, output).write(data)
+    except OSError as err:
+        raise click.UsageError(f"cannot write {output}: {err.strerror}") from None
 
 
 def _examples(text: str):
@@ -310,7 +381,7 @@ def chain_options(command):
 
 
 def _jacobian_command(specs, *, single, at, vars_, latex, points, steps, entry, verify, timeout, fmt, precision,
-                      quiet, vjp, jvp, grad, full, engine, step, no_echo):
+                      quiet, vjp, jvp, grad, full, engine, step, no_echo, output):
     """Shared by 'jacobian' and 'compose': load, pick the exact or the numeric path, render."""
     from .spec import is_network, load_all
 
@@ -325,8 +396,11 @@ def _jacobian_command(specs, *, single, at, vars_, latex, points, steps, entry, 
     if not single and len(items) < 2:
         raise click.UsageError("compose needs at least two SPECs (for one, use 'jac jacobian')")
     if points is not None:
-        return _run_batch(items, points, vars_, latex, stdin_text, fmt, precision, quiet, at, steps, timeout,
-                          echo=not no_echo)
+        for flag, name in ((at, "--at"), (steps, "--steps"), (entry, "--entry"), (verify, "--verify"),
+                           (step, "--step")):
+            if flag:
+                raise click.UsageError(f"{name} works at one point; it cannot be combined with --points")
+        return _run_batch(items, points, fmt, precision, quiet, timeout, output, echo=not no_echo)
     from . import api
 
     if single:
@@ -343,7 +417,7 @@ def _jacobian_command(specs, *, single, at, vars_, latex, points, steps, entry, 
 
         result.linearisation = linearise(result.functions, result.point, result.at.value,
                                          numeric_point(step, "--step"))
-    _show(_with_steps(result, steps, entry, fmt), fmt, precision, quiet, full=full, echo=not no_echo)
+    _show(_with_steps(result, steps, entry, fmt), fmt, precision, quiet, full=full, echo=not no_echo, output=output)
 
 
 def _numeric_chain(items, at, points, steps, verify, step, vjp, jvp, grad, fmt, precision, quiet, full):
@@ -548,5 +622,27 @@ def grammar():
     click.echo(LANGUAGE.rstrip())
 
 
+def entry() -> None:
+    """The ``jac`` command: click's main, then a last flush of standard output that cannot end in a
+    traceback (``jac --help > /dev/full``: a message and exit 6; a closed pipe: quiet, exit 141)."""
+    from .sink import EXIT_OUTPUT, EXIT_PIPE, quiet_exit_on_closed_pipe
+
+    code = 0
+    try:
+        main(prog_name="jac")
+    except SystemExit as done:
+        code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        quiet_exit_on_closed_pipe()
+        code = EXIT_PIPE
+    except OSError as err:
+        quiet_exit_on_closed_pipe()  # drop what Python could not write, so its exit flush stays quiet
+        click.echo(f"error: cannot write standard output: {err.strerror}", err=True)
+        code = EXIT_OUTPUT
+    sys.exit(code)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    entry()

@@ -1,242 +1,88 @@
-"""Many points at once (``--points FILE``): read rows, evaluate the compiled
-Jacobian over all of them with numpy, and report each bad row without
-stopping the others.
+"""Many points at once (``--points``): the Jacobian (or a composition's) compiled once and
+evaluated over chunks of rows with numpy, chunk after chunk, so memory is bounded by a
+chunk and output follows input.
 
-A row whose numeric value is not finite (a pole, a kink, a point outside the
-real domain) is recomputed alone on the exact path, which either gives its
-value (complex, say) or the precise reason it is undefined.
+Only the symbolic work the numbers need is done: derivatives as differentiated (no
+simplification, no symbolic determinant; the determinant comes from the evaluated
+matrices). A row whose value is not finite, or that lies on a recorded condition of
+the functions (a pole, a point outside the real domain, a kink), is recomputed alone
+on the exact path, which gives its value or the precise reason it is undefined.
+
+The compiled kernel pickles (it is rebuilt from its expressions where it is unpickled),
+so a Dask worker can evaluate partitions with it (distributed.py).
 """
 
 from __future__ import annotations
 
-import math
-import re
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import Any, Iterator, Sequence
 
 import numpy as np
 import sympy as sp
 
-from . import api, calculus, grammar
-from .budget import within_budget
-from .errors import EXIT_MATH, EXIT_USAGE, JacError, ParseError, SpecError
+from .errors import EXIT_MATH, EXIT_USAGE, JacError
 from .evaluate import Point
-from .numeric import CompiledMatrix, compile_exprs
-from .results import ChainProperties, CompositionResult, JacobianResult
-from .spec import VectorFunction, read_text_file
+from .rows import Chunk, RowError, RowReader, echo
+from .spec import VectorFunction
 
-MAX_POINTS_BYTES = 1 << 30  # 1 GiB of points
-_NUMBER = re.compile(r"^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$")
+MAX_POINTS_BYTES = 1 << 30  # points held in memory at once (the Python API's text)
 
 
-@dataclass
-class RowError:
-    line: int
-    text: str
-    message: str
-    exit_code: int
+class Kernel:
+    """One function's Jacobian (and values) compiled for arrays of points. Pickles as its
+    expressions and recompiles on first use after unpickling."""
+
+    def __init__(self, function: VectorFunction, symbolic: Any, want_outputs: bool):
+        self.function = function
+        self.symbolic = symbolic
+        self.want_outputs = want_outputs
+        self._compiled: tuple | None = None
+
+    def __getstate__(self) -> dict:
+        return {"function": self.function, "symbolic": _sympy_matrix(self.symbolic), "want_outputs": self.want_outputs}
+
+    def __setstate__(self, state: dict) -> None:
+        self.function, self.symbolic, self.want_outputs = state["function"], state["symbolic"], state["want_outputs"]
+        self._compiled = None
+
+    def compiled(self) -> tuple:
+        if self._compiled is None:
+            from .numeric import CompiledMatrix, compile_exprs
+
+            fn = self.function
+            outputs = compile_exprs(fn.outputs, fn.symbols) if self.want_outputs else None
+            self._compiled = (CompiledMatrix(self.symbolic, fn.symbols), outputs, _condition_checks(fn))
+        return self._compiled
+
+    def __call__(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
+        """J at every row (k, m, n), the outputs (k, m) when asked, and which rows need the exact path."""
+        J_of, out_of, conditions = self.compiled()
+        columns = [X[:, j] for j in range(X.shape[1])]
+        J = J_of(*columns)
+        outputs = None
+        if out_of is not None:
+            outputs = np.empty((len(X), self.function.m))
+            with np.errstate(all="ignore"):
+                for k, v in enumerate(out_of(*columns)):
+                    outputs[:, k] = v
+        bad = ~np.isfinite(J).all(axis=(1, 2))
+        if outputs is not None:
+            bad |= ~np.isfinite(outputs).all(axis=1)
+        bad |= conditions(columns, len(X))
+        return J, outputs, bad
 
 
-@dataclass
-class PointRows:
-    lines: list[int]  # file line of each good row
-    values: np.ndarray  # (N, n) in input order
-    errors: list[RowError] = field(default_factory=list)
-    texts: list[str] = field(default_factory=list)  # each good row as written
+def _sympy_matrix(matrix: Any) -> sp.Matrix:
+    if isinstance(matrix, sp.MatrixBase):
+        return matrix
+    return sp.Matrix(matrix.rows, matrix.cols, [sp.sympify(e) for e in matrix])  # symengine → sympy (jac's own objects)
 
 
-def read_points_arg(arg: str, stdin_text: str | None) -> tuple[str, str]:
-    """The text of --points (a file or '-') and its name for messages."""
-    from pathlib import Path
-
-    if arg == "-":
-        if stdin_text is None:
-            raise SpecError("--points - means points on standard input, but none were given")
-        return stdin_text, "<stdin>"
-    return read_text_file(Path(arg), MAX_POINTS_BYTES, "points files"), arg
-
-
-def parse_points(text: str, inputs: Sequence[str], origin: str = "--points", order_hint: str | None = None) -> PointRows:
-    """CSV or whitespace-separated rows; an optional header of input names. ``order_hint``: the
-    inputs' order was only inferred, so columns without a header would bind by a guess: refused."""
-    n = len(inputs)
-    data = [(no, line) for no, raw in enumerate(text.splitlines(), start=1)
-            if (line := raw.strip()) and not line.startswith("#")]
-    if not data:
-        raise SpecError("no points found", where=origin, hint="give one point per line, e.g. 1,2")
-    sep = "," if "," in data[0][1] else None
-    order = None
-    first = [c.strip() for c in data[0][1].split(sep)]
-    if all(re.fullmatch(r"[^\W\d]\w*", c) for c in first):
-        order = _header(first, inputs, origin, data[0][0])
-        data = data[1:]
-    elif order_hint is not None and n > 1:
-        raise SpecError(f"the rows give {n} values by position, but the order of the inputs ({', '.join(inputs)}) "
-                        "was only inferred from the text (sorted)", where=origin,
-                        hint=f"start with a header line naming the columns ({','.join(inputs)}), or {order_hint}")
-    fast = _parse_fast(data, sep, n)
-    if fast is not None:
-        values = fast[:, order] if order else fast
-        return PointRows([no for no, _ in data], values, [], [line for _, line in data])
-    return _parse_slow(data, sep, inputs, order)
-
-
-def _parse_fast(data: list[tuple[int, str]], sep: str | None, n: int) -> np.ndarray | None:
-    """All rows plain finite numbers of the right width: numpy's C parser. Else None."""
-    if not data:
-        return np.empty((0, n))
-    try:
-        values = np.loadtxt([line for _, line in data], delimiter=sep, ndmin=2, dtype=float)
-    except ValueError:
-        return None
-    if values.shape != (len(data), n) or not np.isfinite(values).all():
-        return None
-    return values
-
-
-def _parse_slow(data: list[tuple[int, str]], sep: str | None, inputs: Sequence[str],
-                order: list[int] | None) -> PointRows:
-    """Row by row, so that each bad row gets its own message."""
-    n = len(inputs)
-    rows: list[list[float]] = []
-    lines: list[int] = []
-    texts: list[str] = []
-    errors: list[RowError] = []
-    for lineno, line in data:
-        cells = [c.strip() for c in line.split(sep)]
-        if len(cells) != n:
-            errors.append(RowError(lineno, line, f"expected {n} value{'s' if n != 1 else ''} "
-                                                 f"({', '.join(inputs)}), found {len(cells)}", EXIT_USAGE))
-            continue
-        try:
-            values = [_value(c) for c in cells]
-        except JacError as err:
-            errors.append(RowError(lineno, line, err.render().splitlines()[0], EXIT_USAGE))
-            continue
-        rows.append([values[k] for k in order] if order else values)
-        lines.append(lineno)
-        texts.append(line)
-    array = np.array(rows, dtype=float).reshape(len(rows), n)
-    return PointRows(lines, array, errors, texts)
-
-
-def _header(cells: list[str], inputs: Sequence[str], origin: str, lineno: int) -> list[int]:
-    unknown = [c for c in cells if c not in inputs]
-    if unknown or len(set(cells)) != len(cells) or len(cells) != len(inputs):
-        raise SpecError(f"the header names {', '.join(cells)}, but the inputs are {', '.join(inputs)}",
-                        where=f"{origin}:{lineno}", hint="name each input once in the header, in any order")
-    return [cells.index(name) for name in inputs]
-
-
-def _value(cell: str) -> float:
-    if _NUMBER.match(cell):
-        value = float(cell)
-    else:
-        items = grammar.parse_point(cell)  # constants like pi/4 or sqrt(2)
-        if len(items) != 1 or items[0].name is not None:
-            raise ParseError("expected one number", cell, 0)
-        value = float(items[0].value.evalf(17))
-    if not math.isfinite(value):
-        raise SpecError(f"{cell} is not a finite number")
-    return value
-
-
-# ---------------------------------------------------------------------------
-
-@dataclass
-class FactorArrays:
-    function: VectorFunction
-    symbolic: sp.Matrix
-    at: np.ndarray  # (N, n_k): the point each factor sees
-    outputs: np.ndarray  # (N, m_k)
-    jacobian: np.ndarray  # (N, m_k, n_k)
-
-
-@dataclass
-class Batch(ChainProperties):
-    """A Jacobian (or composition) over many points."""
-
-    kind = "batch"  # what render() dispatches on
-
-    functions: list[VectorFunction]
-    symbolic: sp.Matrix | None  # jacobian: J symbolic; compose: None
-    rows: PointRows
-    jacobian: np.ndarray  # (N, m, n)
-    determinant: np.ndarray | None  # (N,) when square
-    factors: list[FactorArrays]  # compose only
-    exact: dict[int, JacobianResult | CompositionResult] = field(default_factory=dict)  # rows redone exactly
-    errors: list[RowError] = field(default_factory=list)
-    symbolic_det: sp.Expr | None = None
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def is_compose(self) -> bool:
-        return len(self.functions) > 1
-
-    @property
-    def exit_code(self) -> int:
-        codes = {e.exit_code for e in self.errors}
-        return EXIT_USAGE if EXIT_USAGE in codes else (EXIT_MATH if codes else 0)
-
-    def items(self):
-        """In file order: ("ok", k, None) | ("exact", k, result) | ("error", None, RowError);
-        k indexes the good rows (``rows.values``, ``jacobian``)."""
-        events = [(line, 0, ("exact", k, self.exact[k]) if k in self.exact else ("ok", k, None))
-                  for k, line in enumerate(self.rows.lines)]
-        events += [(e.line, 1, ("error", None, e)) for e in self.errors]
-        for _, _, item in sorted(events, key=lambda t: (t[0], t[1])):
-            yield item
-
-
-def jacobian_batch(fn: VectorFunction, symbolic: sp.Matrix, rows: PointRows) -> Batch:
-    X = [rows.values[:, j] for j in range(fn.n)]
-    J = CompiledMatrix(symbolic, fn.symbols)(*X)
-    det = _det(J, fn)
-    batch = Batch([fn], symbolic, rows, J, det, [], errors=list(rows.errors),
-                  symbolic_det=calculus.symbolic_determinant(symbolic) if symbolic.rows == symbolic.cols else None)
-    _redo_bad_rows(batch, lambda point: api.jacobian_at(fn, symbolic, point, with_symbolic_det=False))
-    return batch
-
-
-def compose_batch(functions: list[VectorFunction], symbolic: list[sp.Matrix], rows: PointRows) -> Batch:
-    here = rows.values
-    factors: list[FactorArrays] = []
-    for fn, J in zip(functions, symbolic):
-        X = [here[:, j] for j in range(fn.n)]
-        with np.errstate(all="ignore"):
-            out_fn = compile_exprs(fn.outputs, fn.symbols)
-            outs = np.empty((len(here), fn.m))
-            for k, v in enumerate(out_fn(*X)):
-                outs[:, k] = v
-        factors.append(FactorArrays(fn, J, here, outs, CompiledMatrix(J, fn.symbols)(*X)))
-        here = outs
-    product = _multiply_batched(calculus.cheapest_order(functions).tree, [f.jacobian for f in factors])
-    batch = Batch(functions, None, rows, product, _det(product, functions[0]), factors, errors=list(rows.errors))
-    _redo_bad_rows(batch, lambda point: api.composition_at(functions, symbolic, point))
-    return batch
-
-
-def _multiply_batched(tree, arrays: Sequence[np.ndarray]) -> np.ndarray:
-    """The product of (N, m_k, n_k) stacks in a chainorder bracketing."""
-    if isinstance(tree, int):
-        return arrays[tree]
-    left, right = tree
-    return np.matmul(_multiply_batched(left, arrays), _multiply_batched(right, arrays))
-
-
-def _det(J: np.ndarray, first: VectorFunction | None = None) -> np.ndarray | None:
-    """det per row; None when J is not square, or when its sign would rest on an inferred input order."""
-    if J.shape[1] != J.shape[2] or (first is not None and J.shape[1] > 1 and first.order == "inferred"):
-        return None
-    with np.errstate(all="ignore"):
-        return np.linalg.det(J) if len(J) else np.empty(0)
-
-
-def _on_a_condition(fn: VectorFunction, at: np.ndarray) -> np.ndarray:
-    """Rows where a denominator or log argument is 0, an argument is outside its function's
-    real domain, abs/sign/relu sit on their kink, or min/max arguments tie: the exact path
-    decides what they mean (and says why a row is undefined)."""
+def _condition_checks(fn: VectorFunction):
+    """Rows where a denominator or log argument is 0, an argument is outside its function's real domain,
+    abs/sign/relu sit on their kink, or min/max arguments tie: the exact path decides what they mean."""
     from .evaluate import need_holds
+    from .numeric import compile_exprs
 
     exprs, needs = [], []
     for conditions in fn.conditions:
@@ -248,60 +94,231 @@ def _on_a_condition(fn: VectorFunction, at: np.ndarray) -> np.ndarray:
             else:
                 exprs.append(cond.exprs[0])
                 needs.append(cond.need if cond.kind == "domain" else None)
-    hit = np.zeros(len(at), dtype=bool)
-    if not exprs:
+    compiled = compile_exprs(exprs, fn.symbols) if exprs else None
+
+    def check(columns, count: int) -> np.ndarray:
+        hit = np.zeros(count, dtype=bool)
+        if compiled is None:
+            return hit
+        with np.errstate(all="ignore"):
+            for value, need in zip(compiled(*columns), needs):
+                value = np.broadcast_to(np.asarray(value, dtype=float), hit.shape)
+                hit |= ~np.isfinite(value)
+                hit |= (value == 0) if need is None else ~need_holds(need, value)
         return hit
+
+    return check
+
+
+@dataclass
+class ChunkResult:
+    """A chunk evaluated: good rows in input order (fast or exact), and bad ones."""
+
+    lines: np.ndarray  # (k,)
+    values: np.ndarray  # (k, n)
+    jacobian: np.ndarray  # (k, m, n)
+    determinant: np.ndarray | None  # (k,) when square and not withheld
+    factors: list[tuple[np.ndarray, np.ndarray, np.ndarray]]  # compose: per function (at, outputs, jacobian)
+    exact: dict[int, Any] = field(default_factory=dict)  # row index → exact result (redone rows)
+    errors: list[RowError] = field(default_factory=list)
+
+
+class Plan:
+    """Everything a batch computes once: the functions, their compiled kernels, names and shapes."""
+
+    def __init__(self, functions: Sequence[VectorFunction]):
+        from . import calculus
+        from .budget import phase
+
+        self.functions = list(functions)
+        with phase("differentiating for the batch"):
+            self.symbolic = [calculus.jacobian_matrix(fn, simplify=False) for fn in self.functions]
+        compose = len(self.functions) > 1
+        self.kernels = [Kernel(fn, J, want_outputs=compose) for fn, J in zip(self.functions, self.symbolic)]
+        self.tree = calculus.cheapest_order(self.functions).tree if compose else 0
+        first, last = self.functions[0], self.functions[-1]
+        square = last.m == first.n
+        self.det = square and not (first.n > 1 and first.order == "inferred")
+        self.withheld = square and not self.det
+
+    # names and shapes
+    @property
+    def is_compose(self) -> bool:
+        return len(self.functions) > 1
+
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        return self.functions[0].inputs
+
+    @property
+    def output_names(self) -> tuple[str, ...]:
+        return self.functions[-1].output_names
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return (self.functions[-1].m, self.functions[0].n)
+
+    @property
+    def name(self) -> str:
+        return "∘".join(fn.name for fn in reversed(self.functions))
+
+    @property
+    def signature(self) -> str:
+        from .spec import space
+
+        m, n = self.shape
+        return f"{self.name}: {space(n)} → {space(m)}"
+
+    def order_hint(self) -> str | None:
+        from .spec import inferred_order_hint
+
+        first = self.functions[0]
+        return inferred_order_hint(first) if first.order == "inferred" else None
+
+    # evaluation
+    def evaluate(self, chunk: Chunk) -> ChunkResult:
+        here = chunk.values
+        factors: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        bad = np.zeros(len(here), dtype=bool)
+        jacobians = []
+        for kernel in self.kernels:
+            J, outputs, off = kernel(here)
+            bad |= off
+            jacobians.append(J)
+            if self.is_compose:
+                factors.append((here, outputs, J))  # type: ignore[arg-type]
+                here = outputs  # type: ignore[assignment]
+        product = _multiply(self.tree, jacobians) if self.is_compose else jacobians[0]
+        det = _det(product) if self.det else None
+        result = ChunkResult(chunk.lines, chunk.values, product, det, factors, errors=list(chunk.errors))
+        if bad.any():
+            self._redo(result, chunk, np.flatnonzero(bad))
+        return result
+
+    def _redo(self, result: ChunkResult, chunk: Chunk, rows: np.ndarray) -> None:
+        """Rows off the fast path, one by one on the exact path: their value, or why they have none."""
+        from . import api
+        from .progress import progress
+
+        failed = []
+        with progress("rows off the fast path (exact evaluation)", len(rows)) as bar:
+            for k in rows:
+                point = Point(self.inputs, tuple(sp.Float(float(v)) for v in result.values[k]))
+                try:
+                    if self.is_compose:
+                        exact = api.composition_at(self.functions, self.symbolic, point)
+                    else:
+                        exact = api.jacobian_at(self.functions[0], self.symbolic[0], point, with_symbolic_det=False)
+                except JacError as err:
+                    result.errors.append(RowError(int(result.lines[k]), echo(chunk.text(int(k))),
+                                                  err.render().splitlines()[0], err.exit_code))
+                    failed.append(int(k))
+                    bar.advance()
+                    continue
+                result.exact[int(k)] = exact
+                result.jacobian[k] = np.array(exact.at.value, dtype=float)
+                if result.determinant is not None:
+                    result.determinant[k] = _det(result.jacobian[k:k + 1])[0]
+                bar.advance()
+        result.errors.sort(key=lambda e: e.line)
+        if failed:
+            keep = np.setdiff1d(np.arange(len(result.lines)), failed)
+            index = {int(old): new for new, old in enumerate(keep)}
+            result.exact = {index[k]: v for k, v in result.exact.items() if k in index}
+            result.lines, result.values, result.jacobian = result.lines[keep], result.values[keep], result.jacobian[keep]
+            if result.determinant is not None:
+                result.determinant = result.determinant[keep]
+            result.factors = [(a[keep], o[keep], J[keep]) for a, o, J in result.factors]
+
+    def run(self, reader: RowReader) -> Iterator[ChunkResult]:
+        for chunk in reader:
+            yield self.evaluate(chunk)
+
+
+def _multiply(tree, arrays: Sequence[np.ndarray]) -> np.ndarray:
+    """The product of (N, m_k, n_k) stacks in a chainorder bracketing."""
+    if isinstance(tree, int):
+        return arrays[tree]
+    left, right = tree
+    return np.matmul(_multiply(left, arrays), _multiply(right, arrays))
+
+
+def _det(J: np.ndarray) -> np.ndarray:
     with np.errstate(all="ignore"):
-        for value, need in zip(compile_exprs(exprs, fn.symbols)(*[at[:, j] for j in range(fn.n)]), needs):
-            value = np.broadcast_to(np.asarray(value, dtype=float), hit.shape)
-            hit |= ~np.isfinite(value)
-            hit |= (value == 0) if need is None else ~need_holds(need, value)
-    return hit
+        return np.linalg.det(J) if len(J) else np.empty(0)
 
 
-def _redo_bad_rows(batch: Batch, exact_at) -> None:
-    """Rows with a non-finite number anywhere, or on a condition of the
-    expression as written, go through the exact path."""
-    bad = ~np.isfinite(batch.jacobian).all(axis=(1, 2))
-    for factor in batch.factors:
-        bad |= ~np.isfinite(factor.outputs).all(axis=1)
-        bad |= _on_a_condition(factor.function, factor.at)
-    if not batch.factors:
-        bad |= _on_a_condition(batch.functions[0], batch.rows.values)
-    from .progress import progress
-
-    rows = np.flatnonzero(bad)
-    with progress("rows off the fast path (exact evaluation)", len(rows)) as bar:
-        for k in rows:
-            point = Point(batch.inputs, tuple(sp.Float(float(v)) for v in batch.rows.values[k]))
-            line = batch.rows.lines[k]
-            try:
-                batch.exact[int(k)] = exact_at(point)
-            except JacError as err:
-                batch.errors.append(RowError(line, batch.rows.texts[k], err.render().splitlines()[0], err.exit_code))
-            bar.advance()
-    failed = {e.line for e in batch.errors}
-    keep = [k for k, line in enumerate(batch.rows.lines) if line not in failed]
-    if len(keep) != len(batch.rows.lines):
-        index = {old: new for new, old in enumerate(keep)}
-        batch.exact = {index[k]: v for k, v in batch.exact.items() if k in index}
-        batch.rows = PointRows([batch.rows.lines[k] for k in keep], batch.rows.values[keep], batch.rows.errors,
-                               [batch.rows.texts[k] for k in keep])
-        batch.jacobian = batch.jacobian[keep]
-        if batch.determinant is not None:
-            batch.determinant = batch.determinant[keep]
-        for factor in batch.factors:
-            factor.at, factor.outputs, factor.jacobian = factor.at[keep], factor.outputs[keep], factor.jacobian[keep]
+def exit_code(errors: Sequence[RowError]) -> int:
+    codes = {e.exit_code for e in errors}
+    return EXIT_USAGE if EXIT_USAGE in codes else (EXIT_MATH if codes else 0)
 
 
-@within_budget
-def evaluate_points(specs: Sequence[api.SpecLike], points_text: str, *, vars: Sequence[str] | None = None,
-                    stdin_text: str | None = None, latex: bool | None = None, origin: str = "--points") -> Batch:
-    """The API for batches: the Jacobian of one spec, or of the composition of several, at every row."""
-    if len(specs) == 1:
-        (fn,) = api.load(specs, vars=vars, stdin_text=stdin_text, latex=latex)
-        rows = parse_points(points_text, fn.inputs, origin, api._order_hint(fn))
-        return jacobian_batch(fn, calculus.jacobian_matrix(fn), rows)
-    functions, symbolic = api.chain(*specs, vars=vars, stdin_text=stdin_text, latex=latex)
-    rows = parse_points(points_text, functions[0].inputs, origin, api._order_hint(functions[0]))
-    return compose_batch(functions, symbolic, rows)
+# ---------------------------------------------------------------------------
+# The Python API: a whole batch in memory
+
+@dataclass
+class PointRows:
+    lines: list[int]
+    values: np.ndarray
+    errors: list[RowError] = field(default_factory=list)
+
+
+@dataclass
+class Batch:
+    """A Jacobian (or composition) at many points, all in memory (the Python API)."""
+
+    plan: Plan
+    rows: PointRows
+    jacobian: np.ndarray  # (N, m, n)
+    determinant: np.ndarray | None
+    errors: list[RowError]
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def functions(self) -> list[VectorFunction]:
+        return self.plan.functions
+
+    @property
+    def exit_code(self) -> int:
+        return exit_code(self.errors)
+
+
+def parse_points(text: str, inputs: Sequence[str], origin: str = "--points", order_hint: str | None = None) -> PointRows:
+    """Rows of text (CSV or whitespace, an optional header): their line numbers, values and errors."""
+    reader = RowReader("", inputs, origin=origin, order_hint=order_hint, text=text)
+    lines: list[int] = []
+    values, errors = [], []
+    for chunk in reader:
+        lines += chunk.lines.tolist()
+        values.append(chunk.values)
+        errors += chunk.errors
+    array = np.vstack(values) if values else np.empty((0, len(inputs)))
+    return PointRows(lines, array, errors)
+
+
+def evaluate_points(specs: Sequence[Any], points_text: str, *, vars: Sequence[str] | None = None,
+                    stdin_text: str | None = None, latex: bool | None = None, origin: str = "--points",
+                    timeout: float | None = None) -> Batch:
+    """The Jacobian of one spec, or of the composition of several, at every row of ``points_text``."""
+    from . import api
+    from .binding import bind
+    from .budget import time_budget
+
+    with time_budget(timeout if timeout is not None else 10.0):
+        functions = api.load(specs, vars=vars, stdin_text=stdin_text, latex=latex)
+        if len(functions) > 1:
+            functions = bind(functions)
+            from .calculus import check_chain
+
+            check_chain(functions)
+        plan = Plan(functions)
+    reader = RowReader("", plan.inputs, origin=origin, order_hint=plan.order_hint(), text=points_text)
+    results = list(plan.run(reader))
+    m, n = plan.shape
+    lines = [int(v) for r in results for v in r.lines]
+    values = np.vstack([r.values for r in results]) if results else np.empty((0, n))
+    jacobian = np.concatenate([r.jacobian for r in results]) if results else np.empty((0, m, n))
+    det = np.concatenate([r.determinant for r in results]) if plan.det and results else None  # type: ignore[misc]
+    errors = [e for r in results for e in r.errors]
+    notes = [note for fn in functions for note in fn.notes]
+    return Batch(plan, PointRows(lines, values, errors), jacobian, det, errors, notes)

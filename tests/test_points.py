@@ -6,7 +6,6 @@ import math
 import numpy as np
 import pytest
 
-from jaccli import points as points_module
 from jaccli.points import evaluate_points, parse_points
 
 
@@ -35,14 +34,15 @@ def test_values_match_single_point_results(run, tmp_path):
     path = tmp_path / "p.csv"
     path.write_text("r,theta,phi\n1,0.5,0.25\n2,1,3\n")
     lines = run("jacobian", "samples/spherical.yaml", "--points", str(path), "--format", "json").stdout.splitlines()
-    assert len(lines) == 2
+    assert len(lines) == 3  # a header object, then one object per point
+    head, first, second = (json.loads(line) for line in lines)
     single = json.loads(run("jacobian", "samples/spherical.yaml", "--at", "2.0,1.0,3.0", "--format", "json").stdout)
-    batch = json.loads(lines[1])
-    assert set(batch) == set(single)
-    np.testing.assert_allclose(batch["jacobian"]["value"], single["jacobian"]["value"], rtol=1e-12)
-    assert batch["determinant"]["value"] == pytest.approx(single["determinant"]["value"], rel=1e-12)
-    assert batch["jacobian"]["symbolic"] == single["jacobian"]["symbolic"]
-    assert batch["point"] == single["point"]
+    assert head["type"] == "header" and head["inputs"] == single["inputs"] and head["shape"] == single["shape"]
+    assert head["jacobian"]["symbolic"] is not None and "symbolic" not in json.dumps(second)  # said once
+    assert second["type"] == "row" and second["line"] == 3 and second["point"] == single["point"]
+    np.testing.assert_allclose(second["jacobian"], single["jacobian"]["value"], rtol=1e-12)
+    assert second["determinant"]["value"] == pytest.approx(single["determinant"]["value"], rel=1e-12)
+    assert second["determinant"]["log_abs"] == pytest.approx(single["determinant"]["log_abs"], rel=1e-12)
 
 
 def test_compose_points_csv_and_jsonl(run, tmp_path):
@@ -54,11 +54,11 @@ def test_compose_points_csv_and_jsonl(run, tmp_path):
     values = [float(v) for v in first.split(",")]
     assert values[:8] == pytest.approx([1, 2, 6, 3, 12, 6, 4 * math.cos(4), 2 * math.cos(4)])
     lines = run("compose", "samples/f.yaml", "samples/g.yaml", "--points", str(path), "--format", "json").stdout
-    objs = [json.loads(line) for line in lines.splitlines()]
+    head, *objs = [json.loads(line) for line in lines.splitlines()]
     single = json.loads(run("compose", "samples/f.yaml", "samples/g.yaml", "--at", "1.0,2.0", "--format", "json").stdout)
-    assert set(objs[0]) == set(single)
+    assert [f["name"] for f in head["factors"]] == ["f", "g"] and head["shape_arithmetic"] == single["shape_arithmetic"]
     assert [f["at"] for f in objs[0]["factors"]] == [f["at"] for f in single["factors"]]
-    np.testing.assert_allclose(objs[0]["factors"][1]["value"], single["factors"][1]["value"], rtol=1e-12)
+    np.testing.assert_allclose(objs[0]["factors"][1]["jacobian"], single["factors"][1]["value"], rtol=1e-12)
 
 
 def test_bad_rows_are_reported_and_others_printed(run, tmp_path):
@@ -73,8 +73,8 @@ def test_bad_rows_are_reported_and_others_printed(run, tmp_path):
     # log(-1) is not real: the row is refused although the derivative 1/x would be finite there
     assert f"{path}:6: f1 = y + log(x) is not real at (x, y) = (-1.0, 1.0)" in r.stderr
     jl = run("jacobian", "log(x) + y, x*y", "--vars", "x,y", "--points", str(path), "--format", "json").stdout
-    objs = [json.loads(line) for line in jl.splitlines()]
-    assert [o.get("line") for o in objs] == [None, 3, 4, None, 6]
+    objs = [json.loads(line) for line in jl.splitlines()][1:]
+    assert [(o["type"], o["line"]) for o in objs] == [("row", 2), ("error", 3), ("error", 4), ("row", 5), ("error", 6)]
     assert objs[1]["exit_code"] == 3 and objs[2]["exit_code"] == 2
     only_math = tmp_path / "q.csv"
     only_math.write_text("1,2\n0,1\n")
@@ -96,8 +96,10 @@ def test_points_from_stdin_and_table(run):
 
 def test_vectorised_no_per_point_symbolic_work(monkeypatch):
     """10,000 points: the exact (per-point) path is never taken for good rows."""
+    from jaccli import api
+
     calls = []
-    monkeypatch.setattr(points_module.api, "jacobian_at", lambda *a, **k: calls.append(1))
+    monkeypatch.setattr(api, "jacobian_at", lambda *a, **k: calls.append(1))
     rng = np.random.default_rng(0)
     text = "\n".join(",".join(map(repr, row)) for row in rng.uniform(0.5, 2, size=(10_000, 3)).tolist())
     batch = evaluate_points(["samples/spherical.yaml"], text)
