@@ -260,17 +260,17 @@ def _run_batch(items, points, fmt, precision, quiet, timeout, output=None, echo=
             raise click.UsageError(f"cannot write {output}: {err.strerror}") from None
     sink = None if binary else (Sink(handle, output) if handle is not None else stdout_sink())
     writer = writer_for(plan, fmt, sink, precision, output if binary else None)
-    written, errors = 0, []
+    errors = []
     try:
         writer.start()
         for result in plan.run(reader):
-            written += writer.write(result)
+            writer.write(result)
             for err in result.errors:
                 _say("error", f"{reader.origin}:{err.line}: {err.message}", "red")
             errors += result.errors
         writer.finish()
     except Interrupted as it:
-        _say("note", f"{it.name} after {written:,} rows; the output holds whole rows only", "yellow")
+        _say("note", f"{it.name} after {writer.rows:,} rows; the output holds whole rows only", "yellow")
         raise
     finally:
         if handle is not None:
@@ -629,15 +629,15 @@ def entry() -> None:
 
     code = 0
     try:
-        main(prog_name="jac")
-    except SystemExit as done:
-        code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
-    try:
+        try:
+            main(prog_name="jac")
+        except SystemExit as done:
+            code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
         sys.stdout.flush()
     except BrokenPipeError:
         quiet_exit_on_closed_pipe()
         code = EXIT_PIPE
-    except OSError as err:
+    except OSError as err:  # help or version text on a full disk: click wrote it directly
         quiet_exit_on_closed_pipe()  # drop what Python could not write, so its exit flush stays quiet
         click.echo(f"error: cannot write standard output: {err.strerror}", err=True)
         code = EXIT_OUTPUT

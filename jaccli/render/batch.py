@@ -56,7 +56,24 @@ def _csv_bytes(table: np.ndarray) -> bytes:
     return text[2:-2].replace(b"],[", b"\n") + b"\n"
 
 
-class CsvWriter:
+class Writer:
+    """Counts the rows it has written completely (a signal may arrive while a write finishes)."""
+
+    rows = 0
+
+    def emit(self, sink: Sink, data: bytes | str, rows: int) -> int:
+        from ..sink import Interrupted
+
+        try:
+            sink.write(data)
+        except Interrupted:
+            self.rows += rows  # the write was complete; the signal waited for it
+            raise
+        self.rows += rows
+        return rows
+
+
+class CsvWriter(Writer):
     def __init__(self, plan: Plan, sink: Sink, precision: int):
         self.plan, self.sink = plan, sink
 
@@ -64,8 +81,7 @@ class CsvWriter:
         self.sink.write(",".join(columns(self.plan)) + "\n")
 
     def write(self, result: ChunkResult) -> int:
-        self.sink.write(_csv_bytes(_table(self.plan, result)))
-        return len(result.values)
+        return self.emit(self.sink, _csv_bytes(_table(self.plan, result)), len(result.values))
 
     def finish(self) -> None:
         self.sink.flush()
@@ -114,7 +130,7 @@ def error_dict(err: RowError) -> dict:
     return {"type": "error", "line": err.line, "input": err.text, "error": err.message, "exit_code": err.exit_code}
 
 
-class JsonLinesWriter:
+class JsonLinesWriter(Writer):
     def __init__(self, plan: Plan, sink: Sink, precision: int):
         self.plan, self.sink = plan, sink
 
@@ -147,15 +163,13 @@ class JsonLinesWriter:
             objects.append((line, 0, orjson.dumps(obj)))
         objects += [(e.line, 1, orjson.dumps(error_dict(e))) for e in result.errors]
         objects.sort(key=lambda t: (t[0], t[1]))
-        if objects:
-            self.sink.write(b"\n".join(o for _, _, o in objects) + b"\n")
-        return len(lines)
+        return self.emit(self.sink, b"\n".join(o for _, _, o in objects) + b"\n" if objects else b"", len(lines))
 
     def finish(self) -> None:
         self.sink.flush()
 
 
-class TextWriter:
+class TextWriter(Writer):
     """table and plain: aligned columns, one line per row (streamed, so plain text for both)."""
 
     def __init__(self, plan: Plan, sink: Sink, precision: int):
@@ -172,15 +186,13 @@ class TextWriter:
         lines = [f"line {int(line)}".ljust(10) + "".join(fmt_number(float(v), self.precision).rjust(self.width)
                                                          for v in row)
                  for line, row in zip(result.lines, table)]
-        if lines:
-            self.sink.write("\n".join(lines) + "\n")
-        return len(lines)
+        return self.emit(self.sink, "\n".join(lines) + "\n" if lines else "", len(lines))
 
     def finish(self) -> None:
         self.sink.flush()
 
 
-class NpyWriter:
+class NpyWriter(Writer):
     """(N, m, n) float64, streamed: the header is written with room for any N and fixed at the end."""
 
     HEADER_BYTES = 128
@@ -214,9 +226,8 @@ class NpyWriter:
         for k, line in enumerate(order):
             if line in good:
                 block[k] = result.jacobian[good[line]]
-        self.sink.write(block.astype("<f8").tobytes())
         self.count += len(order)
-        return len(good)
+        return self.emit(self.sink, block.astype("<f8").tobytes(), len(good))
 
     def finish(self) -> None:
         self.file.seek(0)
@@ -224,7 +235,7 @@ class NpyWriter:
         self.file.close()
 
 
-class ParquetWriter:
+class ParquetWriter(Writer):
     def __init__(self, plan: Plan, path: str):
         self.plan, self.path = plan, path
         self.writer: Any = None
@@ -246,6 +257,7 @@ class ParquetWriter:
         if len(table):
             arrays = [self.pa.array(table[:, k]) for k in range(table.shape[1])]
             self.writer.write_table(self.pa.Table.from_arrays(arrays, schema=self.schema))
+        self.rows += len(table)
         return len(table)
 
     def finish(self) -> None:
