@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import ROOT, timed  # noqa: E402
+from common import ROOT, measure  # noqa: E402
 
 sys.path.insert(0, str(ROOT))
 
@@ -44,6 +44,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--width", type=int, default=256)
     parser.add_argument("--layers", type=int, default=10)
+    parser.add_argument("--no-compute", action="store_true", help="skip the in-process compute comparison")
     args = parser.parse_args()
     have_jax = importlib.util.find_spec("jax") is not None
     with tempfile.TemporaryDirectory() as tmp:
@@ -58,12 +59,18 @@ def main() -> None:
             for mode in ("rev", "fwd"):
                 cmds[f"JAX jac{mode}"] = [sys.executable, str(ROOT / "benchmarks" / "jax_mlp.py"), str(folder), mode]
         times: dict[str, list[float]] = {name: [] for name in cmds}
+        memory: dict[str, float] = {name: 0.0 for name in cmds}
         for _ in range(args.repeat):  # interleaved: every command sees the same machine load
             for name, cmd in cmds.items():
-                times[name].append(timed(cmd, folder / f"{name.replace(' ', '_')}.csv"))
+                seconds, megabytes = measure(cmd, folder / f"{name.replace(' ', '_')}.csv")
+                times[name].append(seconds)
+                memory[name] = max(memory[name], megabytes)
         results = {name: np.loadtxt(folder / f"{name.replace(' ', '_')}.csv", delimiter=",") for name in cmds}
         for name, J in results.items():  # the same Jacobian everywhere, or the timings mean nothing
             np.testing.assert_allclose(J, results["numpy reference"], rtol=1e-9, atol=1e-12, err_msg=name)
+        if args.no_compute:
+            _report(args, times, memory, have_jax)
+            return
 
         # compute only, in-process
         from reference_mlp import jacobian as reference_jacobian
@@ -86,17 +93,22 @@ def main() -> None:
             reference_jacobian(weights, x)
             ref_compute.append(time.perf_counter() - start)
 
+    _report(args, times, memory, have_jax)
+    jc, rc = statistics.median(jac_compute), statistics.median(ref_compute)
+    print(f"compute only (in process): jac {jc * 1e3:.2f} ms, numpy reference {rc * 1e3:.2f} ms, "
+          f"ratio {jc / rc:.2f}; with det J and per-factor log|det| {statistics.median(det_compute) * 1e3:.2f} ms")
+
+
+def _report(args, times, memory, have_jax) -> None:
     med = {name: statistics.median(t) for name, t in times.items()}
     print(f"MLP: {args.layers} layers of width {args.width} (tanh), full {args.width}×{args.width} Jacobian, "
           f"median of {args.repeat} runs")
     print("end to end (process, CSV out):")
     for name, t in med.items():
-        print(f"  {name:<16} {t:7.3f} s   jac / this = {med['jac'] / t:.2f}")
+        print(f"  {name:<16} {t:7.3f} s {memory[name]:7.0f} MB   jac / this = {med['jac'] / t:.2f} (time), "
+              f"{memory['jac'] / memory[name]:.2f} (memory)")
     if not have_jax:
         print("  (JAX not installed: pip install jax to compare)")
-    jc, rc = statistics.median(jac_compute), statistics.median(ref_compute)
-    print(f"compute only (in process): jac {jc * 1e3:.2f} ms, numpy reference {rc * 1e3:.2f} ms, "
-          f"ratio {jc / rc:.2f}; with det J and per-factor log|det| {statistics.median(det_compute) * 1e3:.2f} ms")
 
 
 if __name__ == "__main__":

@@ -12,29 +12,15 @@ writes by hand.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def measure(cmd: list[str], out_path: Path) -> tuple[float, float]:
-    """Wall seconds and peak resident memory (MB) of one process, its stdout saved to ``out_path``."""
-    start = time.perf_counter()
-    with open(out_path, "wb") as out:
-        process = subprocess.Popen(cmd, stdout=out, cwd=ROOT)
-        _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - start
-    if status != 0:
-        raise SystemExit(f"{cmd} failed ({status})")
-    return elapsed, usage.ru_maxrss / 1024
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import ROOT, measure  # noqa: E402
 
 
 def write_points(path: Path, rows: int) -> None:

@@ -17,6 +17,21 @@ def timed(cmd: list[str], out_path: Path) -> float:
     return time.perf_counter() - start
 
 
+def measure(cmd: list[str], out_path: Path) -> tuple[float, float]:
+    """Wall seconds and peak resident memory (MB) of one process run from the repository root, its stdout
+    saved to ``out_path``."""
+    import os
+
+    start = time.perf_counter()
+    with open(out_path, "wb") as out:
+        process = subprocess.Popen(cmd, stdout=out, cwd=ROOT)
+        _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    if status != 0:
+        raise SystemExit(f"{cmd} failed ({status})")
+    return elapsed, usage.ru_maxrss / 1024
+
+
 def dense_layer(n: int, seed: int = 0):
     """Weights of a dense n×n layer tanh(W x), rounded to 6 decimals (as written to YAML)."""
     import numpy as np

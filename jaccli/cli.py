@@ -316,7 +316,14 @@ def _show(result, fmt: str, precision: int, quiet: bool, notes=None, hide_answer
         for note in dict.fromkeys(result.notes if notes is None else notes):  # each note once
             _say("note", note, "yellow")
     out = render(result, fmt, precision=precision, hide_answers=hide_answers, full=full, echo=echo)
-    if not isinstance(out, str):
+    if not isinstance(out, (str, bytes)) and hasattr(out, "__next__"):  # large CSV: blocks of bytes, streamed
+        sink = stdout_sink() if output is None else Sink(open(output, "wb"), output)
+        for block in out:
+            sink.write(block)
+        return
+    if isinstance(out, bytes):
+        data = out
+    elif not isinstance(out, str):
         from rich.console import Console
 
         import shutil
@@ -327,8 +334,9 @@ def _show(result, fmt: str, precision: int, quiet: bool, notes=None, hide_answer
                           no_color=bool(os.environ.get("NO_COLOR")) or not tty,
                           width=shutil.get_terminal_size().columns if tty else 200)
         console.print(out)
-        out = buffer.getvalue().rstrip("\n")
-    data = (out + "\n").encode("utf-8")
+        data = (buffer.getvalue().rstrip("\n") + "\n").encode("utf-8")
+    else:
+        data = (out + "\n").encode("utf-8")
     if output is None:
         stdout_sink().write(data)
         return
@@ -434,7 +442,7 @@ def _numeric_chain(items, at, points, steps, verify, step, vjp, jvp, grad, fmt, 
                                "(values, or @FILE for a long point)")
     first = items[0]
     inputs = getattr(first, "inputs", None)
-    result = run_chain(items, numeric_point(at), inputs=inputs,
+    result = run_chain(items, numeric_point(at), inputs=inputs, determinant=fmt != "csv",  # csv shows J only
                        vjp_vector=numeric_point(vjp, "--vjp") if vjp else None,
                        jvp_vector=numeric_point(jvp, "--jvp") if jvp else None, grad=grad)
     _show(result, fmt, precision, quiet, full=full)

@@ -581,8 +581,9 @@ def _determinant(J: np.ndarray, factors: Sequence[Factor]) -> dict:
 
 
 def _numerically_singular(J: np.ndarray) -> bool:
-    s = np.linalg.svd(J, compute_uv=False)
-    return bool(s[0] == 0 or s[-1] <= 1e-12 * s[0])
+    from .numbers import numerically_singular
+
+    return numerically_singular(J)
 
 
 def numeric_point(text: str, what: str = "--at") -> np.ndarray:

@@ -46,3 +46,19 @@ def power_of_ten(sign: float, log_abs: float, precision: int = 6) -> str:
     exponent = math.floor(log10)
     mantissa = 10 ** (log10 - exponent)
     return f"≈ {'-' if sign < 0 else ''}{mantissa:.{min(precision, 12)}g} × 10^{exponent}"
+
+
+SINGULAR = 1e-12  # floats: σ_min/σ_max below this is numerically singular
+SVD_MAX_N = 512  # beyond this the singular values cost more than the answer is worth: only det = 0 counts
+
+
+def numerically_singular(values) -> bool:
+    """A float matrix whose smallest singular value is below SINGULAR × its largest (up to SVD_MAX_N;
+    larger ones are singular only when their LU has a zero pivot: det exactly 0)."""
+    import numpy as np
+
+    array = np.asarray(values, dtype=float)
+    if array.size == 0 or array.shape[0] > SVD_MAX_N:
+        return False
+    s = np.linalg.svd(array, compute_uv=False)
+    return bool(s[0] == 0 or s[-1] <= SINGULAR * s[0])

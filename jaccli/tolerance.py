@@ -17,7 +17,6 @@ from typing import Sequence
 import sympy as sp
 
 RELATIVE_ZERO = 1e-9  # floats: zero relative to the scale of the terms that make them up
-SINGULAR = 1e-12  # floats: σ_min/σ_max below this is numerically singular
 _DIGITS = 60
 
 
@@ -99,12 +98,4 @@ def exact_inertia(matrix: sp.Matrix) -> tuple[int, int, int] | None:
     return positive, negative, zero
 
 
-def numerically_singular(values) -> bool:
-    """A float matrix whose smallest singular value is below SINGULAR × its largest."""
-    import numpy as np
-
-    array = np.asarray(values, dtype=float)
-    if array.size == 0:
-        return False
-    s = np.linalg.svd(array, compute_uv=False)
-    return bool(s[0] == 0 or s[-1] <= SINGULAR * s[0])
+from .numbers import SINGULAR, numerically_singular  # noqa: E402,F401  (re-exported; no sympy there)

@@ -114,9 +114,11 @@ def render_network_json(r: NetworkResult) -> str:
     return json.dumps(network_dict(r), ensure_ascii=False, default=json_number)
 
 
-def render_network_csv(r: NetworkResult) -> str:
+def render_network_csv(r: NetworkResult):
+    """The matrix (or vector) as CSV, in blocks of bytes (a 4096×4096 J is 370 MB of text: never all at once)."""
+    from .batch import csv_blocks
+
     for values in (r.jacobian, r.vjp, r.jvp, r.grad):
         if values is not None:
-            rows = np.atleast_2d(values)
-            return "\n".join(",".join(repr(float(v)) for v in row) for row in rows)
-    return ""
+            return csv_blocks(np.atleast_2d(np.asarray(values, dtype=float)))
+    return iter(())
