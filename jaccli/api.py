@@ -36,6 +36,8 @@ def load(specs: Sequence[SpecLike], *, vars: Sequence[str] | None = None,
     from .errors import SpecError
     from .spec import is_network
 
+    if isinstance(specs, (str, VectorFunction)):
+        specs = [specs]  # one spec, not a sequence of characters
     functions = load_all(specs, vars=vars, stdin_text=stdin_text, latex=latex, equations=equations)
     for fn in functions:
         if is_network(fn):

@@ -185,6 +185,10 @@ def point_options(command):
 
 
 def points_option(command):
+    command = click.option("--dask", "dask", metavar="[SCHEDULER]", is_flag=False, flag_value="local", default=None,
+                           help="With --points 'GLOB' (CSV files with a header, or Parquet) and -o DIR: evaluate "
+                                "the partitions with Dask (pip install 'jaccli[dask]'); SCHEDULER is an address "
+                                "(tcp://host:8786), or none for a local cluster of 2 worker processes.")(command)
     command = click.option("--output", "-o", "output", metavar="FILE", default=None,
                            help="Write the result to FILE instead of standard output; with --points also "
                                 ".npy (N×m×n) or .parquet.")(command)
@@ -278,6 +282,41 @@ def _run_batch(items, points, fmt, precision, quiet, timeout, output=None, echo=
     code = exit_code(errors)
     if code:
         click.get_current_context().exit(code)
+
+
+def _run_dask(items, pattern, scheduler, fmt, quiet, timeout, output) -> None:
+    """--dask: the plan built here once, shipped to the workers; a summary on stderr, part files in DIR."""
+    from .binding import bind
+    from .budget import time_budget
+    from .calculus import check_chain
+    from .distributed import run
+    from .points import Plan
+
+    if fmt not in ("csv", "table", "parquet"):
+        raise click.UsageError("--dask writes part files: --format csv (CSV parts) or the default "
+                               "(Parquet parts for Parquet input, CSV parts for CSV input)")
+    from .api import load
+
+    with time_budget(timeout):
+        functions = load(items) if all(isinstance(i, str) for i in items) else list(items)
+        if len(functions) > 1:
+            functions = bind(functions)
+            check_chain(functions)
+        plan = Plan(functions)
+    if not quiet:
+        for note in dict.fromkeys(n for fn in plan.functions for n in fn.notes):
+            _say("note", note, "yellow")
+    summary = run(plan, pattern, output, scheduler, fmt)
+    for message in summary.errors:
+        _say("error", message, "red")
+    if summary.bad_rows > len(summary.errors):
+        _say("error", f"… {summary.bad_rows - len(summary.errors):,} more bad rows", "red")
+    if not quiet:
+        files = "1 file" if summary.parts == 1 else f"{summary.parts:,} files"
+        _say("note", f"{summary.rows:,} rows from {files} written to {summary.folder}/ "
+                     f"({summary.bad_rows:,} bad rows)", "yellow")
+    if summary.exit_code:
+        click.get_current_context().exit(summary.exit_code)
 
 
 def _echo_json_error(command: str, err) -> None:
@@ -389,7 +428,7 @@ def chain_options(command):
 
 
 def _jacobian_command(specs, *, single, at, vars_, latex, points, steps, entry, verify, timeout, fmt, precision,
-                      quiet, vjp, jvp, grad, full, engine, step, no_echo, output):
+                      quiet, vjp, jvp, grad, full, engine, step, no_echo, output, dask):
     """Shared by 'jacobian' and 'compose': load, pick the exact or the numeric path, render."""
     from .spec import is_network, load_all
 
@@ -403,11 +442,16 @@ def _jacobian_command(specs, *, single, at, vars_, latex, points, steps, entry, 
         return _numeric_chain(items, at, points, steps, verify, step, vjp, jvp, grad, fmt, precision, quiet, full)
     if not single and len(items) < 2:
         raise click.UsageError("compose needs at least two SPECs (for one, use 'jac jacobian')")
+    if dask is not None and (points is None or points == "-"):
+        raise click.UsageError("--dask evaluates files of points: give --points 'data/*.parquet' (a file or a "
+                               "quoted pattern) and -o DIR")
     if points is not None:
         for flag, name in ((at, "--at"), (steps, "--steps"), (entry, "--entry"), (verify, "--verify"),
                            (step, "--step")):
             if flag:
                 raise click.UsageError(f"{name} works at one point; it cannot be combined with --points")
+        if dask is not None:
+            return _run_dask(items, points, dask, fmt, quiet, timeout, output)
         return _run_batch(items, points, fmt, precision, quiet, timeout, output, echo=not no_echo)
     from . import api
 

@@ -30,7 +30,8 @@ MAX_POINTS_BYTES = 1 << 30  # points held in memory at once (the Python API's te
 
 class Kernel:
     """One function's Jacobian (and values) compiled for arrays of points. Pickles as its
-    expressions and recompiles on first use after unpickling."""
+    expressions (for Dask workers) and recompiles on first use after unpickling: the same
+    expressions, the same compiled code, the same doubles."""
 
     def __init__(self, function: VectorFunction, symbolic: Any, want_outputs: bool):
         self.function = function
@@ -39,7 +40,8 @@ class Kernel:
         self._compiled: tuple | None = None
 
     def __getstate__(self) -> dict:
-        return {"function": self.function, "symbolic": _sympy_matrix(self.symbolic), "want_outputs": self.want_outputs}
+        # sympy or symengine (fast.FastMatrix) expressions both pickle; the compiled code does not
+        return {"function": self.function, "symbolic": self.symbolic, "want_outputs": self.want_outputs}
 
     def __setstate__(self, state: dict) -> None:
         self.function, self.symbolic, self.want_outputs = state["function"], state["symbolic"], state["want_outputs"]
@@ -70,12 +72,6 @@ class Kernel:
             bad |= ~np.isfinite(outputs).all(axis=1)
         bad |= conditions(columns, len(X))
         return J, outputs, bad
-
-
-def _sympy_matrix(matrix: Any) -> sp.Matrix:
-    if isinstance(matrix, sp.MatrixBase):
-        return matrix
-    return sp.Matrix(matrix.rows, matrix.cols, [sp.sympify(e) for e in matrix])  # symengine → sympy (jac's own objects)
 
 
 def _condition_checks(fn: VectorFunction):
