@@ -185,6 +185,7 @@ class Plan:
                 factors.append((here, outputs, J))  # type: ignore[arg-type]
                 here = outputs  # type: ignore[assignment]
         product = _multiply(self.tree, jacobians) if self.is_compose else jacobians[0]
+        product += 0.0  # -0.0 → 0.0: a zero entry prints as 0, as at a single point
         det = _det(product) if self.det else None
         result = ChunkResult(chunk.lines, chunk.values, product, det, factors, errors=list(chunk.errors))
         if bad.any():
@@ -241,7 +242,7 @@ def _multiply(tree, arrays: Sequence[np.ndarray]) -> np.ndarray:
 
 def _det(J: np.ndarray) -> np.ndarray:
     with np.errstate(all="ignore"):
-        return np.linalg.det(J) if len(J) else np.empty(0)
+        return np.linalg.det(J) + 0.0 if len(J) else np.empty(0)  # + 0.0: no -0.0
 
 
 def exit_code(errors: Sequence[RowError]) -> int:
