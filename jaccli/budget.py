@@ -60,14 +60,26 @@ def _usable() -> bool:
     return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
 
 
+RETRY = 0.05  # seconds: an alarm raised inside a finalizer is swallowed by Python; it fires again
+
+
 def _alarm(signum, frame):
     now = time.monotonic()
     for level, deadline in enumerate(_state.stack):
         if now >= deadline - 0.005:
+            _retry()
             raise BudgetExceeded(level)
     if _state.hard is not None and now >= _state.hard - 0.01:
+        _retry()
         raise TimeBudgetError(_state.seconds or 0.0, _state.phase)
     _arm()  # woke early: wait for the next deadline
+
+
+def _retry() -> None:
+    """Fire again soon in case this exception is lost (raised in a weakref callback or __del__,
+    Python prints "Exception ignored" and goes on); leaving the attempt re-arms the timer anyway."""
+    if _usable():
+        signal.setitimer(signal.ITIMER_REAL, RETRY)
 
 
 def _arm() -> None:

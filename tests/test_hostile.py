@@ -193,6 +193,32 @@ def test_time_budget_falls_back(monkeypatch):
     assert any("time budget (0.5 s) ran out: skipped simplification" in note for note in result.notes)
 
 
+def test_an_alarm_lost_in_a_finalizer_fires_again():
+    """Python swallows an exception raised inside a weakref callback or __del__ ("Exception ignored");
+    the budget's alarm must not be lost with it, or the attempt would run past its time."""
+    from jaccli.budget import BudgetExceeded, attempt, time_budget
+
+    swallowed = []
+
+    def work():
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            try:
+                while time.monotonic() < deadline:
+                    pass
+            except BudgetExceeded:  # what a finalizer does to it
+                if swallowed:
+                    raise
+                swallowed.append(time.monotonic())
+        return "ran to the end"
+
+    start = time.monotonic()
+    with time_budget(10):
+        result = attempt(work, lambda: "fell back", "the slow part", most=0.2)
+    assert result == "fell back" and len(swallowed) == 1
+    assert time.monotonic() - start < 1.0
+
+
 def test_time_budget_cli_option(run):
     r = run("compose", "samples/f.yaml", "samples/g.yaml", "--timeout", "0", "--format", "csv")
     assert r.exit_code == 0
