@@ -90,7 +90,7 @@ def _size_error(inner: Any, outer: VectorFunction, names, size: int) -> SizeMism
     return SizeMismatchError(
         f"cannot compose: {outer.name} takes {outer.n} input{'s' if outer.n != 1 else ''} "
         f"({', '.join(outer.inputs)}) but {inner.name} gives {size} output{plural}",
-        hint=f"in 'jac compose', each function's outputs are the next one's inputs"
+        hint="in 'jac compose', each function's outputs are the next one's inputs"
              + (f" ({inner.signature}, {outer.signature})" if isinstance(inner, VectorFunction) else ""))
 
 

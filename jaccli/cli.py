@@ -355,13 +355,10 @@ def _show(result, fmt: str, precision: int, quiet: bool, notes=None, hide_answer
         for note in dict.fromkeys(result.notes if notes is None else notes):  # each note once
             _say("note", note, "yellow")
     out = render(result, fmt, precision=precision, hide_answers=hide_answers, full=full, echo=echo)
-    if not isinstance(out, (str, bytes)) and hasattr(out, "__next__"):  # large CSV: blocks of bytes, streamed
-        sink = stdout_sink() if output is None else Sink(open(output, "wb"), output)
-        for block in out:
-            sink.write(block)
-        return
-    if isinstance(out, bytes):
-        data = out
+    if not isinstance(out, (str, bytes)) and hasattr(out, "__next__"):
+        blocks = out  # large CSV: blocks of bytes, written as they are made
+    elif isinstance(out, bytes):
+        blocks = iter([out])
     elif not isinstance(out, str):
         from rich.console import Console
 
@@ -373,15 +370,22 @@ def _show(result, fmt: str, precision: int, quiet: bool, notes=None, hide_answer
                           no_color=bool(os.environ.get("NO_COLOR")) or not tty,
                           width=shutil.get_terminal_size().columns if tty else 200)
         console.print(out)
-        data = (buffer.getvalue().rstrip("\n") + "\n").encode("utf-8")
+        blocks = iter([(buffer.getvalue().rstrip("\n") + "\n").encode("utf-8")])
     else:
-        data = (out + "\n").encode("utf-8")
+        blocks = iter([(out + "\n").encode("utf-8")])
+    first = next(blocks, b"")  # a renderer's error comes before anything is written or created
     if output is None:
-        stdout_sink().write(data)
+        sink = stdout_sink()
+        sink.write(first)
+        for block in blocks:
+            sink.write(block)
         return
     try:
         with open(output, "wb") as handle:
-            Sink(handle, output).write(data)
+            sink = Sink(handle, output)
+            sink.write(first)
+            for block in blocks:
+                sink.write(block)
     except OSError as err:
         raise click.UsageError(f"cannot write {output}: {err.strerror}") from None
 

@@ -12,7 +12,9 @@ with the same meaning); results mean the same on both (tests compare them).
 from __future__ import annotations
 
 import cmath
-from typing import Sequence
+import math
+import re
+from collections.abc import Iterator, Sequence
 
 import sympy as sp
 
@@ -75,6 +77,95 @@ def to_symengine(expr: sp.Basic, cache: dict | None = None):
     return walk(expr)
 
 
+_SYMPY_NAMES = {v: k for k, v in _FUNCTIONS.items()}  # symengine class name (lower case) → sympy name
+
+
+def to_sympy(expr, cache: dict | None = None) -> sp.Basic:
+    """A symengine expression as sympy, node by node, with jac's real input symbols (grammar.symbol)."""
+    import symengine as se
+
+    from .grammar import symbol
+
+    cache = {} if cache is None else cache
+
+    def walk(node):
+        hit = cache.get(node)
+        if hit is not None:
+            return hit
+        if isinstance(node, se.Symbol):
+            out = symbol(node.name)
+        elif isinstance(node, se.Integer):
+            out = sp.Integer(int(node))
+        elif isinstance(node, se.Rational):
+            out = sp.Rational(int(node.p), int(node.q))
+        elif isinstance(node, se.RealDouble):
+            out = sp.Float(float(node), 15)
+        elif node == se.E:
+            out = sp.E
+        elif node == se.pi:
+            out = sp.pi
+        # unevaluated, like grammar.py's large specs: symengine's form is already canonical, and
+        # sympy's evaluation would ask assumptions of every node (seconds for one 100-term sum)
+        elif isinstance(node, se.Add):
+            out = sp.Add(*[walk(a) for a in node.args], evaluate=False)
+        elif isinstance(node, se.Mul):
+            out = sp.Mul(*[walk(a) for a in node.args], evaluate=False)
+        elif isinstance(node, se.Pow):
+            base, exponent = node.args
+            out = sp.exp(walk(exponent), evaluate=False) if base == se.E else \
+                sp.Pow(walk(base), walk(exponent), evaluate=False)
+        elif type(node).__name__.lower() in _SYMPY_NAMES:
+            function = getattr(sp, _SYMPY_NAMES[type(node).__name__.lower()])
+            out = function(*[walk(a) for a in node.args], evaluate=False)
+        else:  # pragma: no cover - fastread builds only the nodes above
+            raise Unsupported(type(node).__name__)
+        cache[node] = out
+        return out
+
+    return walk(expr)
+
+
+class SymengineExprs(Sequence):
+    """Expressions read straight into symengine (fastread.py). The symengine path uses ``fast``
+    directly; anything that asks for items gets sympy expressions, converted on first use, so every
+    other part of jac works on them unchanged."""
+
+    def __init__(self, exprs: Sequence):
+        self.fast = tuple(exprs)
+        self._sympy: list | None = None
+
+    def __len__(self) -> int:
+        return len(self.fast)
+
+    def __getitem__(self, k):
+        if self._sympy is None:
+            cache: dict = {}
+            self._sympy = [to_sympy(e, cache) for e in self.fast]
+        return tuple(self._sympy)[k] if isinstance(k, slice) else self._sympy[k]
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, SymengineExprs):
+            return self.fast == other.fast
+        return isinstance(other, (tuple, list)) and tuple(self) == tuple(other)
+
+    def __hash__(self) -> int:
+        return hash(self.fast)
+
+    def __repr__(self) -> str:
+        return f"SymengineExprs({list(self.fast)!r})"
+
+    def __getstate__(self) -> dict:
+        return {"fast": self.fast}
+
+    def __setstate__(self, state: dict) -> None:
+        self.fast, self._sympy = state["fast"], None
+
+
+def fast_exprs(exprs: Sequence) -> tuple | None:
+    """The symengine expressions behind ``exprs`` when they were read straight into symengine."""
+    return exprs.fast if isinstance(exprs, SymengineExprs) else None
+
+
 def supported(exprs: Sequence[sp.Basic]) -> bool:
     try:
         cache: dict = {}
@@ -114,8 +205,10 @@ def jacobian(fn) -> FastMatrix:
     """J of a VectorFunction by symengine (raises Unsupported)."""
     import symengine as se
 
-    cache: dict = {}
-    outputs = [to_symengine(e, cache) for e in fn.outputs]
+    outputs = fast_exprs(fn.outputs)
+    if outputs is None:
+        cache: dict = {}
+        outputs = [to_symengine(e, cache) for e in fn.outputs]
     symbols = [se.Symbol(name) for name in fn.inputs]
     return FastMatrix([[out.diff(s) for s in symbols] for out in outputs])
 
@@ -127,12 +220,69 @@ def values_at(matrix: FastMatrix, names: Sequence[str], point: Sequence[float], 
 
     from .progress import progress
 
+    values = _evaluate_shared(matrix, names, point)
+    if values is not None:
+        return values
     subs = {se.Symbol(n): se.RealDouble(float(v)) for n, v in zip(names, point)}
     out = []
     with progress("evaluating J at the point", matrix.rows) as bar:
         for i in range(matrix.rows):
             out.append(_row_values(matrix, i, subs, label))
             bar.advance()
+    return out
+
+
+_MATH = {"sin": math.sin, "cos": math.cos, "tan": math.tan, "sec": lambda v: 1 / math.cos(v),
+         "csc": lambda v: 1 / math.sin(v), "cot": lambda v: 1 / math.tan(v), "asin": math.asin, "acos": math.acos,
+         "atan": math.atan, "sinh": math.sinh, "cosh": math.cosh, "tanh": math.tanh, "asinh": math.asinh,
+         "acosh": math.acosh, "atanh": math.atanh, "log": math.log, "atan2": math.atan2}
+
+
+def _evaluate_shared(matrix: FastMatrix, names: Sequence[str], point: Sequence[float]) -> list[list] | None:
+    """Every entry at a point in double arithmetic, each shared subexpression once: the entries of a
+    row of ``tanh(Σ wᵢⱼ xⱼ)`` all contain the same 300-term sum, which symengine's substitution
+    evaluates again for each (8.6 s at n = 300; this: under 1 s). None when any value is not a
+    finite real (a pole, a complex value, a node it does not know): the exact per-entry path then
+    decides, with its messages."""
+    import symengine as se
+
+    memo: dict = {se.Symbol(n): float(v) for n, v in zip(names, point)}
+    memo[se.E], memo[se.pi] = math.e, math.pi
+    add, mul, pow_, number = se.Add, se.Mul, se.Pow, se.Number
+    get = memo.get
+
+    def value(node):
+        v = get(node)
+        if v is not None:
+            return v
+        if isinstance(node, add):
+            v = math.fsum(value(a) for a in node.args)
+        elif isinstance(node, mul):
+            v = 1.0
+            for a in node.args:
+                v *= value(a)
+        elif isinstance(node, pow_):
+            base, exponent = node.args
+            b, e = value(base), value(exponent)
+            v = b ** e
+            if isinstance(v, complex):
+                raise ValueError
+        elif isinstance(node, number):
+            v = float(node)
+        else:
+            v = _MATH[type(node).__name__.lower()](*[value(a) for a in node.args])
+        memo[node] = v
+        return v
+
+    out = []
+    try:
+        for i in range(matrix.rows):
+            row = [value(e) for e in matrix._rows[i]]
+            if not all(math.isfinite(v) for v in row):
+                return None
+            out.append(row)
+    except (ValueError, ZeroDivisionError, OverflowError, KeyError, TypeError, RecursionError, RuntimeError):
+        return None
     return out
 
 
@@ -152,14 +302,70 @@ def _row_values(matrix: FastMatrix, i: int, subs: dict, label) -> list:
     return row
 
 
+_E = re.compile(r"\bE\b")
+
 
 def to_text(expr) -> str:
     """A symengine expression in jac's syntax."""
-    import re
-
     text = str(expr).replace("**", "^")
-    text = text.replace("Abs(", "abs(")
-    return re.sub(r"\bE\b", "e", text)
+    if "Abs(" in text:
+        text = text.replace("Abs(", "abs(")
+    return _E.sub("e", text) if "E" in text else text  # the regex only when there is an E to replace
+
+
+SHARED_MIN_TERMS = 8  # a sum this long, met in an entry, is printed once and reused
+_SLOT = re.compile("\u00a7([0-9]+)\u00a7")  # §12§: a placeholder symbol, a name jac's inputs cannot have
+
+
+def row_texts(matrix) -> Iterator[list[str]]:
+    """The rows of a symengine matrix as text, each long sum printed once. Every entry of row i of
+    a dense ``tanh(Σ wᵢⱼ xⱼ)`` layer contains the same n-term sum; printing each entry whole prints
+    it n times (15.8 s for n = 300). Here each entry is printed with its long sums replaced by
+    placeholder symbols, and the sums' text (printed once, by symengine) is put in their place —
+    in parentheses unless the placeholder is already a whole argument or parenthesised."""
+    import symengine as se
+
+    slots: dict = {}  # long sum → placeholder symbol
+    texts: list[str] = []  # placeholder number → its text
+    inside: dict = {}  # node → the long sums in it (shared nodes are searched once)
+
+    def long_sums(node) -> dict:
+        hit = inside.get(node)
+        if hit is not None:
+            return hit
+        if isinstance(node, se.Add) and len(node.args) >= SHARED_MIN_TERMS:
+            if node not in slots:
+                slots[node] = se.Symbol(f"\u00a7{len(texts)}\u00a7")
+                texts.append(to_text(node))
+            found = {node: slots[node]}
+        elif isinstance(node, (se.Symbol, se.Number)):
+            found = {}
+        else:
+            found = {}
+            for arg in node.args:
+                found.update(long_sums(arg))
+        inside[node] = found
+        return found
+
+    def put_back(text: str) -> str:
+        def fill(match) -> str:
+            inner = texts[int(match.group(1))]
+            start, end = match.start(), match.end()
+            if start == 0 and end == len(text):
+                return inner  # the entry is the sum
+            before = text[start - 1] if start else ""
+            after = text[end] if end < len(text) else ""
+            return inner if before and after and before in "(," and after in ",)" else f"({inner})"
+
+        return _SLOT.sub(fill, text)
+
+    for i in range(matrix.rows):
+        row = []
+        for entry in matrix._rows[i]:
+            found = long_sums(entry)
+            row.append(put_back(to_text(entry.xreplace(found))) if found else to_text(entry))
+        yield row
+        inside.clear()  # rows rarely share inner nodes; keep memory flat (the sums' text stays)
 
 
 def hessian(expr: sp.Expr, names: Sequence[str]) -> tuple[FastMatrix, list]:

@@ -40,13 +40,10 @@ from sympy.codegen.cfunctions import expm1, log1p
 
 from . import functions as jf
 from .errors import ParseError
+from .limits import MAX_DEPTH, MAX_LENGTH, MAX_LITERAL_DIGITS, MAX_TOKENS  # noqa: F401  (limits.py: shared with fastread.py)
 
 # ---------------------------------------------------------------------------
 # Limits: input is bounded before sympy sees it.
-MAX_LENGTH = 10_000  # characters in one expression text
-MAX_TOKENS = 5_000  # numbers, names and operators in one expression
-MAX_DEPTH = 100  # nesting of parentheses, function calls, unary signs and powers
-MAX_LITERAL_DIGITS = 1_000  # digits in one number literal
 MAX_RESULT_DIGITS = 4_000  # digits of an exact power jac agrees to compute (Python prints ints up to 4,300)
 MAX_FACTORIAL = 1_000  # n! for whole numbers up to this (2,568 digits)
 
@@ -1120,7 +1117,6 @@ def parse_spec(source: str, inputs: Sequence[str] | None = None, *, scope: Scope
 def _header(source: str, tokens: list[Token]) -> tuple[tuple[str, ...] | None, str | None, int]:
     """Declared inputs and a function name from ``(a, b) ->``, ``a ->``, ``[a, b] ->`` or
     ``f(a, b) =``; returns (inputs, name, index of the body's first token)."""
-    kinds = [(t.kind, t.text) for t in tokens]
     arrow = next((k for k, t in enumerate(tokens) if t.kind == "OP" and t.text == "->"), None)
     if arrow is not None:
         head = tokens[:arrow]

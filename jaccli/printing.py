@@ -68,6 +68,23 @@ def to_text(expr: sp.Expr) -> str:
     return _printer.doprint(expr).replace("**", "^")
 
 
+def matrix_rows(matrix):
+    """Each row of a matrix's entries in jac's syntax, one list at a time (symengine matrices
+    print each shared subexpression once: fast.row_texts)."""
+    if not isinstance(matrix, sp.MatrixBase):
+        from .fast import row_texts
+
+        yield from row_texts(matrix)
+        return
+    for i in range(matrix.rows):
+        yield [to_text(matrix[i, j]) for j in range(matrix.cols)]
+
+
+def matrix_text(matrix) -> list[list[str]]:
+    """Every entry of a matrix in jac's syntax, rows of strings."""
+    return list(matrix_rows(matrix))
+
+
 class _JacLatexPrinter(LatexPrinter):
     """sympy's LaTeX, readable back by jac with the same meaning: x^(1/3) is not \\sqrt[3]{x}
     (which jac reads as the real cube root, cbrt)."""

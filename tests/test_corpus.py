@@ -9,7 +9,6 @@ import pytest
 import sympy as sp
 import yaml
 
-from jaccli import grammar
 from jaccli.api import compose, jacobian
 from jaccli.binding import bind
 from jaccli.checking import check

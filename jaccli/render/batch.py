@@ -23,7 +23,7 @@ import numpy as np
 
 from ..numbers import fmt_number
 from ..points import ChunkResult, Plan
-from ..printing import to_text
+from ..printing import matrix_text
 from ..rows import RowError
 from ..sink import Sink
 from .reading import read_as
@@ -93,7 +93,7 @@ class CsvWriter(Writer):
 
 
 def _rows(matrix) -> list[list[str]]:
-    return [[to_text(matrix[i, j]) for j in range(matrix.cols)] for i in range(matrix.rows)]
+    return matrix_text(matrix)
 
 
 def header(plan: Plan) -> dict:

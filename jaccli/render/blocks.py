@@ -9,7 +9,7 @@ import sympy as sp
 
 from ..evaluate import Point, short_list
 from ..numbers import power_of_ten
-from ..printing import fmt_number, is_plain_number, to_text
+from ..printing import fmt_number, is_plain_number, matrix_text, to_text
 from ..results import CompositionResult, Determinant, Evaluated, JacobianResult
 from .model import Block, Heading, Line, MatrixBlock
 
@@ -57,7 +57,7 @@ def _symbolic_blocks(title: str, matrix, rows: Sequence[str], cols: Sequence[str
         head = Line(f"{title}: {matrix.rows}×{matrix.cols}, {count:,} of {total:,} entries non-zero "
                     f"({100 * count / total:.0f}%); --full prints every entry, --format json has them all")
         return [head] + [Line("  " + line) for line in sparsity(nonzero)]
-    cells = [[to_text(matrix[i, j]) for j in range(matrix.cols)] for i in range(matrix.rows)]
+    cells = matrix_text(matrix)
     return [MatrixBlock(title, list(rows), [f"∂/∂{c}" for c in cols], cells)]
 
 

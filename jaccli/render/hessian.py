@@ -8,7 +8,7 @@ import json
 from ..evaluate import to_number
 from ..second_order import HessianResult
 from ..numbers import fmt_number, json_number
-from ..printing import to_text
+from ..printing import matrix_text, to_text
 from .blocks import LARGE, J, _args, _symbolic_blocks, _value_blocks, cell
 from .model import Block, Heading, Line, MatrixBlock
 from .reading import read_as
@@ -38,7 +38,7 @@ def hessian_blocks(r: HessianResult, precision: int, full: bool = False) -> list
                                            for i in range(n)]))
             elif t.symbolic is not None:
                 blocks.append(MatrixBlock(f"{t.name}   {shape}", rows, _labels(r.inputs),
-                                          [[to_text(t.symbolic[i, j]) for j in range(n)] for i in range(n)]))
+                                          matrix_text(t.symbolic)))
     if r.point is not None:
         blocks.append(Heading(f"at {r.point.text()}"))
         for h in r.hessians:
@@ -59,7 +59,7 @@ def hessian_blocks(r: HessianResult, precision: int, full: bool = False) -> list
 
 
 def _rows(M):
-    return None if M is None else [[to_text(M[i, j]) for j in range(M.cols)] for i in range(M.rows)]
+    return None if M is None else matrix_text(M)
 
 
 def _values(at):

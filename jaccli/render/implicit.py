@@ -6,7 +6,7 @@ import json
 
 from ..implicit_function import ImplicitResult
 from ..numbers import json_number
-from ..printing import to_text
+from ..printing import matrix_text
 from .blocks import cell
 from .model import Block, Heading, Line, MatrixBlock
 from .reading import read_as
@@ -14,7 +14,7 @@ from .reading import read_as
 
 def _symbolic(title, M, rows, cols) -> MatrixBlock:
     return MatrixBlock(title, list(rows), [f"∂/∂{c}" for c in cols],
-                       [[to_text(M[i, j]) for j in range(M.cols)] for i in range(M.rows)])
+                       matrix_text(M))
 
 
 def _at(title, ev, rows, cols, precision) -> MatrixBlock:
@@ -54,7 +54,7 @@ def implicit_blocks(r: ImplicitResult, precision: int) -> list[Block]:
 
 
 def _rows(M):
-    return None if M is None else [[to_text(M[i, j]) for j in range(M.cols)] for i in range(M.rows)]
+    return None if M is None else matrix_text(M)
 
 
 def _block(M, ev):

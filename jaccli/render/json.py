@@ -7,7 +7,7 @@ import json
 import sympy as sp
 
 from ..evaluate import Point
-from ..printing import json_number, to_text
+from ..printing import json_number, matrix_text, to_text
 from ..results import CompositionResult, Determinant, Evaluated
 from .reading import read_as
 
@@ -17,7 +17,7 @@ SCHEMA_VERSION = 1
 def _rows(matrix: sp.Matrix | None):
     if matrix is None:
         return None
-    return [[to_text(matrix[i, j]) for j in range(matrix.cols)] for i in range(matrix.rows)]
+    return matrix_text(matrix)
 
 
 def _values(at: Evaluated | None):

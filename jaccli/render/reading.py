@@ -40,13 +40,13 @@ def reading_blocks(functions: list, full: bool = False) -> list[Block]:
     for fn in functions:
         head = f"{fn.name}({_args(fn)})"
         if fn.m == 1:
-            lines.append(Line(f"{head} = {_short(to_text(fn.outputs[0]))}"))
+            lines.append(Line(f"{head} = {_short(to_text(fn.printable_outputs[0]))}"))
             continue
         pad = " " * (len(head) + 3)
         shown = range(fn.m) if full or fn.m <= MOST_COMPONENTS + 1 else range(MOST_COMPONENTS)
         for k in shown:
             lead = f"{head}:  " if k == 0 else pad
-            lines.append(Line(f"{lead}{fn.output_names[k]} = {_short(to_text(fn.outputs[k]))}"))
+            lines.append(Line(f"{lead}{fn.output_names[k]} = {_short(to_text(fn.printable_outputs[k]))}"))
         if len(shown) < fn.m:
             lines.append(Line(f"{pad}… {fn.m - len(shown)} more components (--full, or read_as in --format json)"))
     return lines
@@ -55,5 +55,5 @@ def reading_blocks(functions: list, full: bool = False) -> list[Block]:
 def read_as(functions: list) -> list[dict]:
     """JSON: each function's name, inputs (in column order) and components as read."""
     return [{"function": fn.name, "inputs": list(fn.inputs), "input_order": fn.order,
-             "components": {name: to_text(expr) for name, expr in zip(fn.output_names, fn.outputs)}}
+             "components": {name: to_text(expr) for name, expr in zip(fn.output_names, fn.printable_outputs)}}
             for fn in functions]

@@ -1,0 +1,7 @@
+"""Limits on what one expression may be, shared by both readers (grammar.py, fastread.py): input is
+bounded before sympy or symengine sees it."""
+
+MAX_LENGTH = 10_000  # characters in one expression text
+MAX_TOKENS = 5_000  # numbers, names and operators in one expression
+MAX_DEPTH = 100  # nesting of parentheses, function calls, unary signs and powers
+MAX_LITERAL_DIGITS = 1_000  # digits in one number literal
