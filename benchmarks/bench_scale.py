@@ -8,8 +8,12 @@
    subs, and + lambdify) as processes; sympy is capped (reported as "> cap").
 3. How jac's time grows with n, and a log-log picture (docs/scaling.png; needs
    matplotlib: pip install '.[bench]').
+4. The floor for large systems: at n = 100, 200, 300, `jac jacobian SPEC --format csv`
+   at a point and without one, against benchmarks/reference_symengine.py (symengine's
+   own parser, diff and subs in a plain script, printing the same CSV), time and peak
+   memory of whole processes, interleaved (aim: ≤ 1.3× the time, ≤ 2× the memory).
 
-    python benchmarks/bench_scale.py [--repeat 5] [--cap 60]
+    python benchmarks/bench_scale.py [--repeat 5] [--cap 60] [--floor 100,200,300] [--floor-repeat 3]
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import ROOT, write_dense_layer_yaml  # noqa: E402
+from common import ROOT, measure, write_dense_layer_yaml  # noqa: E402
 
 PY = sys.executable
 JAC = [PY, "-m", "jaccli"]
@@ -60,6 +64,8 @@ def main() -> None:
     parser.add_argument("--cap", type=float, default=60.0, help="seconds before plain sympy is stopped")
     parser.add_argument("--sizes", default="5,10,20,40")
     parser.add_argument("--growth", default="5,10,20,40,70,100,150")
+    parser.add_argument("--floor", default="100,200,300", help="sizes compared with the symengine floor")
+    parser.add_argument("--floor-repeat", type=int, default=3)
     args = parser.parse_args()
 
     print("start-up (median of", args.repeat, "runs)")
@@ -95,10 +101,45 @@ def main() -> None:
         print(f"| {n} | {fmt(row['jac'], args.cap)} | {fmt(row['subs'], args.cap)} | {fmt(row['lambdify'], args.cap)} "
               f"| {row['jac'] / sympy_t:.1f}× |")
     print("\ngrowth of jac (whole command):", ", ".join(f"n={n}: {results[n]['jac']:.2f} s" for n in growth_sizes))
-    _plot(results, growth_sizes, sizes, args.cap)
+    floor = _floor([int(s) for s in args.floor.split(",") if s], args.floor_repeat)
+    _plot(results, growth_sizes, sizes, args.cap, floor)
 
 
-def _plot(results, growth_sizes, sizes, cap) -> None:
+def _floor(sizes: list[int], repeat: int) -> dict:
+    """jac against symengine's own floor, time and memory, at a point and symbolically (CSV both)."""
+    import os
+
+    os.environ["JAC_MAX_INPUT_BYTES"] = str(10 ** 7)  # a 300×300 layer written out is 1.4 MB
+    out: dict = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in sizes:
+            spec = str(write_dense_layer_yaml(n, Path(tmp) / f"dense{n}.yaml"))
+            point = ",".join(["0.1"] * n)
+            runs = {"jac, at a point": JAC + ["jacobian", spec, "--at", point, "--format", "csv", "-q"],
+                    "floor, at a point": [PY, str(ROOT / "benchmarks" / "reference_symengine.py"), spec, point],
+                    "jac, symbolic": JAC + ["jacobian", spec, "--format", "csv", "-q"],
+                    "floor, symbolic": [PY, str(ROOT / "benchmarks" / "reference_symengine.py"), spec]}
+            samples: dict[str, list[tuple[float, float]]] = {k: [] for k in runs}
+            for _ in range(repeat):  # interleaved: each sees the same machine noise
+                for name, cmd in runs.items():
+                    samples[name].append(measure(cmd, Path(tmp) / "out.csv"))
+            out[n] = {k: (statistics.median(t for t, _ in v), statistics.median(m for _, m in v))
+                      for k, v in samples.items()}
+            row = out[n]
+            print(f"  n = {n}: " + "; ".join(f"{k} {t:.2f} s {m:.0f} MB" for k, (t, m) in row.items()), flush=True)
+    print(f"\nthe symengine floor (whole processes, CSV out, medians of {repeat}, interleaved)")
+    print("| n | at a point: jac | floor | ratio (time, memory) | symbolic: jac | floor | ratio (time, memory) |")
+    print("|---|---|---|---|---|---|---|")
+    for n, row in out.items():
+        cells = []
+        for mode in ("at a point", "symbolic"):
+            (jt, jm), (ft, fm) = row[f"jac, {mode}"], row[f"floor, {mode}"]
+            cells += [f"{jt:.2f} s, {jm:.0f} MB", f"{ft:.2f} s, {fm:.0f} MB", f"{jt / ft:.2f}×, {jm / fm:.2f}×"]
+        print(f"| {n} | " + " | ".join(cells) + " |")
+    return out
+
+
+def _plot(results, growth_sizes, sizes, cap, floor=None) -> None:
     try:
         import matplotlib
 
@@ -112,6 +153,12 @@ def _plot(results, growth_sizes, sizes, cap) -> None:
     for mode, style in (("subs", "s--"), ("lambdify", "^--")):
         xs = [n for n in sizes if results[n].get(mode) is not None]
         ax.loglog(xs, [results[n][mode] for n in xs], style, label=f"plain sympy: jacobian + {mode}")
+    if floor:
+        ns = sorted(floor)
+        ax.loglog(ns, [floor[n]["jac, at a point"][0] for n in ns], "o:", color="C0", alpha=0.6,
+                  label="jac, CSV out")
+        ax.loglog(ns, [floor[n]["floor, at a point"][0] for n in ns], "d-.", color="k",
+                  label="symengine floor: diff + subs")
     ax.axhline(cap, color="grey", lw=0.8, ls=":")
     ax.set_xlabel("n (an n×n dense tanh layer)")
     ax.set_ylabel("seconds (median)")
