@@ -19,6 +19,7 @@ elsewhere (threads, Windows) work simply runs to the end.
 from __future__ import annotations
 
 import signal
+import sys
 import threading
 import time
 from contextlib import contextmanager
@@ -76,10 +77,22 @@ def _alarm(signum, frame):
 
 
 def _retry() -> None:
-    """Fire again soon in case this exception is lost (raised in a weakref callback or __del__,
-    Python prints "Exception ignored" and goes on); leaving the attempt re-arms the timer anyway."""
+    """Fire again soon in case this exception is lost: raised while Python runs a finalizer or a gc
+    callback, it goes to sys.unraisablehook instead of the work (see _quiet_hook); leaving the
+    attempt re-arms the timer anyway."""
     if _usable():
         signal.setitimer(signal.ITIMER_REAL, RETRY)
+
+
+def _quiet_hook(previous):
+    """sys.unraisablehook while a budget is open: the budget's own alarms, lost in a finalizer, are
+    not errors (they fire again); anything else goes to the previous hook."""
+    def hook(unraisable) -> None:
+        if isinstance(unraisable.exc_value, (BudgetExceeded, TimeBudgetError)):
+            return
+        previous(unraisable)
+
+    return hook
 
 
 def _arm() -> None:
@@ -107,10 +120,13 @@ def time_budget(seconds: float | None) -> Iterator[None]:
     _state.spent = {}
     _state.depth += 1
     previous = signal.signal(signal.SIGALRM, _alarm) if _usable() and seconds else None
+    previous_hook = sys.unraisablehook
+    sys.unraisablehook = _quiet_hook(previous_hook)
     _arm()
     try:
         yield
     finally:
+        sys.unraisablehook = previous_hook
         _state.depth -= 1
         if _usable():
             signal.setitimer(signal.ITIMER_REAL, 0)
@@ -199,6 +215,9 @@ def attempt(work: Callable[[], T], fallback: Callable[[], T], what: str, most: f
     mine = min(candidates)
     level = len(_state.stack)
     previous = signal.signal(signal.SIGALRM, _alarm) if _state.depth == 0 and not _state.stack else None
+    previous_hook = sys.unraisablehook
+    if previous is not None:
+        sys.unraisablehook = _quiet_hook(previous_hook)
     _state.stack.append(mine)
     _arm()
     try:
@@ -209,6 +228,7 @@ def attempt(work: Callable[[], T], fallback: Callable[[], T], what: str, most: f
             _arm()
             if previous is not None:
                 signal.signal(signal.SIGALRM, previous)
+                sys.unraisablehook = previous_hook
     except BudgetExceeded as exc:
         if exc.level < level:
             raise  # an enclosing attempt's time is up: it falls back, not this one

@@ -219,6 +219,39 @@ def test_an_alarm_lost_in_a_finalizer_fires_again():
     assert time.monotonic() - start < 1.0
 
 
+def test_an_alarm_in_a_real_finalizer_is_quiet_and_not_lost(monkeypatch):
+    """The alarm arrives while __del__ runs: Python hands the exception to sys.unraisablehook, which
+    would print "Exception ignored … Traceback" on the user's terminal; jac's hook keeps it quiet and
+    the alarm fires again once the finalizer is done."""
+    import gc
+    import sys
+
+    from jaccli.budget import attempt, time_budget
+
+    printed = []  # what Python's default hook would print to the terminal
+    monkeypatch.setattr(sys, "unraisablehook", lambda unraisable: printed.append(unraisable.exc_value))
+
+    class Slow:
+        def __del__(self):
+            end = time.monotonic() + 0.3
+            while time.monotonic() < end:
+                pass
+
+    def work():
+        Slow()  # collected at once: its __del__ runs while the 0.1 s alarm falls due
+        gc.collect()
+        end = time.monotonic() + 5
+        while time.monotonic() < end:
+            pass
+        return "ran to the end"
+
+    start = time.monotonic()
+    with time_budget(10):
+        result = attempt(work, lambda: "fell back", "the slow part", most=0.1)
+    assert result == "fell back" and time.monotonic() - start < 1.5
+    assert printed == []
+
+
 def test_time_budget_cli_option(run):
     r = run("compose", "samples/f.yaml", "samples/g.yaml", "--timeout", "0", "--format", "csv")
     assert r.exit_code == 0
