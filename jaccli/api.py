@@ -17,11 +17,20 @@ import sympy as sp
 
 from . import calculus, grammar, tolerance
 from .budget import within_budget
-from .numbers import slogdet
 from .errors import MathError
-from .evaluate import Point, bind_point, check_domain, exact_at, parse_point_text, to_number
+from .evaluate import (
+    Point,
+    bind_point,
+    check_domain,
+    exact_at,
+    parse_point_text,
+    to_number,
+)
+from .function import VectorFunction
+from .numbers import slogdet
 from .results import CompositionResult, Determinant, Evaluated, Factor, JacobianResult
-from .spec import VectorFunction, load_all
+from .simplify import tidy_matrix
+from .spec import load_all
 
 SpecLike = Union[VectorFunction, str]
 PointLike = Union[str, Sequence[object], Mapping[str, object], Point, None]
@@ -67,7 +76,7 @@ def make_point(at: PointLike, fn: VectorFunction) -> Point | None:
 
 def _order_hint(fn) -> str | None:
     """How to declare ``fn``'s input order when it was only inferred (else None)."""
-    from .spec import inferred_order_hint
+    from .function import inferred_order_hint
 
     return inferred_order_hint(fn) if getattr(fn, "order", "declared") == "inferred" else None
 
@@ -134,7 +143,7 @@ def _determinant(symbolic: sp.Matrix | None, at: Evaluated | None, *, with_symbo
         return None
     det = Determinant()
     if first is not None and matrix.rows > 1 and first.order == "inferred":
-        from .spec import inferred_order_hint
+        from .function import inferred_order_hint
 
         det.withheld = (f"det J is not shown: its sign depends on the order of the inputs ({', '.join(first.inputs)}), "
                         f"which jac only inferred by sorting; {inferred_order_hint(first)}")
@@ -263,7 +272,7 @@ def composition_at(functions: list[VectorFunction], symbolic: Sequence[sp.Matrix
     plan = calculus.cheapest_order(functions)
     product = _multiply(plan.tree, [f.at.exact for f in factors])
     if not point.is_float:
-        product = calculus.tidy_matrix(product, thorough=False)
+        product = tidy_matrix(product, thorough=False)
     last, first = functions[-1], functions[0]
     evaluated = _with_values(product, _partial_label(last.output_names, first.inputs))
     det = _determinant(None, evaluated, with_symbolic=False, first=functions[0])

@@ -17,7 +17,7 @@ from itertools import islice, permutations
 from typing import Any, Sequence
 
 from .errors import SizeMismatchError, SpecError
-from .spec import VectorFunction
+from .function import VectorFunction
 
 MAX_CANDIDATES = 6
 
@@ -118,7 +118,7 @@ def _ambiguous(inner: Any, outer: VectorFunction, names) -> SpecError:
         total *= k
     if total > MAX_CANDIDATES:
         lines.append(f"  … and {total - MAX_CANDIDATES} more orders")
-    from .spec import arrow_form
+    from .function import arrow_form
 
     body = arrow_form(outer.inputs, _short(outer.text, 50)) if outer.text else f"({', '.join(inputs)}) -> …"
     what = "its outputs have no names" if names is None or not getattr(inner, "outputs_named", False) \

@@ -1,4 +1,4 @@
-"""Symbolic calculus: Jacobians, the chain rule, determinants."""
+"""Symbolic calculus: Jacobians, the chain rule, determinants (simplify.py keeps them readable)."""
 
 from __future__ import annotations
 
@@ -6,47 +6,12 @@ from typing import Sequence
 
 import sympy as sp
 
-from .budget import attempt, note_capped, phase, spent, timing
+from .budget import attempt, phase
+from .function import VectorFunction
 from .functions import clean_derivative
-from .spec import VectorFunction
+from .simplify import DET_SIMPLIFY_MAX_OPS, tidy, tidy_matrix
 
-SIMPLIFY_MAX_OPS = 30  # full simplify() only for entries this small; it is slow on big ones
-SIMPLIFY_MIN_OPS = 3  # ... and not for tiny ones (2*x, cos(v)), which it cannot shorten
-SIMPLIFY_SECONDS = 0.25  # ... for at most this long per entry (small entries take ~0.05 s)
-SIMPLIFY_TOTAL = 0.4  # ... and this long in all per command: textbook exercises stay under a second
-DET_SIMPLIFY_MAX_OPS = 300
 SYMBOLIC_DET_MAX_N = 4  # larger symbolic determinants are skipped (ask at a point)
-
-
-def tidy(expr: sp.Expr, thorough: bool = True, max_ops: int = SIMPLIFY_MAX_OPS) -> sp.Expr:
-    """A clean form of ``expr``: the shortest of itself, a cheap rational
-    normal form (``together`` + ``factor_terms``) and, for small entries
-    when ``thorough``, ``simplify()``. Values at a point need no more than
-    the cheap form: sympy already folds their arithmetic. Runs within the
-    time budget: when it is spent, the best form found so far is kept."""
-    if expr.is_Atom or expr.has(sp.Float):
-        return expr
-    best = [expr, sp.count_ops(expr)]
-
-    def consider(candidate: sp.Expr) -> sp.Expr:
-        ops = sp.count_ops(candidate)
-        if ops < best[1]:
-            best[:] = [candidate, ops]
-        return best[0]
-
-    def cheap() -> sp.Expr:
-        return consider(sp.factor_terms(sp.together(expr)))
-
-    attempt(cheap, lambda: best[0], "simplification")
-    if thorough and SIMPLIFY_MIN_OPS < best[1] <= max_ops:
-        allowance = SIMPLIFY_TOTAL - spent("simplify()")
-        if allowance > 0:
-            with timing("simplify()"):
-                attempt(lambda: consider(sp.simplify(best[0])), lambda: best[0], "simplify()",
-                        most=min(SIMPLIFY_SECONDS, allowance))
-        else:
-            note_capped("simplify()")
-    return best[0]
 
 
 def jacobian_matrix(fn: VectorFunction, simplify: bool = True) -> sp.Matrix:
@@ -83,10 +48,6 @@ def _no_nan(entries, fn: VectorFunction) -> None:
             i, j = divmod(k, fn.n)
             raise MathError(f"∂{fn.output_names[i]}/∂{fn.inputs[j]} has no symbolic form (sympy gives nan)",
                             hint="rewrite the function, or ask for it at a point with --at")
-
-
-def tidy_matrix(matrix: sp.Matrix, thorough: bool = True) -> sp.Matrix:
-    return matrix.applyfunc(lambda e: tidy(e, thorough))
 
 
 def determinant(matrix: sp.Matrix, thorough: bool = True) -> sp.Expr:

@@ -32,6 +32,7 @@ from .evaluate import Point, exact_at, to_number
 from .printing import fmt_number, to_text
 from .results import CompositionResult, JacobianResult
 from .sampling import Sampled, Sampler
+from .simplify import SIMPLIFY_MAX_OPS, tidy
 
 POINT_RTOL = 1e-6  # at a point, by default: relative to each expected entry
 POINT_ATOL_SCALE = 1e-9  # ... and absolute, as this share of J's largest entry
@@ -156,7 +157,7 @@ class _Comparer:
             return True
 
         def work() -> bool | None:
-            tidied = calculus.tidy(diff, thorough=sp.count_ops(diff) <= calculus.SIMPLIFY_MAX_OPS)
+            tidied = tidy(diff, thorough=sp.count_ops(diff) <= SIMPLIFY_MAX_OPS)
             if tidied == 0:
                 return True
             if not tidied.free_symbols:
@@ -164,7 +165,7 @@ class _Comparer:
             if diff.is_zero is False:
                 return False
             positive = self._assumed(tidied)
-            if positive is not None and calculus.tidy(positive) == 0:
+            if positive is not None and tidy(positive) == 0:
                 return True
             return None
 
@@ -551,7 +552,7 @@ def _entry_remark(v: EntryVerdict, comparer: _Comparer) -> Diagnosis | None:
         return None
     if comparer.equal(v.answer, -v.expected)[0]:
         return Diagnosis("sign", f"{v.label} has the wrong sign")
-    ratio = attempt(lambda: calculus.tidy(v.answer / v.expected), lambda: None, "diagnosis")
+    ratio = attempt(lambda: tidy(v.answer / v.expected), lambda: None, "diagnosis")
     if ratio is not None and ratio.is_number and ratio != 0 and ratio != 1 and ratio.is_Rational:
         return Diagnosis("factor", f"{v.label} is off by a constant factor ({to_text(ratio)} times the right value)")
     if v.answer.has(sp.Float) and v.method == "sampled":

@@ -28,8 +28,16 @@ class JacGroup(click.Group):
 
     def invoke(self, ctx: click.Context):
         from .errors import JacError
-        from .sink import EXIT_INTERRUPT, EXIT_OUTPUT, EXIT_PIPE, Interrupted, OutputClosed, OutputFailed, \
-            interruptible, quiet_exit_on_closed_pipe
+        from .sink import (
+            EXIT_INTERRUPT,
+            EXIT_OUTPUT,
+            EXIT_PIPE,
+            Interrupted,
+            OutputClosed,
+            OutputFailed,
+            interruptible,
+            quiet_exit_on_closed_pipe,
+        )
 
         try:
             with interruptible():
@@ -360,9 +368,9 @@ def _show(result, fmt: str, precision: int, quiet: bool, notes=None, hide_answer
     elif isinstance(out, bytes):
         blocks = iter([out])
     elif not isinstance(out, str):
-        from rich.console import Console
-
         import shutil
+
+        from rich.console import Console
 
         tty = output is None and (sys.stdout.isatty() or bool(os.environ.get("FORCE_COLOR")))
         buffer = io.StringIO()

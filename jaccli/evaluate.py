@@ -155,7 +155,7 @@ def exact_at(expr: sp.Expr, point: Point, label: str) -> sp.Expr:
     """``expr`` at ``point``: exact for an exact point, a float otherwise.
 
     ``label`` names the quantity in messages (``∂f1/∂x``)."""
-    from .calculus import tidy
+    from .simplify import tidy
 
     value = substitute(expr, point.subs)
     if value.has(*_NON_FINITE):

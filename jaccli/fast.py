@@ -217,7 +217,6 @@ def values_at(matrix: FastMatrix, names: Sequence[str], point: Sequence[float], 
     """Decimal values of every entry at a point (float or complex); MathError names an undefined entry."""
     import symengine as se
 
-
     from .progress import progress
 
     values = _evaluate_shared(matrix, names, point)

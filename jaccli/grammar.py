@@ -40,7 +40,12 @@ from sympy.codegen.cfunctions import expm1, log1p
 
 from . import functions as jf
 from .errors import ParseError
-from .limits import MAX_DEPTH, MAX_LENGTH, MAX_LITERAL_DIGITS, MAX_TOKENS  # noqa: F401  (limits.py: shared with fastread.py)
+from .limits import (  # noqa: F401  (limits.py: shared with fastread.py)
+    MAX_DEPTH,
+    MAX_LENGTH,
+    MAX_LITERAL_DIGITS,
+    MAX_TOKENS,
+)
 
 # ---------------------------------------------------------------------------
 # Limits: input is bounded before sympy sees it.

@@ -12,8 +12,9 @@ from . import api, calculus, tolerance
 from .budget import within_budget
 from .errors import MathError, SpecError
 from .evaluate import Point, check_domain, exact_at, to_number
+from .function import VectorFunction
 from .results import Evaluated
-from .spec import VectorFunction
+from .simplify import tidy_matrix
 
 SYMBOLIC_MAX_UNKNOWNS = 3
 
@@ -52,7 +53,7 @@ def implicit(spec: api.SpecLike, unknowns: Sequence[str], *, at: api.PointLike =
     if fn.origin in ("inline text", "<stdin>") and fn.name == "f" and not fn.outputs_named:
         from dataclasses import replace
 
-        from .spec import default_output_names
+        from .function import default_output_names
 
         fn = replace(fn, name="F", output_names=default_output_names("F", fn.m))  # F(x, y) = 0, as textbooks write
     unknowns = tuple(u.strip() for u in unknowns)
@@ -77,7 +78,7 @@ def implicit(spec: api.SpecLike, unknowns: Sequence[str], *, at: api.PointLike =
     if len(unknowns) <= SYMBOLIC_MAX_UNKNOWNS:
         det = calculus.symbolic_determinant(dF_dy)
         if det is not None and det != 0:
-            result.symbolic = calculus.tidy_matrix(-dF_dy.inv(method="ADJ") * dF_dx)
+            result.symbolic = tidy_matrix(-dF_dy.inv(method="ADJ") * dF_dx)
     point = api.make_point(at, fn)
     if point is None:
         return result
@@ -105,6 +106,6 @@ def implicit(spec: api.SpecLike, unknowns: Sequence[str], *, at: api.PointLike =
                         hint="at such points the solution set may branch, have a vertical tangent, or not be a function "
                              "of x")
     Y = -result.dF_dy_at.exact.inv(method="ADJ") * result.dF_dx_at.exact
-    Y = Y if point.is_float else calculus.tidy_matrix(Y, thorough=False)
+    Y = Y if point.is_float else tidy_matrix(Y, thorough=False)
     result.at = _values(Y, "J_y")
     return result

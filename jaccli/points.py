@@ -22,8 +22,8 @@ import sympy as sp
 
 from .errors import EXIT_MATH, EXIT_USAGE, JacError
 from .evaluate import Point
+from .function import VectorFunction
 from .rows import Chunk, RowError, RowReader, echo
-from .spec import VectorFunction
 
 MAX_POINTS_BYTES = 1 << 30  # points held in memory at once (the Python API's text)
 
@@ -160,13 +160,13 @@ class Plan:
 
     @property
     def signature(self) -> str:
-        from .spec import space
+        from .function import space
 
         m, n = self.shape
         return f"{self.name}: {space(n)} → {space(m)}"
 
     def order_hint(self) -> str | None:
-        from .spec import inferred_order_hint
+        from .function import inferred_order_hint
 
         first = self.functions[0]
         return inferred_order_hint(first) if first.order == "inferred" else None

@@ -9,7 +9,10 @@ import sympy as sp
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.str import StrPrinter
 
-from .numbers import fmt_number, json_number  # noqa: F401  (re-exported for the renderers)
+from .numbers import (  # noqa: F401  (re-exported for the renderers)
+    fmt_number,
+    json_number,
+)
 
 
 class _JacPrinter(StrPrinter):

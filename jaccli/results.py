@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import sympy as sp
 
 from .evaluate import Point
-from .spec import VectorFunction, space
+from .function import VectorFunction, space
 
 Number = float | complex
 

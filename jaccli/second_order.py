@@ -15,8 +15,9 @@ from . import api, calculus, tolerance
 from .budget import phase, within_budget
 from .errors import SpecError
 from .evaluate import Point, check_domain, exact_at, to_number
+from .function import VectorFunction
 from .results import ChainProperties, Evaluated
-from .spec import VectorFunction
+from .simplify import tidy, tidy_matrix
 
 DEFINITENESS = ("positive definite", "negative definite", "indefinite", "positive semidefinite",
                 "negative semidefinite", "zero")
@@ -87,11 +88,11 @@ def hessian_matrix(expr: sp.Expr, symbols: Sequence[sp.Symbol], grad: Sequence[s
 
     n = len(symbols)
     grad = gradient_exprs(expr, symbols) if grad is None else grad
-    return sp.Matrix(n, n, lambda i, j: calculus.tidy(clean_derivative(sp.diff(grad[i], symbols[j]))))
+    return sp.Matrix(n, n, lambda i, j: tidy(clean_derivative(sp.diff(grad[i], symbols[j]))))
 
 
 def _symmetric(H: sp.Matrix) -> bool:
-    return all(calculus.tidy(H[i, j] - H[j, i]) == 0 for i in range(H.rows) for j in range(i + 1, H.cols))
+    return all(tidy(H[i, j] - H[j, i]) == 0 for i in range(H.rows) for j in range(i + 1, H.cols))
 
 
 def _evaluate(H: sp.Matrix, point: Point, label: str, on_seam: str | None = None,
@@ -240,7 +241,7 @@ def _composition(functions: list[VectorFunction], point: Point | None) -> Hessia
     f = VectorFunction("∘".join(fn.name for fn in reversed(inner_fns)), functions[0].inputs, tuple(inner_outputs),
                        inner_fns[-1].output_names)
     z = dict(zip(g.symbols, inner_outputs))
-    Jf = sp.Matrix(len(inner_outputs), len(x), lambda i, j: calculus.tidy(sp.diff(inner_outputs[i], x[j])))
+    Jf = sp.Matrix(len(inner_outputs), len(x), lambda i, j: tidy(sp.diff(inner_outputs[i], x[j])))
     Hg = hessian_matrix(g.outputs[0], g.symbols)
     grad_g = [sp.diff(g.outputs[0], s) for s in g.symbols]
     Hf = [hessian_matrix(out, x) for out in inner_outputs]
@@ -249,10 +250,10 @@ def _composition(functions: list[VectorFunction], point: Point | None) -> Hessia
              Term(f"Σᵢ ∂{g.name}/∂zᵢ({f.name}(x)) · H_{f.name}ᵢ(x)", (n, n))]
     notes = [note for fn in functions for note in fn.notes]
     if point is None:
-        terms[0].symbolic = calculus.tidy_matrix(Jf.T * Hg.xreplace(z) * Jf)
-        terms[1].symbolic = calculus.tidy_matrix(sum((grad_g[i].xreplace(z) * Hf[i] for i in range(m)),
+        terms[0].symbolic = tidy_matrix(Jf.T * Hg.xreplace(z) * Jf)
+        terms[1].symbolic = tidy_matrix(sum((grad_g[i].xreplace(z) * Hf[i] for i in range(m)),
                                                      sp.zeros(n, n)))
-        total = calculus.tidy_matrix(terms[0].symbolic + terms[1].symbolic)
+        total = tidy_matrix(terms[0].symbolic + terms[1].symbolic)
         h = OutputHessian(g.output_names[0], total, _symmetric(total))
         return HessianResult(functions, [h], None, terms, notes)
     seams = _chain_domain(functions, point)
@@ -274,10 +275,10 @@ def _composition(functions: list[VectorFunction], point: Point | None) -> Hessia
     Hf_at = [_evaluate(H, point, f"H_{f.name}{i + 1}") for i, H in enumerate(Hf)]
     first = Jf_at.exact.T * Hg_at.exact * Jf_at.exact
     second = sum((grad_at[i] * Hf_at[i].exact for i in range(m)), sp.zeros(n, n))
-    tidy = (lambda M: M) if point.is_float else (lambda M: calculus.tidy_matrix(M, thorough=False))
-    terms[0].at = _values(tidy(first))
-    terms[1].at = _values(tidy(second))
-    total = _values(tidy(first + second))
+    clean = (lambda M: M) if point.is_float else (lambda M: tidy_matrix(M, thorough=False))
+    terms[0].at = _values(clean(first))
+    terms[1].at = _values(clean(second))
+    total = _values(clean(first + second))
     H_symbolic = None  # not formed at a point: no substitution of f into g's Hessian symbolically
     h = OutputHessian(g.output_names[0], H_symbolic, True, total)
     _classify(h, [sp.diff(whole, s) for s in x], point)

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
-from .calculus import tidy
 from .functions import clean_derivative
 from .printing import to_text
+from .simplify import tidy
 
 
 @dataclass

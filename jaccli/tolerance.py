@@ -98,4 +98,7 @@ def exact_inertia(matrix: sp.Matrix) -> tuple[int, int, int] | None:
     return positive, negative, zero
 
 
-from .numbers import SINGULAR, numerically_singular  # noqa: E402,F401  (re-exported; no sympy there)
+from .numbers import (  # noqa: E402,F401  (re-exported; no sympy there)
+    SINGULAR,
+    numerically_singular,
+)

@@ -14,9 +14,6 @@ from ..results import CompositionResult, Determinant, Evaluated, JacobianResult
 from .model import Block, Heading, Line, MatrixBlock
 
 
-
-
-
 def cell(exact: sp.Expr, value, precision: int) -> str:
     """``6``, ``1/3 ≈ 0.333333``, ``4*cos(4) ≈ -2.61457``; floats as decimals only."""
     if exact.is_Float or isinstance(value, complex) and exact.has(sp.Float):

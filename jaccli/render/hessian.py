@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 
 from ..evaluate import to_number
-from ..second_order import HessianResult
 from ..numbers import fmt_number, json_number
 from ..printing import matrix_text, to_text
+from ..second_order import HessianResult
 from .blocks import LARGE, J, _args, _symbolic_blocks, _value_blocks, cell
 from .model import Block, Heading, Line, MatrixBlock
 from .reading import read_as
