@@ -13,13 +13,13 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["jacobian", "compose", "check", "hessian", "implicit", "evaluate_points", "load", "JacError"]
+__all__ = ["jacobian", "compose", "check", "hessian", "implicit", "evaluate_points", "cost", "load", "run", "make",
+           "JacError"]
 
 _WHERE = {
-    "jacobian": ("api", "jacobian"), "compose": ("api", "compose"), "load": ("api", "load"),
-    "check": ("checking", "check"), "hessian": ("second_order", "hessian"),
-    "implicit": ("implicit_function", "implicit"), "evaluate_points": ("points", "evaluate_points"),
-    "JacError": ("errors", "JacError"),
+    **{name: ("api", name) for name in ("jacobian", "compose", "check", "hessian", "implicit", "evaluate_points",
+                                        "cost", "load")},
+    "run": ("run", "run"), "make": ("request", "make"), "JacError": ("errors", "JacError"),
 }
 
 

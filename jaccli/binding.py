@@ -129,3 +129,16 @@ def _ambiguous(inner: Any, outer: VectorFunction, names) -> SpecError:
         hint="\n".join(["candidates:"] + lines + [
             f"or declare {outer.name}'s inputs in the order of {inner.name}'s outputs: "
             f"\"{body}\""]))
+
+
+def check_chain(functions: Sequence[VectorFunction]) -> None:
+    """Raise SizeMismatchError unless each function's outputs feed the next one's inputs."""
+    from .errors import SizeMismatchError
+
+    for inner, outer in zip(functions, functions[1:]):
+        if inner.m != outer.n:
+            raise SizeMismatchError(
+                f"cannot compose: {outer.name} takes {outer.n} input{'s' if outer.n != 1 else ''} "
+                f"({', '.join(outer.inputs)}) but {inner.name} gives {inner.m} output{'s' if inner.m != 1 else ''}",
+                hint=f"in 'jac compose', each function's outputs are the next one's inputs "
+                     f"({inner.signature}, {outer.signature})")

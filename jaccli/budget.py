@@ -191,6 +191,11 @@ def within_budget(function: Callable[..., T]) -> Callable[..., T]:
     return wrapper
 
 
+def capped() -> list[str]:
+    """Attempts stopped by their own limit (``most``) since the current budget started, each once."""
+    return list(dict.fromkeys(_state.capped))
+
+
 def skipped() -> list[str]:
     """What fell back since the current budget started, each once, in order."""
     return list(dict.fromkeys(_state.skipped))

@@ -63,19 +63,6 @@ def symbolic_determinant(matrix: sp.Matrix) -> sp.Expr | None:
     return attempt(lambda: determinant(matrix), lambda: None, "symbolic determinant")
 
 
-def check_chain(functions: Sequence[VectorFunction]) -> None:
-    """Raise SizeMismatchError unless each function's outputs feed the next one's inputs."""
-    from .errors import SizeMismatchError
-
-    for inner, outer in zip(functions, functions[1:]):
-        if inner.m != outer.n:
-            raise SizeMismatchError(
-                f"cannot compose: {outer.name} takes {outer.n} input{'s' if outer.n != 1 else ''} "
-                f"({', '.join(outer.inputs)}) but {inner.name} gives {inner.m} output{'s' if inner.m != 1 else ''}",
-                hint=f"in 'jac compose', each function's outputs are the next one's inputs "
-                     f"({inner.signature}, {outer.signature})")
-
-
 def substitute_chain(functions: Sequence[VectorFunction]) -> list[list[sp.Expr]]:
     """Each function's outputs written in the first function's inputs (direct substitution)."""
     chain = [list(functions[0].outputs)]

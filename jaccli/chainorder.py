@@ -13,7 +13,9 @@ of the other operand, and is stored as a vector.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Sequence, Union
+
+Tree = Union[int, tuple["Tree", "Tree"]]  # a factor's index (application order), or a product of two
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,7 @@ class Plan:
     macs: int
     memory: int
     order: str
-    tree: object  # int (factor index, application order) or (left, right)
+    tree: Tree
 
 
 def _names(names: Sequence[str] | None, count: int) -> list[str]:

@@ -18,91 +18,32 @@ mode), and the verdict says it was sampled, not proved.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 from itertools import permutations
 from typing import Callable, Sequence
 
 import sympy as sp
 
-from . import api, calculus, grammar, tolerance
+from . import grammar, tolerance
 from .answer import Answer, load_answer
-from .budget import attempt, within_budget
+from .budget import attempt
+from .calculus import substitute_chain
 from .errors import JacError, MathError, ParseError, SpecError
-from .evaluate import Point, exact_at, to_number
+from .evaluate import Point, exact_at, make_point, to_number
 from .printing import fmt_number, to_text
-from .results import CompositionResult, JacobianResult
+from .request import (
+    POINT_ATOL_FLOOR,
+    POINT_ATOL_SCALE,
+    POINT_RTOL,
+    SYMBOLIC_TOL,
+    Request,
+    option,
+)
+from .results import CheckResult, DetVerdict, Diagnosis, EntryVerdict
 from .sampling import Sampled, Sampler
 from .simplify import SIMPLIFY_MAX_OPS, tidy
 
-POINT_RTOL = 1e-6  # at a point, by default: relative to each expected entry
-POINT_ATOL_SCALE = 1e-9  # ... and absolute, as this share of J's largest entry
-POINT_ATOL_FLOOR = 1e-12  # ... when every entry of J is 0
 _CLOSE_RTOL = 1e-2  # "close: rounding?" below this relative difference
 MAX_PERMUTED = 4  # columns/rows in another order are looked for up to this size
-
-
-@dataclass
-class EntryVerdict:
-    row: int
-    col: int
-    label: str
-    answer: sp.Expr
-    answer_text: str
-    expected: sp.Expr
-    ok: bool
-    method: str  # "numeric" (at a point), "symbolic" (proved), "sampled" (compared at points)
-    answer_value: object = None
-    expected_value: object = None
-    remark: str | None = None
-
-
-@dataclass
-class Diagnosis:
-    kind: str  # transpose, columns, rows, order, point, shape, sign, factor, rounding, domain, determinant
-    message: str
-
-
-@dataclass
-class DetVerdict:
-    answer: sp.Expr
-    expected: sp.Expr | None
-    ok: bool
-    method: str
-
-
-@dataclass
-class CheckResult:
-    kind = "check"  # what render() dispatches on
-
-    target: JacobianResult | CompositionResult
-    answer: Answer
-    mode: str  # "point" or "symbolic"
-    rtol: float
-    atol: float
-    entries: list[EntryVerdict] = field(default_factory=list)
-    diagnoses: list[Diagnosis] = field(default_factory=list)
-    determinant: DetVerdict | None = None
-    notes: list[str] = field(default_factory=list)
-    region: str | None = None  # where sampled comparisons were made
-    assumptions: list[str] = field(default_factory=list)
-    layout: str = "as J"  # "as J", or "gradient as a column" when a column was accepted
-
-    @property
-    def expected(self) -> sp.Matrix:
-        return self.target.at.exact if self.mode == "point" else self.target.symbolic  # type: ignore[union-attr]
-
-    @property
-    def shape_ok(self) -> bool:
-        return self.answer.shape == self.target.shape or self.layout != "as J"
-
-    @property
-    def passed(self) -> bool:
-        return (self.shape_ok and bool(self.entries) and all(e.ok for e in self.entries)
-                and (self.determinant is None or self.determinant.ok))
-
-    @property
-    def point(self) -> Point | None:
-        return self.target.point
 
 
 # ---------------------------------------------------------------------------
@@ -239,43 +180,38 @@ def _split_top_level(text: str) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
-@within_budget
-def check(specs: Sequence[api.SpecLike], expect: str | Answer, *, at: api.PointLike = None,
-          vars: Sequence[str] | None = None, rtol: float | None = None, atol: float | None = None,
-          expect_det: str | None = None, stdin_text: str | None = None, latex: bool | None = None,
-          assume: str | Sequence[str] | None = None) -> CheckResult:
-    """Check ``expect`` against the Jacobian of ``specs`` (their composition when several, in
-    application order). Every input is parsed before any symbolic work. ``rtol``/``atol``
-    default to 1e-6 and 1e-9 × J's largest entry at a point, and to 0 (exact) symbolically."""
-    from .binding import bind
+def check_answer(request: Request, functions: list) -> CheckResult:
+    """Check ``request.expect`` against the Jacobian of ``functions`` (their composition when several,
+    application order). Every input is parsed before any symbolic work. ``rtol``/``atol`` default to
+    request.POINT_RTOL and POINT_ATOL_SCALE × J's largest entry at a point, and to 0 (exact) symbolically."""
+    from .jacobians import jacobian_of
 
-    if isinstance(expect, str) and expect == "-" and "-" in specs:
+    expect = request.expect
+    if isinstance(expect, str) and expect == "-" and "-" in request.specs:
         raise SpecError("standard input (-) can be read only once: give either the spec or the answer as '-'")
-    functions = api.load(specs, vars=vars, stdin_text=stdin_text, latex=latex)
-    if len(functions) > 1:
-        functions = bind(functions)
-        calculus.check_chain(functions)
     inputs = functions[0].inputs
     intermediates = _intermediate_names(functions)
     names = tuple(inputs) + tuple(intermediates)
-    answer = expect if isinstance(expect, Answer) else load_answer(expect, names, stdin_text=stdin_text, latex=latex)
-    det_answer = _parse_det(expect_det, names, latex)
-    assumptions = parse_assumptions(assume, inputs)
-    point = api.make_point(at, functions[0])
+    answer = expect if isinstance(expect, Answer) else load_answer(expect, names, stdin_text=request.stdin_text,
+                                                                  latex=request.latex)
+    det_answer = _parse_det(request.expect_det, names, request.latex)
+    assumptions = parse_assumptions(request.assume, inputs)
+    point = make_point(request.at, functions[0])
     if det_answer is not None and functions[-1].m != functions[0].n:
-        raise SpecError(f"--expect-det: J is {functions[-1].m}×{functions[0].n}, not square, so it has no determinant")
+        raise SpecError(f"{option('expect_det')}: J is {functions[-1].m}×{functions[0].n}, not square, so it has "
+                        "no determinant")
     # now the symbolic work
-    target = api.jacobian_at(functions[0], calculus.jacobian_matrix(functions[0]), point) if len(functions) == 1 \
-        else api.compose(*functions, at=point)
+    target = jacobian_of(request.with_(command="jacobian" if len(functions) == 1 else "compose", at=point),
+                         functions)
     mode = "point" if point is not None else "symbolic"
     expected = target.at.exact if mode == "point" else target.symbolic  # type: ignore[union-attr]
-    rtol, atol = _tolerances(mode, rtol, atol, target)
+    rtol, atol = _tolerances(mode, request.rtol, request.atol, target)
     result = CheckResult(target, answer, mode, rtol, atol, notes=list(target.notes),
                          assumptions=[to_text(a) for a in assumptions])
     result.notes += [n for n in (answer.scope.notes if answer.scope else [])]
     if expected is None:
         raise SpecError("the composed Jacobian could not be formed symbolically within the time budget",
-                        hint="check the answer at a point with --at, or raise --timeout")
+                        hint=f"check the answer at a point with {option('at')}, or raise {option('timeout')}")
     substituted = _in_inputs(answer.matrix, functions, intermediates, target, mode)
     seams = [c for c in answer.seams] + _expected_seams(functions)
     comparer = _Comparer(point, functions[0].symbols, rtol, atol, assumptions,
@@ -304,7 +240,7 @@ def check(specs: Sequence[api.SpecLike], expect: str | Answer, *, at: api.PointL
 
 def _tolerances(mode: str, rtol: float | None, atol: float | None, target) -> tuple[float, float]:
     if mode == "symbolic":
-        return (0.0 if rtol is None else rtol), (0.0 if atol is None else atol)
+        return (SYMBOLIC_TOL if rtol is None else rtol), (SYMBOLIC_TOL if atol is None else atol)
     if atol is None:
         largest = max((abs(v) for row in target.at.value for v in row), default=0.0)  # type: ignore[union-attr]
         atol = POINT_ATOL_SCALE * largest if largest else POINT_ATOL_FLOOR
@@ -329,7 +265,7 @@ def _chain_subs(functions, intermediates: Sequence[str]) -> dict:
     """Each intermediate variable as the expression in the first function's inputs it stands for."""
     if not intermediates:
         return {}
-    chain = calculus.substitute_chain(functions)
+    chain = substitute_chain(functions)
     subs = {}
     for k, fn in enumerate(functions[1:], start=1):
         for name, expr in zip(fn.inputs, chain[k - 1]):
@@ -584,10 +520,9 @@ def _simple_factor(ratio: complex) -> str | None:
 def _factor_matrices(result: CheckResult, functions) -> list[sp.Matrix]:
     """Each factor as the answer would hold it: at its point, or symbolic in x."""
     target = result.target
-    assert isinstance(target, CompositionResult)
     if result.mode == "point":
         return [f.at.exact for f in target.factors]  # type: ignore[union-attr]
-    chain = calculus.substitute_chain(functions)
+    chain = substitute_chain(functions)
     mats = [target.factors[0].symbolic]
     for k in range(1, len(functions)):
         mats.append(target.factors[k].symbolic.xreplace(dict(zip(functions[k].symbols, chain[k - 1]))))

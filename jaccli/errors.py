@@ -91,6 +91,10 @@ class SpecError(JacError):
     """A function spec (file, YAML, inline text) that cannot be used."""
 
 
+class UsageError(JacError):
+    """Options that do not go together, or an option without what it needs (request.validate)."""
+
+
 class PointError(JacError):
     """A point given to --at that does not fit the function."""
 

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import cmath
 from dataclasses import dataclass
-from typing import Sequence
+from fractions import Fraction
+from typing import Any, Mapping, Sequence
 
 import sympy as sp
 
 from . import functions as jf
 from . import grammar
 from .errors import MathError, PointError
+from .numbers import short_list
 from .printing import to_text
 
 _NON_FINITE = (sp.zoo, sp.nan, sp.oo, -sp.oo)
@@ -45,12 +47,6 @@ class Point:
     def args_text(self) -> str:
         """``1, 2`` for J_f(1, 2)."""
         return short_list([to_text(v) for v in self.exact])
-
-
-def short_list(items, most: int = 6) -> str:
-    """All items, or for many the first two, an ellipsis and the last."""
-    items = list(items)
-    return ", ".join(items) if len(items) <= most else f"{items[0]}, {items[1]}, …, {items[-1]}"
 
 
 def parse_point_text(text: str) -> list[grammar.PointItem]:
@@ -367,3 +363,52 @@ def _numeric(expr: sp.Expr, names, values) -> float:
     subs = {grammar.symbol(n): sp.Float(v, 40) for n, v in zip(names, values)}
     value = substitute(expr, subs).evalf(40)
     return float(sp.re(value) if not value.is_real else value)
+
+
+# ---------------------------------------------------------------------------
+# Points from what callers give
+
+def make_point(at: Any, fn: Any) -> Point | None:
+    """A point for ``fn`` from text (``"1,2"``, ``"x=1,y=2"``), numbers or a mapping."""
+    if at is None or isinstance(at, Point):
+        return at
+    if isinstance(at, str) and at.startswith("@"):
+        from .arrays import numeric_vector
+
+        items = [grammar.PointItem(None, sp.Float(float(v)), 0) for v in numeric_vector(at)]
+    elif isinstance(at, str):
+        items = parse_point_text(at)
+    elif isinstance(at, Mapping):
+        items = [grammar.PointItem(str(k), _constant(v), 0) for k, v in at.items()]
+    elif all(isinstance(v, grammar.PointItem) for v in at):
+        items = list(at)  # already parsed (the CLI's --at)
+    else:
+        items = [grammar.PointItem(None, _constant(v), 0) for v in at]
+    return bind_point(items, fn.inputs, fn.name, order_hint=_order_hint(fn))
+
+
+def _order_hint(fn: Any) -> str | None:
+    """How to declare ``fn``'s input order when it was only inferred (else None)."""
+    from .function import inferred_order_hint
+
+    return inferred_order_hint(fn) if getattr(fn, "order", "declared") == "inferred" else None
+
+
+def _constant(value: object) -> sp.Expr:
+    import numbers
+
+    if isinstance(value, bool):
+        raise TypeError("a point's value cannot be a boolean")
+    if isinstance(value, numbers.Integral):
+        return sp.Integer(int(value))
+    if isinstance(value, Fraction):
+        return sp.Rational(value.numerator, value.denominator)
+    if isinstance(value, numbers.Real) and not isinstance(value, sp.Basic):
+        return sp.Float(repr(float(value)))  # numpy floats too
+    if isinstance(value, sp.Expr) and value.is_number:
+        return value
+    if isinstance(value, str):
+        items = parse_point_text(value)
+        if len(items) == 1 and items[0].name is None:
+            return items[0].value
+    raise TypeError(f"cannot use {value!r} as a coordinate")

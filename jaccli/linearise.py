@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Any, Callable, Sequence
 
 from .errors import SpecError
-from .evaluate import Point, _numeric
+from .request import option
 
 STEPS = 6
 
@@ -23,29 +23,23 @@ class LinearStep:
     ratio: float  # ‖f(x+h) − f(x) − J·h‖ / ‖h‖
 
 
-def _chain_value(functions, values: Sequence[float]) -> list[float]:
-    for fn in functions:
-        values = [_numeric(expr, fn.inputs, values) for expr in fn.outputs]
-    return list(values)
-
-
-def linearise(functions, point: Point, jacobian_values, step: Sequence[float]) -> list[LinearStep]:
-    """The remainder table for h = step, step/10, …; ``step`` has one entry or one per input."""
+def linearise(F: Callable[[Any], Any], point: Any, jacobian_values: Sequence[Sequence[float]],
+              step: Sequence[float]) -> list[LinearStep]:
+    """The remainder table for h = step, step/10, …; ``F`` is the chain as floats, ``step`` has one entry
+    or one per input."""
     n = len(point.names)
-    step = list(step)
+    step = [float(v) for v in step]
     if len(step) == 1:
         step = step * n
     if len(step) != n:
-        raise SpecError(f"--step has {len(step)} entries but the point has {n}",
+        raise SpecError(f"{option('step')} has {len(step)} entries but the point has {n}",
                         hint="give one scale (h = s·(1, …, 1)) or one entry per input")
-    if any(isinstance(v, complex) for row in jacobian_values for v in row):
-        raise SpecError("--step needs a real Jacobian at the point")
-    x0 = [float(complex(v.evalf(17)).real) for v in point.exact]
-    f0 = _chain_value(functions, x0)
+    x0 = [float(v) for v in point.values]
+    f0 = [float(v) for v in F(x0)]
     rows = []
     for k in range(STEPS):
         h = [s / 10 ** k for s in step]
-        change = [a - b for a, b in zip(_chain_value(functions, [a + b for a, b in zip(x0, h)]), f0)]
+        change = [float(a) - b for a, b in zip(F([a + b for a, b in zip(x0, h)]), f0)]
         linear = [sum(J_ij * h_j for J_ij, h_j in zip(row, h)) for row in jacobian_values]
         norm_h = math.sqrt(sum(v * v for v in h))
         remainder = math.sqrt(sum((c - lin) ** 2 for c, lin in zip(change, linear)))

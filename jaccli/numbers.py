@@ -18,6 +18,12 @@ def fmt_number(value: float | complex, precision: int = 6) -> str:
     return text
 
 
+def short_list(items, most: int = 6) -> str:
+    """All items, or for many the first two, an ellipsis and the last: ``x0, x1, …, x39``."""
+    items = list(items)
+    return ", ".join(items) if len(items) <= most else f"{items[0]}, {items[1]}, …, {items[-1]}"
+
+
 def json_number(value: float | complex):
     """JSON has no complex numbers: they become {"re": ..., "im": ...}."""
     if isinstance(value, complex):

@@ -20,12 +20,11 @@ from typing import Any, Iterator, Sequence
 import numpy as np
 import sympy as sp
 
+from . import chain
 from .errors import EXIT_MATH, EXIT_USAGE, JacError
 from .evaluate import Point
 from .function import VectorFunction
 from .rows import Chunk, RowError, RowReader, echo
-
-MAX_POINTS_BYTES = 1 << 30  # points held in memory at once (the Python API's text)
 
 
 class Kernel:
@@ -184,9 +183,9 @@ class Plan:
             if self.is_compose:
                 factors.append((here, outputs, J))  # type: ignore[arg-type]
                 here = outputs  # type: ignore[assignment]
-        product = _multiply(self.tree, jacobians) if self.is_compose else jacobians[0]
+        product = chain.product(self.tree, jacobians) if self.is_compose else jacobians[0]
         product += 0.0  # -0.0 → 0.0: a zero entry prints as 0, as at a single point
-        det = _det(product) if self.det else None
+        det = chain.batch_determinants(product) if self.det else None
         result = ChunkResult(chunk.lines, chunk.values, product, det, factors, errors=list(chunk.errors))
         if bad.any():
             self._redo(result, chunk, np.flatnonzero(bad))
@@ -194,18 +193,16 @@ class Plan:
 
     def _redo(self, result: ChunkResult, chunk: Chunk, rows: np.ndarray) -> None:
         """Rows off the fast path, one by one on the exact path: their value, or why they have none."""
-        from . import api
+        from .jacobians import row_at
         from .progress import progress
 
         failed = []
+        command = "compose" if self.is_compose else "jacobian"
         with progress("rows off the fast path (exact evaluation)", len(rows)) as bar:
             for k in rows:
                 point = Point(self.inputs, tuple(sp.Float(float(v)) for v in result.values[k]))
                 try:
-                    if self.is_compose:
-                        exact = api.composition_at(self.functions, self.symbolic, point)
-                    else:
-                        exact = api.jacobian_at(self.functions[0], self.symbolic[0], point, with_symbolic_det=False)
+                    exact = row_at(command, self.functions, self.symbolic, point)
                 except JacError as err:
                     result.errors.append(RowError(int(result.lines[k]), echo(chunk.text(int(k))),
                                                   err.render().splitlines()[0], err.exit_code))
@@ -213,9 +210,9 @@ class Plan:
                     bar.advance()
                     continue
                 result.exact[int(k)] = exact
-                result.jacobian[k] = np.array(exact.at.value, dtype=float)
+                result.jacobian[k] = exact.at.array()  # type: ignore[union-attr]
                 if result.determinant is not None:
-                    result.determinant[k] = _det(result.jacobian[k:k + 1])[0]
+                    result.determinant[k] = chain.batch_determinants(result.jacobian[k:k + 1])[0]
                 bar.advance()
         result.errors.sort(key=lambda e: e.line)
         if failed:
@@ -230,19 +227,6 @@ class Plan:
     def run(self, reader: RowReader) -> Iterator[ChunkResult]:
         for chunk in reader:
             yield self.evaluate(chunk)
-
-
-def _multiply(tree, arrays: Sequence[np.ndarray]) -> np.ndarray:
-    """The product of (N, m_k, n_k) stacks in a chainorder bracketing."""
-    if isinstance(tree, int):
-        return arrays[tree]
-    left, right = tree
-    return np.matmul(_multiply(left, arrays), _multiply(right, arrays))
-
-
-def _det(J: np.ndarray) -> np.ndarray:
-    with np.errstate(all="ignore"):
-        return np.linalg.det(J) + 0.0 if len(J) else np.empty(0)  # + 0.0: no -0.0
 
 
 def exit_code(errors: Sequence[RowError]) -> int:
@@ -293,29 +277,33 @@ def parse_points(text: str, inputs: Sequence[str], origin: str = "--points", ord
     return PointRows(lines, array, errors)
 
 
-def evaluate_points(specs: Sequence[Any], points_text: str, *, vars: Sequence[str] | None = None,
-                    stdin_text: str | None = None, latex: bool | None = None, origin: str = "--points",
-                    timeout: float | None = None) -> Batch:
-    """The Jacobian of one spec, or of the composition of several, at every row of ``points_text``."""
-    from . import api
-    from .binding import bind
-    from .budget import time_budget
+class BatchRun:
+    """A batch being run: the plan (made within the time budget), the rows still to read, and what
+    to say first. Iterating yields one ChunkResult per chunk; the CLI writes each as it comes."""
 
-    with time_budget(timeout if timeout is not None else 10.0):
-        functions = api.load(specs, vars=vars, stdin_text=stdin_text, latex=latex)
-        if len(functions) > 1:
-            functions = bind(functions)
-            from .calculus import check_chain
+    def __init__(self, plan: Plan, reader: RowReader, notes: list[str]):
+        self.plan, self.reader, self.notes = plan, reader, notes
 
-            check_chain(functions)
-        plan = Plan(functions)
-    reader = RowReader("", plan.inputs, origin=origin, order_hint=plan.order_hint(), text=points_text)
-    results = list(plan.run(reader))
-    m, n = plan.shape
-    lines = [int(v) for r in results for v in r.lines]
-    values = np.vstack([r.values for r in results]) if results else np.empty((0, n))
-    jacobian = np.concatenate([r.jacobian for r in results]) if results else np.empty((0, m, n))
-    det = np.concatenate([r.determinant for r in results]) if plan.det and results else None  # type: ignore[misc]
-    errors = [e for r in results for e in r.errors]
-    notes = [note for fn in functions for note in fn.notes]
-    return Batch(plan, PointRows(lines, values, errors), jacobian, det, errors, notes)
+    @classmethod
+    def start(cls, request: Any, items: Sequence[VectorFunction]) -> BatchRun:
+        """``request.points``: a path, '-' or a glob; ``request.points_text``: the rows themselves (Python)."""
+        plan = Plan(items)
+        text = request.points_text
+        reader = RowReader(request.points or "", plan.inputs, order_hint=plan.order_hint(), text=text,
+                           **({"origin": "points"} if text is not None else {}))
+        notes = list(dict.fromkeys(n for fn in plan.functions for n in fn.notes))
+        return cls(plan, reader, notes)
+
+    def __iter__(self) -> Iterator[ChunkResult]:
+        return self.plan.run(self.reader)
+
+    def collect(self) -> Batch:
+        """Every row in memory (the Python API)."""
+        results = list(self)
+        m, n = self.plan.shape
+        lines = [int(v) for r in results for v in r.lines]
+        values = np.vstack([r.values for r in results]) if results else np.empty((0, n))
+        jacobian = np.concatenate([r.jacobian for r in results]) if results else np.empty((0, m, n))
+        det = np.concatenate([r.determinant for r in results]) if self.plan.det and results else None  # type: ignore[misc]
+        errors = [e for r in results for e in r.errors]
+        return Batch(self.plan, PointRows(lines, values, errors), jacobian, det, errors, list(self.notes))

@@ -62,13 +62,31 @@ class _JacPrinter(StrPrinter):
 _printer = _JacPrinter({"full_prec": False})
 
 
+MAX_PRINTED_DIGITS = 4_300  # Python's own limit for int → str (quadratic work beyond it)
+_MAX_BITS = int(MAX_PRINTED_DIGITS * 3.3219280948873626)
+
+
+def printable(expr: sp.Expr) -> sp.Expr:
+    """``expr`` if every exact number in it can be printed, else MathError (exit 3) saying so."""
+    if expr.is_Atom and not expr.is_Rational:
+        return expr
+    for atom in expr.atoms(sp.Rational):
+        if max(int(atom.p).bit_length(), int(atom.q).bit_length()) > _MAX_BITS:
+            from .errors import MathError
+
+            raise MathError(f"a number in the result has more than {MAX_PRINTED_DIGITS:,} digits, more than jac "
+                            "prints", hint="choose a point with smaller values, or ask for the value in floating "
+                                           "point (a decimal point in the point: 2.0)")
+    return expr
+
+
 def to_text(expr: sp.Expr) -> str:
     """``expr`` in jac's syntax: ``x^2 + 2*x*y``, ``4*cos(4)`` (symengine expressions too)."""
     if not isinstance(expr, sp.Basic):
         from .fast import to_text as fast_text
 
         return fast_text(expr)
-    return _printer.doprint(expr).replace("**", "^")
+    return _printer.doprint(printable(expr)).replace("**", "^")
 
 
 def matrix_rows(matrix):
@@ -104,7 +122,7 @@ _latex_printer = _JacLatexPrinter()
 def to_latex(expr: sp.Expr) -> str:
     if not isinstance(expr, sp.Basic):
         expr = expr._sympy_()  # a symengine expression: sympy prints LaTeX
-    return _latex_printer.doprint(expr)
+    return _latex_printer.doprint(printable(expr))
 
 
 def matrix_latex(matrix: sp.Matrix) -> str:

@@ -1,15 +1,36 @@
-"""Result objects: plain dataclasses the API returns and the renderers draw."""
+"""Result objects: typed dataclasses that ``run`` returns finished and the renderers draw.
+
+A Jacobian is always the Jacobian of a chain — one function, a composition, a layer file, or any mix
+— so ``jacobian`` and ``compose`` give the same JacobianResult whatever the engine and size: its
+``factors`` are the functions and layers in application order, each evaluated at the point it sees.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Sequence, Union
 
-import sympy as sp
-
-from .evaluate import Point
 from .function import VectorFunction, space
+from .values import Diagonal, as_array
 
-Number = float | complex
+if TYPE_CHECKING:
+    import numpy as np
+    import sympy as sp
+
+    from .answer import Answer
+    from .arrays import NumericPoint
+    from .chainorder import Plan, Shape
+    from .evaluate import Point
+    from .fast import FastMatrix
+    from .layers import Layer, Network
+    from .linearise import LinearStep
+    from .numeric import Verification
+    from .steps import Derivations
+
+    Matrix = Union[sp.MatrixBase, FastMatrix]  # symbolic entries: sympy, or symengine's for large systems
+    AnyPoint = Union[Point, NumericPoint]
+    Values = Union[list[list[float]], np.ndarray, Diagonal]
+    Item = Union[VectorFunction, Network]
 
 
 class ChainProperties:
@@ -41,93 +62,367 @@ class ChainProperties:
 
 @dataclass
 class Evaluated:
-    """A matrix (or vector) at a point: exact entries and their decimal values."""
+    """A matrix (or a column) at a point: exact entries when the point and engine are exact, and
+    decimal values — rows of floats, a numpy array, or a diagonal (chain.Diagonal) kept as a vector."""
 
-    exact: sp.Matrix
-    value: list[list[Number]]
+    exact: sp.MatrixBase | None
+    value: Values
+
+    @property
+    def diagonal(self) -> bool:
+        return isinstance(self.value, Diagonal)
 
     @property
     def shape(self) -> tuple[int, int]:
-        return self.exact.shape
+        if self.exact is not None:
+            return tuple(self.exact.shape)  # type: ignore[return-value]
+        if self.diagonal:
+            n = self.value.size  # type: ignore[union-attr]
+            return (n, n)
+        if isinstance(self.value, list):
+            return (len(self.value), len(self.value[0]) if self.value else 0)
+        return (int(self.value.shape[0]), int(self.value.shape[1]))  # type: ignore[union-attr]
+
+    def rows(self) -> list[list[float]]:
+        """The values as rows of floats (dense; for printing)."""
+        if isinstance(self.value, list):
+            return self.value
+        return as_array(self.value).tolist()  # type: ignore[arg-type]
+
+    def array(self) -> np.ndarray:
+        return as_array(self.value if not isinstance(self.value, list) else _list_array(self.value))
+
+    def column(self) -> list[float]:
+        """A column's values (an evaluated output vector)."""
+        return [row[0] for row in self.rows()]
+
+
+def _list_array(rows: list[list[float]]) -> Any:
+    import numpy as np
+
+    return np.array(rows, dtype=float)
 
 
 @dataclass
 class Determinant:
     symbolic: sp.Expr | None = None  # None when skipped (too large) or with a point only
-    exact: sp.Expr | None = None  # at the point
-    value: Number | None = None  # at the point
+    exact: sp.Expr | None = None  # at the point, when exact
+    value: float | None = None  # at the point; None when it does not fit in a double
     skipped: str | None = None  # why the symbolic determinant was not computed
-    sign: Number | None = None  # at the point: -1, 0 or +1 (a unit complex number for complex det)
+    sign: float | None = None  # at the point: -1, 0 or +1
     log_abs: float | None = None  # at the point: log|det|, computed stably (None when det = 0)
     factor_log_abs: list[float] | None = None  # a chain of square factors: each one's log|det| (they add up)
-    numerically_singular: bool = False  # a float matrix with σ_min/σ_max below tolerance.SINGULAR
+    numerically_singular: bool = False  # a float matrix with σ_min/σ_max below numbers.SINGULAR
     withheld: str | None = None  # why it is not given (its sign would rest on an inferred input order)
+    singular_exactly: bool = False  # det is exactly 0 (an exact zero, or an LU with a zero pivot)
 
     @property
     def singular(self) -> bool:
-        return (self.exact is not None and self.exact.is_zero is True) or self.numerically_singular
-
-
-@dataclass
-class JacobianResult(ChainProperties):
-    """The Jacobian of one function, symbolic and (with a point) evaluated."""
-
-    kind = "jacobian"  # what render() dispatches on
-
-    function: VectorFunction
-    symbolic: sp.Matrix
-    point: Point | None = None
-    at: Evaluated | None = None
-    determinant: Determinant | None = None  # None when J is not square
-    notes: list[str] = field(default_factory=list)
-    steps: object = None  # steps.Derivations, with --steps
-    verification: object = None  # numeric.Verification, with --verify
-    linearisation: list | None = None  # linearise.LinearStep rows, with --step
+        return self.singular_exactly or (self.exact is not None and self.exact.is_zero is True) or \
+            self.numerically_singular
 
     @property
-    def functions(self) -> list[VectorFunction]:
-        return [self.function]
+    def at_point(self) -> bool:
+        return self.value is not None or self.log_abs is not None or self.sign is not None
 
 
 @dataclass
 class Factor:
-    """One function of a chain: its Jacobian in its own inputs, and at the point it sees."""
+    """One function or layer of a chain: its Jacobian in its own inputs, and at the point it sees."""
 
-    function: VectorFunction
-    symbolic: sp.Matrix
-    point: Point | None = None  # the point this function sees
-    outputs: Evaluated | None = None  # its value there (a column), the next function's point
-    at: Evaluated | None = None
+    name: str
+    inputs: tuple[str, ...]
+    output_names: tuple[str, ...]
+    function: VectorFunction | None = None  # a function spec (exact or symengine)
+    layer: Layer | None = None  # a layer of a layer file (linear, element-wise, function)
+    symbolic: Matrix | None = None  # J in its own inputs (function specs)
+    point: AnyPoint | None = None  # the point this factor sees
+    outputs: Evaluated | None = None  # its value there (a column): the next factor's point
+    at: Evaluated | None = None  # J there
 
     @property
     def shape(self) -> tuple[int, int]:
-        return self.symbolic.shape
+        return (len(self.output_names), len(self.inputs))
 
     @property
-    def name(self) -> str:
-        return self.function.name
+    def kind(self) -> str:
+        """"function" for a function spec, else the layer's kind (linear, elementwise, function)."""
+        return "function" if self.layer is None else self.layer.kind
+
+    @property
+    def structure(self) -> str:
+        return "diagonal" if self.at is not None and self.at.diagonal else "dense"
+
+    @property
+    def signature(self) -> str:
+        m, n = self.shape
+        return f"{self.name}: {space(n)} → {space(m)}"
+
+    @property
+    def description(self) -> str:
+        return self.signature if self.layer is None else self.layer.describe()
 
 
 @dataclass
-class CompositionResult(ChainProperties):
-    """The Jacobian of g∘f (functions in application order) by the chain rule."""
+class VectorProducts:
+    """Products through the chain without forming J: vᵀJ (reverse mode), J·v (forward mode), ∇ = Jᵀ·1."""
 
-    kind = "compose"  # what render() dispatches on
+    vjp: np.ndarray | None = None
+    jvp: np.ndarray | None = None
+    grad: np.ndarray | None = None
+    plan: Plan | None = None  # the order actually used
 
-    functions: list[VectorFunction]
+
+@dataclass
+class JacobianResult:
+    """The Jacobian of a chain (application order), symbolic and/or at a point, with what was asked."""
+
+    command: str  # "jacobian" or "compose": what was asked, which fixes the JSON schema
+    items: list[Item]  # the SPECs as loaded: functions and layer files
     factors: list[Factor]
-    symbolic: sp.Matrix | None = None  # the composed Jacobian in x; only without a point
-    point: Point | None = None
+    symbolic: Matrix | None = None  # J in the first inputs (without a point; None when not formed)
+    point: AnyPoint | None = None
     at: Evaluated | None = None
-    determinant: Determinant | None = None
+    determinant: Determinant | None = None  # None when J is not square
+    multiplication: Plan | None = None  # how the factors were multiplied at the point
+    costs: dict[str, Plan] = field(default_factory=dict)  # forward / reverse / optimal orders of the product
+    products: VectorProducts | None = None  # with --vjp, --jvp, --grad
+    steps: Derivations | None = None  # with --steps
+    verification: Verification | None = None  # with --verify
+    linearisation: list[LinearStep] | None = None  # with --step
     notes: list[str] = field(default_factory=list)
-    steps: object = None  # steps.Derivations, with --steps
-    verification: object = None  # numeric.Verification, with --verify
-    linearisation: list | None = None  # linearise.LinearStep rows, with --step
-    multiplication: object = None  # chainorder.Plan: how the factors were multiplied at the point
+
+    @property
+    def functions(self) -> list[VectorFunction]:
+        """The function specs of the chain (layers excluded)."""
+        return [item for item in self.items if isinstance(item, VectorFunction)]
+
+    @property
+    def function(self) -> VectorFunction:
+        """The one function of a single-function result."""
+        (fn,) = self.functions
+        return fn
+
+    @property
+    def is_chain(self) -> bool:
+        return len(self.factors) > 1
+
+    @property
+    def name(self) -> str:
+        return "∘".join(item.name for item in reversed(self.items))
+
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        return self.factors[0].inputs
+
+    @property
+    def output_names(self) -> tuple[str, ...]:
+        return self.factors[-1].output_names
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return (len(self.output_names), len(self.inputs))
+
+    @property
+    def signature(self) -> str:
+        return f"{self.name}: {space(self.shape[1])} → {space(self.shape[0])}"
 
     @property
     def shape_arithmetic(self) -> str:
         """``(3×2)·(2×2) → 3×2``, outer factor first."""
         parts = "·".join(f"({f.shape[0]}×{f.shape[1]})" for f in reversed(self.factors))
         return f"{parts} → {self.shape[0]}×{self.shape[1]}"
+
+
+def factor_of(fn: VectorFunction, symbolic: Matrix | None = None) -> Factor:
+    return Factor(fn.name, fn.inputs, fn.output_names, function=fn, symbolic=symbolic)
+
+
+def factors_of(items: Sequence[Item], inputs: Sequence[str] | None = None) -> list[Factor]:
+    """One Factor per function and per layer (a layer file contributes each of its layers)."""
+    out: list[Factor] = []
+    names = tuple(inputs) if inputs else None
+    for item in items:
+        if isinstance(item, VectorFunction):
+            out.append(factor_of(item))
+            names = item.output_names
+            continue
+        for k, layer in enumerate(item.layers):
+            size_in = layer.n_in if layer.n_in is not None else (len(names) if names else None)
+            if names is None:
+                names = tuple(f"x{i + 1}" for i in range(size_in or 0))
+            size_out = layer.n_out if layer.n_out is not None else len(names)
+            outputs = tuple(f"{layer.name}[{i + 1}]" for i in range(size_out))
+            out.append(Factor(layer.name, names, outputs, layer=layer))
+            names = outputs
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Second derivatives (second_order.py)
+
+DEFINITENESS = ("positive definite", "negative definite", "indefinite", "positive semidefinite",
+                "negative semidefinite", "zero")
+
+
+@dataclass
+class OutputHessian:
+    """The Hessian of one scalar output: symbolic, and at a point with its classification."""
+
+    output: str
+    symbolic: sp.Matrix | None
+    symmetric: bool
+    at: Evaluated | None = None
+    eigenvalues: list[float] | None = None
+    gradient_zero: bool | None = None  # None: not asked (a term of a chain rule) or not decidable
+    definiteness: str | None = None  # one of DEFINITENESS
+    decided: str = "exactly"  # "exactly" (exact entries, Descartes' rule) or "numerically" (relative to max |λ|)
+    D: sp.Expr | None = None  # det H at the point
+
+    @property
+    def classification(self) -> str | None:
+        """What the second-derivative test says, in words."""
+        if self.definiteness is None:
+            return None
+        kind = self.definiteness
+        if self.gradient_zero is False:
+            shape = {"positive definite": "f curves upward in every direction here",
+                     "negative definite": "f curves downward in every direction here",
+                     "indefinite": "f curves upward in some directions and downward in others"}.get(kind, "")
+            return (f"{kind}; not a critical point (∇f ≠ 0 here), so neither a minimum, a maximum nor a saddle"
+                    + (f": {shape}" if shape else ""))
+        verdict = {"positive definite": "a strict local minimum", "negative definite": "a strict local maximum",
+                   "indefinite": "a saddle point"}.get(kind, "the second-derivative test is inconclusive")
+        if kind in ("positive semidefinite", "negative semidefinite"):
+            kind += " (an eigenvalue is 0)"
+        if self.gradient_zero is None:
+            return f"{kind}: at a critical point, {verdict}"
+        return f"{kind} at a critical point (∇f = 0): {verdict}"
+
+
+@dataclass
+class Term:
+    name: str
+    shape: tuple[int, int]
+    symbolic: sp.Matrix | None = None
+    at: Evaluated | None = None
+
+
+@dataclass
+class HessianResult(ChainProperties):
+    command = "hessian"  # the JSON's "command"
+
+    functions: list[VectorFunction]
+    hessians: list[OutputHessian]  # one per output (a composition ends in one scalar)
+    point: Point | None = None
+    terms: list[Term] = field(default_factory=list)  # the second-order chain rule, for compositions
+    notes: list[str] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------
+# The implicit function theorem (implicit_function.py)
+
+@dataclass
+class ImplicitResult:
+    command = "implicit"
+
+    function: VectorFunction
+    unknowns: tuple[str, ...]
+    parameters: tuple[str, ...]
+    dF_dy: sp.Matrix
+    dF_dx: sp.Matrix
+    symbolic: sp.Matrix | None = None  # J_y(x) = −(∂F/∂y)⁻¹ ∂F/∂x, when small
+    point: Point | None = None
+    dF_dy_at: Evaluated | None = None
+    dF_dx_at: Evaluated | None = None
+    at: Evaluated | None = None
+    residual: list[float] | None = None  # F at the point
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return (len(self.unknowns), len(self.parameters))
+
+
+# ---------------------------------------------------------------------------
+# Checking an answer (checking.py)
+
+@dataclass
+class EntryVerdict:
+    row: int
+    col: int
+    label: str
+    answer: sp.Expr
+    answer_text: str
+    expected: sp.Expr
+    ok: bool
+    method: str  # "numeric" (at a point), "symbolic" (proved), "sampled" (compared at points)
+    answer_value: float | None = None
+    expected_value: float | None = None
+    remark: str | None = None
+
+
+@dataclass
+class Diagnosis:
+    kind: str  # transpose, columns, rows, order, point, shape, sign, factor, rounding, domain, determinant
+    message: str
+
+
+@dataclass
+class DetVerdict:
+    answer: sp.Expr
+    expected: sp.Expr | None
+    ok: bool
+    method: str
+
+
+@dataclass
+class CheckResult:
+    command = "check"
+
+    target: JacobianResult
+    answer: Answer
+    mode: str  # "point" or "symbolic"
+    rtol: float
+    atol: float
+    entries: list[EntryVerdict] = field(default_factory=list)
+    diagnoses: list[Diagnosis] = field(default_factory=list)
+    determinant: DetVerdict | None = None
+    notes: list[str] = field(default_factory=list)
+    region: str | None = None  # where sampled comparisons were made
+    assumptions: list[str] = field(default_factory=list)
+    layout: str = "as J"  # "as J", or "gradient as a column" when a column was accepted
+
+    @property
+    def expected(self) -> sp.Matrix:
+        return self.target.at.exact if self.mode == "point" else self.target.symbolic  # type: ignore[union-attr]
+
+    @property
+    def shape_ok(self) -> bool:
+        return self.answer.shape == self.target.shape or self.layout != "as J"
+
+    @property
+    def passed(self) -> bool:
+        return (self.shape_ok and bool(self.entries) and all(e.ok for e in self.entries)
+                and (self.determinant is None or self.determinant.ok))
+
+    @property
+    def point(self) -> Point | None:
+        return self.target.point
+
+
+# ---------------------------------------------------------------------------
+# The cost of an order (cost.py)
+
+@dataclass
+class CostResult:
+    command = "cost"
+
+    shapes: list[Shape]
+    names: list[str]
+    plans: dict[str, Plan]
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def dims(self) -> list[int]:
+        return [self.shapes[0].cols] + [s.rows for s in self.shapes]

@@ -6,75 +6,19 @@ classification at a point, and the second-order chain rule
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Sequence
 
 import sympy as sp
 
-from . import api, calculus, tolerance
-from .budget import phase, within_budget
+from . import chain, tolerance
+from .budget import phase
+from .calculus import substitute_chain
 from .errors import SpecError
-from .evaluate import Point, check_domain, exact_at, to_number
+from .evaluate import Point, check_domain, exact_at, make_point
 from .function import VectorFunction
-from .results import ChainProperties, Evaluated
+from .request import Request
+from .results import Evaluated, HessianResult, OutputHessian, Term
 from .simplify import tidy, tidy_matrix
-
-DEFINITENESS = ("positive definite", "negative definite", "indefinite", "positive semidefinite",
-                "negative semidefinite", "zero")
-
-
-@dataclass
-class OutputHessian:
-    """The Hessian of one scalar output: symbolic, and at a point with its classification."""
-
-    output: str
-    symbolic: sp.Matrix | None
-    symmetric: bool
-    at: Evaluated | None = None
-    eigenvalues: list[float] | None = None
-    gradient_zero: bool | None = None  # None: not asked (a term of a chain rule) or not decidable
-    definiteness: str | None = None  # one of DEFINITENESS
-    decided: str = "exactly"  # "exactly" (exact entries, Descartes' rule) or "numerically" (relative to max |λ|)
-    D: sp.Expr | None = None  # det H at the point
-
-    @property
-    def classification(self) -> str | None:
-        """What the second-derivative test says, in words."""
-        if self.definiteness is None:
-            return None
-        kind = self.definiteness
-        if self.gradient_zero is False:
-            shape = {"positive definite": "f curves upward in every direction here",
-                     "negative definite": "f curves downward in every direction here",
-                     "indefinite": "f curves upward in some directions and downward in others"}.get(kind, "")
-            return (f"{kind}; not a critical point (∇f ≠ 0 here), so neither a minimum, a maximum nor a saddle"
-                    + (f": {shape}" if shape else ""))
-        verdict = {"positive definite": "a strict local minimum", "negative definite": "a strict local maximum",
-                   "indefinite": "a saddle point"}.get(kind, "the second-derivative test is inconclusive")
-        if kind in ("positive semidefinite", "negative semidefinite"):
-            kind += " (an eigenvalue is 0)"
-        if self.gradient_zero is None:
-            return f"{kind}: at a critical point, {verdict}"
-        return f"{kind} at a critical point (∇f = 0): {verdict}"
-
-
-@dataclass
-class Term:
-    name: str
-    shape: tuple[int, int]
-    symbolic: sp.Matrix | None = None
-    at: Evaluated | None = None
-
-
-@dataclass
-class HessianResult(ChainProperties):
-    kind = "hessian"  # what render() dispatches on
-
-    functions: list[VectorFunction]
-    hessians: list[OutputHessian]  # one per output (a composition ends in one scalar)
-    point: Point | None = None
-    terms: list[Term] = field(default_factory=list)  # the second-order chain rule, for compositions
-    notes: list[str] = field(default_factory=list)
 
 
 def gradient_exprs(expr: sp.Expr, symbols: Sequence[sp.Symbol]) -> list[sp.Expr]:
@@ -108,8 +52,7 @@ def _evaluate(H: sp.Matrix, point: Point, label: str, on_seam: str | None = None
         exact = sp.Matrix(H.rows, H.cols, lambda i, j: seam_value(H[i, j], point, f"{label}[{i + 1},{j + 1}]", notes))
     else:
         exact = sp.Matrix(H.rows, H.cols, lambda i, j: exact_at(H[i, j], point, f"{label}[{i + 1},{j + 1}]"))
-    value = [[to_number(exact[i, j], label) for j in range(exact.cols)] for i in range(exact.rows)]
-    return Evaluated(exact, value)
+    return chain.evaluated_exact(exact, lambda i, j: label)
 
 
 def _classify(h: OutputHessian, gradient: Sequence[sp.Expr] | None, point: Point) -> None:
@@ -124,7 +67,7 @@ def _classify(h: OutputHessian, gradient: Sequence[sp.Expr] | None, point: Point
         return
     values = np.array(h.at.value, dtype=float)
     h.eigenvalues = [float(v) for v in np.linalg.eigvalsh((values + values.T) / 2)]
-    h.D = calculus.determinant(h.at.exact, thorough=False) if h.at.exact.rows <= 8 else None
+    h.D = chain.determinant(h.at.exact).exact if h.at.exact.rows <= chain.EXACT_DET_MAX_N else None
     inertia = tolerance.exact_inertia(h.at.exact) if not point.is_float and tolerance.is_exact_matrix(h.at.exact) \
         else None
     if inertia is None:
@@ -158,18 +101,12 @@ def _classify(h: OutputHessian, gradient: Sequence[sp.Expr] | None, point: Point
         h.gradient_zero = all(zeros)
 
 
-@within_budget
-def hessian(*specs: api.SpecLike, at: api.PointLike = None, vars: Sequence[str] | None = None,
-            stdin_text: str | None = None, latex: bool | None = None) -> HessianResult:
-    """One spec: a Hessian per output. Several (application order, ending in a
-    scalar): the Hessian of the composition by the second-order chain rule."""
-    from .binding import bind
-
-    functions = bind(api.load(list(specs), vars=vars, stdin_text=stdin_text, latex=latex))
-    point = api.make_point(at, functions[0])
+def hessian_of(request: Request, functions: list[VectorFunction]) -> HessianResult:
+    """One function: a Hessian per output. Several (application order, ending in a scalar): the
+    Hessian of the composition by the second-order chain rule."""
+    point = make_point(request.at, functions[0])
     if len(functions) == 1:
         return _single(functions[0], point)
-    calculus.check_chain(functions)
     if functions[-1].m != 1:
         raise SpecError(f"the second-order chain rule here needs a scalar last function; {functions[-1].name} "
                         f"has {functions[-1].m} outputs", hint="for a vector function, ask for its Hessians alone")
@@ -227,16 +164,13 @@ def _fast_symmetric(H) -> bool:
 
 
 def _fast_values(H, point: Point, name: str) -> Evaluated:
-    from .fast import values_at
-
-    values = values_at(H, point.names, point.values, lambda i, j: f"H_{name}[{i + 1},{j + 1}]")
-    return Evaluated(sp.Matrix(H.rows, H.cols, [sp.Float(v) for row in values for v in row]), values)
+    return chain.evaluated_matrix(H, point, lambda i, j: f"H_{name}[{i + 1},{j + 1}]")
 
 
 def _composition(functions: list[VectorFunction], point: Point | None) -> HessianResult:
     """Inner f = the first L−1 functions substituted into each other; outer g = the last."""
     *inner_fns, g = functions
-    inner_outputs = calculus.substitute_chain(inner_fns)[-1]
+    inner_outputs = substitute_chain(inner_fns)[-1]
     x = functions[0].symbols
     f = VectorFunction("∘".join(fn.name for fn in reversed(inner_fns)), functions[0].inputs, tuple(inner_outputs),
                        inner_fns[-1].output_names)
@@ -273,7 +207,7 @@ def _composition(functions: list[VectorFunction], point: Point | None) -> Hessia
     Hg_at = _evaluate(Hg, z_point, f"H_{g.name}")
     grad_at = [exact_at(e, z_point, f"∂{g.name}") for e in grad_g]
     Hf_at = [_evaluate(H, point, f"H_{f.name}{i + 1}") for i, H in enumerate(Hf)]
-    first = Jf_at.exact.T * Hg_at.exact * Jf_at.exact
+    first, _ = chain.multiply([Jf_at.exact, Hg_at.exact, Jf_at.exact.T])  # J_fᵀ · H_g · J_f
     second = sum((grad_at[i] * Hf_at[i].exact for i in range(m)), sp.zeros(n, n))
     clean = (lambda M: M) if point.is_float else (lambda M: tidy_matrix(M, thorough=False))
     terms[0].at = _values(clean(first))
@@ -303,10 +237,10 @@ def _chain_conditions(functions: Sequence[VectorFunction]) -> tuple:
     """Every function's conditions written in the first function's inputs."""
     from .grammar import Condition
 
-    chain = calculus.substitute_chain(functions)
+    substituted = substitute_chain(functions)
     out = []
     for k, fn in enumerate(functions):
-        subs = dict(zip(fn.symbols, chain[k - 1])) if k else {}
+        subs = dict(zip(fn.symbols, substituted[k - 1])) if k else {}
         for group in fn.conditions:
             for c in group:
                 out.append(Condition(c.kind, tuple(e.xreplace(subs) for e in c.exprs), c.function, c.need))
@@ -314,4 +248,4 @@ def _chain_conditions(functions: Sequence[VectorFunction]) -> tuple:
 
 
 def _values(M: sp.Matrix) -> Evaluated:
-    return Evaluated(M, [[to_number(M[i, j], "the Hessian") for j in range(M.cols)] for i in range(M.rows)])
+    return chain.evaluated_exact(M, lambda i, j: "the Hessian")

@@ -14,7 +14,6 @@ from __future__ import annotations
 import difflib
 import math
 import re
-import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
@@ -57,6 +56,11 @@ def load_spec(arg: str, *, name: str = "f", vars: Sequence[str] | None = None,
             raise SpecError(f"--vars applies to inline text, but {arg} is a YAML file",
                             hint="a YAML spec declares its input order itself with 'inputs:'")
         default_name = _name_from_stem(path.stem, name)
+        if latex and path.suffix.lower() in YAML_SUFFIXES:
+            from .request import option
+
+            raise SpecError(f"{option('latex')} reads inline text as LaTeX, but {arg} is a YAML file",
+                            hint="write LaTeX as inline text (or a .txt file); a YAML spec uses jac's syntax")
         if path.suffix.lower() in YAML_SUFFIXES:
             return from_yaml(text, origin=arg, default_name=default_name, engine=engine, equations=equations)
         return _from_text(text, origin=arg, name=default_name, vars=vars, latex=latex, engine=engine,
@@ -368,9 +372,9 @@ def from_yaml(text: str, *, origin: str, default_name: str = "f", engine: str = 
     if not isinstance(data, dict):
         raise SpecError(f"the top level is {_yaml_kind(data)}, not a mapping", where=origin, hint=_YAML_EXAMPLE)
     if "layers" in data:
-        from .network import network_from_yaml
+        from .layers import network_from_yaml  # numpy: only for layer files
 
-        return network_from_yaml(data, origin, default_name)
+        return network_from_yaml(data, origin, default_name, from_yaml_mapping)
     return from_yaml_mapping(data, origin=origin, default_name=default_name, engine=engine, equations=equations)
 
 
@@ -567,12 +571,6 @@ _YAML_EXAMPLE = """a function spec looks like:
   outputs:
     - x^2 + y
     - 2*x*y"""
-
-
-def is_network(item: Any) -> bool:
-    """A layer chain (network.Network), told apart without importing numpy."""
-    network = sys.modules.get("jaccli.network")
-    return network is not None and isinstance(item, network.Network)
 
 
 # ---------------------------------------------------------------------------

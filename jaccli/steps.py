@@ -11,6 +11,7 @@ not narrated; tests check that it ends in the entry jac reports.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import sympy as sp
 
@@ -183,17 +184,17 @@ class Derivations:
                               for name, derivations in self.groups]}
 
 
-def steps_for(result, entry: tuple[int, int] | None = None) -> Derivations:
-    """Derivations for a JacobianResult or CompositionResult: every entry, or
+def steps_for(result: Any, entry: tuple[int, int] | None = None) -> Derivations:
+    """Derivations for a JacobianResult (one function or a chain): every entry, or
     with ``entry`` (1-based row, column) the entries that make it up."""
     from .errors import SpecError
-    from .results import CompositionResult
+    from .request import option
 
     m, n = result.shape
     if entry is not None and not (1 <= entry[0] <= m and 1 <= entry[1] <= n):
-        raise SpecError(f"--entry {entry[0]},{entry[1]} is outside J, which is {m}×{n}",
+        raise SpecError(f"{option('entry', f'{entry[0]},{entry[1]}')} is outside J, which is {m}×{n}",
                         hint=f"rows are 1..{m} (outputs), columns 1..{n} (inputs)")
-    if not isinstance(result, CompositionResult):
+    if not result.is_chain:
         fn = result.function
         rows, cols = ([entry[0] - 1], [entry[1] - 1]) if entry else (None, None)
         return Derivations([(fn.name, derivations(fn, rows, cols))])

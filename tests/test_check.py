@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from jaccli.checking import check
+from jaccli import check
 
 RIGHT = "[[6, 3], [12, 6], [4cos(4), 2cos(4)]]"
 FG = ["samples/f.yaml", "samples/g.yaml"]

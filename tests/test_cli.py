@@ -96,7 +96,7 @@ def test_json_symbolic_reads_back(run):
 
 def test_json_schema(run):
     d = json.loads(run("jacobian", "samples/f.yaml", "--format", "json").stdout)
-    assert set(d) == {"schema", "command", "function", "signature", "shape", "inputs", "outputs", "point",
+    assert set(d) == {"schema", "command", "notes", "function", "signature", "shape", "inputs", "outputs", "point",
                       "jacobian", "determinant", "read_as"}
     assert d["read_as"] == [{"function": "f", "inputs": ["x", "y"], "input_order": "declared",
                              "components": {"f1": "x^2 + y", "f2": "2*x*y"}}]
@@ -104,9 +104,10 @@ def test_json_schema(run):
     assert set(d["determinant"]) == {"symbolic", "exact", "value", "singular", "sign", "log_abs", "factor_log_abs",
                                      "withheld"}
     c = json.loads(run("compose", "samples/f.yaml", "samples/g.yaml", "--at", "x=1,y=2", "--format", "json").stdout)
-    assert set(c) == set(d) | {"order", "factors", "shape_arithmetic", "multiplication"}
+    assert set(c) == set(d) | {"order", "factors", "shape_arithmetic", "multiplication", "cost"}
     assert c["jacobian"]["symbolic"] is None  # no symbolic substitution at a point
-    assert set(c["factors"][0]) == {"name", "shape", "inputs", "at", "symbolic", "exact", "value", "output"}
+    assert set(c["factors"][0]) == {"name", "kind", "description", "structure", "shape", "inputs", "at", "symbolic",
+                                    "exact", "value", "output"}
 
 
 def test_latex(run):

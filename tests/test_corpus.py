@@ -11,7 +11,7 @@ import yaml
 
 from jaccli.api import compose, jacobian
 from jaccli.binding import bind
-from jaccli.checking import check
+from jaccli import check
 from jaccli.spec import load_all
 
 CORPUS = yaml.safe_load((Path(__file__).parent / "corpus" / "textbook.yaml").read_text())

@@ -150,7 +150,7 @@ def test_mistakes_are_explained_before_a_cluster_starts(tmp_path, run):
     r = run("jacobian", SPHERICAL, "--points", "-", "--dask", "-o", str(tmp_path))
     assert r.exit_code == 2 and "--dask evaluates files of points" in r.stderr
     r = run("jacobian", SPHERICAL, "--points", str(tmp_path / "x.parquet"), "--dask", "--format", "json", "-o", "o")
-    assert r.exit_code == 2 and "--dask writes part files" in r.stderr
+    assert r.exit_code == 2 and "--format cannot be combined with --dask" in r.stderr
 
 
 def test_unreachable_scheduler_is_one_message(tmp_path):

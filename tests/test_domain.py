@@ -6,7 +6,6 @@ import pytest
 from hypothesis import assume, given, settings, strategies as st
 
 from jaccli import compose, jacobian
-from jaccli.api import verify
 from jaccli.errors import MathError
 
 
@@ -100,11 +99,19 @@ def test_verify_reports_agreement(run):
     assert run("jacobian", "samples/polar.yaml", "--verify").exit_code == 2  # needs --at
 
 
-def test_verify_catches_a_wrong_jacobian():
-    result = jacobian("samples/polar.yaml", at="2,1")
-    result.at.value[0][0] += 1e-3  # as if the symbolic derivative were wrong
+def test_verify_catches_a_wrong_jacobian(monkeypatch):
+    from jaccli import numeric
+
+    real = numeric.finite_difference_jacobian
+
+    def off(F, x0):  # as if the symbolic derivative were wrong by 1e-3 in one entry
+        estimate, error = real(F, x0)
+        estimate[0, 0] += 1e-3
+        return estimate, error
+
+    monkeypatch.setattr(numeric, "finite_difference_jacobian", off)
     with pytest.raises(MathError, match="disagree"):
-        verify(result)
+        jacobian("samples/polar.yaml", at="2,1", verify=True)
 
 
 POOL = ["sin(x*y)", "exp(x - y)", "x^3 - 2*y", "log(1 + x^2 + y^2)", "atan2(y, 2 + x)", "sqrt(1 + x^2)",
@@ -116,13 +123,14 @@ POOL = ["sin(x*y)", "exp(x - y)", "x^3 - 2*y", "log(1 + x^2 + y^2)", "atan2(y, 2
        st.floats(-2, 2, allow_nan=False), st.floats(-2, 2, allow_nan=False))
 def test_symbolic_and_finite_differences_agree(outputs, x, y):
     assume(abs(x) > 1e-3 and abs(y) > 1e-3)
-    result = jacobian(", ".join(outputs), vars=["x", "y"], at=[x, y])
-    assert verify(result).verification.agrees
+    result = jacobian(", ".join(outputs), vars=["x", "y"], at=[x, y], verify=True)
+    assert result.verification.agrees
 
 
 @settings(max_examples=20, deadline=None)
 @given(st.lists(st.sampled_from(POOL), min_size=2, max_size=2), st.floats(-1.5, 1.5, allow_nan=False))
 def test_compositions_agree_with_finite_differences(inner, x):
-    result = compose(", ".join(inner).replace("y", "(x/2)"), "(u, v) -> (u*v, u + sin(v))", vars=["x"], at=[x])
-    v = verify(result).verification
+    result = compose(", ".join(inner).replace("y", "(x/2)"), "(u, v) -> (u*v, u + sin(v))", vars=["x"], at=[x],
+                     verify=True)
+    v = result.verification
     assert v.agrees and v.max_abs_diff < 1e-6 * max(1, max(abs(c) for row in result.at.value for c in row))

@@ -253,7 +253,7 @@ def test_input_interpretation_shows_the_reading(run):
 
 
 def test_greek_names_both_ways(tmp_path):
-    from jaccli.checking import check
+    from jaccli import check
     from jaccli.spec import load_spec
 
     spec = tmp_path / "polar.yaml"

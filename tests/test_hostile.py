@@ -260,18 +260,24 @@ def test_time_budget_cli_option(run):
 @pytest.mark.parametrize("exc, code, needle", [
     (RecursionError(), 2, "nested too deeply"),
     (MemoryError(), 2, "out of memory"),
-    (ValueError("Exceeds the limit (4300 digits) for integer string conversion"), 3, "more than 4,300 digits"),
     (KeyError("boom"), 4, "internal error"),
 ])
 def test_python_limits_become_messages(exc, code, needle, monkeypatch, run):
-    from jaccli import api
+    from jaccli import run as running
 
     def boom(*args, **kwargs):
         raise exc
 
-    monkeypatch.setattr(api, "jacobian", boom)
+    monkeypatch.setattr(running, "_job", boom)
     r = run("jacobian", "x")
     assert r.exit_code == code and needle in r.stderr and "Traceback" not in r.stderr
+
+
+def test_a_number_too_long_to_print_is_said(run):
+    """Exact products of 1,000-digit values: each entry has about 5,000 digits, more than jac prints."""
+    big = "10^999 + 7"
+    r = run("jacobian", "x*y*z*w*u*v", "--vars", "x,y,z,w,u,v", "--at", ",".join([big] * 6))
+    assert r.exit_code == 3 and "more than 4,300 digits" in r.stderr and "Traceback" not in r.stderr
 
 
 _settings = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

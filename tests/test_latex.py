@@ -104,13 +104,13 @@ def test_braces_are_enough_to_read_latex():
     r"\[ J_{f}(u, v) = \begin{bmatrix} 1 & 4 \\ 3 & -5 \end{bmatrix} \]",
 ])
 def test_matrix_answers(tex):
-    from jaccli.checking import check
+    from jaccli import check
 
     assert check(["x = u + 4v, y = 3u - 5v"], tex).passed
 
 
 def test_determinant_answers_in_latex():
-    from jaccli.checking import check
+    from jaccli import check
 
     assert check(["x = u^2 v^3, y = 4 - 2 sqrt(u)"], "[[2u v^3, 3u^2 v^2], [-u^(-1/2), 0]]",
                  expect_det=r"\det J = 3{u^{\frac{3}{2}}}{v^2}").passed

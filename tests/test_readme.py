@@ -107,4 +107,4 @@ def test_python_api_snippet_runs():
         else:
             exec(statement, namespace)
     assert checked >= 8
-    assert callable(namespace["check"]) and namespace["check"].__module__ == "jaccli.checking"
+    assert callable(namespace["check"]) and namespace["check"].__module__ == "jaccli.api"  # not shadowed by a module

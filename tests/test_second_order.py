@@ -8,8 +8,8 @@ import pytest
 import sympy as sp
 from hypothesis import given, settings, strategies as st
 
-from jaccli.second_order import hessian, hessian_matrix
-from jaccli.implicit_function import implicit
+from jaccli import hessian, implicit
+from jaccli.second_order import hessian_matrix
 from jaccli.spec import from_text
 
 x, y = sp.Symbol("x", real=True), sp.Symbol("y", real=True)

@@ -1,90 +1,53 @@
-"""Renderers: one module per output format. Each takes a result object and
-returns text (or, for ``table``, a rich renderable); none of them prints.
+"""Renderers, chosen by the type of the result: each result type has one module with ``blocks``
+(what table and plain draw), ``body`` (its JSON, inside the one envelope of ``json.py``) and, where a
+matrix is shown, ``latex`` (and ``csv`` for Jacobians). None of them prints.
 
-Human formats (table, plain) draw a list of blocks built once in ``blocks.py``
-(or ``check.py`` for answers); json, latex and csv have modules of their own;
-``batch.py`` covers many points."""
+Human formats draw the blocks with ``table.py`` (rich) or ``plain.py``; modules are imported only
+when their format is asked for, so the exact path never loads numpy and layer chains never load sympy.
+"""
 
 from __future__ import annotations
 
-FORMATS = ("table", "plain", "json", "latex", "csv")
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..request import RenderOptions
 
 
-def _human(blocks, fmt: str, result=None, echo: bool = True, full: bool = False):
-    if echo and result is not None:
+def _modules() -> dict[type, str]:
+    from ..results import CheckResult, CostResult, HessianResult, ImplicitResult, JacobianResult
+
+    return {JacobianResult: "jacobian", CheckResult: "check", HessianResult: "hessian", ImplicitResult: "implicit",
+            CostResult: "cost"}
+
+
+def renderer(result: Any) -> Any:
+    """The renderer module for this result's type."""
+    return import_module(f".{_modules()[type(result)]}", __name__)
+
+
+def render(result: Any, options: RenderOptions) -> Any:
+    """Text (json, latex), blocks of bytes (csv: written as they are made), or a rich renderable (table)."""
+    module = renderer(result)
+    fmt = options.format
+    if fmt == "json":
+        from .json import dumps, envelope
+
+        return dumps(envelope(result.command, module.body(result, options), result.notes))
+    if fmt == "latex":
+        return module.latex(result, options)
+    if fmt == "csv":
+        return module.csv(result, options)
+    blocks = module.blocks(result, options)
+    if options.echo:
         from .reading import functions_of, reading_blocks
 
-        blocks = reading_blocks(functions_of(result), full) + list(blocks)
+        blocks = reading_blocks(functions_of(result), options.full) + list(blocks)
     if fmt == "table":
         from .table import draw
 
         return draw(blocks)
-    from .plain import draw
+    from .plain import draw as draw_plain
 
-    return draw(blocks)
-
-
-def render(result, fmt: str, *, precision: int = 6, hide_answers: bool = False, full: bool = False,
-           echo: bool = True):
-    """Dispatch on ``result.kind``, importing only the renderer needed (so the
-    exact path never loads numpy, and layer chains never load sympy)."""
-    kind = result.kind
-    if kind == "network":
-        from . import network
-
-        if fmt == "json":
-            return network.render_network_json(result)
-        if fmt == "csv":
-            return network.render_network_csv(result)
-        return _human(network.network_blocks(result, precision, full), fmt)
-    if kind == "cost":
-        from . import cost
-
-        if fmt == "json":
-            return cost.render_cost_json(result)
-        return _human(cost.cost_blocks(result), fmt)
-    if kind == "hessian":
-        from . import hessian
-
-        if fmt == "json":
-            return hessian.render_hessian_json(result)
-        return _human(hessian.hessian_blocks(result, precision, full), fmt, result, echo, full)
-    if kind == "implicit":
-        from . import implicit
-
-        if fmt == "json":
-            return implicit.render_implicit_json(result)
-        return _human(implicit.implicit_blocks(result, precision), fmt, result, echo, full)
-    if kind == "check":
-        from . import check
-
-        if fmt == "json":
-            import json
-
-            return json.dumps(check.check_dict(result, hide_answers), indent=2, ensure_ascii=False)
-        return _human(check.check_blocks(result, precision, hide_answers), fmt, result, echo, full)
-    if kind == "batch":
-        from . import batch
-
-        if fmt == "json":
-            return batch.render_jsonl(result)
-        if fmt == "csv":
-            return batch.render_csv(result)
-        return _human([batch.table_block(result, precision)], fmt, result, echo, full)
-    if fmt in ("table", "plain"):
-        from .blocks import blocks_for
-
-        return _human(blocks_for(result, precision, full), fmt, result, echo, full)
-    if fmt == "json":
-        from .json import render_json
-
-        return render_json(result)
-    if fmt == "latex":
-        from .latex import render_latex
-
-        return render_latex(result)
-    if fmt == "csv":
-        from .csv import render_csv
-
-        return render_csv(result)
-    raise ValueError(f"unknown format {fmt!r}")
+    return draw_plain(blocks)

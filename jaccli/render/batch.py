@@ -26,6 +26,7 @@ from ..points import ChunkResult, Plan
 from ..printing import matrix_text
 from ..rows import RowError
 from ..sink import Sink
+from .csv import csv_blocks
 from .reading import read_as
 
 
@@ -44,17 +45,6 @@ def _table(plan: Plan, result: ChunkResult) -> np.ndarray:
     if result.determinant is not None:
         parts.append(result.determinant[:, None])
     return np.hstack(parts) if len(result.values) else np.empty((0, len(columns(plan))))
-
-
-def csv_blocks(table: np.ndarray, numbers: int = 1 << 16):
-    """Rows of finite floats as CSV, in blocks of about ``numbers`` values: orjson writes the shortest
-    round-trip digits in C; blocks keep memory small and the text replace in cache."""
-    import orjson
-
-    table = np.ascontiguousarray(table, dtype=np.float64)
-    step = max(1, numbers // max(1, table.shape[1]))
-    for k in range(0, len(table), step):
-        yield orjson.dumps(table[k:k + step], option=orjson.OPT_SERIALIZE_NUMPY)[2:-2].replace(b"],[", b"\n") + b"\n"
 
 
 def _csv_bytes(table: np.ndarray) -> bytes:
@@ -98,13 +88,12 @@ def _rows(matrix) -> list[list[str]]:
 
 def header(plan: Plan) -> dict:
     """What every row of a batch shares (JSON Lines' first object)."""
-    from .json import SCHEMA_VERSION
+    from .json import envelope
 
     m, n = plan.shape
-    out: dict[str, Any] = {
-        "type": "header",
-        "schema": SCHEMA_VERSION,
-        "command": "compose" if plan.is_compose else "jacobian",
+    notes = [note for fn in plan.functions for note in fn.notes]
+    out: dict[str, Any] = {"type": "header", **envelope("compose" if plan.is_compose else "jacobian", {}, notes)}
+    out |= {
         "function": plan.name,
         "signature": plan.signature,
         "shape": [m, n],

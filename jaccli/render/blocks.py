@@ -3,21 +3,44 @@ formats (table, plain) draw. Everything a person reads is decided here, once."""
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
-import sympy as sp
-
-from ..evaluate import Point, short_list
-from ..numbers import power_of_ten
-from ..printing import fmt_number, is_plain_number, matrix_text, to_text
-from ..results import CompositionResult, Determinant, Evaluated, JacobianResult
+from ..numbers import fmt_number, power_of_ten, short_list
+from ..request import RenderOptions, option
+from ..results import Determinant, Evaluated, JacobianResult
 from .model import Block, Heading, Line, MatrixBlock
 
+if TYPE_CHECKING:
+    import sympy as sp
 
-def cell(exact: sp.Expr, value, precision: int) -> str:
+# Symbolic entries are printed by printing.py (sympy), imported where they are met: a layer chain's
+# output (numbers only) never loads sympy.
+
+
+def to_text(expr: Any) -> str:
+    from ..printing import to_text as text
+
+    return text(expr)
+
+
+def matrix_text(matrix: Any) -> list[list[str]]:
+    from ..printing import matrix_text as text
+
+    return text(matrix)
+
+
+def summary(values: Any) -> str:
+    from ..arrays import summary as numbers
+
+    return numbers(values)
+
+
+def cell(exact: sp.Expr | None, value: float, precision: int) -> str:
     """``6``, ``1/3 ≈ 0.333333``, ``4*cos(4) ≈ -2.61457``; floats as decimals only."""
-    if exact.is_Float or isinstance(value, complex) and exact.has(sp.Float):
+    if exact is None or exact.is_Float:
         return fmt_number(value, precision)
+    from ..printing import is_plain_number
+
     if is_plain_number(exact):
         return to_text(exact)
     return f"{to_text(exact)} ≈ {fmt_number(value, precision)}"
@@ -60,24 +83,31 @@ def _symbolic_blocks(title: str, matrix, rows: Sequence[str], cols: Sequence[str
 
 def _value_blocks(title: str, at: Evaluated, rows: Sequence[str], cols: Sequence[str], precision: int,
                   full: bool) -> list[Block]:
+    if at.diagonal and (full is False and at.shape[0] > LARGE):
+        return [Line(f"{title}: diagonal, {summary(at.value.values)}; --full prints every entry")]  # type: ignore[union-attr]
     if _is_large(at.shape, full):
         import numpy as np
 
-        values = np.array(at.value, dtype=complex if any(isinstance(v, complex) for r in at.value for v in r)
-                          else float)
+        values = at.array()
         mags = np.abs(values)
         i, j = np.unravel_index(int(mags.argmax()), mags.shape)
-        return [Line(f"{title}: {at.shape[0]}×{at.shape[1]} values in [{fmt_number(float(values.real.min()), precision)}, "
-                     f"{fmt_number(float(values.real.max()), precision)}], largest |entry| "
+        return [Line(f"{title}: {at.shape[0]}×{at.shape[1]} values in [{fmt_number(float(values.min()), precision)}, "
+                     f"{fmt_number(float(values.max()), precision)}], largest |entry| "
                      f"{fmt_number(float(mags.max()), precision)} at ∂{rows[i]}/∂{cols[j]}; "
                      "--full prints every entry")]
-    cells = [[cell(at.exact[i, j], at.value[i][j], precision) for j in range(at.exact.cols)]
-             for i in range(at.exact.rows)]
+    numbers = at.rows()
+    cells = [[cell(at.exact[i, j] if at.exact is not None else None, numbers[i][j], precision)
+              for j in range(at.shape[1])] for i in range(at.shape[0])]
     return [MatrixBlock(title, list(rows), [f"∂/∂{c}" for c in cols], cells)]
 
 
 def _vector_text(at: Evaluated, precision: int) -> str:
-    items = [cell(at.exact[i, 0], at.value[i][0], precision) for i in range(at.exact.rows)]
+    numbers = at.column()
+    if len(numbers) > LARGE:
+        import numpy as np
+
+        return summary(np.asarray(numbers))
+    items = [cell(at.exact[i, 0] if at.exact is not None else None, v, precision) for i, v in enumerate(numbers)]
     return items[0] if len(items) == 1 else "(" + ", ".join(items) + ")"
 
 
@@ -114,18 +144,18 @@ def _det_lines(det: Determinant | None, name: str, args: str, at_point: bool, pr
         if det.symbolic is not None:
             return [Line(f"{label} = {to_text(det.symbolic)}")]
         return [Line(det.skipped)] if det.skipped else []
-    if det.exact is None and det.log_abs is not None and det.sign is not None:
-        text = f"{label} {power_of_ten(float(det.sign), det.log_abs, precision)} (beyond a double's range)"
-    elif det.exact is None:
+    if not det.at_point:
         return []
-    elif det.exact.is_zero is True:
+    if det.value is None and det.log_abs is not None and det.sign is not None:
+        text = f"{label} {power_of_ten(float(det.sign), det.log_abs, precision)} (beyond a double's range)"
+    elif det.singular_exactly or (det.exact is not None and det.exact.is_zero is True):
         return [Line(f"{label} = 0: J is singular, so {name} is not locally invertible at this point")]
     elif det.numerically_singular:
-        return [Line(f"{label} = {cell(det.exact, det.value, precision)}: J is numerically singular (its smallest "
+        return [Line(f"{label} = {cell(det.exact, det.value, precision)}: J is numerically singular (its smallest "  # type: ignore[arg-type]
                      f"singular value is below 1e-12 of its largest), so {name} is not reliably invertible here")]
     else:
-        text = f"{label} = {cell(det.exact, det.value, precision)}"
-    if det.log_abs is not None and isinstance(det.sign, float):
+        text = f"{label} = {cell(det.exact, det.value, precision)}"  # type: ignore[arg-type]
+    if det.log_abs is not None and det.sign is not None:
         text += f"   (sign {det.sign:+.0f}, log|det| = {fmt_number(det.log_abs, precision)})"
     out = [Line(text)]
     if det.factor_log_abs and all(v is not None for v in det.factor_log_abs):
@@ -164,7 +194,9 @@ def jacobian_blocks(r: JacobianResult, precision: int, full: bool = False) -> li
 
 
 def _chain_formula(names: Sequence[str], inner_arg: str = "x") -> str:
-    """``J_g(f(x)) · J_f(x)``, outer factor first."""
+    """``J_g(f(x)) · J_f(x)``, outer factor first; for a long chain ``J_L(…) ⋯ J_1(x)``."""
+    if len(names) > 3:
+        return f"J_{names[-1]}(…) · J_{names[-2]}(…) ⋯ J_{names[0]}({inner_arg})"
     terms, arg = [], inner_arg
     for name in names:
         terms.append(f"J_{name}({arg})")
@@ -172,70 +204,120 @@ def _chain_formula(names: Sequence[str], inner_arg: str = "x") -> str:
     return " · ".join(reversed(terms))
 
 
-def compose_blocks(r: CompositionResult, precision: int, full: bool = False) -> list[Block]:
-    fns = r.functions
+def compose_blocks(r: JacobianResult, precision: int, full: bool = False) -> list[Block]:
     m, n = r.shape
-    first = fns[0]
-    order = ", then ".join(fn.name for fn in fns)
+    order = ", then ".join(item.name for item in r.items)
     blocks: list[Block] = [Heading(f"{r.signature}   ({order})   J is {m}×{n} "
                                    "(rows = outputs, columns = inputs)")]
-    variables = _args(first.inputs)
-    formula = f"{J(r.name)}({variables}) = {_chain_formula([fn.name for fn in fns], variables)}"
+    variables = _args(r.inputs)
+    formula = f"{J(r.name)}({variables}) = {_chain_formula([f.name for f in r.factors], variables)}"
     if r.point is None:
         for factor in r.factors:
-            fn = factor.function
-            blocks.extend(_symbolic_blocks(f"J_{fn.name}({_args(fn.inputs)})   {fn.m}×{fn.n}", factor.symbolic,
-                                           fn.output_names, fn.inputs, full))
+            blocks.extend(_symbolic_blocks(f"J_{factor.name}({_args(factor.inputs)})   {factor.shape[0]}×"
+                                           f"{factor.shape[1]}", factor.symbolic, factor.output_names, factor.inputs,
+                                           full))
         blocks.append(Heading(f"chain rule: {formula}   {r.shape_arithmetic}"))
         if r.symbolic is None:
-            blocks.append(Line(f"{J(r.name)} was not formed symbolically (time budget); give --at for its value"))
+            blocks.append(Line(f"{J(r.name)} was not formed symbolically (time budget); give {option('at')} for "
+                               "its value"))
             return blocks
         if m == 1 and n == 1:
-            blocks.append(Line(f"({r.name})′({first.inputs[0]}) = {to_text(r.symbolic[0, 0])}"))
+            blocks.append(Line(f"({r.name})′({r.inputs[0]}) = {to_text(r.symbolic[0, 0])}"))
         else:
-            blocks.extend(_symbolic_blocks(f"{J(r.name)}({_args(first.inputs)})", r.symbolic, r.output_names,
-                                           first.inputs, full))
-        blocks.extend(_det_lines(r.determinant, r.name, _args(first.inputs), False, precision, r.shape))
+            blocks.extend(_symbolic_blocks(f"{J(r.name)}({variables})", r.symbolic, r.output_names, r.inputs, full))
+        blocks.extend(_det_lines(r.determinant, r.name, variables, False, precision, r.shape))
         return blocks
-
-    assert r.at is not None
-    arg = variables
-    for k, factor in enumerate(r.factors):
-        fn = factor.function
-        point: Point = factor.point  # type: ignore[assignment]
-        if k == 0:
-            where = point.text()
-        else:
-            where = f"{arg} = {_vector_text(r.factors[k - 1].outputs, precision)}"  # type: ignore[arg-type]
-        blocks.append(Heading(f"step {k + 1}: {fn.signature}, at {where}"))
-        blocks.append(Line(f"{fn.name}({point.args_text()}) = {_vector_text(factor.outputs, precision)}"))  # type: ignore[arg-type]
-        blocks.extend(_symbolic_blocks(f"J_{fn.name}({_args(fn.inputs)})   {fn.m}×{fn.n}", factor.symbolic,
-                                       fn.output_names, fn.inputs, full))
-        blocks.extend(_value_blocks(f"J_{fn.name}({point.args_text()})   {fn.m}×{fn.n}", factor.at,  # type: ignore[arg-type]
-                                    fn.output_names, fn.inputs, precision, full))
-        arg = f"{fn.name}({arg})"
+    if any(f.layer is not None for f in r.factors):
+        blocks.extend(_layer_table(r))
+    else:
+        blocks.extend(_steps_of_the_chain(r, precision, full))
     args = r.point.args_text()
     factors_at = " · ".join(f"J_{f.name}({f.point.args_text()})" for f in reversed(r.factors))  # type: ignore[union-attr]
     blocks.append(Heading(f"chain rule: {formula}   {r.shape_arithmetic}"))
-    blocks.append(Line(f"{J(r.name)}({args}) = {factors_at}"))
+    if len(r.factors) <= 3 and all(f.layer is None for f in r.factors):
+        blocks.append(Line(f"{J(r.name)}({args}) = {factors_at}"))
     if r.multiplication is not None and len(r.factors) > 2:
         blocks.append(Line(f"multiplied as {r.multiplication.order}, the cheapest order "
                            f"({r.multiplication.macs:,} multiply-adds)"))
-    if m == 1 and n == 1:
-        blocks.append(Line(f"({r.name})′({args}) = {cell(r.at.exact[0, 0], r.at.value[0][0], precision)}"))
-    elif m == 1:
-        blocks.extend(_value_blocks(f"{J(r.name)}({args})   {m}×{n} (a row)", r.at, r.output_names, first.inputs,
-                                    precision, full))
-        factors_t = " · ".join(f"J_{f.name}({f.point.args_text()})ᵀ" for f in r.factors[:-1])  # type: ignore[union-attr]
-        last = r.factors[-1]
-        blocks.append(MatrixBlock(f"gradient (a column, for gradient descent): ∇({r.name}) = {factors_t} · "
-                                  f"∇{last.name}({last.point.args_text()})",  # type: ignore[union-attr]
-                                  [f"∂{r.output_names[0]}/∂{v}" for v in first.inputs], [""],
-                                  [[cell(r.at.exact[0, j], r.at.value[0][j], precision)] for j in range(n)]))
-    else:
-        blocks.extend(_value_blocks(f"{J(r.name)}({args})   {m}×{n}", r.at, r.output_names, first.inputs, precision,
-                                    full))
+    if len(r.factors) > 2 and r.costs:
+        blocks.append(Line(f"cost of the full product: forward {r.costs['forward'].macs:,} · reverse "
+                           f"{r.costs['reverse'].macs:,} · optimal {r.costs['optimal'].macs:,} multiply-adds"))
+    at = r.at
+    if at is not None:
+        blocks.extend(_product_blocks(r, at, args, precision, full))
     blocks.extend(_det_lines(r.determinant, r.name, args, True, precision, r.shape))
+    blocks.extend(_products_blocks(r, precision, full))
+    return blocks
+
+
+def _steps_of_the_chain(r: JacobianResult, precision: int, full: bool) -> list[Block]:
+    """Each function at the point it sees: its value there, J symbolically and there."""
+    blocks: list[Block] = []
+    arg = _args(r.inputs)
+    for k, factor in enumerate(r.factors):
+        point = factor.point
+        assert point is not None and factor.outputs is not None and factor.at is not None
+        where = point.text() if k == 0 else f"{arg} = {_vector_text(r.factors[k - 1].outputs, precision)}"  # type: ignore[arg-type]
+        blocks.append(Heading(f"step {k + 1}: {factor.signature}, at {where}"))
+        blocks.append(Line(f"{factor.name}({point.args_text()}) = {_vector_text(factor.outputs, precision)}"))
+        size = f"{factor.shape[0]}×{factor.shape[1]}"
+        if factor.symbolic is not None:
+            blocks.extend(_symbolic_blocks(f"J_{factor.name}({_args(factor.inputs)})   {size}", factor.symbolic,
+                                           factor.output_names, factor.inputs, full))
+        blocks.extend(_value_blocks(f"J_{factor.name}({point.args_text()})   {size}", factor.at,
+                                    factor.output_names, factor.inputs, precision, full))
+        arg = f"{factor.name}({arg})"
+    return blocks
+
+
+def _layer_table(r: JacobianResult) -> list[Block]:
+    """A chain with layers: one row per factor — what it is, its factor's form, and what it sees."""
+    cells = []
+    for f in r.factors:
+        shape = f"{f.shape[0]}" if f.structure == "diagonal" else f"{f.shape[0]}×{f.shape[1]}"
+        sees = f.point.array if f.point is not None and hasattr(f.point, "array") else \
+            [float(v) for v in f.point.values] if f.point is not None else []
+        cells.append([f.description, f"{f.structure} {shape}", summary(sees)])
+    return [MatrixBlock("factors (application order); each J_k is evaluated at the point its factor sees",
+                        [f"J_{f.name}" for f in r.factors], ["factor", "form", "sees"], cells)]
+
+
+def _product_blocks(r: JacobianResult, at: Evaluated, args: str, precision: int, full: bool) -> list[Block]:
+    m, n = r.shape
+    first = r.factors[0]
+    if m == 1 and n == 1:
+        return [Line(f"({r.name})′({args}) = {cell(at.exact[0, 0] if at.exact is not None else None, at.rows()[0][0], precision)}")]
+    if m != 1:
+        return _value_blocks(f"{J(r.name)}({args})   {m}×{n}", at, r.output_names, r.inputs, precision, full)
+    blocks = _value_blocks(f"{J(r.name)}({args})   {m}×{n} (a row)", at, r.output_names, r.inputs, precision, full)
+    if n > LARGE and not full:
+        return blocks
+    factors_t = " · ".join(f"J_{f.name}({f.point.args_text()})ᵀ" for f in r.factors[:-1])  # type: ignore[union-attr]
+    last = r.factors[-1]
+    values = at.rows()[0]
+    blocks.append(MatrixBlock(f"gradient (a column, for gradient descent): ∇({r.name}) = {factors_t} · "
+                              f"∇{last.name}({last.point.args_text()})",  # type: ignore[union-attr]
+                              [f"∂{r.output_names[0]}/∂{v}" for v in first.inputs], [""],
+                              [[cell(at.exact[0, j] if at.exact is not None else None, values[j], precision)]
+                               for j in range(n)]))
+    return blocks
+
+
+def _products_blocks(r: JacobianResult, precision: int, full: bool) -> list[Block]:
+    p = r.products
+    if p is None:
+        return []
+    blocks: list[Block] = []
+    for title, vector in (("vᵀJ (reverse mode)", p.vjp), ("J·v (forward mode)", p.jvp),
+                          ("∇ = Jᵀ (reverse mode, a column)", p.grad)):
+        if vector is None:
+            continue
+        if full or vector.size <= 64:
+            blocks.append(Line(f"{title} = (" + ", ".join(fmt_number(float(v), precision) for v in vector) + ")"))
+        else:
+            blocks.append(Line(f"{title}: {summary(vector)}  (--full prints all)"))
+    if p.plan is not None:
+        blocks.append(Line(f"multiplied in the cheapest order found: {p.plan.order} ({p.plan.macs:,} multiply-adds)"))
     return blocks
 
 
@@ -258,11 +340,13 @@ def _norm(values) -> float:
     return sum(v * v for v in values) ** 0.5
 
 
-def blocks_for(result, precision: int, full: bool = False) -> list[Block]:
-    if isinstance(result, CompositionResult):
+def blocks_for(result: JacobianResult, options: RenderOptions) -> list[Block]:
+    precision, full = options.precision, options.full
+    if result.is_chain or result.command == "compose":
         blocks = compose_blocks(result, precision, full)
     else:
         blocks = jacobian_blocks(result, precision, full)
+        blocks.extend(_products_blocks(result, precision, full))
     if result.linearisation:
         blocks.append(Heading("linearisation: f(x + h) − f(x) against J·h (the remainder ratio shrinks where f is "
                               "differentiable)"))

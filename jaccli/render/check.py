@@ -3,8 +3,11 @@ in words, the determinant, and a verdict line; or one JSON object."""
 
 from __future__ import annotations
 
-from ..checking import CheckResult, describe_value
-from ..printing import json_number, to_text
+from ..checking import describe_value
+from ..numbers import json_number
+from ..printing import to_text
+from ..request import RenderOptions
+from ..results import CheckResult
 from .blocks import J, steps_blocks
 from .model import Block, Heading, Line, MatrixBlock
 from .reading import functions_of, read_as
@@ -22,7 +25,8 @@ def _how(result: CheckResult) -> str:
     return how
 
 
-def check_blocks(result: CheckResult, precision: int, hide_answers: bool) -> list[Block]:
+def blocks(result: CheckResult, options: RenderOptions) -> list[Block]:
+    precision, hide_answers = options.precision, options.hide_answers
     target = result.target
     m, n = target.shape
     blocks: list[Block] = [Heading(f"check {J(target.name)} ({m}×{n}, rows = outputs, columns = inputs) {_how(result)}")]
@@ -61,7 +65,8 @@ def check_blocks(result: CheckResult, precision: int, hide_answers: bool) -> lis
     return blocks
 
 
-def check_dict(result: CheckResult, hide_answers: bool) -> dict:
+def body(result: CheckResult, options: RenderOptions) -> dict:
+    hide_answers = options.hide_answers
     entries = []
     for v in result.entries:
         entry = {"row": v.row, "col": v.col, "label": v.label, "answer": v.answer_text,
@@ -75,8 +80,6 @@ def check_dict(result: CheckResult, hide_answers: bool) -> dict:
         entries.append(entry)
     det = result.determinant
     out = {
-        "schema": 1,
-        "command": "check",
         "pass": result.passed,
         "function": result.target.name,
         "mode": result.mode,
@@ -94,9 +97,27 @@ def check_dict(result: CheckResult, hide_answers: bool) -> dict:
         "determinant": None if det is None else {
             "answer": to_text(det.answer), "ok": det.ok,
             **({} if hide_answers or det.expected is None else {"expected": to_text(det.expected)})},
-        "notes": result.notes,
         "read_as": read_as(functions_of(result)),
     }
     if result.target.steps and not hide_answers:
         out["steps"] = result.target.steps.to_dict()
     return out
+
+
+def latex(result: CheckResult, options: RenderOptions) -> str:
+    """The answer as read and, unless hidden, J; then the verdict with the wrong entries."""
+    from ..printing import matrix_latex
+    from .latex import symbolic_matrix
+
+    lines = [f"\\text{{your answer}} = {matrix_latex(result.answer.matrix)}"]
+    if not options.hide_answers and result.expected is not None:
+        lines.append(f"J = {symbolic_matrix(result.expected, options.full)}")
+    wrong = [v.label for v in result.entries if not v.ok]
+    if result.passed:
+        lines.append("\\text{right}")
+    elif not result.shape_ok:
+        lines.append(f"\\text{{wrong: the answer is {result.answer.shape[0]}×{result.answer.shape[1]}, "
+                     f"J is {result.target.shape[0]}×{result.target.shape[1]}}}")
+    else:
+        lines.append("\\text{wrong: " + ", ".join(wrong) + "}")
+    return "\n".join(f"\\[ {line} \\]" for line in lines)

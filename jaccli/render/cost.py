@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import json
-
-from ..cost import CostResult
+from ..request import RenderOptions
+from ..results import CostResult
 from .model import Block, Heading, Line, MatrixBlock
 
 LABELS = {"forward": "forward (from the input side)", "reverse": "reverse (from the output side)",
           "optimal": "optimal bracketing"}
 
 
-def cost_blocks(r: CostResult) -> list[Block]:
+def blocks(r: CostResult, options: RenderOptions) -> list[Block]:
     dims = r.dims
     shapes = ", ".join(f"{s.rows}" + ("" if s.diagonal else f"×{s.cols}") + (" diag" if s.diagonal else "")
                        for s in r.shapes)
@@ -31,13 +30,10 @@ def cost_blocks(r: CostResult) -> list[Block]:
     return blocks
 
 
-def cost_dict(r: CostResult) -> dict:
-    out = {"schema": 1, "command": "cost", "dims": r.dims,
+def body(r: CostResult, options: RenderOptions) -> dict:
+    out = {"dims": r.dims,
            "factors": [{"name": n, "shape": [s.rows, s.cols], "diagonal": s.diagonal} for n, s in zip(r.names, r.shapes)]}
     for key, plan in r.plans.items():
         out[key] = {"macs": plan.macs, "memory": plan.memory, "order": plan.order}
     return out
 
-
-def render_cost_json(r: CostResult) -> str:
-    return json.dumps(cost_dict(r), ensure_ascii=False)

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Iterator
+from typing import Any, Iterator
 
-from ..printing import matrix_rows
+from ..request import option
 
 BLOCK_BYTES = 1 << 20
 
@@ -31,9 +31,21 @@ def _line(fields: list[str]) -> str:
     return ",".join(fields) + "\n"
 
 
-def _rows(result) -> Iterator[str]:
+def csv_blocks(table: Any, numbers: int = 1 << 16) -> Iterator[bytes]:
+    """Rows of finite floats as CSV, in blocks of about ``numbers`` values: orjson writes the shortest
+    round-trip digits in C; blocks keep memory small (a 4096×4096 J is 370 MB of text)."""
+    import numpy as np
+    import orjson
+
+    table = np.ascontiguousarray(table, dtype=np.float64)
+    step = max(1, numbers // max(1, table.shape[1]))
+    for k in range(0, len(table), step):
+        yield orjson.dumps(table[k:k + step], option=orjson.OPT_SERIALIZE_NUMPY)[2:-2].replace(b"],[", b"\n") + b"\n"
+
+
+def _rows(result: Any) -> Iterator[str]:
     if result.at is not None:
-        for row in result.at.value:
+        for row in result.at.rows():
             yield _line([csv_number(v) for v in row])
         return
     matrix = result.symbolic
@@ -41,14 +53,27 @@ def _rows(result) -> Iterator[str]:
         from ..errors import MathError
 
         raise MathError("the symbolic composed Jacobian was not formed within the time budget",
-                        hint="give --at for its value at a point, or raise --timeout")
+                        hint=f"give {option('at')} for its value at a point, or raise {option('timeout')}")
+    from ..printing import matrix_rows  # sympy: only for symbolic entries
+
     for row in matrix_rows(matrix):
         yield _line(row)
 
 
-def render_csv(result) -> Iterator[bytes]:
-    """The CSV text in blocks of about a megabyte, ending with a newline."""
-    rows = _rows(result)
+def render_csv(result: Any) -> Iterator[bytes]:
+    """The CSV text in blocks of about a megabyte, ending with a newline: J at the point (or the vector
+    product asked for), or the symbolic entries."""
+    products = result.products
+    if products is not None:
+        vector = next(v for v in (products.vjp, products.jvp, products.grad) if v is not None)
+        return csv_blocks(vector[None, :])
+    at = result.at
+    if at is not None and not isinstance(at.value, list):
+        return csv_blocks(at.array() + 0.0)  # numeric (layers, symengine chains): numbers in C; no -0.0
+    return _blocks(_rows(result))
+
+
+def _blocks(rows: Iterator[str]) -> Iterator[bytes]:
     first = next(rows)  # errors (no symbolic matrix) surface before anything is written
     pending, size = [first], len(first)
     for line in rows:

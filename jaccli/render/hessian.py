@@ -3,12 +3,11 @@ classification at a point, and the two terms of the second-order chain rule."""
 
 from __future__ import annotations
 
-import json
-
 from ..evaluate import to_number
 from ..numbers import fmt_number, json_number
 from ..printing import matrix_text, to_text
-from ..second_order import HessianResult
+from ..request import RenderOptions
+from ..results import HessianResult
 from .blocks import LARGE, J, _args, _symbolic_blocks, _value_blocks, cell
 from .model import Block, Heading, Line, MatrixBlock
 from .reading import read_as
@@ -18,7 +17,8 @@ def _labels(inputs):
     return [f"∂/∂{v}" for v in inputs]
 
 
-def hessian_blocks(r: HessianResult, precision: int, full: bool = False) -> list[Block]:
+def blocks(r: HessianResult, options: RenderOptions) -> list[Block]:
+    precision, full = options.precision, options.full
     n = len(r.inputs)
     blocks: list[Block] = [Heading(f"{r.signature}   each Hessian is {n}×{n} (∂²/∂row ∂column)")]
     rows = [f"∂/∂{v}" for v in r.inputs]
@@ -66,7 +66,7 @@ def _values(at):
     return None if at is None else [[json_number(v) for v in row] for row in at.value]
 
 
-def hessian_dict(r: HessianResult) -> dict:
+def body(r: HessianResult, options: RenderOptions) -> dict:
     items = [{"output": h.output, "symbolic": _rows(h.symbolic), "exact": _rows(h.at.exact) if h.at else None,
               "value": _values(h.at), "symmetric": h.symmetric, "eigenvalues": h.eigenvalues,
               "definiteness": h.definiteness, "critical": h.gradient_zero,
@@ -74,7 +74,7 @@ def hessian_dict(r: HessianResult) -> dict:
               "D": None if h.D is None else {"exact": to_text(h.D), "value": json_number(to_number(h.D, "D"))},
               "classification": h.classification} for h in r.hessians]
     out = {
-        "schema": 1, "command": "hessian", "function": r.name, "signature": r.signature,
+        "function": r.name, "signature": r.signature,
         "inputs": list(r.inputs), "outputs": list(r.output_names),
         "point": None if r.point is None else {k: json_number(v) for k, v in zip(r.point.names, r.point.values)},
         "hessians": items,
@@ -86,5 +86,19 @@ def hessian_dict(r: HessianResult) -> dict:
     return out
 
 
-def render_hessian_json(r: HessianResult) -> str:
-    return json.dumps(hessian_dict(r), indent=2, ensure_ascii=False)
+def latex(r: HessianResult, options: RenderOptions) -> str:
+    """Each Hessian (symbolic, and at the point), and what the second-derivative test says."""
+    from .latex import _args as latex_args
+    from .latex import evaluated_matrix, symbolic_matrix
+
+    lines = []
+    for h in r.hessians:
+        name = f"H_{{{h.output}}}"
+        if h.symbolic is not None:
+            lines.append(f"{name}({latex_args(r.inputs)}) = {symbolic_matrix(h.symbolic, options.full)}")
+        if r.point is not None and h.at is not None:
+            lines.append(f"{name}({latex_args(r.point.exact)}) = "
+                         f"{evaluated_matrix(h.at, options.precision, options.full)}")
+            if h.classification:
+                lines.append(f"\\text{{{h.classification}}}")
+    return "\n".join(f"\\[ {line} \\]" for line in lines)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
-from ..implicit_function import ImplicitResult
 from ..numbers import json_number
 from ..printing import matrix_text
+from ..request import RenderOptions
+from ..results import ImplicitResult
 from .blocks import cell
 from .model import Block, Heading, Line, MatrixBlock
 from .reading import read_as
@@ -29,7 +28,8 @@ def names(items) -> str:
     return items[0] if len(items) == 1 else f"({', '.join(items)})"
 
 
-def implicit_blocks(r: ImplicitResult, precision: int) -> list[Block]:
+def blocks(r: ImplicitResult, options: RenderOptions) -> list[Block]:
+    precision = options.precision
     fn = r.function
     k, n = r.shape
     y, x = names(r.unknowns), names(r.parameters)
@@ -62,10 +62,10 @@ def _block(M, ev):
             "value": None if ev is None else [[json_number(v) for v in row] for row in ev.value]}
 
 
-def implicit_dict(r: ImplicitResult) -> dict:
+def body(r: ImplicitResult, options: RenderOptions) -> dict:
     k, n = r.shape
     return {
-        "schema": 1, "command": "implicit", "function": r.function.name, "shape": [k, n],
+        "function": r.function.name, "shape": [k, n],
         "unknowns": list(r.unknowns), "inputs": list(r.parameters),
         "point": None if r.point is None else {a: json_number(v) for a, v in zip(r.point.names, r.point.values)},
         "residual": None if r.residual is None else [json_number(v) for v in r.residual],
@@ -73,9 +73,20 @@ def implicit_dict(r: ImplicitResult) -> dict:
                      "value": None if r.at is None else [[json_number(v) for v in row] for row in r.at.value]},
         "blocks": {"dF_dy": _block(r.dF_dy, r.dF_dy_at), "dF_dx": _block(r.dF_dx, r.dF_dx_at)},
         "read_as": read_as([r.function]),
-        "notes": r.notes,
     }
 
 
-def render_implicit_json(r: ImplicitResult) -> str:
-    return json.dumps(implicit_dict(r), indent=2, ensure_ascii=False)
+def latex(r: ImplicitResult, options: RenderOptions) -> str:
+    """Both blocks and J_y, symbolically and at the point."""
+    from .latex import evaluated_matrix, symbolic_matrix
+
+    fn = r.function
+    y, x = names(r.unknowns), names(r.parameters)
+    lines = [f"\\frac{{\\partial {fn.name}}}{{\\partial {y}}} = {symbolic_matrix(r.dF_dy, options.full)}",
+             f"\\frac{{\\partial {fn.name}}}{{\\partial {x}}} = {symbolic_matrix(r.dF_dx, options.full)}"]
+    if r.symbolic is not None:
+        lines.append(f"J_{{{y}}} = -\\left[\\frac{{\\partial {fn.name}}}{{\\partial {y}}}\\right]^{{-1}} "
+                     f"\\frac{{\\partial {fn.name}}}{{\\partial {x}}} = {symbolic_matrix(r.symbolic, options.full)}")
+    if r.at is not None:
+        lines.append(f"J_{{{y}}}\\ \\text{{at the point}} = {evaluated_matrix(r.at, options.precision, options.full)}")
+    return "\n".join(f"\\[ {line} \\]" for line in lines)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..printing import to_text
 from .model import Block, Line
 
 MOST_COMPONENTS = 6  # large systems: the first few, then how many more
@@ -15,14 +14,22 @@ MOST_CHARACTERS = 100
 
 
 def functions_of(result: Any) -> list:
-    """The functions a result was computed from (none for layer chains and costs)."""
-    target = getattr(result, "target", None)  # check
-    if target is not None:
-        return functions_of(target)
-    if hasattr(result, "function") and not hasattr(result, "functions"):
-        return [result.function]  # implicit
-    functions = getattr(result, "functions", None) or []
-    return [fn for fn in functions if hasattr(fn, "outputs")]
+    """The functions a result was computed from (none for costs; a layer file is not shown)."""
+    from ..results import CheckResult, CostResult, ImplicitResult
+
+    if isinstance(result, CheckResult):
+        return functions_of(result.target)
+    if isinstance(result, ImplicitResult):
+        return [result.function]
+    if isinstance(result, CostResult):
+        return []
+    return list(result.functions)
+
+
+def to_text(expr: Any) -> str:
+    from ..printing import to_text as text  # sympy: only when there are functions to show
+
+    return text(expr)
 
 
 def _short(text: str) -> str:

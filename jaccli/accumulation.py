@@ -3,31 +3,18 @@ cost for a chain of Jacobians — from widths or from the specs themselves."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, Sequence
 
-from .chainorder import Plan, Shape, plans
+from .chainorder import Shape, plans
 from .errors import SpecError
-
-
-@dataclass
-class CostResult:
-    kind = "cost"  # what render() dispatches on
-
-    shapes: list[Shape]
-    names: list[str]
-    plans: dict[str, Plan]
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def dims(self) -> list[int]:
-        return [self.shapes[0].cols] + [s.rows for s in self.shapes]
+from .request import option
+from .results import CostResult
 
 
 def from_dims(dims: Sequence[int]) -> CostResult:
     """``[d0, d1, …, dL]``: widths from input to output; J_k is d_k × d_{k−1} (dense)."""
     if len(dims) < 2 or any(d < 1 for d in dims):
-        raise SpecError("--dims needs at least two positive widths, input first (e.g. 1000000,1000,1)")
+        raise SpecError(f"{option('dims')} needs at least two positive widths, input first (e.g. 1000000,1000,1)")
     shapes = [Shape(dims[k], dims[k - 1]) for k in range(1, len(dims))]
     names = [f"J{k}" for k in range(1, len(shapes) + 1)]
     return CostResult(shapes, names, plans(shapes, names))
@@ -35,7 +22,7 @@ def from_dims(dims: Sequence[int]) -> CostResult:
 
 def from_specs(items: Sequence[Any], input_size: int | None = None) -> CostResult:
     """Shapes from function specs and layer files; element-wise layers count as diagonal."""
-    from .network import Network
+    from .layers import Network
 
     shapes: list[Shape] = []
     names: list[str] = []
@@ -51,7 +38,7 @@ def from_specs(items: Sequence[Any], input_size: int | None = None) -> CostResul
             if diagonal:
                 if size is None:
                     raise SpecError(f"the size of element-wise layer {label} is unknown here",
-                                    hint="put a layer with a known input size first, or use --dims")
+                                    hint=f"put a layer with a known input size first, or use {option('dims')}")
                 n_in = n_out = size
             if size is not None and n_in != size:
                 raise SpecError(f"{label} takes {n_in} inputs but gets {size}")

@@ -1,0 +1,138 @@
+"""Numbers as numpy arrays: weights and vectors from YAML, .npy, .csv or text, and float points
+(``--at 0.5,-1,2`` or ``--at @x.npy``) for numeric factors. numpy only: layer chains never load
+sympy (the one exception, constants like ``pi/4`` in a point, imports the grammar when met)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator, Sequence
+
+import numpy as np
+
+from .errors import SpecError
+from .numbers import short_list
+
+MAX_ARRAY_BYTES = 1 << 30
+
+
+def load_array(value: Any, base: Path, where: str, ndim: int) -> np.ndarray:
+    """A matrix (ndim 2) or vector (ndim 1): inline YAML rows, .npy, .csv or .txt."""
+    if isinstance(value, str):
+        path = (base / value) if not Path(value).is_absolute() else Path(value)
+        if not path.is_file():
+            raise SpecError(f"no such file: {path}", where=where, hint="paths are relative to the YAML file")
+        if path.stat().st_size > MAX_ARRAY_BYTES:
+            raise SpecError(f"{path} is larger than {MAX_ARRAY_BYTES:,} bytes", where=where)
+        try:
+            if path.suffix.lower() == ".npy":
+                array = np.load(path, allow_pickle=False)  # never unpickle: .npy only
+            else:
+                delimiter = "," if path.suffix.lower() == ".csv" else None
+                array = np.loadtxt(path, delimiter=delimiter, ndmin=ndim, dtype=float)
+        except (ValueError, OSError) as exc:
+            raise SpecError(f"cannot read {path}: {exc}", where=where,
+                            hint="use a .npy file, or .csv/.txt with numbers only") from None
+    else:
+        if not isinstance(value, list) or any(isinstance(v, bool) for v in _flat(value)):
+            raise SpecError(f"expected {'rows of numbers' if ndim == 2 else 'a list of numbers'} or a file name",
+                            where=where)
+        try:
+            array = np.array(value, dtype=float)
+        except (ValueError, TypeError):
+            raise SpecError("inline values must be numbers (rows of equal length)", where=where) from None
+    if array.dtype.kind not in "fiu":
+        raise SpecError(f"the array has dtype {array.dtype}, not numbers", where=where)
+    array = np.asarray(array, dtype=float)
+    if ndim == 1 and array.ndim == 2 and 1 in array.shape:
+        array = array.ravel()
+    if array.ndim != ndim:
+        raise SpecError(f"expected a {'matrix' if ndim == 2 else 'vector'}, got an array of shape {array.shape}",
+                        where=where)
+    if not np.isfinite(array).all():
+        raise SpecError("the array contains nan or inf", where=where)
+    return array
+
+
+def _flat(value: Any) -> Iterator[Any]:
+    if isinstance(value, list):
+        for v in value:
+            yield from _flat(v)
+    else:
+        yield value
+
+
+def numeric_vector(text: str | Sequence[float] | np.ndarray, what: str = "--at") -> np.ndarray:
+    """``@FILE`` (.npy, .csv, text), ``1,2,3`` (or constants like pi/4), or numbers, as a float vector."""
+    if not isinstance(text, str):
+        array = np.asarray(text, dtype=float).ravel()
+    elif text.startswith("@"):
+        path = Path(text[1:])
+        if not path.is_file():
+            raise SpecError(f"{what} {text}: no such file", hint=f"write {what} @x.npy for values stored in a file")
+        return load_array(str(path.resolve()), Path("."), f"{what} {text}", 1)
+    else:
+        array = np.array(_values_of(text, what), dtype=float)
+    if not np.isfinite(array).all():
+        raise SpecError(f"{what}: values must be finite numbers")
+    return array
+
+
+def _values_of(text: str, what: str) -> list[float]:
+    try:
+        return [float(part) for part in text.split(",")]
+    except ValueError:
+        from .evaluate import (
+            parse_point_text,  # constants (pi/4, sqrt(2)): the grammar, only when needed
+        )
+
+        items = parse_point_text(text)
+        if any(item.name is not None for item in items):
+            raise SpecError(f"{what}: give the values in order (names are for single points of function specs)",
+                            hint=f"e.g. {what} 0.5,-1,2 or {what} @x.npy") from None
+        return [float(item.value.evalf(17)) for item in items]
+
+
+def summary(values: np.ndarray) -> str:
+    """``256 values in [-0.93, 0.97], mean 0.012, ‖·‖ = 3.1``."""
+    v = np.asarray(values, dtype=float).ravel()
+    if v.size == 0:
+        return "empty"
+    return (f"{v.size} value{'s' if v.size != 1 else ''} in [{v.min():.3g}, {v.max():.3g}], mean {v.mean():.3g}, "
+            f"‖·‖ = {float(np.sqrt(v @ v)):.3g}")
+
+
+@dataclass(frozen=True)
+class NumericPoint:
+    """A point of float coordinates (what a layer sees): the same questions as evaluate.Point
+    answers for exact points, without sympy."""
+
+    names: tuple[str, ...]
+    array: np.ndarray
+
+    @property
+    def values(self) -> tuple[float, ...]:
+        return tuple(float(v) for v in self.array)
+
+    @property
+    def exact(self) -> tuple[float, ...]:
+        return self.values
+
+    is_float = True
+
+    def text(self) -> str:
+        """``(x1, x2, …, x5) = (0.5, -1, …, 2)``, as evaluate.Point writes exact points."""
+        if len(self.names) == 1:
+            return f"{self.names[0]} = {_number(self.array[0])}"
+        return f"({short_list(self.names)}) = ({self.args_text()})"
+
+    def args_text(self) -> str:
+        if len(self.array) > 6:  # never format 4,096 numbers to show three
+            return short_list([_number(v) for v in (self.array[0], self.array[1], self.array[2], self.array[-1])], 3)
+        return short_list([_number(v) for v in self.array])
+
+
+def _number(v: float) -> str:
+    from .numbers import fmt_number
+
+    return fmt_number(float(v), 6)

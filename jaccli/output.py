@@ -1,0 +1,136 @@
+"""Writing a result where it goes: notes on stderr, the rendered result on stdout or into ``-o FILE``,
+every byte written or a clear failure (sink.py). Batches stream chunk by chunk; a Dask run reports a
+summary. Returns the exit code the result calls for (a wrong answer, bad rows)."""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+from typing import Any, Iterator
+
+from .errors import EXIT_WRONG, UsageError
+from .request import Request
+
+
+def say(kind: str, text: str, colour: str) -> None:
+    import click
+
+    color = False if os.environ.get("NO_COLOR") else None
+    click.echo(click.style(f"{kind}:", fg=colour, bold=True) + " " + text, err=True, color=color)
+
+
+def write(result: Any, request: Request, quiet: bool) -> int:
+    """Write ``result`` as ``request`` asked; the exit code (0, 1 for a wrong answer, 2/3 for bad rows).
+    What was asked decides the kind of result: --dask gives a summary, --points a batch to stream."""
+    if request.dask is not None:
+        return _summary(result, quiet)
+    if request.points is not None:
+        return _batch(result, request, quiet)
+    if not quiet:
+        for note in dict.fromkeys(result.notes):  # each note once
+            say("note", note, "yellow")
+    _write_blocks(_encoded(result, request), request.output)
+    if request.command == "check" and not result.passed:
+        return EXIT_WRONG
+    return 0
+
+
+def _encoded(result: Any, request: Request) -> Iterator[bytes]:
+    from .render import render
+
+    out = render(result, request.render)
+    if not isinstance(out, (str, bytes)) and hasattr(out, "__next__"):
+        return out  # CSV: blocks of bytes, written as they are made
+    if isinstance(out, str):
+        return iter([(out + "\n").encode("utf-8")])
+    from rich.console import Console
+
+    import shutil
+
+    tty = request.output is None and (sys.stdout.isatty() or bool(os.environ.get("FORCE_COLOR")))
+    buffer = io.StringIO()
+    console = Console(file=buffer, highlight=False, force_terminal=tty,
+                      no_color=bool(os.environ.get("NO_COLOR")) or not tty,
+                      width=shutil.get_terminal_size().columns if tty else 200)
+    console.print(out)
+    return iter([(buffer.getvalue().rstrip("\n") + "\n").encode("utf-8")])
+
+
+def _write_blocks(blocks: Iterator[bytes], output: str | None) -> None:
+    """Everything to stdout or ``output``; a renderer's error comes before anything is written or created."""
+    from .sink import Sink, stdout_sink
+
+    first = next(blocks, b"")
+    if output is None:
+        sink = stdout_sink()
+        sink.write(first)
+        for block in blocks:
+            sink.write(block)
+        return
+    try:
+        with open(output, "wb") as handle:
+            sink = Sink(handle, output)
+            sink.write(first)
+            for block in blocks:
+                sink.write(block)
+    except OSError as err:
+        raise UsageError(f"cannot write {output}: {err.strerror}") from None
+
+
+def error_object(request: Request, err: Any) -> None:
+    """A failure as one JSON object on stdout (check --format json: graders collect verdicts)."""
+    from .render.json import error_object as obj
+    from .sink import stdout_sink
+
+    stdout_sink().write(obj(request.command, err.render(), err.exit_code) + "\n")
+
+
+def _batch(run: Any, request: Request, quiet: bool) -> int:
+    """--points: read, evaluate and write chunk by chunk; bad rows on stderr as they come."""
+    from .points import exit_code
+    from .render.batch import writer_for
+    from .sink import Interrupted, Sink, stdout_sink
+
+    if not quiet:
+        for note in run.notes:
+            say("note", note, "yellow")
+    output = request.output
+    binary = output is not None and output.lower().endswith((".npy", ".parquet"))
+    handle = None
+    if output is not None and not binary:
+        try:
+            handle = open(output, "wb")
+        except OSError as err:
+            raise UsageError(f"cannot write {output}: {err.strerror}") from None
+    sink = None if binary else (Sink(handle, output) if handle is not None else stdout_sink())
+    writer = writer_for(run.plan, request.render.format, sink, request.render.precision, output if binary else None)
+    errors = []
+    try:
+        writer.start()
+        for chunk in run:
+            writer.write(chunk)
+            for err in chunk.errors:
+                say("error", f"{run.reader.origin}:{err.line}: {err.message}", "red")
+            errors += chunk.errors
+        writer.finish()
+    except Interrupted as it:
+        say("note", f"{it.name} after {writer.rows:,} rows; the output holds whole rows only", "yellow")
+        raise
+    finally:
+        if handle is not None:
+            handle.close()
+    return exit_code(errors)
+
+
+def _summary(summary: Any, quiet: bool) -> int:
+    """--dask: the part files are the output; what happened goes to stderr."""
+    for message in summary.errors:
+        say("error", message, "red")
+    if summary.bad_rows > len(summary.errors):
+        say("error", f"… {summary.bad_rows - len(summary.errors):,} more bad rows", "red")
+    if not quiet:
+        files = "1 file" if summary.parts == 1 else f"{summary.parts:,} files"
+        say("note", f"{summary.rows:,} rows from {files} written to {summary.folder}/ "
+                    f"({summary.bad_rows:,} bad rows)", "yellow")
+    return summary.exit_code

@@ -1,0 +1,35 @@
+"""The renderer of JacobianResult — one function, a composition, layer files: blocks (blocks.py),
+JSON body (json.py), LaTeX (latex.py) and CSV (csv.py)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Iterator
+
+if TYPE_CHECKING:
+    from ..request import RenderOptions
+    from ..results import JacobianResult
+    from .model import Block
+
+
+def blocks(result: JacobianResult, options: RenderOptions) -> list[Block]:
+    from .blocks import blocks_for
+
+    return blocks_for(result, options)
+
+
+def body(result: JacobianResult, options: RenderOptions) -> dict[str, Any]:
+    from .json import jacobian_body
+
+    return jacobian_body(result)
+
+
+def latex(result: JacobianResult, options: RenderOptions) -> str:
+    from .latex import render_latex
+
+    return render_latex(result, options)
+
+
+def csv(result: JacobianResult, options: RenderOptions) -> Iterator[bytes]:
+    from .csv import render_csv
+
+    return render_csv(result)

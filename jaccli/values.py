@@ -1,0 +1,55 @@
+"""A Jacobian factor's value in the form its engine makes it: an exact sympy Matrix, a float array
+(m, n) — or a stack (N, m, n) for N points — or a Diagonal kept as its diagonal. Shared by the chain
+core (chain.py) and the results (results.py); numpy is imported only when a float value is met."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Union
+
+if TYPE_CHECKING:
+    import numpy as np
+    import sympy as sp
+
+
+@dataclass(frozen=True)
+class Diagonal:
+    """diag(values): the Jacobian of an element-wise map; a stack of them when values is (N, m)."""
+
+    values: np.ndarray
+
+    @property
+    def size(self) -> int:
+        return int(self.values.shape[-1])
+
+    def dense(self) -> np.ndarray:
+        import numpy as np
+
+        if self.values.ndim == 1:
+            return np.diag(self.values)
+        out = np.zeros(self.values.shape + (self.values.shape[-1],))
+        idx = np.arange(self.size)
+        out[..., idx, idx] = self.values
+        return out
+
+
+Value = Union["sp.MatrixBase", "np.ndarray", Diagonal]  # what the chain core multiplies
+
+
+def is_exact(value: Any) -> bool:
+    """An exact factor is a sympy Matrix (told by its is_Matrix flag, so numeric chains need not import
+    sympy to ask)."""
+    return bool(getattr(value, "is_Matrix", False))
+
+
+def as_array(value: Value) -> np.ndarray:
+    """Any factor value as a float array (dense)."""
+    import numpy as np
+
+    if isinstance(value, Diagonal):
+        return value.dense()
+    if is_exact(value):
+        return np.array(value.evalf(17).tolist(), dtype=float)  # type: ignore[union-attr]
+    return np.asarray(value, dtype=float)
+
+
