@@ -19,6 +19,7 @@ import sympy as sp
 from . import grammar
 from .errors import ParseError, SpecError
 from .spec import _exists, read_text_file
+from .request import option
 
 ANSWER_SUFFIXES = (".yaml", ".yml", ".json", ".csv", ".txt", ".tex")
 
@@ -49,8 +50,9 @@ class Answer:
 
 
 def load_answer(arg: str, inputs: Sequence[str], *, stdin_text: str | None = None,
-                latex: bool | None = None, what: str = "--expect") -> Answer:
+                latex: bool | None = None, what: str | None = None) -> Answer:
     """Read ANSWER (see the module docstring); entries may use the names ``inputs``."""
+    what = what or option("expect")
     scope = grammar.Scope(inputs)
     if arg == "-":
         if stdin_text is None:

@@ -12,6 +12,7 @@ import numpy as np
 
 from .errors import SpecError
 from .numbers import short_list
+from .request import option
 
 MAX_ARRAY_BYTES = 1 << 30
 
@@ -62,8 +63,9 @@ def _flat(value: Any) -> Iterator[Any]:
         yield value
 
 
-def numeric_vector(text: str | Sequence[float] | np.ndarray, what: str = "--at") -> np.ndarray:
+def numeric_vector(text: str | Sequence[float] | np.ndarray, what: str | None = None) -> np.ndarray:
     """``@FILE`` (.npy, .csv, text), ``1,2,3`` (or constants like pi/4), or numbers, as a float vector."""
+    what = what or option("at")
     if not isinstance(text, str):
         array = np.asarray(text, dtype=float).ravel()
     elif text.startswith("@"):

@@ -26,6 +26,7 @@ from contextlib import contextmanager
 from typing import Callable, Iterator, TypeVar
 
 from .errors import TimeBudgetError
+from .request import option
 
 T = TypeVar("T")
 
@@ -182,7 +183,7 @@ def within_budget(function: Callable[..., T]) -> Callable[..., T]:
             capped = list(dict.fromkeys(_state.capped))
         if fell_back:
             result.notes.append(f"the time budget ({timeout:g} s) ran out: skipped {', '.join(fell_back)}; "
-                                "what is shown is exact but may be less simplified (raise it with --timeout)")
+                                f"what is shown is exact but may be less simplified (raise it with {option('timeout')})")
         elif capped:
             result.notes.append(f"{', '.join(capped)} was stopped on some entries (at most "
                                 "0.25 s each, 0.4 s in all); they are shown exact but less simplified")

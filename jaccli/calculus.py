@@ -10,6 +10,7 @@ from .budget import attempt, phase
 from .function import VectorFunction
 from .functions import clean_derivative
 from .simplify import DET_SIMPLIFY_MAX_OPS, tidy, tidy_matrix
+from .request import option
 
 SYMBOLIC_DET_MAX_N = 4  # larger symbolic determinants are skipped (ask at a point)
 
@@ -47,7 +48,7 @@ def _no_nan(entries, fn: VectorFunction) -> None:
         if entry.has(sp.nan):
             i, j = divmod(k, fn.n)
             raise MathError(f"∂{fn.output_names[i]}/∂{fn.inputs[j]} has no symbolic form (sympy gives nan)",
-                            hint="rewrite the function, or ask for it at a point with --at")
+                            hint=f"rewrite the function, or ask for it at a point with {option('at')}")
 
 
 def determinant(matrix: sp.Matrix, thorough: bool = True) -> sp.Expr:

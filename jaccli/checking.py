@@ -162,7 +162,7 @@ def parse_assumptions(text: str | Sequence[str] | None, names: Sequence[str]) ->
             try:
                 cond = grammar.parse_condition(part, names, scope)
             except ParseError as err:
-                raise err.located("--assume") from None
+                raise err.located(option("assume")) from None
             out.extend(cond.args if isinstance(cond, sp.And) else [cond])
     return out
 
@@ -258,7 +258,7 @@ def _parse_det(text: str | None, names: Sequence[str], latex: bool | None) -> sp
             return grammar.parse(text, names, tokens=expression_tokens(text, start, end))
         return grammar.parse(text, names)
     except ParseError as err:
-        raise err.located("--expect-det") from None
+        raise err.located(option("expect_det")) from None
 
 
 def _chain_subs(functions, intermediates: Sequence[str]) -> dict:
@@ -338,11 +338,11 @@ def _check_det(comparer: _Comparer, target, mode: str, value: sp.Expr, functions
     det = target.determinant
     if det is None:
         m, n = target.shape
-        raise SpecError(f"--expect-det: J is {m}×{n}, not square, so it has no determinant")
+        raise SpecError(f"{option('expect_det')}: J is {m}×{n}, not square, so it has no determinant")
     expected = det.exact if mode == "point" else det.symbolic
     if expected is None:
-        raise SpecError("--expect-det: the symbolic determinant is too large to expand",
-                        hint="check it at a point with --at")
+        raise SpecError(f"{option('expect_det')}: the symbolic determinant is too large to expand",
+                        hint=f"check it at a point with {option('at')}")
     value = _in_inputs(sp.Matrix([[value]]), functions, intermediates, target, mode)[0, 0]
     ok, method = comparer.equal(value, expected, "the determinant")
     return DetVerdict(value, expected, ok, method)
@@ -464,7 +464,7 @@ def _domain_remark(result: CheckResult, comparer: _Comparer) -> list[Diagnosis]:
         names = ", ".join(f"{s} > 0" for s in comparer.symbols)
         return [Diagnosis("domain", f"{', '.join(v.label for v in wrong)} agree{'s' if len(wrong) == 1 else ''} with J "
                                     f"where every input is positive, but not everywhere J is real; if the inputs "
-                                    f"live there, say so: --assume \"{names}\"")]
+                                    f"live there, say so: {option('assume')} \"{names}\"")]
     return []
 
 
@@ -478,7 +478,7 @@ def _entry_remark(v: EntryVerdict, comparer: _Comparer) -> Diagnosis | None:
         if complex(e) != 0 and comparer.close(a, e, rtol=_CLOSE_RTOL):
             rel = abs(complex(a) - complex(e)) / abs(complex(e))
             return Diagnosis("rounding", f"{v.label} is close but not within tolerance (relative difference "
-                                         f"{rel:.1e}); if you rounded, pass --rtol {10 ** _ceil_log10(rel):g}")
+                                         f"{rel:.1e}); if you rounded, pass {option('rtol')} {10 ** _ceil_log10(rel):g}")
         if complex(e) != 0 and complex(a) != 0:
             factor = _simple_factor(complex(a) / complex(e))
             if factor is not None:
@@ -495,7 +495,7 @@ def _entry_remark(v: EntryVerdict, comparer: _Comparer) -> Diagnosis | None:
         used, differ, worst = comparer.sampler.differences(v.answer, v.expected)
         if used and differ >= 0.8 * used and worst < _CLOSE_RTOL:
             return Diagnosis("rounding", f"{v.label} has rounded numbers: it differs from J by up to {worst:.1e} "
-                                         f"(relative) everywhere; symbolic answers are compared exactly (pass --rtol "
+                                         f"(relative) everywhere; symbolic answers are compared exactly (pass {option('rtol')} "
                                          f"{10 ** _ceil_log10(worst):g} to allow rounding)")
     if v.remark:
         return Diagnosis("value", f"{v.label}: {v.remark}")

@@ -116,6 +116,6 @@ class TimeBudgetError(JacError):
 
     def __init__(self, seconds: float, phase: str):
         super().__init__(f"the time budget ({seconds:g} s) ran out while {phase}",
-                         hint="raise it with --timeout SECONDS (0: no limit), or make the input smaller")
+                         hint="raise the time budget (--timeout SECONDS on the command line, timeout= in Python; 0: no limit), or make the input smaller")
         self.seconds = seconds
         self.phase = phase

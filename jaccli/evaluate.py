@@ -15,6 +15,7 @@ from . import grammar
 from .errors import MathError, PointError
 from .numbers import short_list
 from .printing import to_text
+from .request import option
 
 _NON_FINITE = (sp.zoo, sp.nan, sp.oo, -sp.oo)
 
@@ -55,7 +56,7 @@ def parse_point_text(text: str) -> list[grammar.PointItem]:
     try:
         return grammar.parse_point(text)
     except ParseError as err:
-        raise err.located("--at") from None
+        raise err.located(option("at")) from None
 
 
 def bind_point(items: Sequence[grammar.PointItem], inputs: Sequence[str], fname: str,
@@ -66,14 +67,14 @@ def bind_point(items: Sequence[grammar.PointItem], inputs: Sequence[str], fname:
     inputs = tuple(inputs)
     named = [it for it in items if it.name is not None]
     if named and len(named) != len(items):
-        raise PointError("--at mixes named (x=1) and positional (1) values",
+        raise PointError(f"{option('at')} mixes named (x=1) and positional (1) values",
                          hint="give all values by position (1,2) or all by name (x=1,y=2)")
     if not named and order_hint is not None and len(inputs) > 1:
-        raise PointError(f"--at gives {len(items)} values by position, but the order of {fname}'s inputs "
+        raise PointError(f"{option('at')} gives {len(items)} values by position, but the order of {fname}'s inputs "
                          f"({', '.join(inputs)}) was only inferred from the text (sorted)",
-                         hint=f"name the values (--at {','.join(f'{v}=…' for v in inputs)}), or {order_hint}")
+                         hint=f"name the values ({option('at')} {','.join(f'{v}=…' for v in inputs)}), or {order_hint}")
     if len(items) != len(inputs):
-        raise PointError(f"--at has {len(items)} value{'s' if len(items) != 1 else ''} but {fname} takes "
+        raise PointError(f"{option('at')} has {len(items)} value{'s' if len(items) != 1 else ''} but {fname} takes "
                          f"{len(inputs)} input{'s' if len(inputs) != 1 else ''} ({', '.join(inputs)})",
                          hint=f"give one value per input, in the order {', '.join(inputs)}")
     if not named:
@@ -82,10 +83,10 @@ def bind_point(items: Sequence[grammar.PointItem], inputs: Sequence[str], fname:
         by_name: dict[str, sp.Expr] = {}
         for it in items:
             if it.name not in inputs:
-                raise PointError(f"--at names {it.name!r}, which is not an input of {fname}",
+                raise PointError(f"{option('at')} names {it.name!r}, which is not an input of {fname}",
                                  hint=f"the inputs are {', '.join(inputs)}")
             if it.name in by_name:
-                raise PointError(f"--at gives {it.name!r} twice", hint="give each input once")
+                raise PointError(f"{option('at')} gives {it.name!r} twice", hint="give each input once")
             by_name[it.name] = it.value
         values = [by_name[name] for name in inputs]
     if any(v.has(sp.Float) for v in values):

@@ -221,8 +221,8 @@ class Reader:
                 self.condition("domain", base, "^", ">=0")
             return base ** exponent
         if not base.free_symbols:
-            if not (base == se.E or (base.is_Number and base > 0)):
-                raise _Fallback  # 0^y, (-2)^x, pi^x: grammar.py
+            if not (base == se.E or (base.is_Number and base > 0 and base != 1)):
+                raise _Fallback  # 0^y, (-2)^x, pi^x, 1^x (symengine folds it, the grammar keeps x): grammar.py
             return base ** exponent
         self.condition("domain", base, "^", ">0")  # b^y = exp(y·log b)
         return base ** exponent

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Sequence
+from .request import option
 
 if TYPE_CHECKING:  # annotations only: the model does not import sympy
     import sympy as sp
@@ -82,7 +83,7 @@ def order_is_evident(names: Sequence[str]) -> bool:
 def inferred_order_hint(fn: "VectorFunction") -> str:
     """How to say the order of an inline function's inputs."""
     body = fn.text.strip() if fn.text and len(fn.text) <= 60 else "…"
-    return (f"declare it: --vars {','.join(fn.inputs)} (in the order you mean), or write "
+    return (f"declare it: {option('vars')} {','.join(fn.inputs)} (in the order you mean), or write "
             f"\"{arrow_form(fn.inputs, body)}\"")
 
 

@@ -40,7 +40,7 @@ class sigmoid(sp.Function):
         return 1 / (1 + sp.exp(-x))
 
     def _eval_evalf(self, prec):
-        return _numeric(self.rewrite(sp.exp), prec)
+        return _numeric(self._eval_rewrite_as_exp(self.args[0]), prec)  # not rewrite(): it would rewrite the argument too (sin 1 in exponentials: complex round-off)
 
     def _eval_is_real(self):
         return self.args[0].is_real
@@ -67,7 +67,7 @@ class softplus(sp.Function):
         return sp.log(1 + sp.exp(x))
 
     def _eval_evalf(self, prec):
-        return _numeric(self.rewrite(sp.log), prec)
+        return _numeric(self._eval_rewrite_as_log(self.args[0]), prec)  # the argument as it is
 
     def _eval_is_real(self):
         return self.args[0].is_real

@@ -46,6 +46,7 @@ from .limits import (  # noqa: F401  (limits.py: shared with fastread.py)
     MAX_LITERAL_DIGITS,
     MAX_TOKENS,
 )
+from .request import option
 
 # ---------------------------------------------------------------------------
 # Limits: input is bounded before sympy sees it.
@@ -268,13 +269,13 @@ def _hint_for_char(ch: str) -> str:
     if ch == ".":
         return "attribute access is not part of jac's language; decimals need a digit after the point (0.5)"
     if ch in "{}":
-        return "use parentheses ( ) for grouping; LaTeX braces belong to LaTeX input (with a \\command, or --latex)"
+        return "use parentheses ( ) for grouping; LaTeX braces belong to LaTeX input (with a \\command, or " + option("latex") + ")"
     if ch == "&":
         return "'&' separates matrix columns in LaTeX; inside piecewise conditions write 'and'"
     if ch == ":":
         return "':=' and ':' are not part of jac's language: name an output with '=' (w = x^2 y)"
     if ch == "\\":
-        return "a backslash starts a LaTeX command; LaTeX is read when the text has one (or with --latex)"
+        return "a backslash starts a LaTeX command; LaTeX is read when the text has one (or with " + option("latex") + ")"
     return "jac expressions use numbers, names, + - * / ^ ( ) and function calls like sin(x)"
 
 
@@ -664,7 +665,7 @@ class _Parser:
                     raise self.error(f"{text!r} reads as one name, but {', '.join(dict.fromkeys(parts))} "
                                      "appear on their own too", tok,
                                      hint=f"write {'*'.join(parts)} to multiply, or declare the inputs "
-                                          f"with --vars (e.g. --vars {text},...) to keep {text!r} as one name")
+                                          f"with {option('vars')} (e.g. {option('vars')} {text},...) to keep {text!r} as one name")
                 self.scope.note(text)
             return self.scope.symbol(text)
         inputs = self.scope.inputs or ()
@@ -1087,9 +1088,9 @@ def parse_spec(source: str, inputs: Sequence[str] | None = None, *, scope: Scope
     if declared_by_heads is not None:
         declared, name = declared_by_heads, name_by_heads
     if declared is not None and inputs is not None and tuple(inputs) != declared:
-        raise ParseError(f"the text declares the inputs ({', '.join(declared)}) but --vars gives "
+        raise ParseError(f"the text declares the inputs ({', '.join(declared)}) but {option('vars')} gives "
                          f"{', '.join(inputs)}", source, tokens[0].pos, tokens[body - 1].end - tokens[0].pos,
-                         hint="give the order once: either in the text or with --vars")
+                         hint=f"give the order once: either in the text or with {option('vars')}")
     scope = scope or Scope(declared if declared is not None else inputs)
     if declared is not None:
         scope.inputs = declared

@@ -25,6 +25,7 @@ from .errors import EXIT_MATH, EXIT_USAGE, JacError
 from .evaluate import Point
 from .function import VectorFunction
 from .rows import Chunk, RowError, RowReader, echo
+from .request import option
 
 
 class Kernel:
@@ -264,9 +265,9 @@ class Batch:
         return exit_code(self.errors)
 
 
-def parse_points(text: str, inputs: Sequence[str], origin: str = "--points", order_hint: str | None = None) -> PointRows:
+def parse_points(text: str, inputs: Sequence[str], origin: str | None = None, order_hint: str | None = None) -> PointRows:
     """Rows of text (CSV or whitespace, an optional header): their line numbers, values and errors."""
-    reader = RowReader("", inputs, origin=origin, order_hint=order_hint, text=text)
+    reader = RowReader("", inputs, origin=origin or option("points"), order_hint=order_hint, text=text)
     lines: list[int] = []
     values, errors = [], []
     for chunk in reader:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 from .errors import ParseError, SpecError
 from .function import VectorFunction, default_output_names, inferred_order_hint
+from .request import option
 
 if TYPE_CHECKING:  # annotations only: sympy is imported where expressions are built
     import sympy as sp
@@ -53,12 +54,10 @@ def load_spec(arg: str, *, name: str = "f", vars: Sequence[str] | None = None,
     if _looks_like_path(arg) or _exists(path):
         text = read_text_file(path)
         if vars is not None and path.suffix.lower() in YAML_SUFFIXES:
-            raise SpecError(f"--vars applies to inline text, but {arg} is a YAML file",
+            raise SpecError(f"{option('vars')} applies to inline text, but {arg} is a YAML file",
                             hint="a YAML spec declares its input order itself with 'inputs:'")
         default_name = _name_from_stem(path.stem, name)
         if latex and path.suffix.lower() in YAML_SUFFIXES:
-            from .request import option
-
             raise SpecError(f"{option('latex')} reads inline text as LaTeX, but {arg} is a YAML file",
                             hint="write LaTeX as inline text (or a .txt file); a YAML spec uses jac's syntax")
         if path.suffix.lower() in YAML_SUFFIXES:
@@ -115,7 +114,7 @@ def _from_text(text: str, *, origin: str, name: str, vars: Sequence[str] | None,
                          equations=equations)
     if _looks_like_yaml(text):
         if vars is not None:
-            raise SpecError(f"--vars applies to inline text, but {origin} is a YAML spec",
+            raise SpecError(f"{option('vars')} applies to inline text, but {origin} is a YAML spec",
                             hint="a YAML spec declares its input order itself with 'inputs:'")
         return from_yaml(text, origin=origin, default_name=name, engine=engine, equations=equations)
     # One component per line is allowed: a newline ends a component unless the
@@ -158,7 +157,7 @@ def from_text(text: str, *, name: str = "f", vars: Sequence[str] | None = None,
 
     where = f"{name} ({origin})" if origin != "inline text" else name
     notes: list[str] = []
-    inputs = check_input_names(vars, "--vars") if vars is not None else None
+    inputs = check_input_names(vars, option("vars")) if vars is not None else None
     try:
         tokens = None
         if _is_latex(text, latex):
