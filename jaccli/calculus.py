@@ -77,6 +77,11 @@ def composed_jacobian(functions: Sequence[VectorFunction], factors: Sequence[sp.
     """The chain rule symbolically: J = J_L(f_{L-1}(…)) ⋯ J_2(f_1(x)) · J_1(x),
     or None when substitution does not fit in the time budget."""
 
+    if not all(isinstance(f, sp.MatrixBase) for f in factors):  # the symengine engine's factors
+        from . import fast
+
+        return attempt(lambda: fast.composed_jacobian(functions, factors), lambda: None, "symbolic composition")
+
     def work() -> sp.Matrix:
         chain = substitute_chain(functions)
         product = factors[0]

@@ -464,7 +464,7 @@ def _domain_remark(result: CheckResult, comparer: _Comparer) -> list[Diagnosis]:
         names = ", ".join(f"{s} > 0" for s in comparer.symbols)
         return [Diagnosis("domain", f"{', '.join(v.label for v in wrong)} agree{'s' if len(wrong) == 1 else ''} with J "
                                     f"where every input is positive, but not everywhere J is real; if the inputs "
-                                    f"live there, say so: {option('assume')} \"{names}\"")]
+                                    f"live there, say so: {option('assume', names)}")]
     return []
 
 
@@ -478,7 +478,7 @@ def _entry_remark(v: EntryVerdict, comparer: _Comparer) -> Diagnosis | None:
         if complex(e) != 0 and comparer.close(a, e, rtol=_CLOSE_RTOL):
             rel = abs(complex(a) - complex(e)) / abs(complex(e))
             return Diagnosis("rounding", f"{v.label} is close but not within tolerance (relative difference "
-                                         f"{rel:.1e}); if you rounded, pass {option('rtol')} {10 ** _ceil_log10(rel):g}")
+                                         f"{rel:.1e}); if you rounded, pass {option('rtol', float(f'{10 ** _ceil_log10(rel):g}'))}")
         if complex(e) != 0 and complex(a) != 0:
             factor = _simple_factor(complex(a) / complex(e))
             if factor is not None:
@@ -495,8 +495,8 @@ def _entry_remark(v: EntryVerdict, comparer: _Comparer) -> Diagnosis | None:
         used, differ, worst = comparer.sampler.differences(v.answer, v.expected)
         if used and differ >= 0.8 * used and worst < _CLOSE_RTOL:
             return Diagnosis("rounding", f"{v.label} has rounded numbers: it differs from J by up to {worst:.1e} "
-                                         f"(relative) everywhere; symbolic answers are compared exactly (pass {option('rtol')} "
-                                         f"{10 ** _ceil_log10(worst):g} to allow rounding)")
+                                         f"(relative) everywhere; symbolic answers are compared exactly (pass "
+                                         f"{option('rtol', float(f'{10 ** _ceil_log10(worst):g}'))} to allow rounding)")
     if v.remark:
         return Diagnosis("value", f"{v.label}: {v.remark}")
     return None

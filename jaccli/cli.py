@@ -23,13 +23,12 @@ class JacGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         from .errors import JacError
         from .output import say
-        from .request import use_cli_names
+        from .request import cli_names
         from .sink import EXIT_INTERRUPT, EXIT_OUTPUT, EXIT_PIPE, Interrupted, OutputClosed, OutputFailed, \
             interruptible, quiet_exit_on_closed_pipe
 
-        use_cli_names()
         try:
-            with interruptible():
+            with interruptible(), cli_names():
                 return super().invoke(ctx)
         except OutputClosed:
             quiet_exit_on_closed_pipe()  # jac … | head -1: the reader has what it wanted

@@ -213,6 +213,36 @@ def jacobian(fn) -> FastMatrix:
     return FastMatrix([[out.diff(s) for s in symbols] for out in outputs])
 
 
+# symengine's calls cannot be interrupted by the time budget's alarm: a product past this many
+# multiply-adds of symbolic entries is not formed (the factors are shown; --at gives it at a point)
+MAX_SYMBOLIC_PRODUCT = 20_000
+
+
+def composed_jacobian(functions, factors: Sequence[FastMatrix]) -> FastMatrix | None:
+    """J_L(f_{L-1}(…)) ⋯ J_1(x) in symengine: each factor written in the first function's inputs, then
+    multiplied; None when the product is too large to form symbolically."""
+    import symengine as se
+
+    work = sum(factors[k].rows * factors[k].cols * factors[0].cols for k in range(1, len(factors)))
+    if work > MAX_SYMBOLIC_PRODUCT:
+        return None
+    cache: dict = {}
+
+    def as_se(fn):
+        exprs = fast_exprs(fn.outputs)
+        return list(exprs) if exprs is not None else [to_symengine(e, cache) for e in fn.outputs]
+
+    inner = as_se(functions[0])  # f_1, …, f_{k-1} written in x
+    product = [[se.sympify(e) for e in row] for row in factors[0]._rows]
+    for k in range(1, len(functions)):
+        subs = {se.Symbol(name): value for name, value in zip(functions[k].inputs, inner)}
+        outer = [[e.subs(subs) for e in row] for row in factors[k]._rows]
+        product = [[sum((outer[i][j] * product[j][c] for j in range(len(product))), se.Integer(0))
+                    for c in range(factors[0].cols)] for i in range(len(outer))]
+        inner = [e.subs(subs) for e in as_se(functions[k])]
+    return FastMatrix(product)
+
+
 def values_at(matrix: FastMatrix, names: Sequence[str], point: Sequence[float], label) -> list[list]:
     """Decimal values of every entry at a point (float or complex); MathError names an undefined entry."""
     import symengine as se

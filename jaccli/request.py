@@ -10,9 +10,11 @@ Messages name options the way the caller wrote them: ``--at`` on the command lin
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
+import shlex
 from dataclasses import dataclass, field, fields, replace
-from typing import Any, Literal, Mapping, Sequence, Union
+from typing import Any, Iterator, Literal, Mapping, Sequence, Union
 
 from .errors import UsageError
 
@@ -46,9 +48,14 @@ HUMAN_FORMATS = ("table", "plain")
 _STYLE: contextvars.ContextVar[str] = contextvars.ContextVar("jac_option_style", default="python")
 
 
-def use_cli_names() -> None:
-    """Messages from here on name options as flags (the CLI calls this once)."""
-    _STYLE.set("cli")
+@contextlib.contextmanager
+def cli_names() -> Iterator[None]:
+    """Within it, messages name options as flags (the CLI runs each command inside it)."""
+    token = _STYLE.set("cli")
+    try:
+        yield
+    finally:
+        _STYLE.reset(token)
 
 
 def option(name: str, value: Any = None) -> str:
@@ -57,7 +64,8 @@ def option(name: str, value: Any = None) -> str:
         flag = "--" + name.replace("_", "-")
         if value is None:
             return flag
-        return f"{flag} {','.join(map(str, value)) if isinstance(value, (list, tuple)) else value}"
+        text = ",".join(map(str, value)) if isinstance(value, (list, tuple)) else str(value)
+        return f"{flag} {shlex.quote(text)}"  # as it would be typed: --assume 'x > 0'"
     key = {"format": "format", "output": "output"}.get(name, name)
     return f"{key}=" if value is None else f"{key}={value!r}"
 

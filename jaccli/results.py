@@ -83,6 +83,10 @@ class Evaluated:
             return (len(self.value), len(self.value[0]) if self.value else 0)
         return (int(self.value.shape[0]), int(self.value.shape[1]))  # type: ignore[union-attr]
 
+    def exact_entry(self, i: int, j: int) -> sp.Expr | None:
+        """Entry (i, j) exactly, or None when the values are decimals only (symengine, layers)."""
+        return None if self.exact is None else self.exact[i, j]
+
     def rows(self) -> list[list[float]]:
         """The values as rows of floats (dense; for printing)."""
         if isinstance(self.value, list):

@@ -96,7 +96,7 @@ def _value_blocks(title: str, at: Evaluated, rows: Sequence[str], cols: Sequence
                      f"{fmt_number(float(mags.max()), precision)} at ∂{rows[i]}/∂{cols[j]}; "
                      "--full prints every entry")]
     numbers = at.rows()
-    cells = [[cell(at.exact[i, j] if at.exact is not None else None, numbers[i][j], precision)
+    cells = [[cell(at.exact_entry(i, j), numbers[i][j], precision)
               for j in range(at.shape[1])] for i in range(at.shape[0])]
     return [MatrixBlock(title, list(rows), [f"∂/∂{c}" for c in cols], cells)]
 
@@ -107,7 +107,7 @@ def _vector_text(at: Evaluated, precision: int) -> str:
         import numpy as np
 
         return summary(np.asarray(numbers))
-    items = [cell(at.exact[i, 0] if at.exact is not None else None, v, precision) for i, v in enumerate(numbers)]
+    items = [cell(at.exact_entry(i, 0), v, precision) for i, v in enumerate(numbers)]
     return items[0] if len(items) == 1 else "(" + ", ".join(items) + ")"
 
 
@@ -183,12 +183,12 @@ def jacobian_blocks(r: JacobianResult, precision: int, full: bool = False) -> li
         args = r.point.args_text()
         blocks.append(Heading(f"at {r.point.text()}"))
         if m == 1 and n == 1:
-            blocks.append(Line(f"{fn.name}′({args}) = {cell(r.at.exact[0, 0], r.at.value[0][0], precision)}"))
+            blocks.append(Line(f"{fn.name}′({args}) = {cell(r.at.exact_entry(0, 0), r.at.value[0][0], precision)}"))
         else:
             blocks.extend(_value_blocks(f"J_{fn.name}({args})", r.at, fn.output_names, fn.inputs, precision, full))
             if m == 1:
                 blocks.append(MatrixBlock(f"∇{fn.name}({args})", [f"∂{fn.name}/∂{v}" for v in fn.inputs], [""],
-                                          [[cell(r.at.exact[0, j], r.at.value[0][j], precision)] for j in range(n)]))
+                                          [[cell(r.at.exact_entry(0, j), r.at.value[0][j], precision)] for j in range(n)]))
         blocks.extend(_det_lines(r.determinant, fn.name, args, True, precision, r.shape))
     return blocks
 
@@ -286,7 +286,7 @@ def _product_blocks(r: JacobianResult, at: Evaluated, args: str, precision: int,
     m, n = r.shape
     first = r.factors[0]
     if m == 1 and n == 1:
-        return [Line(f"({r.name})′({args}) = {cell(at.exact[0, 0] if at.exact is not None else None, at.rows()[0][0], precision)}")]
+        return [Line(f"({r.name})′({args}) = {cell(at.exact_entry(0, 0), at.rows()[0][0], precision)}")]
     if m != 1:
         return _value_blocks(f"{J(r.name)}({args})   {m}×{n}", at, r.output_names, r.inputs, precision, full)
     blocks = _value_blocks(f"{J(r.name)}({args})   {m}×{n} (a row)", at, r.output_names, r.inputs, precision, full)
@@ -298,7 +298,7 @@ def _product_blocks(r: JacobianResult, at: Evaluated, args: str, precision: int,
     blocks.append(MatrixBlock(f"gradient (a column, for gradient descent): ∇({r.name}) = {factors_t} · "
                               f"∇{last.name}({last.point.args_text()})",  # type: ignore[union-attr]
                               [f"∂{r.output_names[0]}/∂{v}" for v in first.inputs], [""],
-                              [[cell(at.exact[0, j] if at.exact is not None else None, values[j], precision)]
+                              [[cell(at.exact_entry(0, j), values[j], precision)]
                                for j in range(n)]))
     return blocks
 

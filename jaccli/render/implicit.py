@@ -18,7 +18,7 @@ def _symbolic(title, M, rows, cols) -> MatrixBlock:
 
 def _at(title, ev, rows, cols, precision) -> MatrixBlock:
     return MatrixBlock(title, list(rows), [f"∂/∂{c}" for c in cols],
-                       [[cell(ev.exact[i, j], ev.value[i][j], precision) for j in range(ev.exact.cols)]
+                       [[cell(ev.exact_entry(i, j), ev.value[i][j], precision) for j in range(ev.shape[1])]
                         for i in range(ev.exact.rows)])
 
 
