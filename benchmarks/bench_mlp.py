@@ -73,10 +73,10 @@ def main() -> None:
             return
 
         # compute only, in-process
+        from jaccli.network import run_chain
         from reference_mlp import jacobian as reference_jacobian
         from reference_mlp import load
 
-        from jaccli.network import run_chain
         from jaccli.spec import load_spec
 
         net = load_spec(str(folder / "mlp.yaml"))

@@ -7,10 +7,9 @@ benchmark-only dependency: pip install jax).
 import sys
 from pathlib import Path
 
-import numpy as np
-
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 jax.config.update("jax_enable_x64", True)
 

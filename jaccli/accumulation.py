@@ -28,13 +28,12 @@ def from_specs(items: Sequence[Any], input_size: int | None = None) -> CostResul
     names: list[str] = []
     size = input_size
     for item in items:
-        layers = item.layers if isinstance(item, Network) else [item]
-        for k, layer in enumerate(layers, start=1):
-            label = f"{item.name}.{k}" if isinstance(item, Network) else item.name
-            if isinstance(item, Network):
-                n_in, n_out, diagonal = layer.n_in, layer.n_out, layer.kind == "elementwise"
-            else:
-                n_in, n_out, diagonal = layer.n, layer.m, False
+        # (label, input width, output width, element-wise): a layer's widths may be unknown (None)
+        factors: list[tuple[str, int | None, int | None, bool]] = (
+            [(f"{item.name}.{k}", layer.n_in, layer.n_out, layer.kind == "elementwise")
+             for k, layer in enumerate(item.layers, start=1)] if isinstance(item, Network)
+            else [(item.name, item.n, item.m, False)])
+        for label, n_in, n_out, diagonal in factors:
             if diagonal:
                 if size is None:
                     raise SpecError(f"the size of element-wise layer {label} is unknown here",
@@ -42,6 +41,7 @@ def from_specs(items: Sequence[Any], input_size: int | None = None) -> CostResul
                 n_in = n_out = size
             if size is not None and n_in != size:
                 raise SpecError(f"{label} takes {n_in} inputs but gets {size}")
+            assert n_in is not None and n_out is not None  # only element-wise layers take their size from the chain
             shapes.append(Shape(n_out, n_in, diagonal))
             names.append(f"J_{label}")
             size = n_out

@@ -18,8 +18,8 @@ import sympy as sp
 
 from . import grammar
 from .errors import ParseError, SpecError
-from .spec import _exists, read_text_file
 from .request import option
+from .spec import _exists, read_text_file
 
 ANSWER_SUFFIXES = (".yaml", ".yml", ".json", ".csv", ".txt", ".tex")
 

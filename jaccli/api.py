@@ -19,7 +19,14 @@ from .run import run
 if TYPE_CHECKING:
     from .function import VectorFunction
     from .points import Batch
-    from .results import CheckResult, CostResult, HessianResult, ImplicitResult, JacobianResult
+    from .request import Command
+    from .results import (
+        CheckResult,
+        CostResult,
+        HessianResult,
+        ImplicitResult,
+        JacobianResult,
+    )
 
 
 def jacobian(spec: Any, *, at: Any = None, vars: Sequence[str] | None = None, latex: bool | None = None,
@@ -75,7 +82,7 @@ def evaluate_points(specs: Any, points_text: str, *, vars: Sequence[str] | None 
     """The Jacobian of one spec, or of the composition of several, at every row of ``points_text``
     (CSV or whitespace, an optional header of input names), all in memory."""
     specs = [specs] if isinstance(specs, str) else list(specs)
-    command = "compose" if len(specs) > 1 else "jacobian"
+    command: Command = "compose" if len(specs) > 1 else "jacobian"
     batch = run(make(command, specs, points_text=points_text, vars=vars, latex=latex, engine=_engine(engine),
                      timeout=timeout, stdin_text=stdin_text))
     return batch.collect()

@@ -30,7 +30,7 @@ def load_array(value: Any, base: Path, where: str, ndim: int) -> np.ndarray:
                 array = np.load(path, allow_pickle=False)  # never unpickle: .npy only
             else:
                 delimiter = "," if path.suffix.lower() == ".csv" else None
-                array = np.loadtxt(path, delimiter=delimiter, ndmin=ndim, dtype=float)
+                array = np.loadtxt(path, delimiter=delimiter, ndmin=2 if ndim == 2 else 1, dtype=float)
         except (ValueError, OSError) as exc:
             raise SpecError(f"cannot read {path}: {exc}", where=where,
                             hint="use a .npy file, or .csv/.txt with numbers only") from None

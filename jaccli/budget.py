@@ -26,7 +26,6 @@ from contextlib import contextmanager
 from typing import Callable, Iterator, TypeVar
 
 from .errors import TimeBudgetError
-from .request import option
 
 T = TypeVar("T")
 
@@ -166,30 +165,6 @@ def spent(what: str) -> float:
 
 def note_capped(what: str) -> None:
     _state.capped.append(what)
-
-
-def within_budget(function: Callable[..., T]) -> Callable[..., T]:
-    """Decorate an API function: it takes ``timeout=`` (seconds), runs in its
-    own budget (unless called inside one) and notes on its result what fell back."""
-    import functools
-
-    @functools.wraps(function)
-    def wrapper(*args, timeout: float | None = DEFAULT_SECONDS, **kwargs):
-        if _state.depth:
-            return function(*args, **kwargs)
-        with time_budget(timeout):
-            result = function(*args, **kwargs)
-            fell_back = skipped()
-            capped = list(dict.fromkeys(_state.capped))
-        if fell_back:
-            result.notes.append(f"the time budget ({timeout:g} s) ran out: skipped {', '.join(fell_back)}; "
-                                f"what is shown is exact but may be less simplified (raise it with {option('timeout')})")
-        elif capped:
-            result.notes.append(f"{', '.join(capped)} was stopped on some entries (at most "
-                                "0.25 s each, 0.4 s in all); they are shown exact but less simplified")
-        return result
-
-    return wrapper
 
 
 def capped() -> list[str]:

@@ -9,8 +9,8 @@ import sympy as sp
 from .budget import attempt, phase
 from .function import VectorFunction
 from .functions import clean_derivative
-from .simplify import DET_SIMPLIFY_MAX_OPS, tidy, tidy_matrix
 from .request import option
+from .simplify import DET_SIMPLIFY_MAX_OPS, tidy, tidy_matrix
 
 SYMBOLIC_DET_MAX_N = 4  # larger symbolic determinants are skipped (ask at a point)
 

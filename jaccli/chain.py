@@ -39,7 +39,7 @@ def times(a: Value, b: Value) -> Value:
     if isinstance(b, Diagonal):
         return as_array(a) * b.values[..., None, :]
     if is_exact(a) and is_exact(b):
-        return a * b  # type: ignore[operator]
+        return a * b
     import numpy as np
 
     return np.matmul(as_array(a), as_array(b))

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Sequence, Union
 
 Tree = Union[int, tuple["Tree", "Tree"]]  # a factor's index (application order), or a product of two
+_Cell = tuple[int, int, int, int, bool, Tree]  # macs, memory, rows, cols, diagonal, tree
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,8 @@ def _text(tree, names: list[str], top: bool = True) -> str:
 def forward(shapes: Sequence[Shape], names: Sequence[str] | None = None) -> Plan:
     """From the input side: acc = J_1; acc = J_k · acc."""
     names = _names(names, len(shapes))
-    acc, tree, macs, memory = shapes[0], 0, 0, 0
+    acc, macs, memory = shapes[0], 0, 0
+    tree: Tree = 0
     for k in range(1, len(shapes)):
         cost, acc = multiply(shapes[k], acc)
         macs, memory, tree = macs + cost, max(memory, acc.entries), (k, tree)
@@ -79,7 +81,8 @@ def reverse(shapes: Sequence[Shape], names: Sequence[str] | None = None) -> Plan
     """From the output side: acc = J_L; acc = acc · J_k."""
     names = _names(names, len(shapes))
     last = len(shapes) - 1
-    acc, tree, macs, memory = shapes[last], last, 0, 0
+    acc, macs, memory = shapes[last], 0, 0
+    tree: Tree = last
     for k in range(last - 1, -1, -1):
         cost, acc = multiply(acc, shapes[k])
         macs, memory, tree = macs + cost, max(memory, acc.entries), (tree, k)
@@ -93,18 +96,20 @@ def optimal(shapes: Sequence[Shape], names: Sequence[str] | None = None) -> Plan
     mats = list(reversed(range(len(shapes))))
     n = len(mats)
     # best[i][j] = (macs, memory, rows, cols, diagonal, tree) for the product of mats[i..j]
-    best = [[None] * n for _ in range(n)]
+    best: list[list[_Cell | None]] = [[None] * n for _ in range(n)]
     for i in range(n):
-        s = shapes[mats[i]]
-        best[i][i] = (0, 0, s.rows, s.cols, s.diagonal, mats[i])
+        shape = shapes[mats[i]]
+        best[i][i] = (0, 0, shape.rows, shape.cols, shape.diagonal, mats[i])
     for length in range(2, n + 1):
         for i in range(n - length + 1):
             j = i + length - 1
             row = best[i]
-            choice = None
+            choice: _Cell | None = None
             for s in range(i, j):
-                lc, lm, lr, lcol, ld, lt = row[s]
-                rc, rm, rr, rcol, rd, rt = best[s + 1][j]
+                left, right = row[s], best[s + 1][j]
+                assert left is not None and right is not None
+                lc, lm, lr, lcol, ld, lt = left
+                rc, rm, rr, rcol, rd, rt = right
                 if ld and rd:
                     cost, out_r, out_c, out_d, entries = lr, lr, rcol, True, lr
                 elif ld:
@@ -121,7 +126,9 @@ def optimal(shapes: Sequence[Shape], names: Sequence[str] | None = None) -> Plan
                 if choice is None or (total, memory) < (choice[0], choice[1]):
                     choice = (total, memory, out_r, out_c, out_d, (lt, rt))
             row[j] = choice
-    macs, memory, *_, tree = best[0][n - 1]
+    whole = best[0][n - 1]
+    assert whole is not None
+    macs, memory, *_, tree = whole
     return Plan(macs, memory, _text(tree, names), tree)
 
 

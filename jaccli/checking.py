@@ -242,7 +242,7 @@ def _tolerances(mode: str, rtol: float | None, atol: float | None, target) -> tu
     if mode == "symbolic":
         return (SYMBOLIC_TOL if rtol is None else rtol), (SYMBOLIC_TOL if atol is None else atol)
     if atol is None:
-        largest = max((abs(v) for row in target.at.value for v in row), default=0.0)  # type: ignore[union-attr]
+        largest = max((abs(v) for row in target.at.rows() for v in row), default=0.0)
         atol = POINT_ATOL_SCALE * largest if largest else POINT_ATOL_FLOOR
     return (POINT_RTOL if rtol is None else rtol), atol
 
@@ -317,8 +317,8 @@ def _entry(comparer: _Comparer, a: sp.Expr, text: str, expected: sp.Matrix, i: i
     e = expected[i, j]
     ok, method = comparer.equal(a, e, label)
     verdict = EntryVerdict(i + 1, j + 1, label, a, text, e, ok, method)
-    if not ok and method == "sampled" and comparer.last is not None and comparer.last.where is not None:
-        sampled = comparer.last
+    sampled = comparer.last
+    if not ok and method == "sampled" and sampled is not None and sampled.where is not None:
         at = ", ".join(f"{float(v):.6g}" for v in sampled.where)
         names = ", ".join(s.name for s in comparer.symbols)
         verdict.remark = (f"differs from J at ({names}) = ({at}): " +
@@ -398,10 +398,9 @@ def _diagnose(result: CheckResult, comparer: _Comparer, functions, answer: sp.Ma
     remarks = [_entry_remark(v, comparer) for v in wrong]
     if len(wrong) <= 2:
         out.extend(r for r in remarks if r is not None)
-    elif remarks and all(r is not None and (r.kind, r.message.split(" ", 1)[1]) ==
-                         (remarks[0].kind, remarks[0].message.split(" ", 1)[1]) for r in remarks):
-        first = remarks[0]
-        assert first is not None
+    elif (kept := [r for r in remarks if r is not None]) and len(kept) == len(remarks) and \
+            all((r.kind, r.message.split(" ", 1)[1]) == (kept[0].kind, kept[0].message.split(" ", 1)[1]) for r in kept):
+        first = kept[0]
         out.append(Diagnosis(first.kind, f"{len(wrong)} entries ({', '.join(v.label for v in wrong)}) each "
                                          f"{first.message.split(' ', 1)[1]}"))
     if result.determinant is not None and not result.determinant.ok:
@@ -436,10 +435,10 @@ def _layouts(result: CheckResult, comparer: _Comparer, functions, answer: sp.Mat
                             f"order ({', '.join(names)})")
                 yield kind, permuted, text
     if len(functions) > 1:
-        names = [fn.name for fn in functions]
+        function_names = [fn.name for fn in functions]
         reversed_product = _reversed_product(result, functions)
-        right = " · ".join(f"J_{nm}" for nm in reversed(names))
-        wrong = " · ".join(f"J_{nm}" for nm in names)
+        right = " · ".join(f"J_{nm}" for nm in reversed(function_names))
+        wrong = " · ".join(f"J_{nm}" for nm in function_names)
         if reversed_product is not None:
             shapes = ""
             if reversed_product.shape != expected.shape:
@@ -449,8 +448,8 @@ def _layouts(result: CheckResult, comparer: _Comparer, functions, answer: sp.Mat
                                               f"{shapes}; the chain rule for {target.name} is {right} (outer "
                                               "function first)")
         yield "point", _outer_at_x(result, functions), (
-            f"the outer factor was evaluated at x instead of at {names[0]}(x): J_{names[1]} must be evaluated at "
-            f"the point its function sees, {names[1]}'s input is {names[0]}(x)")
+            f"the outer factor was evaluated at x instead of at {function_names[0]}(x): J_{function_names[1]} must be "
+            f"evaluated at the point its function sees, {function_names[1]}'s input is {function_names[0]}(x)")
 
 
 def _domain_remark(result: CheckResult, comparer: _Comparer) -> list[Diagnosis]:
@@ -521,11 +520,11 @@ def _factor_matrices(result: CheckResult, functions) -> list[sp.Matrix]:
     """Each factor as the answer would hold it: at its point, or symbolic in x."""
     target = result.target
     if result.mode == "point":
-        return [f.at.exact for f in target.factors]  # type: ignore[union-attr]
+        return [f.exact_at() for f in target.factors]
     chain = substitute_chain(functions)
-    mats = [target.factors[0].symbolic]
+    mats = [target.factors[0].sympy_jacobian()]
     for k in range(1, len(functions)):
-        mats.append(target.factors[k].symbolic.xreplace(dict(zip(functions[k].symbols, chain[k - 1]))))
+        mats.append(target.factors[k].sympy_jacobian().xreplace(dict(zip(functions[k].symbols, chain[k - 1]))))
     return mats
 
 
@@ -547,9 +546,11 @@ def _outer_at_x(result: CheckResult, functions) -> sp.Matrix | None:
     target = result.target
     mats = [_expected_factor(result, 0)]
     for k in range(1, len(functions)):
-        renamed = target.factors[k].symbolic.xreplace(dict(zip(functions[k].symbols, first.symbols)))
+        renamed = target.factors[k].sympy_jacobian().xreplace(dict(zip(functions[k].symbols, first.symbols)))
         if result.mode == "point":
-            values = [_safe_at(entry, target.point) for entry in renamed]
+            point = target.point
+            assert isinstance(point, Point)  # check evaluates function specs at exact points
+            values = [_safe_at(entry, point) for entry in renamed]
             if any(v is None for v in values):
                 return None  # undefined there: this mistake cannot explain the answer
             renamed = sp.Matrix(renamed.rows, renamed.cols, values)
@@ -561,8 +562,8 @@ def _outer_at_x(result: CheckResult, functions) -> sp.Matrix | None:
 
 
 def _expected_factor(result: CheckResult, k: int) -> sp.Matrix:
-    factor = result.target.factors[k]  # type: ignore[union-attr]
-    return factor.at.exact if result.mode == "point" else factor.symbolic
+    factor = result.target.factors[k]
+    return factor.exact_at() if result.mode == "point" else factor.sympy_jacobian()
 
 
 def _safe_at(expr: sp.Expr, point: Point):
@@ -577,5 +578,5 @@ def describe_value(v: EntryVerdict, precision: int) -> str:
     if v.expected_value is None or v.expected.is_Integer:
         return to_text(v.expected)
     if v.expected.is_Float:
-        return fmt_number(v.expected_value, precision)  # type: ignore[arg-type]
-    return f"{to_text(v.expected)} ≈ {fmt_number(v.expected_value, precision)}"  # type: ignore[arg-type]
+        return fmt_number(v.expected_value, precision)
+    return f"{to_text(v.expected)} ≈ {fmt_number(v.expected_value, precision)}"

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Any, Callable
+from typing import Any, Callable, cast
 
 import click
 
 from .docs import EXIT_CODES, LANGUAGE
-from .request import DEFAULT_PRECISION, DEFAULT_TIMEOUT, FORMATS
+from .request import DEFAULT_PRECISION, DEFAULT_TIMEOUT, FORMATS, Command, Format
 
 EXIT_INTERNAL = 4
 
@@ -24,8 +24,16 @@ class JacGroup(click.Group):
         from .errors import JacError
         from .output import say
         from .request import cli_names
-        from .sink import EXIT_INTERRUPT, EXIT_OUTPUT, EXIT_PIPE, Interrupted, OutputClosed, OutputFailed, \
-            interruptible, quiet_exit_on_closed_pipe
+        from .sink import (
+            EXIT_INTERRUPT,
+            EXIT_OUTPUT,
+            EXIT_PIPE,
+            Interrupted,
+            OutputClosed,
+            OutputFailed,
+            interruptible,
+            quiet_exit_on_closed_pipe,
+        )
 
         try:
             with interruptible(), cli_names():
@@ -247,7 +255,7 @@ def _stdin(*args: Any, points: str | None = None) -> str | None:
     return read_stdin(input_limit(), "specs and answers")
 
 
-def _run(command: str, specs: Any, fmt: str | None, precision: int | None, full: bool, quiet: bool,
+def _run(command: Command, specs: Any, fmt: str | None, precision: int | None, full: bool, quiet: bool,
          no_echo: bool, output: str | None, hide_answers: bool = False, stdin_args: tuple = (),
          **options: Any) -> None:
     """options → Request → run → write; the exit code the result calls for."""
@@ -256,7 +264,8 @@ def _run(command: str, specs: Any, fmt: str | None, precision: int | None, full:
     from .request import make
     from .run import run
 
-    request = make(command, specs, format=fmt, precision=precision, full=full, echo=not no_echo,
+    request = make(command, specs, format=cast("Format | None", fmt),  # click checked it is one of FORMATS
+                   precision=precision, full=full, echo=not no_echo,
                    hide_answers=hide_answers, output=output, **options)
     try:
         request = request.with_(stdin_text=_stdin(*request.specs, *stdin_args, points=request.points))

@@ -36,7 +36,7 @@ class Point:
         return {grammar.symbol(n): v for n, v in zip(self.names, self.exact)}
 
     @property
-    def values(self) -> tuple[float | complex, ...]:
+    def values(self) -> tuple[float, ...]:
         return tuple(to_number(v, f"coordinate {n}") for n, v in zip(self.names, self.exact))
 
     def text(self) -> str:

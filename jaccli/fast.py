@@ -14,7 +14,7 @@ from __future__ import annotations
 import cmath
 import math
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 import sympy as sp
 
@@ -205,10 +205,9 @@ def jacobian(fn) -> FastMatrix:
     """J of a VectorFunction by symengine (raises Unsupported)."""
     import symengine as se
 
-    outputs = fast_exprs(fn.outputs)
-    if outputs is None:
-        cache: dict = {}
-        outputs = [to_symengine(e, cache) for e in fn.outputs]
+    fast = fast_exprs(fn.outputs)
+    cache: dict = {}
+    outputs = fast if fast is not None else [to_symengine(e, cache) for e in fn.outputs]
     symbols = [se.Symbol(name) for name in fn.inputs]
     return FastMatrix([[out.diff(s) for s in symbols] for out in outputs])
 
@@ -261,7 +260,7 @@ def values_at(matrix: FastMatrix, names: Sequence[str], point: Sequence[float], 
     return out
 
 
-_MATH = {"sin": math.sin, "cos": math.cos, "tan": math.tan, "sec": lambda v: 1 / math.cos(v),
+_MATH: dict[str, Callable[..., float]] = {"sin": math.sin, "cos": math.cos, "tan": math.tan, "sec": lambda v: 1 / math.cos(v),
          "csc": lambda v: 1 / math.sin(v), "cot": lambda v: 1 / math.tan(v), "asin": math.asin, "acos": math.acos,
          "atan": math.atan, "sinh": math.sinh, "cosh": math.cosh, "tanh": math.tanh, "asinh": math.asinh,
          "acosh": math.acosh, "atanh": math.atanh, "log": math.log, "atan2": math.atan2}

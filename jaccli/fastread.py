@@ -65,7 +65,7 @@ class Reader:
             kind = match.lastgroup
             if kind == "bad":
                 return None
-            tokens.append((kind, match.group(kind)))
+            tokens.append((kind, match.group(kind or 0)))
         if len(tokens) > MAX_TOKENS:
             return None
         tokens.append(("end", ""))

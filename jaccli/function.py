@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Sequence
+
 from .request import option
 
 if TYPE_CHECKING:  # annotations only: the model does not import sympy
@@ -20,7 +21,7 @@ class VectorFunction:
 
     name: str
     inputs: tuple[str, ...]
-    outputs: tuple[sp.Expr, ...]
+    outputs: Sequence[sp.Expr]  # a tuple, or fast.SymengineExprs (sympy made on first use)
     output_names: tuple[str, ...]
     origin: str = "inline text"
     notes: tuple[str, ...] = field(default=(), compare=False)

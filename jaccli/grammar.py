@@ -295,7 +295,7 @@ class Condition:
     boundary)."""
 
     kind: str
-    exprs: tuple
+    exprs: Sequence  # a tuple, or fast.SymengineExprs
     function: str
     need: str = ""
 
@@ -454,6 +454,7 @@ class _Parser:
             terms.append(right if op.text == "+" else self.negate(right))
         if len(terms) == 1:
             return terms[0]
+        assert first_op is not None  # more than one term: an operator joined them
         return self.build(first_op, sp.Add, *terms)  # one Add: linear in the number of terms
 
     def parse_term(self) -> sp.Expr:
@@ -659,7 +660,7 @@ class _Parser:
                     len(n) == 1 or letter_product(n, singles) for n in self.scope.all_names) else None
                 if parts and all(p in self.scope.all_names or p == "e" for p in parts):
                     return self.product_of_letters(tok, parts)
-                parts = _split_into(text, self.scope.all_names) if len(text) > 1 and \
+                parts = _split_into(text, sorted(self.scope.all_names)) if len(text) > 1 and \
                     text not in GREEK_NAMES else None
                 if parts:
                     raise self.error(f"{text!r} reads as one name, but {', '.join(dict.fromkeys(parts))} "
@@ -1136,12 +1137,12 @@ def _header(source: str, tokens: list[Token]) -> tuple[tuple[str, ...] | None, s
                              max(1, tokens[arrow].pos - start.pos), hint=_ARROW_HINT)
         return _declared(source, names), None, arrow + 1
     # f(a, b) = …
-    head = _call_head(tokens, 0)
-    if head is not None:
-        fname, names, body = head
+    call = _call_head(tokens, 0)
+    if call is not None:
+        fname, arguments, body = call
         if not re.fullmatch(r"[^\W\d]\w*", fname.text):
             raise ParseError(f"{fname.text!r} is not a valid function name", source, fname.pos)
-        return _declared(source, names), fname.text, body
+        return _declared(source, arguments), fname.text, body
     return None, None, 0
 
 

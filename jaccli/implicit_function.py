@@ -76,7 +76,7 @@ def implicit_of(request: Request, fn: VectorFunction) -> ImplicitResult:
                         f"needs ∂{fn.name}/∂{y} to be invertible there, so it says nothing about {y}({x}) here",
                         hint="at such points the solution set may branch, have a vertical tangent, or not be a function "
                              "of x")
-    Y, _ = chain.multiply([result.dF_dx_at.exact, -result.dF_dy_at.exact.inv(method="ADJ")])  # −[∂F/∂y]⁻¹ · ∂F/∂x
+    Y, _ = chain.multiply([result.dF_dx_at.exact_matrix(), -result.dF_dy_at.exact_matrix().inv(method="ADJ")])  # −[∂F/∂y]⁻¹ · ∂F/∂x
     Y = Y if point.is_float else tidy_matrix(Y, thorough=False)
     result.at = _values(Y, "J_y")
     return result

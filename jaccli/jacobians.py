@@ -142,7 +142,9 @@ def _at_point(request: Request, items: list[Any], symbolic: Sequence[Any] | None
             factor.point = here
             try:
                 if factor.function is not None:
-                    from .calculus import jacobian_matrix  # sympy: only where there are function specs
+                    from .calculus import (
+                        jacobian_matrix,  # sympy: only where there are function specs
+                    )
 
                     J = next(given) if given is not None else jacobian_matrix(factor.function)
                     seams = _evaluate_function(factor, factor.function, J, here, notes)
@@ -355,7 +357,7 @@ def _products(request: Request, values: list[Value], names: list[str], m: int, n
     from .arrays import numeric_vector
 
     products = VectorProducts()
-    vjp = request.vjp
+    vjp: Any = request.vjp  # text, numbers, or the ones vector of --grad
     if request.grad:
         if m != 1:
             raise UsageError(f"{option('grad')} needs a scalar output, but the chain has {m} outputs",
@@ -430,4 +432,4 @@ def _linearise(result: JacobianResult, items: Sequence[Any], step: Any) -> Any:
     from .linearise import linearise
 
     assert result.point is not None and result.at is not None
-    return linearise(chain_function(items), result.point, result.at.rows(), numeric_vector(step, option("step")))
+    return linearise(chain_function(items), result.point, result.at.rows(), numeric_vector(step, option("step")).tolist())

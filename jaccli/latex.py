@@ -509,13 +509,14 @@ class _Latex:
         if not m and not plain:
             self.i = save
             return None
-        if plain:
+        if plain:  # \pmatrix{…}
             self.i = plain.end()
             rows = self.cells(stop="}", row_commands=("cr", "\\"), end_command=None)
             if self.peek() != "}":
                 raise self.error(f"expected '}}' to close \\{plain.group(1)}{{", start)
             self.i += 1
         else:
+            assert m is not None
             env = m.group(1)
             if env not in _MATRIX_ENVS:
                 raise self.error(f"unsupported environment {env!r}", self.i, m.end() - self.i,

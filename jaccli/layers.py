@@ -125,32 +125,37 @@ class Elementwise(Layer):
 
 @dataclass
 class FunctionLayer(Layer):
-    function: VectorFunction | None = None
+    function: VectorFunction | None = None  # always given (function_layer); a default because Layer's fields have them
     _compiled: tuple | None = None
+
+    @property
+    def spec(self) -> VectorFunction:
+        assert self.function is not None
+        return self.function
 
     def _compile(self):
         if self._compiled is None:
             from .calculus import jacobian_matrix
             from .numeric import CompiledMatrix
 
-            fn = self.function
+            fn = self.spec
             outputs = CompiledMatrix(_column(fn), fn.symbols)
             self._compiled = (lambda *x: outputs(*[np.array([v]) for v in x])[0, :, 0],
                               CompiledMatrix(jacobian_matrix(fn), fn.symbols))
         return self._compiled
 
     def forward(self, x):
-        if self.function.engine == "symengine":  # one point: substituting beats compiling
-            return self._values(_column(self.function), x)[:, 0]
+        if self.spec.engine == "symengine":  # one point: substituting beats compiling
+            return self._values(_column(self.spec), x)[:, 0]
         outputs, _ = self._compile()
         with np.errstate(all="ignore"):
             return np.asarray(outputs(*x), dtype=float)
 
     def jacobian(self, x):
-        if self.function.engine == "symengine":
+        if self.spec.engine == "symengine":
             from .calculus import jacobian_matrix
 
-            matrix = self._values(jacobian_matrix(self.function), x)
+            matrix = self._values(jacobian_matrix(self.spec), x)
         else:
             _, J = self._compile()
             matrix = J(*[np.array([v]) for v in x])[0]
@@ -159,14 +164,14 @@ class FunctionLayer(Layer):
     def _values(self, matrix, x) -> np.ndarray:
         from .fast import values_at
 
-        fn = self.function
+        fn = self.spec
         values = values_at(matrix, fn.inputs, x, lambda i, j: f"{fn.name}: entry ({i + 1}, {j + 1})")
         if any(isinstance(v, complex) for row in values for v in row):
             raise MathError(f"{fn.name} has a complex value at the point it sees", hint="the point is outside its real domain")
         return np.array(values, dtype=float)
 
     def describe(self):
-        return f"function {self.function.signature}"
+        return f"function {self.spec.signature}"
 
 
 @dataclass
@@ -257,9 +262,9 @@ def _layer(kind: str, item: dict, label: str, base: Path, where: str, read_funct
                             hint=f"names: {', '.join(sorted(ACTIVATIONS))}")
         fn, dfn = ACTIVATIONS.get(activation.strip()) or _activation_expression(activation, where)
         return Elementwise(label, "elementwise", activation=activation.strip(), fn=fn, dfn=dfn)
-    fn = read_function({k: v for k, v in item.items() if k in ("inputs", "outputs")}, origin=where,
-                           default_name=label.replace(".", "_"))
-    return function_layer(fn)
+    function = read_function({k: v for k, v in item.items() if k in ("inputs", "outputs")}, origin=where,
+                             default_name=label.replace(".", "_"))
+    return function_layer(function)
 
 
 def _activation_expression(text: str, where: str) -> tuple[Callable, Callable]:

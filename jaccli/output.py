@@ -44,9 +44,9 @@ def _encoded(result: Any, request: Request) -> Iterator[bytes]:
         return out  # CSV: blocks of bytes, written as they are made
     if isinstance(out, str):
         return iter([(out + "\n").encode("utf-8")])
-    from rich.console import Console
-
     import shutil
+
+    from rich.console import Console
 
     tty = request.output is None and (sys.stdout.isatty() or bool(os.environ.get("FORCE_COLOR")))
     buffer = io.StringIO()
@@ -103,15 +103,15 @@ def _batch(run: Any, request: Request, quiet: bool) -> int:
             handle = open(output, "wb")
         except OSError as err:
             raise UsageError(f"cannot write {output}: {err.strerror}") from None
-    sink = None if binary else (Sink(handle, output) if handle is not None else stdout_sink())
+    sink = None if binary else (Sink(handle, str(output)) if handle is not None else stdout_sink())
     writer = writer_for(run.plan, request.render.format, sink, request.render.precision, output if binary else None)
     errors = []
     try:
         writer.start()
         for chunk in run:
             writer.write(chunk)
-            for err in chunk.errors:
-                say("error", f"{run.reader.origin}:{err.line}: {err.message}", "red")
+            for bad in chunk.errors:
+                say("error", f"{run.reader.origin}:{bad.line}: {bad.message}", "red")
             errors += chunk.errors
         writer.finish()
     except Interrupted as it:

@@ -24,8 +24,8 @@ from . import chain
 from .errors import EXIT_MATH, EXIT_USAGE, JacError
 from .evaluate import Point
 from .function import VectorFunction
-from .rows import Chunk, RowError, RowReader, echo
 from .request import option
+from .rows import Chunk, RowError, RowReader, echo
 
 
 class Kernel:
@@ -184,7 +184,7 @@ class Plan:
             if self.is_compose:
                 factors.append((here, outputs, J))  # type: ignore[arg-type]
                 here = outputs  # type: ignore[assignment]
-        product = chain.product(self.tree, jacobians) if self.is_compose else jacobians[0]
+        product = np.asarray(chain.product(self.tree, jacobians) if self.is_compose else jacobians[0])
         product += 0.0  # -0.0 → 0.0: a zero entry prints as 0, as at a single point
         det = chain.batch_determinants(product) if self.det else None
         result = ChunkResult(chunk.lines, chunk.values, product, det, factors, errors=list(chunk.errors))
@@ -291,7 +291,7 @@ class BatchRun:
         plan = Plan(items)
         text = request.points_text
         reader = RowReader(request.points or "", plan.inputs, order_hint=plan.order_hint(), text=text,
-                           **({"origin": "points"} if text is not None else {}))
+                           origin="points" if text is not None else None)
         notes = list(dict.fromkeys(n for fn in plan.functions for n in fn.notes))
         return cls(plan, reader, notes)
 
@@ -305,6 +305,6 @@ class BatchRun:
         lines = [int(v) for r in results for v in r.lines]
         values = np.vstack([r.values for r in results]) if results else np.empty((0, n))
         jacobian = np.concatenate([r.jacobian for r in results]) if results else np.empty((0, m, n))
-        det = np.concatenate([r.determinant for r in results]) if self.plan.det and results else None  # type: ignore[misc]
+        det = np.concatenate([r.determinant for r in results]) if self.plan.det and results else None
         errors = [e for r in results for e in r.errors]
         return Batch(self.plan, PointRows(lines, values, errors), jacobian, det, errors, list(self.notes))

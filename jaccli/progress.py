@@ -9,7 +9,7 @@ import os
 import sys
 import time
 from contextlib import contextmanager
-from typing import IO, Iterator
+from typing import IO, Any, Iterator
 
 DELAY = 1.0
 
@@ -19,7 +19,7 @@ class _Bar:
         self.description, self.total, self.stream = description, total, stream
         self.start = time.monotonic()
         self.done = 0
-        self._progress = None
+        self._progress: Any = None  # a rich Progress, made only when the work outlasts DELAY
         self._task = None
 
     def advance(self, steps: int = 1) -> None:

@@ -75,13 +75,18 @@ class Evaluated:
     @property
     def shape(self) -> tuple[int, int]:
         if self.exact is not None:
-            return tuple(self.exact.shape)  # type: ignore[return-value]
+            return tuple(self.exact.shape)
         if self.diagonal:
             n = self.value.size  # type: ignore[union-attr]
             return (n, n)
         if isinstance(self.value, list):
             return (len(self.value), len(self.value[0]) if self.value else 0)
         return (int(self.value.shape[0]), int(self.value.shape[1]))  # type: ignore[union-attr]
+
+    def exact_matrix(self) -> sp.MatrixBase:
+        """The exact matrix, where the path guarantees one (sympy's engine at an exact point)."""
+        assert self.exact is not None, "an exact matrix was expected here"
+        return self.exact
 
     def exact_entry(self, i: int, j: int) -> sp.Expr | None:
         """Entry (i, j) exactly, or None when the values are decimals only (symengine, layers)."""
@@ -91,7 +96,7 @@ class Evaluated:
         """The values as rows of floats (dense; for printing)."""
         if isinstance(self.value, list):
             return self.value
-        return as_array(self.value).tolist()  # type: ignore[arg-type]
+        return as_array(self.value).tolist()
 
     def array(self) -> np.ndarray:
         return as_array(self.value if not isinstance(self.value, list) else _list_array(self.value))
@@ -143,6 +148,16 @@ class Factor:
     point: AnyPoint | None = None  # the point this factor sees
     outputs: Evaluated | None = None  # its value there (a column): the next factor's point
     at: Evaluated | None = None  # J there
+
+    def sympy_jacobian(self) -> sp.MatrixBase:
+        """J as a sympy Matrix, where the path guarantees one (check and Hessians use sympy's engine)."""
+        assert self.symbolic is not None and hasattr(self.symbolic, "xreplace"), "a sympy Jacobian was expected"
+        return self.symbolic
+
+    def exact_at(self) -> sp.MatrixBase:
+        """J at the point, exactly, where the path guarantees it."""
+        assert self.at is not None
+        return self.at.exact_matrix()
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -411,7 +426,7 @@ class CheckResult:
                 and (self.determinant is None or self.determinant.ok))
 
     @property
-    def point(self) -> Point | None:
+    def point(self) -> Point | NumericPoint | None:
         return self.target.point
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
 import sympy as sp
 
@@ -196,6 +196,6 @@ class Sampled:
     ok: bool
     points: int  # how many points were compared
     where: list | None = None  # the first point where they differ
-    answer: object = None
-    expected: object = None
+    answer: Any = None  # mpmath numbers there (mpmath is untyped)
+    expected: Any = None
     reason: str | None = None

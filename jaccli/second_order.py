@@ -67,9 +67,10 @@ def _classify(h: OutputHessian, gradient: Sequence[sp.Expr] | None, point: Point
         return
     values = np.array(h.at.value, dtype=float)
     h.eigenvalues = [float(v) for v in np.linalg.eigvalsh((values + values.T) / 2)]
-    h.D = chain.determinant(h.at.exact).exact if h.at.exact.rows <= chain.EXACT_DET_MAX_N else None
-    inertia = tolerance.exact_inertia(h.at.exact) if not point.is_float and tolerance.is_exact_matrix(h.at.exact) \
-        else None
+    exact = h.at.exact
+    h.D = chain.determinant(exact).exact if exact is not None and exact.rows <= chain.EXACT_DET_MAX_N else None
+    inertia = tolerance.exact_inertia(exact) if exact is not None and not point.is_float and \
+        tolerance.is_exact_matrix(exact) else None
     if inertia is None:
         signs = tolerance.eigen_signs(h.eigenvalues)
         inertia = (signs.count(1), signs.count(-1), signs.count(0))
@@ -89,9 +90,9 @@ def _classify(h: OutputHessian, gradient: Sequence[sp.Expr] | None, point: Point
     if gradient is not None and gradient and not isinstance(gradient[0], sp.Basic):  # symengine
         from .fast import term_scales, vector_values
 
-        values = vector_values(gradient, point.names, point.values)
+        floats = vector_values(gradient, point.names, point.values)
         scales = term_scales(gradient, point.names, point.values)
-        h.gradient_zero = all(tolerance.is_zero(v, s) for v, s in zip(values, scales))
+        h.gradient_zero = all(tolerance.is_zero(v, s) for v, s in zip(floats, scales))
     elif gradient is not None:
         subs = point.subs
         zeros = []
@@ -207,8 +208,8 @@ def _composition(functions: list[VectorFunction], point: Point | None) -> Hessia
     Hg_at = _evaluate(Hg, z_point, f"H_{g.name}")
     grad_at = [exact_at(e, z_point, f"∂{g.name}") for e in grad_g]
     Hf_at = [_evaluate(H, point, f"H_{f.name}{i + 1}") for i, H in enumerate(Hf)]
-    first, _ = chain.multiply([Jf_at.exact, Hg_at.exact, Jf_at.exact.T])  # J_fᵀ · H_g · J_f
-    second = sum((grad_at[i] * Hf_at[i].exact for i in range(m)), sp.zeros(n, n))
+    first, _ = chain.multiply([Jf_at.exact_matrix(), Hg_at.exact_matrix(), Jf_at.exact_matrix().T])  # J_fᵀ · H_g · J_f
+    second = sum((grad_at[i] * Hf_at[i].exact_matrix() for i in range(m)), sp.zeros(n, n))
     clean = (lambda M: M) if point.is_float else (lambda M: tidy_matrix(M, thorough=False))
     terms[0].at = _values(clean(first))
     terms[1].at = _values(clean(second))
@@ -216,8 +217,9 @@ def _composition(functions: list[VectorFunction], point: Point | None) -> Hessia
     H_symbolic = None  # not formed at a point: no substitution of f into g's Hessian symbolically
     h = OutputHessian(g.output_names[0], H_symbolic, True, total)
     _classify(h, [sp.diff(whole, s) for s in x], point)
-    scale = max((abs(v) for row in total.value for v in row), default=0.0)
-    h.symmetric = all(tolerance.is_zero(total.exact[i, j] - total.exact[j, i], scale)
+    scale = max((abs(v) for row in total.rows() for v in row), default=0.0)
+    exact = total.exact_matrix()
+    h.symmetric = all(tolerance.is_zero(exact[i, j] - exact[j, i], scale)
                       for i in range(n) for j in range(i + 1, n))
     return HessianResult(functions, [h], point, terms, notes)
 

@@ -88,7 +88,7 @@ def interruptible() -> Iterator[None]:
 class Sink:
     """A byte stream written completely or not at all (see the module docstring)."""
 
-    def __init__(self, stream: BinaryIO, where: str = "the output"):
+    def __init__(self, stream: BinaryIO | _TextAsBytes, where: str = "the output"):
         self.stream = stream
         self.where = where
         self.fd: int | None

@@ -183,7 +183,7 @@ def from_text(text: str, *, name: str = "f", vars: Sequence[str] | None = None,
     components = parsed.components
     outputs = tuple(c.expr for c in components)
     named = bool(components) and components[0].name is not None
-    output_names = tuple(c.name for c in components) if named else default_output_names(name, len(outputs))
+    output_names = tuple(str(c.name) for c in components) if named else default_output_names(name, len(outputs))
     notes.extend(f"{name}: {note}" for note in scope.notes)
     notes.extend(_unused_note(name, inputs, outputs, [c.conditions for c in components]))
     fn = VectorFunction(name, tuple(inputs), outputs, output_names, origin, tuple(notes),
@@ -408,7 +408,8 @@ def from_yaml_mapping(data: dict, *, origin: str, default_name: str = "f", engin
 
     raw_outputs = data["outputs"]
     if isinstance(raw_outputs, list):
-        items = [(f"outputs[{k + 1}]", None, v) for k, v in enumerate(raw_outputs)]
+        items: list[tuple[str, str | None, Any]] = [(f"outputs[{k + 1}]", None, v)
+                                                    for k, v in enumerate(raw_outputs)]
     elif isinstance(raw_outputs, dict):
         items = []
         for key, value in raw_outputs.items():
@@ -428,7 +429,7 @@ def from_yaml_mapping(data: dict, *, origin: str, default_name: str = "f", engin
     named = isinstance(raw_outputs, dict)
     if lazy and not equations:
         fn = _read_fast([v for _, _, v in items], inputs, name, origin, named,
-                        tuple(k for _, k, _ in items) if named else None)
+                        tuple(str(k) for _, k, _ in items) if named else None)
         if fn is not None:
             return fn
     symbols = {v: grammar.symbol(v) for v in inputs}
@@ -439,7 +440,7 @@ def from_yaml_mapping(data: dict, *, origin: str, default_name: str = "f", engin
         outputs.append(expr)
         conditions.append(found)
         said += [f"{name}: {note}" for note in readings]
-    names = tuple(k for _, k, _ in items) if named else default_output_names(name, len(outputs))
+    names = tuple(str(k) for _, k, _ in items) if named else default_output_names(name, len(outputs))
     notes = tuple(dict.fromkeys(said)) + tuple(_unused_note(name, inputs, outputs, conditions))
     fn = VectorFunction(name, inputs, tuple(outputs), names, origin, notes,
                         tuple(with_structural(c, e) for c, e in zip(conditions, outputs)), outputs_named=named)

@@ -1,10 +1,11 @@
 """The chain rule product equals the Jacobian of the directly substituted composition."""
 
-import pytest
-import sympy as sp
 import cmath
 
-from hypothesis import assume, given, settings, strategies as st
+import pytest
+import sympy as sp
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from jaccli import compose, jacobian
 from jaccli.calculus import substitute_chain

@@ -9,9 +9,9 @@ import pytest
 import sympy as sp
 import yaml
 
+from jaccli import check
 from jaccli.api import compose, jacobian
 from jaccli.binding import bind
-from jaccli import check
 from jaccli.spec import load_all
 
 CORPUS = yaml.safe_load((Path(__file__).parent / "corpus" / "textbook.yaml").read_text())

@@ -3,7 +3,8 @@
 import json
 
 import pytest
-from hypothesis import assume, given, settings, strategies as st
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from jaccli import compose, jacobian
 from jaccli.errors import MathError

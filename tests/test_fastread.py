@@ -7,7 +7,8 @@ import math
 import numpy as np
 import pytest
 import symengine as se
-from hypothesis import example, given, settings, strategies as st
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from jaccli import fast, fastread, grammar
 from jaccli.api import jacobian, load

@@ -8,8 +8,8 @@ ends within a generous bound (a hang guard, not a speed test)."""
 import time
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
-
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 INJECTIONS = [
     "__import__('os').system('touch canary')",

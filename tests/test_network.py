@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from jaccli import chainorder, compose
-from jaccli.arrays import numeric_vector
 from jaccli.accumulation import from_dims
+from jaccli.arrays import numeric_vector
 from jaccli.errors import JacError
 from jaccli.layers import Elementwise, Linear, Network
 from jaccli.spec import load_all, load_spec

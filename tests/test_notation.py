@@ -4,7 +4,6 @@ intended — compared with the entry's meaning computed by Python's math module 
 import time
 
 import pytest
-
 from notation_corpus import CORPUS, agrees, intended, point_for, read
 
 

@@ -6,7 +6,8 @@ import math
 import numpy as np
 import pytest
 import sympy as sp
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from jaccli import hessian, implicit
 from jaccli.second_order import hessian_matrix

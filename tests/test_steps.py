@@ -4,7 +4,8 @@ import json
 
 import pytest
 import sympy as sp
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from jaccli.calculus import jacobian_matrix
 from jaccli.spec import from_text

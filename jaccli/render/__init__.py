@@ -16,7 +16,13 @@ if TYPE_CHECKING:
 
 
 def _modules() -> dict[type, str]:
-    from ..results import CheckResult, CostResult, HessianResult, ImplicitResult, JacobianResult
+    from ..results import (
+        CheckResult,
+        CostResult,
+        HessianResult,
+        ImplicitResult,
+        JacobianResult,
+    )
 
     return {JacobianResult: "jacobian", CheckResult: "check", HessianResult: "hessian", ImplicitResult: "implicit",
             CostResult: "cost"}

@@ -76,7 +76,8 @@ def _symbolic_blocks(title: str, matrix, rows: Sequence[str], cols: Sequence[str
         total = matrix.rows * matrix.cols
         head = Line(f"{title}: {matrix.rows}×{matrix.cols}, {count:,} of {total:,} entries non-zero "
                     f"({100 * count / total:.0f}%); --full prints every entry, --format json has them all")
-        return [head] + [Line("  " + line) for line in sparsity(nonzero)]
+        lines: list[Block] = [head]
+        return lines + [Line("  " + line) for line in sparsity(nonzero)]
     cells = matrix_text(matrix)
     return [MatrixBlock(title, list(rows), [f"∂/∂{c}" for c in cols], cells)]
 
@@ -90,7 +91,7 @@ def _value_blocks(title: str, at: Evaluated, rows: Sequence[str], cols: Sequence
 
         values = at.array()
         mags = np.abs(values)
-        i, j = np.unravel_index(int(mags.argmax()), mags.shape)
+        i, j = (int(k) for k in np.unravel_index(int(mags.argmax()), mags.shape))
         return [Line(f"{title}: {at.shape[0]}×{at.shape[1]} values in [{fmt_number(float(values.min()), precision)}, "
                      f"{fmt_number(float(values.max()), precision)}], largest |entry| "
                      f"{fmt_number(float(mags.max()), precision)} at ∂{rows[i]}/∂{cols[j]}; "
@@ -157,7 +158,7 @@ def _det_lines(det: Determinant | None, name: str, args: str, at_point: bool, pr
         text = f"{label} = {cell(det.exact, det.value, precision)}"  # type: ignore[arg-type]
     if det.log_abs is not None and det.sign is not None:
         text += f"   (sign {det.sign:+.0f}, log|det| = {fmt_number(det.log_abs, precision)})"
-    out = [Line(text)]
+    out: list[Block] = [Line(text)]
     if det.factor_log_abs and all(v is not None for v in det.factor_log_abs):
         out.append(Line("volume change: log|det J| = Σ log|det J_k| = "
                         + " + ".join(fmt_number(v, precision) for v in det.factor_log_abs)
@@ -168,6 +169,7 @@ def _det_lines(det: Determinant | None, name: str, args: str, at_point: bool, pr
 def jacobian_blocks(r: JacobianResult, precision: int, full: bool = False) -> list[Block]:
     fn = r.function
     m, n = r.shape
+    assert r.symbolic is not None  # one function: its Jacobian is always formed
     blocks: list[Block] = [Heading(f"{fn.signature}   {_kind(m, n, fn.name)}")]
     if m == 1 and n == 1:
         blocks.append(Line(f"{fn.name}′({fn.inputs[0]}) = {to_text(r.symbolic[0, 0])}"))
@@ -183,12 +185,12 @@ def jacobian_blocks(r: JacobianResult, precision: int, full: bool = False) -> li
         args = r.point.args_text()
         blocks.append(Heading(f"at {r.point.text()}"))
         if m == 1 and n == 1:
-            blocks.append(Line(f"{fn.name}′({args}) = {cell(r.at.exact_entry(0, 0), r.at.value[0][0], precision)}"))
+            blocks.append(Line(f"{fn.name}′({args}) = {cell(r.at.exact_entry(0, 0), r.at.rows()[0][0], precision)}"))
         else:
             blocks.extend(_value_blocks(f"J_{fn.name}({args})", r.at, fn.output_names, fn.inputs, precision, full))
             if m == 1:
                 blocks.append(MatrixBlock(f"∇{fn.name}({args})", [f"∂{fn.name}/∂{v}" for v in fn.inputs], [""],
-                                          [[cell(r.at.exact_entry(0, j), r.at.value[0][j], precision)] for j in range(n)]))
+                                          [[cell(r.at.exact_entry(0, j), r.at.rows()[0][j], precision)] for j in range(n)]))
         blocks.extend(_det_lines(r.determinant, fn.name, args, True, precision, r.shape))
     return blocks
 

@@ -34,7 +34,7 @@ def blocks(r: HessianResult, options: RenderOptions) -> list[Block]:
             shape = f"({t.shape[0]}×{t.shape[1]})"
             if t.at is not None:
                 blocks.append(MatrixBlock(f"{t.name}   {shape}", rows, _labels(r.inputs),
-                                          [[cell(t.at.exact_entry(i, j), t.at.value[i][j], precision) for j in range(n)]
+                                          [[cell(t.at.exact_entry(i, j), t.at.rows()[i][j], precision) for j in range(n)]
                                            for i in range(n)]))
             elif t.symbolic is not None:
                 blocks.append(MatrixBlock(f"{t.name}   {shape}", rows, _labels(r.inputs),

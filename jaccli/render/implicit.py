@@ -70,7 +70,7 @@ def body(r: ImplicitResult, options: RenderOptions) -> dict:
         "point": None if r.point is None else {a: json_number(v) for a, v in zip(r.point.names, r.point.values)},
         "residual": None if r.residual is None else [json_number(v) for v in r.residual],
         "jacobian": {"symbolic": _rows(r.symbolic), "exact": _rows(r.at.exact) if r.at else None,
-                     "value": None if r.at is None else [[json_number(v) for v in row] for row in r.at.value]},
+                     "value": None if r.at is None else [[json_number(v) for v in row] for row in r.at.rows()]},
         "blocks": {"dF_dy": _block(r.dF_dy, r.dF_dy_at), "dF_dx": _block(r.dF_dx, r.dF_dx_at)},
         "read_as": read_as([r.function]),
     }

@@ -33,9 +33,9 @@ def _atom(v: Any) -> str:
         return r"\ldots"
     if isinstance(v, float):
         return fmt_number(v, 6)
-    from ..printing import to_latex
-
     import sympy as sp
+
+    from ..printing import to_latex
 
     return to_latex(v if isinstance(v, sp.Basic) else sp.Symbol(v))
 

@@ -27,7 +27,9 @@ def functions_of(result: Any) -> list:
 
 
 def to_text(expr: Any) -> str:
-    from ..printing import to_text as text  # sympy: only when there are functions to show
+    from ..printing import (
+        to_text as text,  # sympy: only when there are functions to show
+    )
 
     return text(expr)
 

@@ -24,7 +24,7 @@ def _matrix(block: MatrixBlock) -> Table:
 
 
 def draw(blocks) -> Group:
-    parts = []
+    parts: list[Text | Table] = []
     for block in blocks:
         if isinstance(block, Heading):
             if parts:
