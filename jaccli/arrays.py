@@ -84,11 +84,13 @@ def _values_of(text: str, what: str) -> list[float]:
     try:
         return [float(part) for part in text.split(",")]
     except ValueError:
-        from .evaluate import (
-            parse_point_text,  # constants (pi/4, sqrt(2)): the grammar, only when needed
-        )
+        from . import grammar  # constants (pi/4, sqrt(2)): the grammar (and sympy) only when needed
+        from .errors import ParseError
 
-        items = parse_point_text(text)
+        try:
+            items = grammar.parse_point(text)
+        except ParseError as err:
+            raise err.located(what) from None
         if any(item.name is not None for item in items):
             raise SpecError(f"{what}: give the values in order (names are for single points of function specs)",
                             hint=f"e.g. {what} 0.5,-1,2 or {what} @x.npy") from None

@@ -3,6 +3,7 @@
 import re
 import shlex
 
+import pytest
 from conftest import ROOT
 
 README = (ROOT / "README.md").read_text()
@@ -91,20 +92,30 @@ def test_help_examples_run(run):
 
 def test_python_api_snippet_runs():
     """The README's Python example, line by line: each value shown in a comment is what it gives."""
-    block = re.search(r"## Python API\n+```python\n(.*?)```", README, re.S).group(1)
+    section = README.split("## Python API", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```python\n(.*?)```", section, re.S)
+    assert len(blocks) >= 2
     namespace: dict = {}
     checked = 0
-    for line in block.splitlines():
+    import jaccli
+
+    for line in "\n".join(blocks).splitlines():
         code, _, comment = line.partition("#")
         if not code.strip():
             continue
         statement = code.rstrip()
-        if comment.strip() and not statement.startswith(("from ", "import ")) and "=" not in statement.split("(")[0]:
+        shown = comment.strip().split("   ")[0]
+        error = re.match(r"(\w+Error): (.*)", shown)
+        if error:  # the comment shows the error it raises, and its message
+            with pytest.raises(getattr(jaccli.errors, error.group(1))) as info:
+                eval(statement, namespace)  # test code reading the README, never user input
+            assert str(info.value).splitlines()[0] == error.group(2)
+            checked += 1
+        elif comment.strip() and not statement.startswith(("from ", "import ")) and "=" not in statement.split("(")[0]:
             value = eval(statement, namespace)  # test code reading the README, never user input
-            shown = comment.strip().split("   ")[0]
             assert repr(value) == shown or str(value) == shown, (statement, value, shown)
             checked += 1
         else:
             exec(statement, namespace)
-    assert checked >= 8
+    assert checked >= 10
     assert callable(namespace["check"]) and namespace["check"].__module__ == "jaccli.api"  # not shadowed by a module
