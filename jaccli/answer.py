@@ -30,6 +30,7 @@ class Answer:
     texts: list[list[str]]  # each entry as the user wrote it
     origin: str
     scope: grammar.Scope | None = None  # what parsing recorded: kinks and cases (sampled on both sides), notes
+    cells: list[tuple[int, int]] | None = None  # some entries only: (row, col) of J for each of matrix's one row
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -69,6 +70,15 @@ def load_answer(arg: str, inputs: Sequence[str], *, stdin_text: str | None = Non
             return _from_data(rows, scope, arg)
         return _from_text(text.strip(), scope, arg, latex)
     return _from_text(arg, scope, what, latex)
+
+
+def answer_from_value(value: Any, inputs: Sequence[str], origin: str, latex: bool | None = None) -> Answer:
+    """An answer given as a value (a grade sheet's cell): text is parsed as text (never opened as a file
+    name), a list as rows."""
+    scope = grammar.Scope(inputs)
+    if isinstance(value, str):
+        return _from_text(value.strip(), scope, origin, latex)
+    return _from_data(value, scope, origin)
 
 
 def _load_data(text: str, origin: str, suffix: str) -> Any:

@@ -18,8 +18,9 @@ mode), and the verdict says it was sampled, not proved.
 from __future__ import annotations
 
 import math
+import re
 from itertools import permutations
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
 import sympy as sp
 
@@ -181,61 +182,225 @@ def _split_top_level(text: str) -> list[str]:
 
 
 def check_answer(request: Request, functions: list) -> CheckResult:
-    """Check ``request.expect`` against the Jacobian of ``functions`` (their composition when several,
-    application order). Every input is parsed before any symbolic work. ``rtol``/``atol`` default to
-    request.POINT_RTOL and POINT_ATOL_SCALE × J's largest entry at a point, and to 0 (exact) symbolically."""
-    from .jacobians import jacobian_of
-
+    """Check ``request.expect`` (and ``expect_det``, ``expect_entry``) against the Jacobian of ``functions``
+    (their composition when several, application order). Every input is parsed before any symbolic work.
+    ``rtol``/``atol`` default to request.POINT_RTOL and POINT_ATOL_SCALE × J's largest entry at a point,
+    and to 0 (exact) symbolically."""
     expect = request.expect
     if isinstance(expect, str) and expect == "-" and "-" in request.specs:
         raise SpecError("standard input (-) can be read only once: give either the spec or the answer as '-'")
-    inputs = functions[0].inputs
-    intermediates = _intermediate_names(functions)
-    names = tuple(inputs) + tuple(intermediates)
-    answer = expect if isinstance(expect, Answer) else load_answer(expect, names, stdin_text=request.stdin_text,
-                                                                  latex=request.latex)
+    names = answer_names(functions)
+    answer = read_answer(request, functions, expect) if expect is not None else None
+    partial = _partial_answer(request, functions, answer)
     det_answer = _parse_det(request.expect_det, names, request.latex)
-    assumptions = parse_assumptions(request.assume, inputs)
-    point = make_point(request.at, functions[0])
-    if det_answer is not None and functions[-1].m != functions[0].n:
-        raise SpecError(f"{option('expect_det')}: J is {functions[-1].m}×{functions[0].n}, not square, so it has "
-                        "no determinant")
-    # now the symbolic work
-    target = jacobian_of(request.with_(command="jacobian" if len(functions) == 1 else "compose", at=point),
-                         functions)
-    mode = "point" if point is not None else "symbolic"
-    expected = target.at.exact if mode == "point" else target.symbolic  # type: ignore[union-attr]
-    rtol, atol = _tolerances(mode, request.rtol, request.atol, target)
-    result = CheckResult(target, answer, mode, rtol, atol, notes=list(target.notes),
-                         assumptions=[to_text(a) for a in assumptions])
-    result.notes += [n for n in (answer.scope.notes if answer.scope else [])]
-    if expected is None:
-        raise SpecError("the composed Jacobian could not be formed symbolically within the time budget",
-                        hint=f"check the answer at a point with {option('at')}, or raise {option('timeout')}")
-    substituted = _in_inputs(answer.matrix, functions, intermediates, target, mode)
-    seams = [c for c in answer.seams] + _expected_seams(functions)
-    comparer = _Comparer(point, functions[0].symbols, rtol, atol, assumptions,
-                         [s.xreplace(_chain_subs(functions, intermediates)) for s in seams])
-    matrix, layout = _layout(substituted, expected)
-    result.layout = layout
-    if layout != "as J":
-        result.notes.append("your answer is the gradient written as a column (∇f = Jᵀ), the usual way to write it; "
-                            "jac compared it with J's row, entry by entry (J itself is 1×n: one row per output)")
-    labels = _labels(target)
-    if matrix.shape == expected.shape:
-        for i in range(expected.rows):
-            for j in range(expected.cols):
-                text = answer.texts[j][i] if layout != "as J" else answer.texts[i][j]
-                result.entries.append(_entry(comparer, matrix[i, j], text, expected, i, j, labels(i, j)))
-    if det_answer is not None:
-        result.determinant = _check_det(comparer, target, mode, det_answer, functions, intermediates)
-    if not result.passed:
-        result.diagnoses = _diagnose(result, comparer, functions, substituted)
-    if any(e.method == "sampled" and e.ok for e in result.entries):
-        result.region = _region(comparer, assumptions)
-        result.notes.append(f"simplification could not decide some entries: they were compared {result.region} "
-                            "(sampled, not proved)")
-    return result
+    grader = Grader(request, functions)  # the symbolic work, once
+    return grader.judge(partial if partial is not None else answer, det_answer)
+
+
+def answer_names(functions) -> tuple[str, ...]:
+    """The names an answer may use: the first function's inputs, and the intermediate names of a chain."""
+    return tuple(functions[0].inputs) + tuple(_intermediate_names(functions))
+
+
+def read_answer(request: Request, functions, expect: Any) -> Answer:
+    if isinstance(expect, Answer):
+        return expect
+    labelled = _labelled_entries(expect, functions) if isinstance(expect, str) else None
+    if labelled is not None:  # "dw/du = 116; dw/dv = 65"
+        return _entries_answer(labelled, functions, request, option("expect"))
+    return load_answer(expect, answer_names(functions), stdin_text=request.stdin_text, latex=request.latex)
+
+
+class Grader:
+    """The Jacobian of a chain, computed once, and answers judged against it one by one (jac check,
+    and a class's answers with --answers)."""
+
+    def __init__(self, request: Request, functions: list):
+        from .jacobians import jacobian_of
+
+        self.request, self.functions = request, functions
+        inputs = functions[0].inputs
+        self.intermediates = _intermediate_names(functions)
+        self.assumptions = parse_assumptions(request.assume, inputs)
+        point = make_point(request.at, functions[0])
+        if request.expect_det is not None and functions[-1].m != functions[0].n:
+            raise SpecError(f"{option('expect_det')}: J is {functions[-1].m}×{functions[0].n}, not square, so it "
+                            "has no determinant")
+        self.point = point
+        self.target = jacobian_of(request.with_(command="jacobian" if len(functions) == 1 else "compose", at=point),
+                                  functions)
+        self.mode = "point" if point is not None else "symbolic"
+        self.expected = self.target.at.exact if self.mode == "point" else self.target.symbolic  # type: ignore[union-attr]
+        if self.expected is None:
+            raise SpecError("the composed Jacobian could not be formed symbolically within the time budget",
+                            hint=f"check the answer at a point with {option('at')}, or raise {option('timeout')}")
+        self.rtol, self.atol = _tolerances(self.mode, request.rtol, request.atol, self.target)
+        self.expected_seams = [s.xreplace(_chain_subs(functions, self.intermediates))
+                               for s in _expected_seams(functions)]
+
+    def judge(self, answer: Answer | None, det_answer: sp.Expr | None = None) -> CheckResult:
+        functions, target, expected = self.functions, self.target, self.expected
+        assert expected is not None
+        shown = answer if answer is not None else Answer(sp.zeros(0, 0), [], "none", cells=[])
+        result = CheckResult(target, shown, self.mode, self.rtol, self.atol, notes=list(target.notes),
+                             assumptions=[to_text(a) for a in self.assumptions])
+        seams = list(self.expected_seams)
+        if answer is not None:
+            result.notes += [n for n in (answer.scope.notes if answer.scope else [])]
+            seams += [s.xreplace(_chain_subs(functions, self.intermediates)) for s in answer.seams]
+        comparer = _Comparer(self.point, functions[0].symbols, self.rtol, self.atol, self.assumptions, seams)
+        labels = _labels(target)
+        substituted = None
+        if answer is not None and answer.cells is not None:  # some entries only
+            substituted = _in_inputs(answer.matrix, functions, self.intermediates, target, self.mode)
+            for k, (i, j) in enumerate(answer.cells):
+                result.entries.append(_entry(comparer, substituted[0, k], answer.texts[0][k], expected, i, j,
+                                             labels(i, j)))
+        elif answer is not None:
+            substituted = _in_inputs(answer.matrix, functions, self.intermediates, target, self.mode)
+            matrix, layout = _layout(substituted, expected)
+            result.layout = layout
+            if layout != "as J":
+                result.notes.append("your answer is the gradient written as a column (∇f = Jᵀ), the usual way to "
+                                    "write it; jac compared it with J's row, entry by entry (J itself is 1×n: one "
+                                    "row per output)")
+            if matrix.shape == expected.shape:
+                for i in range(expected.rows):
+                    for j in range(expected.cols):
+                        text = answer.texts[j][i] if layout != "as J" else answer.texts[i][j]
+                        result.entries.append(_entry(comparer, matrix[i, j], text, expected, i, j, labels(i, j)))
+        if det_answer is not None:
+            result.determinant = _check_det(comparer, target, self.mode, det_answer, functions, self.intermediates)
+        if not result.passed:
+            if answer is not None and answer.cells is not None:
+                result.diagnoses = _partial_diagnoses(result, comparer, expected, labels)
+            elif substituted is not None:
+                result.diagnoses = _diagnose(result, comparer, functions, substituted)
+            elif result.determinant is not None:
+                result.diagnoses = [Diagnosis("determinant", "the determinant is wrong")]
+        if any(e.method == "sampled" and e.ok for e in result.entries):
+            result.region = _region(comparer, self.assumptions)
+            result.notes.append(f"simplification could not decide some entries: they were compared {result.region} "
+                                "(sampled, not proved)")
+        return result
+
+
+# ---------------------------------------------------------------------------
+# Parts of an answer: one entry or a few, by position (--expect-entry 1,2=…) or by label (dw/du = …)
+
+_LABEL = re.compile(r"^\s*(?:(?:∂|d)\s*(?P<out1>[^\W\d]\w*)\s*/\s*(?:∂|d)\s*(?P<in1>[^\W\d]\w*)"
+                    r"|(?P<out2>[^\W\d][^\W_]*)_(?P<in2>[^\W\d]\w*))\s*=(?P<value>.+)$", re.S)
+_POSITION = re.compile(r"^\s*\(?\s*(?P<i>\d+)\s*,\s*(?P<j>\d+)\s*\)?\s*=(?P<value>.+)$", re.S)
+
+
+def _cell_of(label_out: str, label_in: str, functions) -> tuple[int, int] | None:
+    outputs = list(functions[-1].output_names)
+    inputs = list(functions[0].inputs)
+    if label_in not in inputs:
+        return None
+    if label_out in outputs:
+        return outputs.index(label_out), inputs.index(label_in)
+    if len(outputs) == 1 and (label_out == functions[-1].name or
+                              (label_out in ("f", "w", "z", "F") and label_out not in inputs)):
+        return 0, inputs.index(label_in)  # a scalar function's derivative, named as the textbook names it
+    return None
+
+
+def _labelled_entries(text: str, functions) -> list[tuple[int, int, str]] | None:
+    """``dw/du = 116; ∂w/∂v = 65`` (or ``w_u = 116``): the entries it names, or None when the text is not
+    in this form (then it is a whole answer)."""
+    parts = [p for p in text.split(";") if p.strip()]
+    if not parts:
+        return None
+    out = []
+    for part in parts:
+        m = _LABEL.match(part)
+        if m is None:
+            return None
+        label_out, label_in = m.group("out1") or m.group("out2"), m.group("in1") or m.group("in2")
+        cell = _cell_of(label_out, label_in, functions)
+        if cell is None:
+            outputs, inputs = functions[-1].output_names, functions[0].inputs
+            raise SpecError(f"{option('expect')}: {part.split('=')[0].strip()} names no entry of J "
+                            f"(outputs {', '.join(outputs)}; inputs {', '.join(inputs)})",
+                            hint=f"write ∂{outputs[0]}/∂{inputs[0]} = …, or give the entry's position with "
+                                 f"{option('expect_entry')} 1,1=…")
+        out.append((cell[0], cell[1], m.group("value").strip()))
+    return out
+
+
+def _position_entries(items: Sequence[str], functions) -> list[tuple[int, int, str]]:
+    """``--expect-entry 1,2=3e+2`` (row, column from 1), or a label ``dw/du=116``."""
+    m_rows, n_cols = functions[-1].m, functions[0].n
+    out = []
+    for item in items:
+        m = _POSITION.match(item)
+        if m is not None:
+            i, j = int(m.group("i")), int(m.group("j"))
+            if not (1 <= i <= m_rows and 1 <= j <= n_cols):
+                raise SpecError(f"{option('expect_entry')} {item}: J is {m_rows}×{n_cols}, so entry ({i},{j}) "
+                                "does not exist", hint="rows are outputs and columns are inputs, both from 1")
+            out.append((i - 1, j - 1, m.group("value").strip()))
+            continue
+        labelled = _labelled_entries(item, functions)
+        if labelled is None:
+            raise SpecError(f"{option('expect_entry')} {item!r}: expected ROW,COL=VALUE or a label such as "
+                            f"∂{functions[-1].output_names[0]}/∂{functions[0].inputs[0]}=VALUE",
+                            hint=f"e.g. {option('expect_entry')} '1,2=3e + 2'")
+        out += labelled
+    return out
+
+
+def _entries_answer(entries: list[tuple[int, int, str]], functions, request: Request, what: str) -> Answer:
+    scope = grammar.Scope(answer_names(functions))
+    values, texts, cells = [], [], []
+    for i, j, text in entries:
+        if (i, j) in cells:
+            raise SpecError(f"{what}: entry ({i + 1},{j + 1}) is given twice", hint="give each entry once")
+        try:
+            values.append(_parse_one(text, scope, request.latex))
+        except ParseError as err:
+            raise err.located(what) from None
+        texts.append(text)
+        cells.append((i, j))
+    return Answer(sp.Matrix([values]), [texts], what, scope, cells=cells)
+
+
+def _partial_answer(request: Request, functions, answer: Answer | None) -> Answer | None:
+    """--expect-entry (repeatable), merged with a labelled --expect."""
+    if not request.expect_entry:
+        return None
+    entries = _position_entries(request.expect_entry, functions)
+    if answer is not None:
+        if answer.cells is None:
+            raise SpecError(f"{option('expect')} gives the whole Jacobian and {option('expect_entry')} some of its "
+                            "entries", hint="give one or the other")
+        entries = [(i, j, answer.texts[0][k]) for k, (i, j) in enumerate(answer.cells)] + entries
+    return _entries_answer(entries, functions, request, option("expect_entry"))
+
+
+def _partial_diagnoses(result: CheckResult, comparer: _Comparer, expected: sp.Matrix, labels) -> list[Diagnosis]:
+    """A wrong entry that is another entry of J (the variables swapped, a row for a column), or off by a
+    sign or a constant factor."""
+    out: list[Diagnosis] = []
+    for v in result.entries:
+        if v.ok:
+            continue
+        i, j = v.row - 1, v.col - 1
+        found = None
+        for (a, b) in [(i, b) for b in range(expected.cols) if b != j] + [(a, j) for a in range(expected.rows) if a != i] \
+                + ([(j, i)] if j < expected.rows and i < expected.cols and (j, i) != (i, j) else []):
+            if expected[a, b] != expected[i, j] and comparer.equal(v.answer, expected[a, b])[0]:
+                found = (a, b)
+                break
+        if found is not None:
+            kind = "swapped" if found[0] == i else "transpose" if found == (j, i) else "row"
+            out.append(Diagnosis(kind, f"{v.label}: your value is {labels(*found)}, another entry of J"))
+            continue
+        remark = _entry_remark(v, comparer)
+        if remark is not None:
+            out.append(remark)
+    return out
 
 
 def _tolerances(mode: str, rtol: float | None, atol: float | None, target) -> tuple[float, float]:
@@ -250,15 +415,20 @@ def _tolerances(mode: str, rtol: float | None, atol: float | None, target) -> tu
 def _parse_det(text: str | None, names: Sequence[str], latex: bool | None) -> sp.Expr | None:
     if text is None:
         return None
-    from .latex import answer_span, expression_tokens, looks_like_latex
-
     try:
-        if latex if latex is not None else looks_like_latex(text):
-            start, end = answer_span(text, "det")
-            return grammar.parse(text, names, tokens=expression_tokens(text, start, end))
-        return grammar.parse(text, names)
+        return _parse_one(text, grammar.Scope(names), latex)
     except ParseError as err:
         raise err.located(option("expect_det")) from None
+
+
+def _parse_one(text: str, scope: grammar.Scope, latex: bool | None) -> sp.Expr:
+    """One expression, in jac's syntax or LaTeX (the last side of a pasted equality chain)."""
+    from .latex import answer_span, expression_tokens, looks_like_latex
+
+    if latex if latex is not None else looks_like_latex(text):
+        start, end = answer_span(text, "det")
+        return grammar.parse(text, scope=scope, tokens=expression_tokens(text, start, end))
+    return grammar.parse(text, scope=scope)
 
 
 def _chain_subs(functions, intermediates: Sequence[str]) -> dict:

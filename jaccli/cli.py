@@ -348,9 +348,16 @@ def compose(specs: tuple[str, ...], fmt: str | None, precision: int | None, full
 
 @main.command()
 @click.argument("specs", nargs=-1, required=True, metavar="SPEC [SPEC2 ...]")
-@click.option("--expect", "expect", required=True, metavar="ANSWER",
+@click.option("--expect", "expect", default=None, metavar="ANSWER",
               help="The answer: \"[[a, b], [c, d]]\", \"a, b; c, d\", a LaTeX bmatrix/pmatrix, "
-                   "a .yaml/.json/.csv file, or - for stdin.")
+                   "a .yaml/.json/.csv file, or - for stdin; or some entries by label: \"dw/du = 116; dw/dv = 65\" "
+                   "(∂w/∂u, w_u).")
+@click.option("--expect-entry", "expect_entry", multiple=True, metavar="ROW,COL=VALUE",
+              help="One entry of J (rows = outputs, columns = inputs, from 1), e.g. --expect-entry 1,2=\"3e + 2\"; "
+                   "repeatable. A label works too: --expect-entry \"dw/du=116\".")
+@click.option("--answers", default=None, metavar="FILE",
+              help="Grade a class: one answer per student (CSV id,answer[,det]; JSON Lines {\"id\", \"answer\", "
+                   "\"det\"}; YAML; - for stdin). Prints a grade sheet (csv, json: JSON Lines); exit 0 when all pass.")
 @point_options
 @click.option("--rtol", type=click.FloatRange(min=0), default=None,
               help="Relative tolerance: |answer − J| ≤ atol + rtol·|J| per entry. Default 1e-6 at --at; "
@@ -361,7 +368,7 @@ def compose(specs: tuple[str, ...], fmt: str | None, precision: int | None, full
               help="Where the inputs live, e.g. \"x > 0, y > 0\": used to simplify and to choose sample points "
                    "(sqrt(x y) = sqrt(x) sqrt(y) only there).")
 @click.option("--expect-det", "expect_det", metavar="VALUE", default=None,
-              help="Also check the determinant (J must be square).")
+              help="Check the determinant (J must be square), with --expect or alone.")
 @click.option("--hide-answers", is_flag=True,
               help="Never show the expected values (for graders); --steps is refused with it.")
 @steps_options
@@ -383,7 +390,7 @@ def check(specs: tuple[str, ...], fmt: str | None, precision: int | None, full: 
     order, the outer factor evaluated at x instead of f(x), a wrong shape,
     a sign or a constant factor. Exit 0: right; 1: wrong; 2: bad input."""
     _run("check", list(specs), fmt, precision, full, quiet, no_echo, output, hide_answers=hide_answers,
-         stdin_args=(options["expect"],), **_vars(options))
+         stdin_args=(options["expect"], options["answers"]), **_vars(options))
 
 
 @main.command()

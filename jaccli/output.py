@@ -31,9 +31,19 @@ def write(result: Any, request: Request, quiet: bool) -> int:
         for note in dict.fromkeys(result.notes):  # each note once
             say("note", note, "yellow")
     _write_blocks(_encoded(result, request), request.output)
+    if request.answers is not None and request.render.format in ("csv", "json") and not quiet:
+        _grade_summary(result)  # the human formats end with it
     if request.command == "check" and not result.passed:
         return EXIT_WRONG
     return 0
+
+
+def _grade_summary(sheet: Any) -> None:
+    """passed / failed / unreadable, and the most common diagnoses, on stderr (the sheet is on stdout)."""
+    passed, failed, unreadable = sheet.counts()
+    common = ", ".join(f"{kind} ({count})" for kind, count in sheet.common_diagnoses())
+    say("graded", f"{len(sheet.grades)} answers: {passed} passed, {failed} failed, {unreadable} unreadable"
+        + (f"; most common mistakes: {common}" if common else ""), "cyan")
 
 
 def _encoded(result: Any, request: Request) -> Iterator[bytes]:

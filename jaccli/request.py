@@ -35,7 +35,7 @@ SYMBOLIC_TOL = 0.0  # check without a point: formulas are compared exactly
 FORMATS: dict[str, tuple[Format, ...]] = {  # what each command can print
     "jacobian": ("table", "plain", "json", "latex", "csv"),
     "compose": ("table", "plain", "json", "latex", "csv"),
-    "check": ("table", "plain", "json", "latex"),
+    "check": ("table", "plain", "json", "latex", "csv"),  # csv: the grade sheet of --answers
     "hessian": ("table", "plain", "json", "latex"),
     "implicit": ("table", "plain", "json", "latex"),
     "cost": ("table", "plain", "json"),
@@ -115,6 +115,8 @@ class Request:
     # check
     expect: Any = None
     expect_det: str | None = None
+    expect_entry: tuple[str, ...] = ()  # ROW,COL=VALUE or LABEL=VALUE, some entries only
+    answers: str | None = None  # a class's answers: a file (CSV, JSON Lines, YAML) or '-'
     rtol: float | None = None
     atol: float | None = None
     assume: str | Sequence[str] | None = None
@@ -156,7 +158,7 @@ def make(command: Command, specs: Sequence[Any] | str = (), *, format: Format | 
     given |= {name for name, on in (("format", format is not None), ("precision", precision is not None),
                                     ("full", full), ("no_echo", not echo), ("hide_answers", hide_answers)) if on}
     values = dict(options)
-    for key in ("vars", "unknowns", "dims"):
+    for key in ("vars", "unknowns", "dims", "expect_entry"):
         if values.get(key) is not None:
             values[key] = tuple(values[key])
     if values.get("timeout", DEFAULT_TIMEOUT) is None:
@@ -191,6 +193,7 @@ def validate(request: Request) -> Request:
     if r.command in ("jacobian", "compose"):
         _validate_jacobian(r, g, fmt)
     if r.command == "check":
+        _validate_check(r, g)
         if r.steps and r.render.hide_answers:
             raise _both("steps", "hide_answers", "the derivations would show the answers that are hidden")
         if r.entry is not None and not r.steps:
@@ -244,6 +247,26 @@ def _validate_jacobian(r: Request, g: Any, fmt: str) -> None:
             for other in ("steps", "verify", "step"):
                 if g(other):
                     raise _both(other, name, f"{option(name)} gives a vector product without forming J")
+
+
+def _validate_check(r: Request, g: Any) -> None:
+    if r.answers is not None:
+        for other in ("expect", "expect_det", "expect_entry", "steps"):
+            if g(other):
+                why = ("each student's answer (and det) comes from the file" if other != "steps" else
+                       "a grade sheet has no derivations; check one answer with --steps")
+                raise _both(other, "answers", why)
+        if r.render.format in ("latex",):
+            raise _both("format", "answers", "a grade sheet prints as table, plain, csv or json (JSON Lines)")
+        return
+    if r.render.format == "csv":
+        raise UsageError(f"{option('format', 'csv')} prints a grade sheet: add {option('answers')} FILE",
+                         hint="one answer prints as table, plain, json or latex")
+    if not (g("expect") or g("expect_det") or g("expect_entry")):
+        raise UsageError(f"give the answer to check: {option('expect')} (the whole Jacobian), "
+                         f"{option('expect_entry')} (some entries), {option('expect_det')} (the determinant), "
+                         f"or {option('answers')} FILE (a class's answers)",
+                         hint=f"e.g. {option('expect', '[[2x, 1], [y, x]]')} or {option('expect', 'dw/du = 116')}")
 
 
 def _validate_render(r: Request, g: Any) -> None:

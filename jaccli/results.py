@@ -418,12 +418,12 @@ class CheckResult:
 
     @property
     def shape_ok(self) -> bool:
-        return self.answer.shape == self.target.shape or self.layout != "as J"
+        return self.answer.cells is not None or self.answer.shape == self.target.shape or self.layout != "as J"
 
     @property
     def passed(self) -> bool:
-        return (self.shape_ok and bool(self.entries) and all(e.ok for e in self.entries)
-                and (self.determinant is None or self.determinant.ok))
+        return (self.shape_ok and (bool(self.entries) or self.determinant is not None)
+                and all(e.ok for e in self.entries) and (self.determinant is None or self.determinant.ok))
 
     @property
     def point(self) -> Point | NumericPoint | None:

@@ -62,6 +62,10 @@ def _job(request: Request) -> Any:
 
         return jacobian_of(request, items)
     if command == "check":
+        if request.answers is not None:
+            from .grading import grade
+
+            return grade(request, load(request, chain=True))
         from .checking import check_answer
 
         return check_answer(request, load(request, chain=True))

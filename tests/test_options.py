@@ -64,20 +64,28 @@ TABLE = {
         "vjp": (["--vjp", "2"], ["at"]),
         "grad": (["--grad"], ["at"]),
     }),
-    # the answer in LaTeX, so that --latex (which reads every text as LaTeX) has something to read
-    "check": (["x^2 y, x + y", "--expect", r"\begin{pmatrix} 2xy & x^2 \\ 1 & 1 \end{pmatrix}"], {
-        **_COMMON,
-        "at": (["--at", "1,2"], []),
-        "vars": (["--vars", "x,y"], []),
-        "latex": (["--latex"], []),
-        "rtol": (["--rtol", "1e-6"], []),
-        "atol": (["--atol", "1e-9"], []),
-        "assume": (["--assume", "x > 0"], []),
+    # An answer is one of --expect (whole J), --expect-entry, --expect-det or --answers (a class): every
+    # other option is tried with --expect (in LaTeX, so that --latex, which reads every text as LaTeX, has
+    # something to read).
+    "check": (["x^2 y, x + y"], {
+        "expect": (["--expect", r"\begin{pmatrix} 2xy & x^2 \\ 1 & 1 \end{pmatrix}"], []),
+        "expect-entry": (["--expect-entry", "1,2=x^2"], []),
         "expect-det": (["--expect-det", "2xy - x^2"], []),
-        "hide-answers": (["--hide-answers"], []),
-        "steps": (["--steps"], []),
-        "entry": (["--entry", "1,1"], ["steps"]),
-        "format=latex": (["--format", "latex"], []),
+        "answers": (["--answers", "{tmp}/answers.csv"], []),
+        **{name: (args, needs + ["expect"]) for name, (args, needs) in {
+            **_COMMON,
+            "at": (["--at", "1,2"], []),
+            "vars": (["--vars", "x,y"], []),
+            "latex": (["--latex"], []),
+            "rtol": (["--rtol", "1e-6"], []),
+            "atol": (["--atol", "1e-9"], []),
+            "assume": (["--assume", "x > 0"], []),
+            "hide-answers": (["--hide-answers"], []),
+            "steps": (["--steps"], []),
+            "entry": (["--entry", "1,1"], ["steps"]),
+            "format=latex": (["--format", "latex"], []),
+        }.items()},
+        "format=csv": (["--format", "csv"], ["answers"]),  # a grade sheet
     }),
     "hessian": (["x^2 y + y^3"], {
         **_COMMON,
@@ -134,8 +142,7 @@ def _tables_cover_every_option():
     for command, (_, options) in TABLE.items():
         params = {p.opts[0][2:] for p in main.commands[command].params if p.param_type_name == "option"}
         listed = {_flag(n)[2:] for n in options if n not in _COMPANION_ARGS}
-        required = {"expect"} if command == "check" else {"unknowns"} if command == "implicit" else \
-            {"dims"} if command == "cost" else set()
+        required = {"unknowns"} if command == "implicit" else {"dims"} if command == "cost" else set()
         yield command, params - required, listed
 
 
@@ -147,6 +154,7 @@ def test_the_table_has_every_option(command, params, listed):
 @pytest.fixture
 def points_file(tmp_path, monkeypatch):
     (tmp_path / "points.csv").write_text("u,v\n1,2\n0.5,-1\n")
+    (tmp_path / "answers.csv").write_text('id,answer,det\ns1,"[[2xy, x^2], [1, 1]]",2xy - x^2\n')
     # --dask's local cluster in threads, not processes: the same code path in a tenth of the time
     # (test_distributed.py runs real worker processes)
     import dask.distributed

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 
 def _modules() -> dict[type, str]:
+    from ..grading import GradeSheet
     from ..results import (
         CheckResult,
         CostResult,
@@ -25,7 +26,7 @@ def _modules() -> dict[type, str]:
     )
 
     return {JacobianResult: "jacobian", CheckResult: "check", HessianResult: "hessian", ImplicitResult: "implicit",
-            CostResult: "cost"}
+            CostResult: "cost", GradeSheet: "grades"}
 
 
 def renderer(result: Any) -> Any:
@@ -37,6 +38,8 @@ def render(result: Any, options: RenderOptions) -> Any:
     """Text (json, latex), blocks of bytes (csv: written as they are made), or a rich renderable (table)."""
     module = renderer(result)
     fmt = options.format
+    if fmt == "json" and hasattr(module, "json_text"):
+        return module.json_text(result, options)  # a grade sheet: JSON Lines
     if fmt == "json":
         from .json import dumps, envelope
 

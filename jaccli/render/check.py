@@ -50,12 +50,16 @@ def blocks(result: CheckResult, options: RenderOptions) -> list[Block]:
         blocks.append(Line(text))
     total = len(result.entries)
     wrong = sum(not v.ok for v in result.entries)
-    if result.passed:
+    if result.passed and total == 0:
+        verdict = "PASS: the determinant is right"
+    elif result.passed:
         verdict = f"PASS: all {total} entries are right" + (" and so is the determinant" if det else "")
         if any(v.method == "sampled" for v in result.entries):
             verdict += f" (some compared {result.region}: sampled, not proved)"
     elif not result.shape_ok:
         verdict = f"FAIL: the answer is {result.answer.shape[0]}×{result.answer.shape[1]}, J is {m}×{n}"
+    elif total == 0:
+        verdict = "FAIL: the determinant is wrong"
     else:
         verdict = f"FAIL: {wrong} of {total} entries {'is' if wrong == 1 else 'are'} wrong" + \
                   (", and the determinant" if det is not None and not det.ok else "")
@@ -90,7 +94,9 @@ def body(result: CheckResult, options: RenderOptions) -> dict:
         "assume": result.assumptions,
         "layout": result.layout,
         "region": result.region,
-        "shape": {"expected": list(result.target.shape), "answer": list(result.answer.shape)},
+        "answered": "whole" if result.answer.cells is None else "entries" if result.answer.cells else "determinant",
+        "shape": {"expected": list(result.target.shape),
+                  "answer": list(result.answer.shape) if result.answer.cells is None else None},
         "entries": entries,
         "wrong": sum(not v.ok for v in result.entries),
         "diagnoses": [{"kind": d.kind, "message": d.message} for d in result.diagnoses],

@@ -1,0 +1,190 @@
+"""Grading a class: ``jac check SPEC… [--at P] --answers FILE``.
+
+The specs are read and differentiated once (checking.Grader); each student's answer is then read and
+judged on its own. An answer that cannot be read is a row with its error, never the end of the run.
+
+FILE holds one answer per student, with an id:
+
+    CSV          id,answer[,det]            (a header line naming the columns; quote answers with commas)
+    JSON Lines   {"id": "s01", "answer": "[[2x, 1], [0, 2y]]", "det": "4xy"}
+    YAML         a list of such mappings, or a mapping id: answer
+
+An answer is text (jac's syntax, LaTeX, or entries by label: "dw/du = 116; dw/dv = 65") or, in JSON
+and YAML, a list of rows. Answers are never file names: a student's text is never opened as a path.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import JacError, SpecError
+from .request import Request, option
+from .results import CheckResult
+
+
+@dataclass
+class Submission:
+    id: str
+    answer: Any  # text, or rows (JSON/YAML)
+    det: str | None
+    where: str  # "answers.csv:3", for messages
+
+
+@dataclass
+class Grade:
+    id: str
+    where: str
+    result: CheckResult | None = None
+    error: str | None = None  # the answer could not be read (or judged): why
+    exit_code: int = 0  # the error's exit code
+
+    @property
+    def passed(self) -> bool:
+        return self.result is not None and self.result.passed
+
+
+@dataclass
+class GradeSheet:
+    command = "check"
+
+    grades: list[Grade]
+    origin: str
+    functions: list = field(default_factory=list)  # what was differentiated (shown as read)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return bool(self.grades) and all(g.passed for g in self.grades)
+
+    def counts(self) -> tuple[int, int, int]:
+        """(passed, failed, unreadable)."""
+        unreadable = sum(g.result is None for g in self.grades)
+        passed = sum(g.passed for g in self.grades)
+        return passed, len(self.grades) - passed - unreadable, unreadable
+
+    def common_diagnoses(self, k: int = 3) -> list[tuple[str, int]]:
+        kinds = Counter(d.kind for g in self.grades if g.result is not None for d in g.result.diagnoses)
+        return kinds.most_common(k)
+
+
+def read_submissions(text: str, origin: str) -> list[Submission]:
+    """CSV, JSON Lines or YAML, told apart by the file's suffix, else by its first character."""
+    stripped = text.lstrip()
+    suffix = origin.rsplit(".", 1)[-1].lower() if "." in origin else ""
+    if suffix in ("jsonl", "json", "ndjson") or (not suffix and stripped.startswith("{")):
+        return _from_json_lines(text, origin)
+    if suffix in ("yaml", "yml") or (not suffix and stripped.startswith(("-", "#"))):
+        return _from_yaml(text, origin)
+    return _from_csv(text, origin)
+
+
+def _submission(record: Any, where: str) -> Submission:
+    if not isinstance(record, dict):
+        raise SpecError(f"{where}: expected a mapping with 'id' and 'answer'", hint='e.g. {"id": "s01", "answer": "…"}')
+    unknown = sorted(set(record) - {"id", "answer", "det"})
+    if unknown:
+        raise SpecError(f"{where}: unknown key {unknown[0]!r}", hint="the keys are id, answer and det")
+    if record.get("id") in (None, ""):
+        raise SpecError(f"{where}: the answer has no id", hint="give every answer the student's id")
+    det = record.get("det")
+    return Submission(str(record["id"]), record.get("answer"), None if det is None else str(det), where)
+
+
+def _from_json_lines(text: str, origin: str) -> list[Submission]:
+    out = []
+    for k, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as err:
+            raise SpecError(f"{origin}:{k}: not JSON ({err.msg})", hint="one JSON object per line") from None
+        out.append(_submission(record, f"{origin}:{k}"))
+    return _unique(out, origin)
+
+
+def _from_yaml(text: str, origin: str) -> list[Submission]:
+    import yaml
+
+    from .spec import safe_loader
+
+    try:
+        data = yaml.load(text, Loader=safe_loader())  # the safe loader: no object construction
+    except yaml.YAMLError as err:
+        raise SpecError(f"{origin}: not valid YAML ({getattr(err, 'problem', err)})") from None
+    if isinstance(data, dict):
+        data = [{"id": k, "answer": v} for k, v in data.items()]
+    if not isinstance(data, list):
+        raise SpecError(f"{origin}: expected a list of answers (id, answer, det) or a mapping id: answer")
+    return _unique([_submission(r, f"{origin}: item {k}") for k, r in enumerate(data, start=1)], origin)
+
+
+def _from_csv(text: str, origin: str) -> list[Submission]:
+    rows = [(k, r) for k, r in enumerate(csv.reader(io.StringIO(text)), start=1) if any(c.strip() for c in r)]
+    if not rows:
+        return []
+    header = [c.strip().lower() for c in rows[0][1]]
+    if "id" not in header or "answer" not in header:
+        raise SpecError(f"{origin}:{rows[0][0]}: the header must name the columns id and answer (and det)",
+                        hint="e.g. id,answer,det")
+    out = []
+    for k, row in rows[1:]:
+        record = {name: value for name, value in zip(header, row) if name in ("id", "answer", "det")}
+        if len(row) > len(header):
+            raise SpecError(f"{origin}:{k}: {len(row)} fields but the header names {len(header)}",
+                            hint="quote an answer that holds commas: \"[[2x, 1], [0, 2y]]\"")
+        if record.get("det") == "":
+            record.pop("det")
+        out.append(_submission(record, f"{origin}:{k}"))
+    return _unique(out, origin)
+
+
+def _unique(submissions: list[Submission], origin: str) -> list[Submission]:
+    seen: dict[str, str] = {}
+    for s in submissions:
+        if s.id in seen:
+            raise SpecError(f"{s.where}: id {s.id!r} appears twice (first at {seen[s.id]})",
+                            hint="one answer per student")
+        seen[s.id] = s.where
+    return submissions
+
+
+def grade(request: Request, functions: list) -> GradeSheet:
+    """Every submission of ``request.answers`` judged against the chain's Jacobian, computed once."""
+    from pathlib import Path
+
+    from .answer import answer_from_value
+    from .checking import Grader, _entries_answer, _labelled_entries, _parse_det, answer_names
+    from .sources import input_limit, read_file
+
+    origin = request.answers or "-"
+    text = request.stdin_text if origin == "-" else read_file(Path(origin), input_limit(), "answers")
+    if text is None:
+        raise SpecError(f"{option('answers')} - means answers on standard input, but none were given")
+    submissions = read_submissions(text, origin if origin != "-" else "<stdin>")
+    if not submissions:
+        raise SpecError(f"{option('answers')} {origin}: no answers", hint="one answer per student, with an id")
+    grader = Grader(request, functions)
+    names = answer_names(functions)
+    grades = []
+    for s in submissions:
+        g = Grade(s.id, s.where)
+        try:
+            if s.answer is None and s.det is None:
+                raise SpecError("no answer")
+            answer = None
+            if s.answer is not None:
+                labelled = _labelled_entries(s.answer, functions) if isinstance(s.answer, str) else None
+                answer = (_entries_answer(labelled, functions, request, "answer") if labelled is not None else
+                          answer_from_value(s.answer, names, "answer", request.latex))
+            det = _parse_det(s.det, names, request.latex)
+            g.result = grader.judge(answer, det)
+        except JacError as err:
+            g.error, g.exit_code = str(err).splitlines()[0], err.exit_code
+        grades.append(g)
+    return GradeSheet(grades, origin, list(functions), notes=list(grader.target.notes))
