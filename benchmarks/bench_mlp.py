@@ -5,7 +5,7 @@ End to end, as processes writing the Jacobian as CSV, in one run:
   jac jacobian mlp.yaml --at @x.npy --format csv
   a hand-written numpy script (benchmarks/reference_mlp.py)
   JAX jacrev and jacfwd (benchmarks/jax_mlp.py; skipped when JAX is not installed)
-Compute only, in this process: jaccli.network.run_chain against the numpy
+Compute only, in this process: jaccli.jacobians.jacobian_of against the numpy
 reference function on the same arrays.
 
     python benchmarks/bench_mlp.py [--repeat 5] [--width 256] [--layers 10]
@@ -73,21 +73,25 @@ def main() -> None:
             return
 
         # compute only, in-process
-        from jaccli.network import run_chain
         from reference_mlp import jacobian as reference_jacobian
         from reference_mlp import load
 
-        from jaccli.spec import load_spec
+        from jaccli.jacobians import jacobian_of
+        from jaccli.request import make
+        from jaccli.run import load as load_items
 
-        net = load_spec(str(folder / "mlp.yaml"))
+        spec = str(folder / "mlp.yaml")
+        items = load_items(make("compose", [spec]), layers=True)
         weights, x = load(folder)
+        products_only = make("compose", [spec], at=x, format="csv")  # csv: J alone, the reference's products
+        with_det = make("compose", [spec], at=x, format="json")  # also det J and every factor's log|det|
         jac_compute, ref_compute, det_compute = [], [], []
         for _ in range(max(args.repeat, 20)):
             start = time.perf_counter()
-            run_chain([net], x, determinant=False)  # the same products as the reference
+            jacobian_of(products_only, items)
             jac_compute.append(time.perf_counter() - start)
             start = time.perf_counter()
-            run_chain([net], x)  # what the command does: also det J and log|det| of every factor
+            jacobian_of(with_det, items)
             det_compute.append(time.perf_counter() - start)
             start = time.perf_counter()
             reference_jacobian(weights, x)

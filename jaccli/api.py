@@ -18,6 +18,7 @@ from .run import run
 
 if TYPE_CHECKING:
     from .function import VectorFunction
+    from .grading import GradeSheet
     from .points import Batch
     from .request import Command
     from .results import (
@@ -50,14 +51,18 @@ def compose(*specs: Any, at: Any = None, vars: Sequence[str] | None = None, late
                     stdin_text=stdin_text))
 
 
-def check(specs: Any, expect: Any, *, at: Any = None, vars: Sequence[str] | None = None, rtol: float | None = None,
-          atol: float | None = None, expect_det: str | None = None, assume: Any = None, latex: bool | None = None,
-          steps: bool = False, entry: tuple[int, int] | None = None, timeout: float | None = DEFAULT_TIMEOUT,
-          stdin_text: str | None = None) -> CheckResult:
-    """Check ``expect`` against the Jacobian of ``specs`` (their composition when several)."""
+def check(specs: Any, expect: Any = None, *, at: Any = None, vars: Sequence[str] | None = None,
+          rtol: float | None = None, atol: float | None = None, expect_det: str | None = None,
+          expect_entry: Sequence[str] = (), answers: str | None = None, assume: Any = None,
+          latex: bool | None = None, steps: bool = False, entry: tuple[int, int] | None = None,
+          timeout: float | None = DEFAULT_TIMEOUT, stdin_text: str | None = None) -> CheckResult | GradeSheet:
+    """Check ``expect`` (the whole Jacobian, or entries by label), ``expect_entry`` ("1,2=3e+2") and/or
+    ``expect_det`` against the Jacobian of ``specs`` (their composition when several); with ``answers``
+    (a file of a class's answers), a GradeSheet."""
     specs = [specs] if isinstance(specs, str) or not isinstance(specs, Sequence) else list(specs)
     return run(make("check", specs, at=at, vars=vars, rtol=rtol, atol=atol, expect=expect, expect_det=expect_det,
-                    assume=assume, latex=latex, steps=steps, entry=entry, timeout=timeout, stdin_text=stdin_text))
+                    expect_entry=tuple(expect_entry), answers=answers, assume=assume, latex=latex, steps=steps,
+                    entry=entry, timeout=timeout, stdin_text=stdin_text))
 
 
 def hessian(*specs: Any, at: Any = None, vars: Sequence[str] | None = None, latex: bool | None = None,

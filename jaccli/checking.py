@@ -237,8 +237,32 @@ class Grader:
         self.rtol, self.atol = _tolerances(self.mode, request.rtol, request.atol, self.target)
         self.expected_seams = [s.xreplace(_chain_subs(functions, self.intermediates))
                                for s in _expected_seams(functions)]
+        self._judged: dict[Any, CheckResult] = {}
+        self._entries: dict[Any, EntryVerdict] = {}
 
     def judge(self, answer: Answer | None, det_answer: sp.Expr | None = None) -> CheckResult:
+        """The verdict on one answer. Answers that read as the same matrix (however written: "sin θ" and
+        "sin(theta)") get the same verdict, computed once: a class's answers repeat."""
+        key = None if answer is None else (sp.ImmutableMatrix(answer.matrix), tuple(answer.cells or ()),
+                                           answer.cells is None, tuple(answer.seams), det_answer)
+        if answer is not None and key in self._judged:
+            return _as_written(self._judged[key], answer)
+        result = self._judge(answer, det_answer)
+        if key is not None:
+            self._judged[key] = result
+        return result
+
+    def _entry(self, comparer: _Comparer, a: sp.Expr, text: str, i: int, j: int, label: str,
+               seams: list) -> EntryVerdict:
+        """One entry's verdict; the same entry, read the same, in another answer is not compared again."""
+        from dataclasses import replace
+
+        key = (a, i, j, tuple(seams))
+        if key not in self._entries:
+            self._entries[key] = _entry(comparer, a, text, self.expected, i, j, label)
+        return replace(self._entries[key], answer_text=text)
+
+    def _judge(self, answer: Answer | None, det_answer: sp.Expr | None = None) -> CheckResult:
         functions, target, expected = self.functions, self.target, self.expected
         assert expected is not None
         shown = answer if answer is not None else Answer(sp.zeros(0, 0), [], "none", cells=[])
@@ -254,8 +278,8 @@ class Grader:
         if answer is not None and answer.cells is not None:  # some entries only
             substituted = _in_inputs(answer.matrix, functions, self.intermediates, target, self.mode)
             for k, (i, j) in enumerate(answer.cells):
-                result.entries.append(_entry(comparer, substituted[0, k], answer.texts[0][k], expected, i, j,
-                                             labels(i, j)))
+                result.entries.append(self._entry(comparer, substituted[0, k], answer.texts[0][k], i, j,
+                                                  labels(i, j), seams))
         elif answer is not None:
             substituted = _in_inputs(answer.matrix, functions, self.intermediates, target, self.mode)
             matrix, layout = _layout(substituted, expected)
@@ -268,7 +292,7 @@ class Grader:
                 for i in range(expected.rows):
                     for j in range(expected.cols):
                         text = answer.texts[j][i] if layout != "as J" else answer.texts[i][j]
-                        result.entries.append(_entry(comparer, matrix[i, j], text, expected, i, j, labels(i, j)))
+                        result.entries.append(self._entry(comparer, matrix[i, j], text, i, j, labels(i, j), seams))
         if det_answer is not None:
             result.determinant = _check_det(comparer, target, self.mode, det_answer, functions, self.intermediates)
         if not result.passed:
@@ -283,6 +307,23 @@ class Grader:
             result.notes.append(f"simplification could not decide some entries: they were compared {result.region} "
                                 "(sampled, not proved)")
         return result
+
+
+def _as_written(result: CheckResult, answer: Answer) -> CheckResult:
+    """A verdict computed for an answer that reads the same, shown with this answer's own texts."""
+    from dataclasses import replace
+
+    texts = [answer.texts[0][k] for k in range(len(result.entries))] if answer.cells is not None else None
+    entries = []
+    for k, v in enumerate(result.entries):
+        if texts is not None:
+            text = texts[k]
+        elif result.layout != "as J":
+            text = answer.texts[v.col - 1][v.row - 1]
+        else:
+            text = answer.texts[v.row - 1][v.col - 1]
+        entries.append(replace(v, answer_text=text))
+    return replace(result, answer=answer, entries=entries, notes=list(result.notes), diagnoses=list(result.diagnoses))
 
 
 # ---------------------------------------------------------------------------

@@ -200,7 +200,7 @@ class Reader:
 
     def divide(self, left, right):
         if not right.free_symbols:
-            if not right.is_Number or right == 0:
+            if not right.is_Number or float(right) == 0:  # 0.0 too (symengine: RealDouble(0) != 0)
                 raise _Fallback  # grammar.py checks constants (and refuses x/0)
         self.condition("division", right, "/")
         return left / right
@@ -212,7 +212,7 @@ class Reader:
                 raise _Fallback
             integer = exponent.is_Integer or (isinstance(exponent, se.RealDouble) and float(exponent).is_integer())
             if not base.free_symbols:
-                if not (exponent.is_Integer and base.is_Number and base != 0 and abs(int(exponent)) <= 64):
+                if not (exponent.is_Integer and base.is_Number and float(base) != 0 and abs(int(exponent)) <= 64):
                     raise _Fallback  # 2^0.5, 0^-1, 9^9^9: grammar.py folds and guards constants
                 return base ** exponent
             if exponent < 0:

@@ -76,11 +76,12 @@ def read_submissions(text: str, origin: str) -> list[Submission]:
     """CSV, JSON Lines or YAML, told apart by the file's suffix, else by its first character."""
     stripped = text.lstrip()
     suffix = origin.rsplit(".", 1)[-1].lower() if "." in origin else ""
-    if suffix in ("jsonl", "json", "ndjson") or (not suffix and stripped.startswith("{")):
+    first = stripped.split("\n", 1)[0].lower()
+    if suffix in ("jsonl", "json", "ndjson") or (suffix not in ("csv", "yaml", "yml") and stripped.startswith("{")):
         return _from_json_lines(text, origin)
-    if suffix in ("yaml", "yml") or (not suffix and stripped.startswith(("-", "#"))):
-        return _from_yaml(text, origin)
-    return _from_csv(text, origin)
+    if suffix == "csv" or (suffix not in ("yaml", "yml") and {"id", "answer"} <= {c.strip() for c in first.split(",")}):
+        return _from_csv(text, origin)
+    return _from_yaml(text, origin)
 
 
 def _submission(record: Any, where: str) -> Submission:
