@@ -12,6 +12,7 @@ of the other operand, and is stored as a vector.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Sequence, Union
 
@@ -90,8 +91,14 @@ def reverse(shapes: Sequence[Shape], names: Sequence[str] | None = None) -> Plan
 
 
 def optimal(shapes: Sequence[Shape], names: Sequence[str] | None = None) -> Plan:
-    """Matrix-chain dynamic programming, O(L³) (ties broken by memory)."""
-    names = _names(names, len(shapes))
+    """Matrix-chain dynamic programming, O(L³) (ties broken by memory). Plans are immutable and a
+    chain's shapes repeat (its cost table, then its product; a batch's every chunk): computed once."""
+    return _optimal(tuple(shapes), tuple(names) if names else None)
+
+
+@functools.lru_cache(maxsize=256)
+def _optimal(shapes: tuple[Shape, ...], given: tuple[str, ...] | None) -> Plan:
+    names = _names(given, len(shapes))
     # In multiplication order (left to right) the factors are J_L … J_1.
     mats = list(reversed(range(len(shapes))))
     n = len(mats)

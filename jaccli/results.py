@@ -7,6 +7,7 @@ A Jacobian is always the Jacobian of a chain — one function, a composition, a 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Sequence, Union
 
@@ -257,6 +258,12 @@ def factor_of(fn: VectorFunction, symbolic: Matrix | None = None) -> Factor:
     return Factor(fn.name, fn.inputs, fn.output_names, function=fn, symbolic=symbolic)
 
 
+@functools.lru_cache(maxsize=1024)
+def _indexed_names(name: str, size: int) -> tuple[str, ...]:
+    """``dense[1]``, …, ``dense[n]``: a layer's output names (made once per layer and width)."""
+    return tuple(f"{name}[{i + 1}]" for i in range(size))
+
+
 def factors_of(items: Sequence[Item], inputs: Sequence[str] | None = None) -> list[Factor]:
     """One Factor per function and per layer (a layer file contributes each of its layers)."""
     out: list[Factor] = []
@@ -271,7 +278,7 @@ def factors_of(items: Sequence[Item], inputs: Sequence[str] | None = None) -> li
             if names is None:
                 names = tuple(f"x{i + 1}" for i in range(size_in or 0))
             size_out = layer.n_out if layer.n_out is not None else len(names)
-            outputs = tuple(f"{layer.name}[{i + 1}]" for i in range(size_out))
+            outputs = _indexed_names(layer.name, size_out)
             out.append(Factor(layer.name, names, outputs, layer=layer))
             names = outputs
     return out
