@@ -78,7 +78,7 @@ def main() -> None:
 
         from jaccli.jacobians import jacobian_of
         from jaccli.request import make
-        from jaccli.run import load as load_items
+        from jaccli.runner import load as load_items
 
         spec = str(folder / "mlp.yaml")
         items = load_items(make("compose", [spec]), layers=True)

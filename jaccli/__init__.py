@@ -19,7 +19,7 @@ __all__ = ["jacobian", "compose", "check", "hessian", "implicit", "evaluate_poin
 _WHERE = {
     **{name: ("api", name) for name in ("jacobian", "compose", "check", "hessian", "implicit", "evaluate_points",
                                         "cost", "load")},
-    "run": ("run", "run"), "make": ("request", "make"), "JacError": ("errors", "JacError"),
+    "run": ("runner", "run"), "make": ("request", "make"), "JacError": ("errors", "JacError"),
 }
 
 

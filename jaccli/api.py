@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Sequence
 
 from .request import DEFAULT_TIMEOUT, make
-from .run import run
+from .runner import run
 
 if TYPE_CHECKING:
     from .function import VectorFunction

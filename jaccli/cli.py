@@ -1,5 +1,5 @@
 """The ``jac`` command: a thin click layer. Each command turns its options into a Request
-(request.py), runs it (run.py) and writes the result (output.py); errors become one message on
+(request.py), runs it (runner.py) and writes the result (output.py); errors become one message on
 stderr and an exit code (JacGroup). Heavy imports (sympy, numpy, rich) happen inside the commands,
 so ``jac --help`` is quick."""
 
@@ -262,7 +262,7 @@ def _run(command: Command, specs: Any, fmt: str | None, precision: int | None, f
     from .errors import JacError
     from .output import error_object, write
     from .request import make
-    from .run import run
+    from .runner import run
 
     request = make(command, specs, format=cast("Format | None", fmt),  # click checked it is one of FORMATS
                    precision=precision, full=full, echo=not no_echo,
@@ -431,6 +431,29 @@ def implicit(spec: str, unknowns: str, fmt: str | None, precision: int | None, f
     checks that F is (numerically) zero there and refuses when ∂F/∂y is singular."""
     names = tuple(u.strip() for u in unknowns.split(",") if u.strip())
     _run("implicit", [spec], fmt, precision, full, quiet, no_echo, output, unknowns=names, **_vars(options))
+
+
+@main.command()
+@click.argument("spec")
+@point_options
+@click.option("--order", type=click.IntRange(1, 4), default=2, show_default=True,
+              help="The order K of the Taylor polynomial (1: the linearisation, 2: with the Hessian, up to 4).")
+@click.option("--step", "step", metavar="H", default=None,
+              help="The remainder table's first step h (one scale, or one entry per input; default 0.1 each); "
+                   "then h/10, h/100, …")
+@timeout_option
+@output_options("taylor")
+@_examples("""  jac taylor "e^x sin(y)" --vars x,y --at 0,0 --order 3
+  jac taylor samples/polar.yaml --at 1,pi/4 --order 2
+  jac taylor "sqrt(1 + x)" --at 0 --order 4 --format json""")
+def taylor(spec: str, fmt: str | None, precision: int | None, full: bool, quiet: bool, no_echo: bool,
+           output: str | None, **options: Any) -> None:
+    """The multivariable Taylor polynomial of SPEC at --at, of order K ≤ 4:
+    T_K(x) = Σ_{|α|≤K} D^α f(p)/α! (x − p)^α, from the gradient, the Hessian
+    and the higher derivative tensors (symmetric: only their distinct entries
+    are computed), exact at an exact point. A remainder table shows
+    ‖f(p+h) − T_K(p+h)‖/‖h‖^K shrink to 0 for h, h/10, … (at 60 digits)."""
+    _run("taylor", [spec], fmt, precision, full, quiet, no_echo, output, **_vars(options))
 
 
 @main.command()

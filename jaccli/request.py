@@ -18,7 +18,7 @@ from typing import Any, Iterator, Literal, Mapping, Sequence, Union
 
 from .errors import UsageError
 
-Command = Literal["jacobian", "compose", "check", "hessian", "implicit", "cost"]
+Command = Literal["jacobian", "compose", "check", "hessian", "implicit", "cost", "taylor"]
 Format = Literal["table", "plain", "json", "latex", "csv"]
 Engine = Literal["auto", "sympy", "symengine"]
 
@@ -39,6 +39,7 @@ FORMATS: dict[str, tuple[Format, ...]] = {  # what each command can print
     "hessian": ("table", "plain", "json", "latex"),
     "implicit": ("table", "plain", "json", "latex"),
     "cost": ("table", "plain", "json"),
+    "taylor": ("table", "plain", "json", "latex"),
 }
 HUMAN_FORMATS = ("table", "plain")
 
@@ -122,6 +123,8 @@ class Request:
     assume: str | Sequence[str] | None = None
     # implicit
     unknowns: tuple[str, ...] = ()
+    # taylor
+    order: int = 2
     # cost
     dims: tuple[int, ...] | None = None
     input_size: int | None = None

@@ -346,6 +346,53 @@ class HessianResult(ChainProperties):
 
 
 # ---------------------------------------------------------------------------
+# Taylor expansions (taylor.py)
+
+@dataclass
+class DerivativeEntry:
+    """One distinct entry of a symmetric derivative tensor: D^α f(p) for the sorted input indices."""
+
+    index: tuple[int, ...]  # input indices, from 0, sorted
+    wrt: tuple[str, ...]  # their names
+    exact: sp.Expr
+    value: float
+
+
+@dataclass
+class OutputTaylor:
+    output: str
+    polynomial: sp.Expr  # T_K(x) in the inputs
+    derivatives: list[DerivativeEntry]  # orders 1..K, each tensor's distinct entries
+
+    def of_order(self, k: int) -> list[DerivativeEntry]:
+        return [d for d in self.derivatives if len(d.index) == k]
+
+
+@dataclass
+class TaylorStep:
+    h: list[float]
+    norm_h: float
+    remainder: float  # ‖f(p+h) − T_K(p+h)‖
+    ratio: float  # remainder / ‖h‖^K: shrinks to 0 like ‖h‖
+
+
+@dataclass
+class TaylorResult:
+    command = "taylor"
+
+    function: VectorFunction
+    point: Point
+    order: int
+    outputs: list[OutputTaylor]
+    remainders: list[TaylorStep]
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def functions(self) -> list[VectorFunction]:
+        return [self.function]
+
+
+# ---------------------------------------------------------------------------
 # The implicit function theorem (implicit_function.py)
 
 @dataclass

@@ -93,3 +93,11 @@ def test_help_loads_no_heavy_module():
             "print(sorted(m for m in ('sympy', 'numpy', 'rich', 'symengine') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_no_module_shadows_a_public_name():
+    """``jaccli.run`` is the function: a submodule named run.py would replace it once imported."""
+    import jaccli
+
+    modules = {path.stem for path in PACKAGE.glob("*.py")} | {p.name for p in PACKAGE.iterdir() if p.is_dir()}
+    assert not modules & set(jaccli.__all__)

@@ -263,7 +263,7 @@ def test_time_budget_cli_option(run):
     (KeyError("boom"), 4, "internal error"),
 ])
 def test_python_limits_become_messages(exc, code, needle, monkeypatch, run):
-    from jaccli import run as running
+    from jaccli import runner as running
 
     def boom(*args, **kwargs):
         raise exc

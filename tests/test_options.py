@@ -103,6 +103,14 @@ TABLE = {
         "latex": (["--latex"], []),
         "format=latex": (["--format", "latex"], []),
     }),
+    "taylor": ([r"e^{x} \sin(y)", "--at", "0,0"], {  # LaTeX, read the same with --latex
+        **_COMMON,
+        "vars": (["--vars", "x,y"], []),
+        "latex": (["--latex"], []),
+        "order": (["--order", "3"], []),
+        "step": (["--step", "0.2"], []),
+        "format=latex": (["--format", "latex"], []),
+    }),
     "cost": (["samples/mlp3.yaml", "samples/loss_head.yaml"], {
         **{k: v for k, v in _COMMON.items() if k != "timeout"},  # counting is instant
         "input-size": (["--input-size", "5"], []),
@@ -142,7 +150,8 @@ def _tables_cover_every_option():
     for command, (_, options) in TABLE.items():
         params = {p.opts[0][2:] for p in main.commands[command].params if p.param_type_name == "option"}
         listed = {_flag(n)[2:] for n in options if n not in _COMPANION_ARGS}
-        required = {"unknowns"} if command == "implicit" else {"dims"} if command == "cost" else set()
+        required = {"unknowns"} if command == "implicit" else {"dims"} if command == "cost" else \
+            {"at"} if command == "taylor" else set()
         yield command, params - required, listed
 
 
@@ -195,7 +204,12 @@ EFFECTS = {
 }
 
 
-def _missing_effects(names, chosen, result, tmp) -> list[str]:
+# the step of taylor starts its remainder table (the linearisation's table elsewhere)
+EFFECTS_OF = {"taylor": {**EFFECTS, "step": ("remainder", '"remainder"')}}
+
+
+def _missing_effects(names, chosen, result, tmp, command="") -> list[str]:
+    effects = EFFECTS_OF.get(command, EFFECTS)
     formats = {n.split("=")[1] for n in chosen if n.startswith("format=")}
     if formats & {"csv", "latex"} or "quiet" in chosen:
         return []  # a table of numbers: effects are checked in the other formats
@@ -207,7 +221,7 @@ def _missing_effects(names, chosen, result, tmp) -> list[str]:
         out.unlink()
     # a batch is decimals whoever differentiates: the engine is used but has nothing to say there
     quiet_in_batches = {"engine=symengine"} if "points" in chosen else set()
-    return [n for n in names if n in EFFECTS and n not in quiet_in_batches and EFFECTS[n][json] not in text]
+    return [n for n in names if n in effects and n not in quiet_in_batches and effects[n][json] not in text]
 
 
 @pytest.mark.parametrize("command", list(TABLE))
@@ -219,7 +233,7 @@ def test_every_pair_works_or_names_both(command, points_file):
         args, chosen = _args(command, (a, b), points_file)
         result = _invoke(args)
         if result.exit_code in _WORKED:
-            missing = _missing_effects((a, b), chosen, result, points_file)
+            missing = _missing_effects((a, b), chosen, result, points_file, command)
             if missing:
                 bad.append((a, b, "worked but shows no sign of", missing))
             continue
@@ -234,3 +248,9 @@ def test_every_pair_works_or_names_both(command, points_file):
             continue
         bad.append((a, b, result.exit_code, message.strip().splitlines()[:2]))
     assert not bad, "\n".join(map(str, bad))
+
+
+def test_every_command_is_in_the_table():
+    printing = {name for name, cmd in main.commands.items()
+                if any(p.opts[0] == "--format" for p in cmd.params if p.param_type_name == "option")}
+    assert printing == set(TABLE)

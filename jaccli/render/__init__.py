@@ -23,10 +23,11 @@ def _modules() -> dict[type, str]:
         HessianResult,
         ImplicitResult,
         JacobianResult,
+        TaylorResult,
     )
 
     return {JacobianResult: "jacobian", CheckResult: "check", HessianResult: "hessian", ImplicitResult: "implicit",
-            CostResult: "cost", GradeSheet: "grades"}
+            CostResult: "cost", GradeSheet: "grades", TaylorResult: "taylor"}
 
 
 def renderer(result: Any) -> Any:
