@@ -435,6 +435,32 @@ def implicit(spec: str, unknowns: str, fmt: str | None, precision: int | None, f
 
 @main.command()
 @click.argument("spec")
+@click.option("--vars", "vars_", type=VarsParam(), default=None,
+              help="Input order for inline text, e.g. --vars x,y (the order of each point's coordinates).")
+@click.option("--latex", "latex", is_flag=True, default=None,
+              help="Read inline text as LaTeX (detected automatically when it has a backslash).")
+@click.option("--in", "box", metavar="BOX", default=None,
+              help="Where to look: \"x=-2..2, y=0..3\" or \"-2..2\" for every input. Exact solutions outside "
+                   "are dropped; the numeric search (when sympy cannot solve) covers it (default -10..10).")
+@click.option("--constraint", "constraints", multiple=True, metavar="\"g = c\"",
+              help="A constraint g(x, …) = c (repeatable): Lagrange multipliers and the bordered Hessian test.")
+@timeout_option
+@output_options("critical")
+@_examples("""  jac critical "x^3 + y^3 - 3x y" --vars x,y
+  jac critical "x y" --vars x,y --constraint "x^2 + y^2 = 2"
+  jac critical "sin(x) + cos(y)" --vars x,y --in "x=0..6, y=0..6" --format json""")
+def critical(spec: str, fmt: str | None, precision: int | None, full: bool, quiet: bool, no_echo: bool,
+             output: str | None, **options: Any) -> None:
+    """Critical points of a scalar function: ∇f = 0, solved exactly where
+    sympy can (within --timeout), else numerically in a box (Newton from many
+    starts; said so). Each point is classified by the second-derivative test
+    (local minimum / maximum, saddle point; a zero eigenvalue: inconclusive).
+    With --constraint: Lagrange multipliers and the bordered Hessian test."""
+    _run("critical", [spec], fmt, precision, full, quiet, no_echo, output, **_vars(options))
+
+
+@main.command()
+@click.argument("spec")
 @point_options
 @click.option("--order", type=click.IntRange(1, 4), default=2, show_default=True,
               help="The order K of the Taylor polynomial (1: the linearisation, 2: with the Hessian, up to 4).")

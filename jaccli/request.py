@@ -18,7 +18,7 @@ from typing import Any, Iterator, Literal, Mapping, Sequence, Union
 
 from .errors import UsageError
 
-Command = Literal["jacobian", "compose", "check", "hessian", "implicit", "cost", "taylor"]
+Command = Literal["jacobian", "compose", "check", "hessian", "implicit", "cost", "taylor", "critical"]
 Format = Literal["table", "plain", "json", "latex", "csv"]
 Engine = Literal["auto", "sympy", "symengine"]
 
@@ -40,6 +40,7 @@ FORMATS: dict[str, tuple[Format, ...]] = {  # what each command can print
     "implicit": ("table", "plain", "json", "latex"),
     "cost": ("table", "plain", "json"),
     "taylor": ("table", "plain", "json", "latex"),
+    "critical": ("table", "plain", "json"),
 }
 HUMAN_FORMATS = ("table", "plain")
 
@@ -125,6 +126,9 @@ class Request:
     unknowns: tuple[str, ...] = ()
     # taylor
     order: int = 2
+    # critical
+    constraints: tuple[str, ...] = ()
+    box: str | None = None
     # cost
     dims: tuple[int, ...] | None = None
     input_size: int | None = None
@@ -161,7 +165,7 @@ def make(command: Command, specs: Sequence[Any] | str = (), *, format: Format | 
     given |= {name for name, on in (("format", format is not None), ("precision", precision is not None),
                                     ("full", full), ("no_echo", not echo), ("hide_answers", hide_answers)) if on}
     values = dict(options)
-    for key in ("vars", "unknowns", "dims", "expect_entry"):
+    for key in ("vars", "unknowns", "dims", "expect_entry", "constraints"):
         if values.get(key) is not None:
             values[key] = tuple(values[key])
     if values.get("timeout", DEFAULT_TIMEOUT) is None:

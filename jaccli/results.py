@@ -346,6 +346,35 @@ class HessianResult(ChainProperties):
 
 
 # ---------------------------------------------------------------------------
+# Critical points (critical.py)
+
+@dataclass
+class CriticalPoint:
+    point: tuple  # coordinates (exact, or Floats when found numerically)
+    multipliers: tuple  # λ for each constraint
+    value: sp.Expr  # f there
+    classification: str  # local minimum, local maximum, saddle point, inconclusive (… on the constraint)
+    detail: dict  # D, f_xx, eigenvalues (or bordered minors), and whether decided exactly
+    hessian: sp.MatrixBase  # of f (of the Lagrangian with constraints) there
+
+
+@dataclass
+class CriticalResult:
+    command = "critical"
+
+    function: VectorFunction
+    points: list[CriticalPoint]
+    method: str  # "exact" (sympy solved ∇f = 0) or "numeric" (Newton from many starts in a box)
+    constraints: list[str]
+    box: list[tuple[float, float]] | None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def functions(self) -> list[VectorFunction]:
+        return [self.function]
+
+
+# ---------------------------------------------------------------------------
 # Taylor expansions (taylor.py)
 
 @dataclass

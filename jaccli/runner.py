@@ -69,6 +69,10 @@ def _job(request: Request) -> Any:
         from .checking import check_answer
 
         return check_answer(request, load(request, chain=True))
+    if command == "critical":
+        from .critical import critical_of
+
+        return critical_of(request, load(request))
     if command == "taylor":
         from .taylor import taylor_of
 

@@ -111,6 +111,13 @@ TABLE = {
         "step": (["--step", "0.2"], []),
         "format=latex": (["--format", "latex"], []),
     }),
+    "critical": ([r"x^{3} + y^{3} - 3 x y"], {  # LaTeX, read the same with --latex
+        **_COMMON,
+        "vars": (["--vars", "x,y"], []),
+        "latex": (["--latex"], []),
+        "in": (["--in", "-2..2"], []),
+        "constraint": (["--constraint", "x + y = 1"], []),
+    }),
     "cost": (["samples/mlp3.yaml", "samples/loss_head.yaml"], {
         **{k: v for k, v in _COMMON.items() if k != "timeout"},  # counting is instant
         "input-size": (["--input-size", "5"], []),

@@ -20,6 +20,7 @@ def _modules() -> dict[type, str]:
     from ..results import (
         CheckResult,
         CostResult,
+        CriticalResult,
         HessianResult,
         ImplicitResult,
         JacobianResult,
@@ -27,7 +28,8 @@ def _modules() -> dict[type, str]:
     )
 
     return {JacobianResult: "jacobian", CheckResult: "check", HessianResult: "hessian", ImplicitResult: "implicit",
-            CostResult: "cost", GradeSheet: "grades", TaylorResult: "taylor"}
+            CostResult: "cost", GradeSheet: "grades", TaylorResult: "taylor",
+            CriticalResult: "critical"}
 
 
 def renderer(result: Any) -> Any:
