@@ -53,7 +53,9 @@ def compose(*specs: Any, at: Any = None, vars: Sequence[str] | None = None, late
 
 def check(specs: Any, expect: Any = None, *, at: Any = None, vars: Sequence[str] | None = None,
           rtol: float | None = None, atol: float | None = None, expect_det: str | None = None,
-          expect_entry: Sequence[str] = (), answers: str | None = None, assume: Any = None,
+          expect_entry: Sequence[str] = (), answers: str | None = None, expect_grad: str | None = None,
+          hessian: bool = False, expect_class: str | None = None, implicit: bool = False,
+          unknowns: Sequence[str] = (), assume: Any = None,
           latex: bool | None = None, steps: bool = False, entry: tuple[int, int] | None = None,
           timeout: float | None = DEFAULT_TIMEOUT, stdin_text: str | None = None) -> CheckResult | GradeSheet:
     """Check ``expect`` (the whole Jacobian, or entries by label), ``expect_entry`` ("1,2=3e+2") and/or
@@ -61,7 +63,9 @@ def check(specs: Any, expect: Any = None, *, at: Any = None, vars: Sequence[str]
     (a file of a class's answers), a GradeSheet."""
     specs = [specs] if isinstance(specs, str) or not isinstance(specs, Sequence) else list(specs)
     return run(make("check", specs, at=at, vars=vars, rtol=rtol, atol=atol, expect=expect, expect_det=expect_det,
-                    expect_entry=tuple(expect_entry), answers=answers, assume=assume, latex=latex, steps=steps,
+                    expect_entry=tuple(expect_entry), answers=answers, expect_grad=expect_grad, hessian=hessian,
+                    expect_class=expect_class, implicit=implicit, unknowns=tuple(unknowns), assume=assume,
+                    latex=latex, steps=steps,
                     entry=entry, timeout=timeout, stdin_text=stdin_text))
 
 

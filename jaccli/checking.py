@@ -28,8 +28,9 @@ from . import grammar, tolerance
 from .answer import Answer, load_answer
 from .budget import attempt
 from .calculus import substitute_chain
-from .errors import JacError, MathError, ParseError, SpecError
+from .errors import JacError, MathError, ParseError, SpecError, UsageError
 from .evaluate import Point, exact_at, make_point, to_number
+from .function import VectorFunction
 from .printing import fmt_number, to_text
 from .request import (
     POINT_ATOL_FLOOR,
@@ -39,7 +40,7 @@ from .request import (
     Request,
     option,
 )
-from .results import CheckResult, DetVerdict, Diagnosis, EntryVerdict
+from .results import CheckResult, ClassVerdict, DetVerdict, Diagnosis, EntryVerdict, JacobianResult
 from .sampling import Sampled, Sampler
 from .simplify import SIMPLIFY_MAX_OPS, tidy
 
@@ -189,12 +190,90 @@ def check_answer(request: Request, functions: list) -> CheckResult:
     expect = request.expect
     if isinstance(expect, str) and expect == "-" and "-" in request.specs:
         raise SpecError("standard input (-) can be read only once: give either the spec or the answer as '-'")
+    if request.expect_grad is not None:
+        if functions[-1].m != 1:
+            raise SpecError(f"{option('expect_grad')}: {functions[-1].name} has {functions[-1].m} outputs, so it has "
+                            "no gradient (a gradient is the Jacobian of a scalar function)",
+                            hint=f"check its Jacobian with {option('expect')}")
+        expect = request.expect_grad
+    given = functions
+    grader = make_grader(request, functions)  # the symbolic work, once
+    functions = grader.functions
     names = answer_names(functions)
     answer = read_answer(request, functions, expect) if expect is not None else None
     partial = _partial_answer(request, functions, answer)
     det_answer = _parse_det(request.expect_det, names, request.latex)
-    grader = Grader(request, functions)  # the symbolic work, once
-    return grader.judge(partial if partial is not None else answer, det_answer)
+    result = grader.judge(partial if partial is not None else answer, det_answer)
+    result.read = list(given)
+    if request.expect_class is not None:
+        result.classification = grader.classify(request.expect_class)
+    return result
+
+
+_CLASS_WORDS = {
+    **{w: "local minimum" for w in ("min", "minimum", "local min", "local minimum", "relative minimum",
+                                    "relative min")},
+    **{w: "local maximum" for w in ("max", "maximum", "local max", "local maximum", "relative maximum",
+                                    "relative max")},
+    **{w: "saddle point" for w in ("saddle", "saddle point")},
+    **{w: "inconclusive" for w in ("inconclusive", "degenerate", "test fails", "the test fails")},
+}
+
+
+def make_grader(request: Request, functions: list) -> Grader:
+    """The Grader for what is checked: J (of a chain), the Hessian (--hessian: the Jacobian of ∇f), or
+    ∂y/∂x of F(x, y) = 0 (--implicit)."""
+    if request.hessian:
+        gradient, name, inputs = _gradient_function(functions)
+        return Grader(request, [gradient], what="H",
+                      labels=lambda i, j: derivative_label(name, (inputs[i], inputs[j])))
+    if request.implicit:
+        return _implicit_grader(request, functions)
+    return Grader(request, functions)
+
+
+def derivative_label(output: str, wrt: Sequence[str]) -> str:
+    from .taylor import derivative_label as label
+
+    return label(output, wrt)
+
+
+def _gradient_function(functions) -> tuple[VectorFunction, str, tuple[str, ...]]:
+    """∇f as a vector function: its Jacobian is f's Hessian (for a chain, of the composed f, written in the
+    first function's inputs)."""
+    last, first = functions[-1], functions[0]
+    if last.m != 1:
+        raise SpecError(f"{option('hessian')} checks the Hessian of a scalar function, and {last.name} has {last.m} "
+                        "outputs", hint="jac hessian shows one Hessian per output")
+    expr = substitute_chain(functions)[-1][0] if len(functions) > 1 else last.outputs[0]
+    name = "∘".join(fn.name for fn in reversed(functions))
+    gradient = tuple(sp.diff(expr, s) for s in first.symbols)
+    conditions = first.conditions[0] if len(functions) == 1 and first.conditions else ()
+    fn = VectorFunction(name, first.inputs, gradient, tuple(f"∂{name}/∂{v}" for v in first.inputs), first.origin,
+                        first.notes, tuple(conditions for _ in gradient))
+    return fn, name, first.inputs
+
+
+def _implicit_grader(request: Request, functions) -> Grader:
+    """∂y/∂x = −[∂F/∂y]⁻¹ ∂F/∂x as the matrix to check: answers may use the unknowns too (∂z/∂x = −x/z)."""
+    from dataclasses import replace
+
+    from .implicit_function import implicit_of
+    from .results import Factor, JacobianResult
+
+    if len(functions) != 1:
+        raise UsageError(f"{option('implicit')} checks one F(x, y) = 0: give one SPEC")
+    r = implicit_of(request.with_(command="implicit"), functions[0])
+    if r.symbolic is None and r.at is None:
+        raise SpecError("∂y/∂x could not be formed symbolically", hint=f"check it at a point with {option('at')}")
+    F = r.function
+    name = r.unknowns[0] if len(r.unknowns) == 1 else "(" + ", ".join(r.unknowns) + ")"
+    shown = replace(F, name=name)
+    factor = Factor(name, r.parameters, r.unknowns, function=shown, symbolic=r.symbolic, point=r.point, at=r.at)
+    target = JacobianResult("jacobian", [shown], [factor], symbolic=r.symbolic, point=r.point, at=r.at,
+                            notes=list(r.notes))
+    return Grader(request, [shown], target=target, what="∂y/∂x",
+                  labels=lambda i, j: f"∂{r.unknowns[i]}/∂{r.parameters[j]}", surface=F)
 
 
 def answer_names(functions) -> tuple[str, ...]:
@@ -215,10 +294,13 @@ class Grader:
     """The Jacobian of a chain, computed once, and answers judged against it one by one (jac check,
     and a class's answers with --answers)."""
 
-    def __init__(self, request: Request, functions: list):
+    def __init__(self, request: Request, functions: list, *, target: JacobianResult | None = None,
+                 labels: Callable[[int, int], str] | None = None, what: str = "J", surface: Any = None):
+        """``target``: the matrix to check when it is not J (implicit); ``labels`` name its entries;
+        ``surface``: F, when answers may be written on F = 0 (implicit)."""
         from .jacobians import jacobian_of
 
-        self.request, self.functions = request, functions
+        self.request, self.functions, self.what, self.surface = request, functions, what, surface
         inputs = functions[0].inputs
         self.intermediates = _intermediate_names(functions)
         self.assumptions = parse_assumptions(request.assume, inputs)
@@ -227,13 +309,15 @@ class Grader:
             raise SpecError(f"{option('expect_det')}: J is {functions[-1].m}×{functions[0].n}, not square, so it "
                             "has no determinant")
         self.point = point
-        self.target = jacobian_of(request.with_(command="jacobian" if len(functions) == 1 else "compose", at=point),
-                                  functions)
+        self.target = target if target is not None else jacobian_of(
+            request.with_(command="jacobian" if len(functions) == 1 else "compose", at=point), functions)
+        self.labels = labels or _labels(self.target)
         self.mode = "point" if point is not None else "symbolic"
-        self.expected = self.target.at.exact if self.mode == "point" else self.target.symbolic  # type: ignore[union-attr]
-        if self.expected is None:
+        expected = self.target.at.exact if self.mode == "point" else self.target.symbolic  # type: ignore[union-attr]
+        if expected is None:
             raise SpecError("the composed Jacobian could not be formed symbolically within the time budget",
                             hint=f"check the answer at a point with {option('at')}, or raise {option('timeout')}")
+        self.expected: sp.MatrixBase = expected
         self.rtol, self.atol = _tolerances(self.mode, request.rtol, request.atol, self.target)
         self.expected_seams = [s.xreplace(_chain_subs(functions, self.intermediates))
                                for s in _expected_seams(functions)]
@@ -248,9 +332,66 @@ class Grader:
         if answer is not None and key in self._judged:
             return _as_written(self._judged[key], answer)
         result = self._judge(answer, det_answer)
+        if not result.passed and answer is not None and self.surface is not None and self.mode == "symbolic":
+            result = self._on_the_surface(answer, det_answer) or result
         if key is not None:
             self._judged[key] = result
         return result
+
+    def _on_the_surface(self, answer: Answer, det_answer: sp.Expr | None) -> CheckResult | None:
+        """An implicit derivative written without the unknowns (−x/sqrt(1 − x² − y²) for −x/z) is right
+        on F = 0, not everywhere: compare on each branch of F = 0 solved for them."""
+        from copy import copy
+        from dataclasses import replace
+
+        unknowns = [grammar.symbol(name) for name in self.target.output_names]
+        if answer.matrix.free_symbols & set(unknowns):
+            return None
+        branches = attempt(lambda: sp.solve(list(self.surface.outputs), unknowns, dict=True), lambda: [],
+                           "solving F = 0 for the unknowns")
+        for branch in branches or []:
+            if not all(u in branch for u in unknowns):
+                continue
+            other = copy(self)
+            other.surface = None
+            other._judged, other._entries = {}, {}
+            other.expected = self.expected.xreplace(branch)
+            other.target = replace(self.target, symbolic=other.expected)
+            result = other._judge(answer, det_answer)
+            if result.passed:
+                where = ", ".join(f"{u} = {to_text(branch[u])}" for u in unknowns)
+                result.notes.append(f"your answer is written without {', '.join(map(str, unknowns))}: it agrees on "
+                                    f"the branch {where} of F = 0 (where the implicit function lives)")
+                return result
+        return None
+
+    def classify(self, word: str) -> ClassVerdict:
+        """--expect-class: the second-derivative test at the point, against the word given."""
+        from .critical import _second_derivative_test
+
+        expected_word, _ = _second_derivative_test(self.target.at.exact_matrix()  # type: ignore[union-attr]
+                                                   if self.mode == "point" else self.expected, "exact")
+        given = _CLASS_WORDS.get(" ".join(word.lower().replace("-", " ").split()))
+        if given is None:
+            raise SpecError(f"{option('expect_class')} {word!r}: not a classification jac knows",
+                            hint="local minimum, local maximum, saddle point or inconclusive (min, max, saddle)")
+        gradient_zero = self._gradient_zero()
+        note = None if gradient_zero else "∇f is not 0 at this point: it is not a critical point, and the " \
+                                          "second-derivative test classifies critical points only"
+        return ClassVerdict(word, expected_word, given == expected_word and gradient_zero, note)
+
+    def _gradient_zero(self) -> bool:
+        from . import tolerance
+        from .evaluate import exact_at
+
+        point = self.point
+        if point is None:
+            return True
+        for expr in self.functions[0].outputs:  # the gradient function's outputs: ∂f/∂xᵢ
+            value = exact_at(expr, point, "the gradient")
+            if not tolerance.is_zero(value, tolerance.term_scale(expr, point.subs)):
+                return False
+        return True
 
     def _entry(self, comparer: _Comparer, a: sp.Expr, text: str, i: int, j: int, label: str,
                seams: list) -> EntryVerdict:
@@ -266,14 +407,14 @@ class Grader:
         functions, target, expected = self.functions, self.target, self.expected
         assert expected is not None
         shown = answer if answer is not None else Answer(sp.zeros(0, 0), [], "none", cells=[])
-        result = CheckResult(target, shown, self.mode, self.rtol, self.atol, notes=list(target.notes),
+        result = CheckResult(target, shown, self.mode, self.rtol, self.atol, notes=list(target.notes), what=self.what,
                              assumptions=[to_text(a) for a in self.assumptions])
         seams = list(self.expected_seams)
         if answer is not None:
             result.notes += [n for n in (answer.scope.notes if answer.scope else [])]
             seams += [s.xreplace(_chain_subs(functions, self.intermediates)) for s in answer.seams]
         comparer = _Comparer(self.point, functions[0].symbols, self.rtol, self.atol, self.assumptions, seams)
-        labels = _labels(target)
+        labels = self.labels
         substituted = None
         if answer is not None and answer.cells is not None:  # some entries only
             substituted = _in_inputs(answer.matrix, functions, self.intermediates, target, self.mode)

@@ -368,7 +368,18 @@ def compose(specs: tuple[str, ...], fmt: str | None, precision: int | None, full
               help="Where the inputs live, e.g. \"x > 0, y > 0\": used to simplify and to choose sample points "
                    "(sqrt(x y) = sqrt(x) sqrt(y) only there).")
 @click.option("--expect-det", "expect_det", metavar="VALUE", default=None,
-              help="Check the determinant (J must be square), with --expect or alone.")
+              help="Check the determinant (J must be square; D = det H with --hessian), with --expect or alone.")
+@click.option("--expect-grad", "expect_grad", metavar="GRADIENT", default=None,
+              help="Check the gradient of a scalar function, written as a row or a column.")
+@click.option("--hessian", is_flag=True,
+              help="Check the Hessian of a scalar SPEC (of the composition with several): --expect the matrix, "
+                   "--expect-det D = det H, --expect-class the second-derivative test at --at.")
+@click.option("--expect-class", "expect_class", metavar="WORD", default=None,
+              help="With --hessian and --at: local minimum, local maximum, saddle point or inconclusive.")
+@click.option("--implicit", is_flag=True,
+              help="Check ∂y/∂x where SPEC's F(x, y) = 0 (equations like x^2 + y^2 = 1) defines y = --unknowns.")
+@click.option("--unknowns", metavar="NAMES", default=None,
+              help="With --implicit: the inputs F = 0 solves for, e.g. --unknowns z.")
 @click.option("--hide-answers", is_flag=True,
               help="Never show the expected values (for graders); --steps is refused with it.")
 @steps_options
@@ -389,6 +400,8 @@ def check(specs: tuple[str, ...], fmt: str | None, precision: int | None, full: 
     mistake accounts for them: the transpose, the factors in the wrong
     order, the outer factor evaluated at x instead of f(x), a wrong shape,
     a sign or a constant factor. Exit 0: right; 1: wrong; 2: bad input."""
+    unknowns = options.pop("unknowns")
+    options["unknowns"] = tuple(u.strip() for u in unknowns.split(",") if u.strip()) if unknowns else ()
     _run("check", list(specs), fmt, precision, full, quiet, no_echo, output, hide_answers=hide_answers,
          stdin_args=(options["expect"], options["answers"]), **_vars(options))
 

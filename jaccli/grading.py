@@ -160,7 +160,7 @@ def grade(request: Request, functions: list) -> GradeSheet:
     from pathlib import Path
 
     from .answer import answer_from_value
-    from .checking import Grader, _entries_answer, _labelled_entries, _parse_det, answer_names
+    from .checking import _entries_answer, _labelled_entries, _parse_det, answer_names, make_grader
     from .sources import input_limit, read_file
 
     origin = request.answers or "-"
@@ -170,7 +170,8 @@ def grade(request: Request, functions: list) -> GradeSheet:
     submissions = read_submissions(text, origin if origin != "-" else "<stdin>")
     if not submissions:
         raise SpecError(f"{option('answers')} {origin}: no answers", hint="one answer per student, with an id")
-    grader = Grader(request, functions)
+    grader = make_grader(request, functions)  # J, the Hessian (--hessian) or ∂y/∂x (--implicit)
+    functions = grader.functions
     names = answer_names(functions)
     grades = []
     for s in submissions:

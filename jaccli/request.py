@@ -119,6 +119,10 @@ class Request:
     expect_det: str | None = None
     expect_entry: tuple[str, ...] = ()  # ROW,COL=VALUE or LABEL=VALUE, some entries only
     answers: str | None = None  # a class's answers: a file (CSV, JSON Lines, YAML) or '-'
+    expect_grad: str | None = None  # a gradient (row or column) of a scalar function
+    expect_class: str | None = None  # with hessian: the second-derivative test's word at --at
+    hessian: bool = False  # check the Hessian (of a scalar function, or of the composition)
+    implicit: bool = False  # check ∂y/∂x of F(x, y) = 0 solved for unknowns
     rtol: float | None = None
     atol: float | None = None
     assume: str | Sequence[str] | None = None
@@ -257,6 +261,22 @@ def _validate_jacobian(r: Request, g: Any, fmt: str) -> None:
 
 
 def _validate_check(r: Request, g: Any) -> None:
+    if r.hessian and r.implicit:
+        raise _both("hessian", "implicit", "one check is of second derivatives, the other of ∂y/∂x; give one")
+    if r.implicit and not r.unknowns:
+        raise UsageError(f"{option('implicit')} needs {option('unknowns')}: the inputs F = 0 solves for",
+                         hint=f"e.g. {option('unknowns', 'z')}")
+    if r.unknowns and not r.implicit:
+        raise UsageError(f"{option('unknowns')} names what F = 0 solves for: add {option('implicit')}")
+    if g("expect_class") and not r.hessian:
+        raise UsageError(f"{option('expect_class')} is the second-derivative test's verdict: add {option('hessian')}")
+    if g("expect_class") and r.at is None:
+        raise UsageError(f"{option('expect_class')} classifies a point: add {option('at')}",
+                         hint="the classification of a critical point, e.g. --at 1,1 --expect-class 'local minimum'")
+    if g("expect_grad") and (r.hessian or r.implicit):
+        raise _both("expect_grad", "hessian" if r.hessian else "implicit", "a gradient is the Jacobian's row")
+    if g("expect_grad") and g("expect"):
+        raise _both("expect_grad", "expect", "the gradient is the whole answer; give one of them")
     if r.answers is not None:
         for other in ("expect", "expect_det", "expect_entry", "steps"):
             if g(other):
@@ -269,7 +289,7 @@ def _validate_check(r: Request, g: Any) -> None:
     if r.render.format == "csv":
         raise UsageError(f"{option('format', 'csv')} prints a grade sheet: add {option('answers')} FILE",
                          hint="one answer prints as table, plain, json or latex")
-    if not (g("expect") or g("expect_det") or g("expect_entry")):
+    if not (g("expect") or g("expect_det") or g("expect_entry") or g("expect_grad") or g("expect_class")):
         raise UsageError(f"give the answer to check: {option('expect')} (the whole Jacobian), "
                          f"{option('expect_entry')} (some entries), {option('expect_det')} (the determinant), "
                          f"or {option('answers')} FILE (a class's answers)",

@@ -450,6 +450,16 @@ class ImplicitResult:
 # Checking an answer (checking.py)
 
 @dataclass
+class ClassVerdict:
+    """--expect-class: the second-derivative test's verdict at the point, against the one given."""
+
+    answer: str
+    expected: str  # local minimum, local maximum, saddle point, inconclusive
+    ok: bool
+    note: str | None = None
+
+
+@dataclass
 class EntryVerdict:
     row: int
     col: int
@@ -494,6 +504,9 @@ class CheckResult:
     region: str | None = None  # where sampled comparisons were made
     assumptions: list[str] = field(default_factory=list)
     layout: str = "as J"  # "as J", or "gradient as a column" when a column was accepted
+    what: str = "J"  # what was checked: J, H (--hessian), ∂y/∂x (--implicit)
+    classification: ClassVerdict | None = None  # --expect-class
+    read: list = field(default_factory=list)  # the functions as given (shown as read), when J is of others
 
     @property
     def expected(self) -> sp.Matrix:
@@ -505,8 +518,9 @@ class CheckResult:
 
     @property
     def passed(self) -> bool:
-        return (self.shape_ok and (bool(self.entries) or self.determinant is not None)
-                and all(e.ok for e in self.entries) and (self.determinant is None or self.determinant.ok))
+        return (self.shape_ok and (bool(self.entries) or self.determinant is not None or self.classification is not None)
+                and all(e.ok for e in self.entries) and (self.determinant is None or self.determinant.ok)
+                and (self.classification is None or self.classification.ok))
 
     @property
     def point(self) -> Point | NumericPoint | None:

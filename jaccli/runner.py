@@ -68,7 +68,7 @@ def _job(request: Request) -> Any:
             return grade(request, load(request, chain=True))
         from .checking import check_answer
 
-        return check_answer(request, load(request, chain=True))
+        return check_answer(request, load(request, chain=True, equations=request.implicit))
     if command == "critical":
         from .critical import critical_of
 

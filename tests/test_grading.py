@@ -147,3 +147,64 @@ def test_no_answer_at_all_names_the_ways_to_give_one(run):
     assert result.exit_code == 2
     for flag in ("--expect", "--expect-entry", "--expect-det", "--answers"):
         assert flag in result.stderr
+
+
+# ---------------------------------------------------------------------------
+# Hessians, classifications, implicit derivatives, gradients (issue 14 §2).
+# f = x³ + y³ − 3xy: H = [[6x, −3], [−3, 6y]], D = 36xy − 9; (0,0) saddle, (1,1) local minimum (Stewart 14.7).
+
+CUBIC = ["x^3 + y^3 - 3x y", "--vars", "x,y", "--hessian"]
+
+
+def test_hessian_matrix_and_det(run):
+    assert run("check", *CUBIC, "--expect", "[[6x, -3], [-3, 6y]]", "--expect-det", "36 x y - 9").exit_code == 0
+    wrong = run("check", *CUBIC, "--expect", "[[6x, 3], [3, 6y]]", "--format", "json")
+    data = json.loads(wrong.stdout)
+    assert wrong.exit_code == 1 and data["checked"] == "hessian"
+    assert {d["kind"] for d in data["diagnoses"]} == {"sign"}
+    assert [e["label"] for e in data["entries"]][:2] == ["∂²f/∂x²", "∂²f/∂x∂y"]
+
+
+@pytest.mark.parametrize("at, word, code", [
+    ("1,1", "local minimum", 0), ("1,1", "min", 0), ("0,0", "saddle", 0), ("0,0", "local min", 1),
+    ("2,2", "local minimum", 1),  # not a critical point: the test does not apply
+])
+def test_expect_class(run, at, word, code):
+    result = run("check", *CUBIC, "--at", at, "--expect-class", word)
+    assert result.exit_code == code, result.output
+
+
+def test_hessian_of_a_composition():
+    from jaccli import check
+
+    # w = x² y with x = u + v, y = u − v: w(u, v) = (u + v)²(u − v); H by hand
+    r = check(["x = u + v, y = u - v", "x^2 y"], "[[6u + 2v, 2u - 2v], [2u - 2v, -2u - 6v]]", hessian=True)
+    assert r.passed
+
+
+def test_implicit_derivatives():
+    from jaccli import check
+
+    sphere = "x^2 + y^2 + z^2 = 1"
+    assert check(sphere, "-x/z, -y/z", implicit=True, unknowns=["z"]).passed
+    # written without z: right on the upper branch z = sqrt(1 − x² − y²)
+    r = check(sphere, "-x/sqrt(1 - x^2 - y^2), -y/sqrt(1 - x^2 - y^2)", implicit=True, unknowns=["z"])
+    assert r.passed and any("branch" in n for n in r.notes)
+    assert not check(sphere, "x/z, -y/z", implicit=True, unknowns=["z"]).passed
+    # Stewart 14.5 Example 8: x³ + y³ + z³ + 6xyz = 1 → ∂z/∂x = −(x² + 2yz)/(z² + 2xy)
+    assert check("x^3 + y^3 + z^3 + 6x y z = 1", "-(x^2 + 2y z)/(z^2 + 2x y), -(y^2 + 2x z)/(z^2 + 2x y)",
+                 implicit=True, unknowns=["z"]).passed
+
+
+def test_expect_grad_row_or_column(run):
+    for text in ("2x y, x^2 + 3y^2", "2x y; x^2 + 3y^2"):
+        assert run("check", "x^2 y + y^3", "--vars", "x,y", "--expect-grad", text).exit_code == 0
+    vector = run("check", "x^2 y, y", "--vars", "x,y", "--expect-grad", "2x y, x^2")
+    assert vector.exit_code == 2 and "no gradient" in vector.stderr
+
+
+def test_a_class_of_hessians(run):
+    text = 'id,answer\na,"[[6x, -3], [-3, 6y]]"\nb,"[[6x, 3], [3, 6y]]"\n'
+    result = run("check", *CUBIC, "--answers", "-", "--format", "csv", input=text)
+    sheet = _sheet(result.stdout)
+    assert sheet["a"]["pass"] == "true" and sheet["b"]["diagnoses"] == "sign"

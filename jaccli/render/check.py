@@ -29,7 +29,10 @@ def blocks(result: CheckResult, options: RenderOptions) -> list[Block]:
     precision, hide_answers = options.precision, options.hide_answers
     target = result.target
     m, n = target.shape
-    blocks: list[Block] = [Heading(f"check {J(target.name)} ({m}×{n}, rows = outputs, columns = inputs) {_how(result)}")]
+    what = {"J": f"{J(target.name)} ({m}×{n}, rows = outputs, columns = inputs)",
+            "H": f"the Hessian H_{target.name} ({m}×{n})",
+            "∂y/∂x": f"∂{target.name}/∂({', '.join(target.inputs)}) on F = 0 ({m}×{n})"}[result.what]
+    blocks: list[Block] = [Heading(f"check {what} {_how(result)}")]
     if result.entries:
         cols = ["your answer"] + ([] if hide_answers else ["expected"]) + [""]
         cells = []
@@ -48,10 +51,17 @@ def blocks(result: CheckResult, options: RenderOptions) -> list[Block]:
         if not det.ok and not hide_answers and det.expected is not None:
             text += f" (expected {to_text(det.expected)})"
         blocks.append(Line(text))
+    cls = result.classification
+    if cls is not None:
+        text = f"classification: your {cls.answer!r} {'✓' if cls.ok else '✗'}"
+        if not cls.ok and not hide_answers:
+            text += f" (the second-derivative test says: {cls.expected})"
+        blocks.append(Line(text + (f"; {cls.note}" if cls.note else "")))
     total = len(result.entries)
     wrong = sum(not v.ok for v in result.entries)
     if result.passed and total == 0:
-        verdict = "PASS: the determinant is right"
+        parts = [w for w, v in (("the determinant", det), ("the classification", cls)) if v is not None]
+        verdict = f"PASS: {' and '.join(parts)} {'is' if len(parts) == 1 else 'are'} right"
     elif result.passed:
         verdict = f"PASS: all {total} entries are right" + (" and so is the determinant" if det else "")
         if any(v.method == "sampled" for v in result.entries):
@@ -59,7 +69,8 @@ def blocks(result: CheckResult, options: RenderOptions) -> list[Block]:
     elif not result.shape_ok:
         verdict = f"FAIL: the answer is {result.answer.shape[0]}×{result.answer.shape[1]}, J is {m}×{n}"
     elif total == 0:
-        verdict = "FAIL: the determinant is wrong"
+        parts = [w for w, v in (("the determinant", det), ("the classification", cls)) if v is not None and not v.ok]
+        verdict = f"FAIL: {' and '.join(parts)} {'is' if len(parts) == 1 else 'are'} wrong"
     else:
         verdict = f"FAIL: {wrong} of {total} entries {'is' if wrong == 1 else 'are'} wrong" + \
                   (", and the determinant" if det is not None and not det.ok else "")
@@ -82,7 +93,7 @@ def body(result: CheckResult, options: RenderOptions) -> dict:
         if v.answer_value is not None:
             entry["answer_value"] = json_number(v.answer_value)
         entries.append(entry)
-    det = result.determinant
+    det, cls = result.determinant, result.classification
     out = {
         "pass": result.passed,
         "function": result.target.name,
@@ -104,6 +115,10 @@ def body(result: CheckResult, options: RenderOptions) -> dict:
             "answer": to_text(det.answer), "ok": det.ok,
             **({} if hide_answers or det.expected is None else {"expected": to_text(det.expected)})},
         "read_as": read_as(functions_of(result)),
+        "checked": {"J": "jacobian", "H": "hessian", "∂y/∂x": "implicit"}[result.what],
+        "classification": None if cls is None else {
+            "answer": cls.answer, "ok": cls.ok, "note": cls.note,
+            **({} if hide_answers else {"expected": cls.expected})},
     }
     if result.target.steps and not hide_answers:
         out["steps"] = result.target.steps.to_dict()

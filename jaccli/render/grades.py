@@ -27,7 +27,7 @@ def _row(g: Grade) -> list[str]:
     wrong = [v.label for v in g.result.entries if not v.ok]
     if g.result.determinant is not None and not g.result.determinant.ok:
         wrong.append("det")
-    diagnoses = "; ".join(d.kind for d in g.result.diagnoses)
+    diagnoses = "; ".join(dict.fromkeys(d.kind for d in g.result.diagnoses))
     return [g.id, "true" if g.passed else "false", str(len(wrong)), " ".join(wrong), diagnoses, ""]
 
 

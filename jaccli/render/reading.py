@@ -18,7 +18,7 @@ def functions_of(result: Any) -> list:
     from ..results import CheckResult, CostResult, ImplicitResult
 
     if isinstance(result, CheckResult):
-        return functions_of(result.target)
+        return list(result.read) if result.read else functions_of(result.target)
     if isinstance(result, ImplicitResult):
         return [result.function]
     if isinstance(result, CostResult):
