@@ -148,7 +148,7 @@ def _options(*decorators: Decorator) -> Decorator:
 def format_option(command: str) -> Decorator:
     choices = FORMATS[command]
     helps = {"table": "rich tables", "plain": "aligned text", "json": "one object", "latex": "display math",
-             "csv": "the matrix only"}
+             "csv": "the matrix only", "markdown": "Markdown with $…$ math"}
     return click.option("--format", "fmt", type=click.Choice(choices), default=None,
                         help="table (default): " + " · ".join(f"{c}: {helps[c]}" for c in choices if c != "table")
                              + ".")
@@ -347,7 +347,7 @@ def compose(specs: tuple[str, ...], fmt: str | None, precision: int | None, full
 
 
 @main.command()
-@click.argument("specs", nargs=-1, required=True, metavar="SPEC [SPEC2 ...]")
+@click.argument("specs", nargs=-1, metavar="SPEC [SPEC2 ...]")
 @click.option("--expect", "expect", default=None, metavar="ANSWER",
               help="The answer: \"[[a, b], [c, d]]\", \"a, b; c, d\", a LaTeX bmatrix/pmatrix, "
                    "a .yaml/.json/.csv file, or - for stdin; or some entries by label: \"dw/du = 116; dw/dv = 65\" "
@@ -355,6 +355,9 @@ def compose(specs: tuple[str, ...], fmt: str | None, precision: int | None, full
 @click.option("--expect-entry", "expect_entry", multiple=True, metavar="ROW,COL=VALUE",
               help="One entry of J (rows = outputs, columns = inputs, from 1), e.g. --expect-entry 1,2=\"3e + 2\"; "
                    "repeatable. A label works too: --expect-entry \"dw/du=116\".")
+@click.option("--key", default=None, metavar="FILE",
+              help="With --answers: each student's own exercises, from jac exercise --students … --key FILE "
+                   "(answers carry an exercise column when a sheet has several); no SPEC.")
 @click.option("--answers", default=None, metavar="FILE",
               help="Grade a class: one answer per student (CSV id,answer[,det]; JSON Lines {\"id\", \"answer\", "
                    "\"det\"}; YAML; - for stdin). Prints a grade sheet (csv, json: JSON Lines); exit 0 when all pass.")
@@ -444,6 +447,37 @@ def implicit(spec: str, unknowns: str, fmt: str | None, precision: int | None, f
     checks that F is (numerically) zero there and refuses when ∂F/∂y is singular."""
     names = tuple(u.strip() for u in unknowns.split(",") if u.strip())
     _run("implicit", [spec], fmt, precision, full, quiet, no_echo, output, unknowns=names, **_vars(options))
+
+
+@main.command()
+@click.option("--kind", required=True, type=click.Choice(("jacobian", "chain", "determinant", "change-of-variables",
+                                                         "implicit", "hessian", "critical")),
+              help="What the exercises ask.")
+@click.option("--seed", type=int, default=0, show_default=True, help="The same seed gives the same sheet.")
+@click.option("--count", type=click.IntRange(1, 100), default=5, show_default=True, help="Exercises per sheet.")
+@click.option("--difficulty", type=click.IntRange(1, 3), default=1, show_default=True,
+              help="1: polynomials; 2: exp, log, trig, roots; 3: products, quotients, three variables.")
+@click.option("--students", metavar="ROSTER", default=None,
+              help="A roster (CSV with an id column, or one id per line): one sheet per student, each with its "
+                   "own seed.")
+@click.option("--key", metavar="FILE", default=None,
+              help="Write the answer key (CSV: id, exercise, kind, specs, at, options, answer) for "
+                   "jac check --key … --answers.")
+@click.option("--hide-answers", is_flag=True, help="Print the questions only (the key still has the answers).")
+@click.option("--format", "fmt", type=click.Choice(("markdown", "latex", "json")), default=None,
+              help="markdown (default) · latex: a printable sheet, answers on a separate page · json.")
+@click.option("--quiet", "-q", is_flag=True, help="No notes on stderr.")
+@click.option("--output", "-o", "output", metavar="FILE", default=None, help="Write the sheet to FILE.")
+@_examples("""  jac exercise --kind chain --seed 7 --count 3
+  jac exercise --kind critical --seed 1 --difficulty 2 --format latex
+  jac exercise --kind hessian --seed 3 --format json""")
+def exercise(fmt: str | None, quiet: bool, output: str | None, hide_answers: bool, **options: Any) -> None:
+    """Exercises with random but nice functions and points (integer or simple
+    exact answers), reproducible from --seed. Every answer is checked by jac
+    itself (jac check of the printed answer) before it is printed. A roster
+    (--students) gives every student a sheet of their own and --key an answer
+    key that jac check --key FILE --answers grades with."""
+    _run("exercise", [], fmt or "markdown", None, False, quiet, False, output, hide_answers=hide_answers, **options)
 
 
 @main.command()

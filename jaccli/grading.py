@@ -33,6 +33,7 @@ class Submission:
     answer: Any  # text, or rows (JSON/YAML)
     det: str | None
     where: str  # "answers.csv:3", for messages
+    exercise: int = 1  # which exercise of the student's sheet (with --key)
 
 
 @dataclass
@@ -87,13 +88,17 @@ def read_submissions(text: str, origin: str) -> list[Submission]:
 def _submission(record: Any, where: str) -> Submission:
     if not isinstance(record, dict):
         raise SpecError(f"{where}: expected a mapping with 'id' and 'answer'", hint='e.g. {"id": "s01", "answer": "…"}')
-    unknown = sorted(set(record) - {"id", "answer", "det"})
+    unknown = sorted(set(record) - {"id", "answer", "det", "exercise"})
     if unknown:
-        raise SpecError(f"{where}: unknown key {unknown[0]!r}", hint="the keys are id, answer and det")
+        raise SpecError(f"{where}: unknown key {unknown[0]!r}", hint="the keys are id, answer, det (and exercise)")
     if record.get("id") in (None, ""):
         raise SpecError(f"{where}: the answer has no id", hint="give every answer the student's id")
     det = record.get("det")
-    return Submission(str(record["id"]), record.get("answer"), None if det is None else str(det), where)
+    try:
+        exercise = int(record.get("exercise") or 1)
+    except (TypeError, ValueError):
+        raise SpecError(f"{where}: exercise {record.get('exercise')!r} is not a number") from None
+    return Submission(str(record["id"]), record.get("answer"), None if det is None else str(det), where, exercise)
 
 
 def _from_json_lines(text: str, origin: str) -> list[Submission]:
@@ -135,24 +140,94 @@ def _from_csv(text: str, origin: str) -> list[Submission]:
                         hint="e.g. id,answer,det")
     out = []
     for k, row in rows[1:]:
-        record = {name: value for name, value in zip(header, row) if name in ("id", "answer", "det")}
+        record = {name: value for name, value in zip(header, row) if name in ("id", "answer", "det", "exercise")}
         if len(row) > len(header):
             raise SpecError(f"{origin}:{k}: {len(row)} fields but the header names {len(header)}",
                             hint="quote an answer that holds commas: \"[[2x, 1], [0, 2y]]\"")
-        if record.get("det") == "":
-            record.pop("det")
+        for empty in ("det", "exercise"):
+            if record.get(empty) == "":
+                record.pop(empty)
         out.append(_submission(record, f"{origin}:{k}"))
     return _unique(out, origin)
 
 
 def _unique(submissions: list[Submission], origin: str) -> list[Submission]:
-    seen: dict[str, str] = {}
+    seen: dict[tuple[str, int], str] = {}
     for s in submissions:
-        if s.id in seen:
-            raise SpecError(f"{s.where}: id {s.id!r} appears twice (first at {seen[s.id]})",
-                            hint="one answer per student")
-        seen[s.id] = s.where
+        if (s.id, s.exercise) in seen:
+            raise SpecError(f"{s.where}: id {s.id!r} appears twice (first at {seen[(s.id, s.exercise)]})",
+                            hint="one answer per student (and exercise)")
+        seen[(s.id, s.exercise)] = s.where
     return submissions
+
+
+def grade_with_key(request: Request) -> GradeSheet:
+    """A class whose students each had their own exercises (jac exercise --students … --key KEY): each
+    answer is judged against its own row of the key, found by id (and exercise number, default 1)."""
+    from pathlib import Path
+
+    from .loading import load
+    from .request import make
+    from .sources import input_limit, read_file
+
+    assert request.key is not None
+    key = _read_key(read_file(Path(request.key), input_limit(), "answer key"), request.key)
+    origin = request.answers or "-"
+    text = request.stdin_text if origin == "-" else read_file(Path(origin), input_limit(), "answers")
+    if text is None:
+        raise SpecError(f"{option('answers')} - means answers on standard input, but none were given")
+    submissions = read_submissions(text, origin if origin != "-" else "<stdin>")
+    graders: dict[tuple, Any] = {}
+    grades = []
+    for s in submissions:
+        number = s.exercise
+        g = Grade(s.id if number == 1 else f"{s.id}#{number}", s.where)
+        try:
+            row = key.get((s.id, number))
+            if row is None:
+                raise SpecError(f"the key has no exercise {number} for {s.id!r}")
+            specs, at, options = row
+            # the key's specs are in jac's syntax whatever --latex says (that is for the answers)
+            sub = make("check", specs, at=at or None, rtol=request.rtol, atol=request.atol,
+                       timeout=request.timeout, expect="0", **{k: v for k, v in options.items() if k != "det"})
+            cache = (tuple(specs), at, tuple(sorted(options.items())))
+            if cache not in graders:
+                from .checking import make_grader
+
+                graders[cache] = make_grader(sub, load(sub, equations=bool(options.get("implicit"))))
+            g.result = _judge_one(graders[cache], s, bool(options.get("det")), request)
+        except JacError as err:
+            g.error, g.exit_code = str(err).splitlines()[0], err.exit_code
+        grades.append(g)
+    return GradeSheet(grades, origin, [], notes=[])
+
+
+def _judge_one(grader: Any, s: Submission, det_only: bool, request: Request) -> CheckResult:
+    from .answer import answer_from_value
+    from .checking import _entries_answer, _labelled_entries, _parse_det, answer_names
+
+    functions = grader.functions
+    names = answer_names(functions)
+    if det_only:  # the exercise asked for a determinant: the answer is one expression
+        return grader.judge(None, _parse_det(str(s.answer), names, request.latex))
+    labelled = _labelled_entries(s.answer, functions) if isinstance(s.answer, str) else None
+    answer = (_entries_answer(labelled, functions, request, "answer") if labelled is not None else
+              answer_from_value(s.answer, names, "answer", request.latex))
+    return grader.judge(answer, _parse_det(s.det, names, request.latex))
+
+
+def _read_key(text: str, origin: str) -> dict[tuple[str, int], tuple[list[str], str, dict]]:
+    rows = list(csv.DictReader(io.StringIO(text)))
+    if not rows or not {"id", "exercise", "specs", "answer"} <= set(rows[0]):
+        raise SpecError(f"{origin}: not an answer key", hint="jac exercise … --students ROSTER --key FILE writes one")
+    out = {}
+    for row in rows:
+        options = json.loads(row.get("options") or "{}")
+        if "kind" in row and row["kind"] == "critical":
+            raise SpecError(f"{origin}: grading critical-point exercises from a key is not supported",
+                            hint="check each point with jac check --hessian --at P --expect-class WORD")
+        out[(row["id"], int(row["exercise"]))] = (row["specs"].split(" ;; "), row.get("at") or "", options)
+    return out
 
 
 def grade(request: Request, functions: list) -> GradeSheet:

@@ -18,8 +18,8 @@ from typing import Any, Iterator, Literal, Mapping, Sequence, Union
 
 from .errors import UsageError
 
-Command = Literal["jacobian", "compose", "check", "hessian", "implicit", "cost", "taylor", "critical"]
-Format = Literal["table", "plain", "json", "latex", "csv"]
+Command = Literal["jacobian", "compose", "check", "hessian", "implicit", "cost", "taylor", "critical", "exercise"]
+Format = Literal["table", "plain", "json", "latex", "csv", "markdown"]
 Engine = Literal["auto", "sympy", "symengine"]
 
 # ---------------------------------------------------------------------------
@@ -41,6 +41,7 @@ FORMATS: dict[str, tuple[Format, ...]] = {  # what each command can print
     "cost": ("table", "plain", "json"),
     "taylor": ("table", "plain", "json", "latex"),
     "critical": ("table", "plain", "json"),
+    "exercise": ("markdown", "latex", "json"),
 }
 HUMAN_FORMATS = ("table", "plain")
 
@@ -130,6 +131,13 @@ class Request:
     unknowns: tuple[str, ...] = ()
     # taylor
     order: int = 2
+    # exercise
+    kind: str | None = None
+    seed: int = 0
+    count: int = 5
+    difficulty: int = 1
+    students: str | None = None  # a roster: one sheet (and seed) per id
+    key: str | None = None  # exercise: write the answer key here; check: grade against it
     # critical
     constraints: tuple[str, ...] = ()
     box: str | None = None
@@ -261,6 +269,16 @@ def _validate_jacobian(r: Request, g: Any, fmt: str) -> None:
 
 
 def _validate_check(r: Request, g: Any) -> None:
+    if r.key is not None:
+        if r.answers is None:
+            raise UsageError(f"{option('key')} grades a class: add {option('answers')} FILE")
+        if r.specs:
+            raise UsageError(f"with {option('key')} each student's SPECs come from the key: give no SPEC")
+        for other in ("at", "vars", "hessian", "implicit", "unknowns", "expect_class", "expect_grad", "assume"):
+            if g(other):
+                raise _both(other, "key", "each exercise's options come from the key")
+    elif not r.specs:
+        raise UsageError("give the SPEC whose Jacobian the answer is (or a key with --key and --answers)")
     if r.hessian and r.implicit:
         raise _both("hessian", "implicit", "one check is of second derivatives, the other of ∂y/∂x; give one")
     if r.implicit and not r.unknowns:

@@ -346,6 +346,38 @@ class HessianResult(ChainProperties):
 
 
 # ---------------------------------------------------------------------------
+# Exercises (exercise.py)
+
+@dataclass
+class Exercise:
+    kind: str
+    seed: int
+    number: int
+    question: str  # Markdown, math in $…$
+    question_latex: str
+    specs: list[str]  # in jac's syntax: `jac check SPEC… --at … --expect ANSWER` re-checks it
+    at: str | None
+    answer: str  # jac syntax (what --expect reads)
+    answer_latex: str
+    check: list[str]  # the jac check arguments that verified it
+    options: dict = field(default_factory=dict)  # e.g. {"hessian": True}
+
+
+@dataclass
+class ExerciseSheet:
+    command = "exercise"
+
+    exercises: list[Exercise]
+    kind: str
+    seed: int
+    difficulty: int
+    student: str | None = None
+    sheets: list["ExerciseSheet"] = field(default_factory=list)  # a roster: one per student
+    notes: list[str] = field(default_factory=list)
+
+
+
+# ---------------------------------------------------------------------------
 # Critical points (critical.py)
 
 @dataclass

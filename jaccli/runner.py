@@ -10,8 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from .budget import capped, skipped, time_budget
-from .errors import SpecError, UsageError
-from .function import VectorFunction
+from .loading import check_items, load  # noqa: F401  (load: also the API's and benchmarks' way in)
 from .request import DEFAULT_TIMEOUT, Request, option, validate
 
 
@@ -19,6 +18,8 @@ def run(request: Request) -> Any:
     """The finished result of ``request``: a JacobianResult, points.BatchRun (rows still to stream),
     distributed.Summary, CheckResult, HessianResult, ImplicitResult or CostResult."""
     request = validate(request)
+    if request.command == "exercise":  # a sheet is many requests, each run within its own time budget
+        return _job(request)
     with time_budget(request.timeout):
         result = _job(request)
         notes = _budget_notes(request.timeout)
@@ -48,7 +49,7 @@ def _job(request: Request) -> Any:
         return accumulation.from_specs(load(request, layers=True), request.input_size)
     if command in ("jacobian", "compose"):
         items = load(request, layers=True)
-        _check_items(request, items)
+        check_items(request, items)
         if request.points is not None and request.dask is not None:
             from .distributed import run as run_dask
             from .points import Plan
@@ -62,6 +63,10 @@ def _job(request: Request) -> Any:
 
         return jacobian_of(request, items)
     if command == "check":
+        if request.key is not None:
+            from .grading import grade_with_key
+
+            return grade_with_key(request)
         if request.answers is not None:
             from .grading import grade
 
@@ -69,6 +74,10 @@ def _job(request: Request) -> Any:
         from .checking import check_answer
 
         return check_answer(request, load(request, chain=True, equations=request.implicit))
+    if command == "exercise":
+        from .exercise import from_request
+
+        return from_request(request, run)  # the generator computes and checks with run itself
     if command == "critical":
         from .critical import critical_of
 
@@ -85,53 +94,3 @@ def _job(request: Request) -> Any:
 
     (fn,) = load(request, equations=True)
     return implicit_of(request, fn)
-
-
-def load(request: Request, *, layers: bool = False, chain: bool = True, equations: bool = False) -> list[Any]:
-    """The SPECs as functions (and, where ``layers``, layer files), in application order; a chain is
-    bound by name (binding.py) and its sizes checked."""
-    from .binding import bind, check_chain
-    from .spec import load_all
-
-    if request.command in ("jacobian", "implicit") and len(request.specs) != 1:
-        raise UsageError(f"{request.command} takes one SPEC", hint="for a chain of functions use 'jac compose'")
-    engine = "sympy" if request.steps else request.engine  # --steps: derivations are written by sympy
-    items = load_all(list(request.specs), vars=request.vars, stdin_text=request.stdin_text, latex=request.latex,
-                     engine=engine, equations=equations)
-    if request.command == "compose" and len(items) < 2 and isinstance(items[0], VectorFunction):
-        raise UsageError("compose needs at least two SPECs (or a layer file)", hint="for one function use 'jac jacobian'")
-    if not layers:
-        for item in items:
-            if not isinstance(item, VectorFunction):
-                raise SpecError(f"{item.origin or item.name} is a layer file; {request.command} works on function "
-                                "specs", hint="jacobian and compose evaluate layer files at a point")
-    if len(items) > 1:
-        items = bind(items)
-        functions = [item for item in items if isinstance(item, VectorFunction)]
-        if len(functions) == len(items):
-            check_chain(functions)
-    return items
-
-
-def _check_items(request: Request, items: list[Any]) -> None:
-    """The rules that depend on what the SPECs are (request.validate has the others)."""
-    layered = [item for item in items if not isinstance(item, VectorFunction)]
-    if not layered:
-        return
-    where = layered[0].origin or layered[0].name
-    for name in ("steps", "points"):
-        if request.given(name):
-            raise UsageError(f"{option(name)} works on function specs, and {where} is a layer file",
-                             hint="layer chains are evaluated numerically at one point")
-    if request.render.format == "latex" and request.at is None:
-        raise UsageError(f"{where} is a layer file: layer chains are evaluated at a point",
-                         hint=f"give {option('at')}")
-    if request.given("engine") and all(not _has_function(item) for item in items):
-        raise UsageError(f"{option('engine')} chooses who differentiates function specs, and {where} has only "
-                         "linear and element-wise layers")
-
-
-def _has_function(item: Any) -> bool:
-    if isinstance(item, VectorFunction):
-        return True
-    return any(layer.kind == "function" for layer in item.layers)

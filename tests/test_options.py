@@ -103,6 +103,27 @@ TABLE = {
         "at": (["--at", "x=3/5,y=4/5"], ["implicit"]),
         **{k: (args, needs + ["implicit"]) for k, (args, needs) in _COMMON.items()},
     }),
+    # check of a class whose students had their own exercises (jac exercise --students … --key)
+    "check:key": ([], {
+        "key": (["--key", "{tmp}/key.csv", "--answers", "{tmp}/class.csv"], []),
+        "rtol": (["--rtol", "1e-6"], ["key"]),
+        "atol": (["--atol", "1e-9"], ["key"]),
+        "hide-answers": (["--hide-answers"], ["key"]),
+        "format=csv": (["--format", "csv"], ["key"]),
+        **{k: (args, needs + ["key"]) for k, (args, needs) in _COMMON.items()},
+    }),
+    "exercise": (["--kind", "hessian", "--count", "1"], {
+        "seed": (["--seed", "2"], []),
+        "count": (["--count", "2"], []),
+        "difficulty": (["--difficulty", "2"], []),
+        "students": (["--students", "{tmp}/roster.csv"], []),
+        "key": (["--key", "{tmp}/written_key.csv"], []),
+        "hide-answers": (["--hide-answers"], []),
+        "format=latex": (["--format", "latex"], []),
+        "format=json": (["--format", "json"], []),
+        "quiet": (["--quiet"], []),
+        "output": (["--output", "{tmp}/out.txt"], []),
+    }),
     "hessian": (["x^2 y + y^3"], {
         **_COMMON,
         "at": (["--at", "1,2"], []),
@@ -191,7 +212,7 @@ def _tables_cover_every_option():
         listed = {_flag(n)[2:] for key, (_, options) in TABLE.items() if key.split(":")[0] == command
                   for n in options if n not in _COMPANION_ARGS}
         required = {"unknowns"} if command == "implicit" else {"dims"} if command == "cost" else \
-            {"at"} if command == "taylor" else set()
+            {"at"} if command == "taylor" else {"kind"} if command == "exercise" else set()
         yield command, params - required, listed
 
 
@@ -204,6 +225,13 @@ def test_the_table_has_every_option(command, params, listed):
 def points_file(tmp_path, monkeypatch):
     (tmp_path / "points.csv").write_text("u,v\n1,2\n0.5,-1\n")
     (tmp_path / "answers.csv").write_text('id,answer,det\ns1,"[[2xy, x^2], [1, 1]]",2xy - x^2\n')
+    (tmp_path / "roster.csv").write_text("id\nann\n")
+    from jaccli import run as jac_run
+    from jaccli.exercise import make_sheet, write_key
+
+    sheet = make_sheet("jacobian", 1, 1, 1, "ann", run=jac_run)
+    write_key(type(sheet)([], "jacobian", 1, 1, sheets=[sheet]), str(tmp_path / "key.csv"))
+    (tmp_path / "class.csv").write_text(f'id,answer\nann,"{sheet.exercises[0].answer}"\n')
     # --dask's local cluster in threads, not processes: the same code path in a tenth of the time
     # (test_distributed.py runs real worker processes)
     import dask.distributed

@@ -21,6 +21,7 @@ def _modules() -> dict[type, str]:
         CheckResult,
         CostResult,
         CriticalResult,
+        ExerciseSheet,
         HessianResult,
         ImplicitResult,
         JacobianResult,
@@ -29,7 +30,7 @@ def _modules() -> dict[type, str]:
 
     return {JacobianResult: "jacobian", CheckResult: "check", HessianResult: "hessian", ImplicitResult: "implicit",
             CostResult: "cost", GradeSheet: "grades", TaylorResult: "taylor",
-            CriticalResult: "critical"}
+            CriticalResult: "critical", ExerciseSheet: "exercise"}
 
 
 def renderer(result: Any) -> Any:
@@ -49,6 +50,8 @@ def render(result: Any, options: RenderOptions) -> Any:
         return dumps(envelope(result.command, module.body(result, options), result.notes))
     if fmt == "latex":
         return module.latex(result, options)
+    if fmt == "markdown":
+        return module.markdown(result, options)
     if fmt == "csv":
         return module.csv(result, options)
     blocks = module.blocks(result, options)
