@@ -30,6 +30,12 @@ def write(result: Any, request: Request, quiet: bool) -> int:
     if not quiet:
         for note in dict.fromkeys(result.notes):  # each note once
             say("note", note, "yellow")
+    if request.command == "plot":  # the picture is the -o file; stdout says what it shows
+        from .plot_draw import draw
+
+        draw(result.data, result.path)
+        _write_blocks(_encoded(result, request), None)
+        return 0
     _write_blocks(_encoded(result, request), request.output)
     if request.answers is not None and request.render.format in ("csv", "json") and not quiet:
         _grade_summary(result)  # the human formats end with it

@@ -18,7 +18,7 @@ from typing import Any, Iterator, Literal, Mapping, Sequence, Union
 
 from .errors import UsageError
 
-Command = Literal["jacobian", "compose", "check", "hessian", "implicit", "cost", "taylor", "critical", "exercise"]
+Command = Literal["jacobian", "compose", "check", "hessian", "implicit", "cost", "taylor", "critical", "exercise", "plot"]
 Format = Literal["table", "plain", "json", "latex", "csv", "markdown"]
 Engine = Literal["auto", "sympy", "symengine"]
 
@@ -42,6 +42,7 @@ FORMATS: dict[str, tuple[Format, ...]] = {  # what each command can print
     "taylor": ("table", "plain", "json", "latex"),
     "critical": ("table", "plain", "json"),
     "exercise": ("markdown", "latex", "json"),
+    "plot": ("table", "plain", "json"),  # what was drawn; the picture is the -o file
 }
 HUMAN_FORMATS = ("table", "plain")
 
@@ -131,6 +132,8 @@ class Request:
     unknowns: tuple[str, ...] = ()
     # taylor
     order: int = 2
+    # plot
+    radius: float = 0.5
     # exercise
     kind: str | None = None
     seed: int = 0
@@ -211,6 +214,11 @@ def validate(request: Request) -> Request:
         raise UsageError(f"{r.command} prints {', '.join(allowed)}; not {option('format', fmt)}")
     if r.command in ("jacobian", "compose"):
         _validate_jacobian(r, g, fmt)
+    if r.command == "plot":
+        if not r.output:
+            raise UsageError(f"jac plot draws into a file: give {option('output')} FILE.png (or .svg, .pdf)")
+        if r.at is None:
+            raise UsageError(f"jac plot draws J at a point: add {option('at')}")
     if r.command == "check":
         _validate_check(r, g)
         if r.steps and r.render.hide_answers:

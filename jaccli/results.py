@@ -346,6 +346,19 @@ class HessianResult(ChainProperties):
 
 
 # ---------------------------------------------------------------------------
+# Pictures (plotting.py: the data; plot_draw.py: matplotlib)
+
+@dataclass
+class PlotResult:
+    command = "plot"
+
+    data: Any  # plotting.PlotData (numpy arrays)
+    path: str  # the picture
+    notes: list[str] = field(default_factory=list)
+    functions: list[VectorFunction] = field(default_factory=list)  # shown as read
+
+
+# ---------------------------------------------------------------------------
 # Exercises (exercise.py)
 
 @dataclass

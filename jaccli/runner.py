@@ -78,6 +78,15 @@ def _job(request: Request) -> Any:
         from .exercise import from_request
 
         return from_request(request, run)  # the generator computes and checks with run itself
+    if command == "plot":
+        from .jacobians import jacobian_of
+        from .plotting import plot_data
+        from .results import PlotResult
+
+        items = load(request)
+        result = jacobian_of(request.with_(command="compose" if len(items) > 1 else "jacobian"), items)
+        return PlotResult(plot_data(result, request.radius), request.output or "", list(result.notes),
+                          result.functions)
     if command == "critical":
         from .critical import critical_of
 

@@ -90,3 +90,20 @@ def test_json_and_refusals(run_cli=None):
     assert bad.exit_code == 2 and "scalar" in bad.stderr
     box = CliRunner().invoke(main, ["critical", "x^2", "--in", "x=3..1"])
     assert box.exit_code == 2 and "low end" in box.stderr
+
+
+def test_bordered_hessian_agrees_with_sympys_own():
+    """sympy's hessian(f, vars, constraints) — the peer the issue names — builds the bordered Hessian
+    [[0, ∇g], [∇gᵀ, H]] (here with f's Hessian; at these points the multiplier term is λ·H_g, added
+    below): its last n − m leading minors give the same classification as jac's."""
+    import sympy as sp
+
+    x, y, z = sp.symbols("x y z", real=True)
+    f, g = x * y * z, x + y + z - 3  # max of xyz on x + y + z = 3 at (1, 1, 1), λ = 1
+    r, found = _points("x y z", "x,y,z", constraints=["x + y + z = 3"])
+    lam = 1
+    B = sp.hessian(f - lam * g, (x, y, z), [g]).subs({x: 1, y: 1, z: 1})
+    m, n = 1, 3
+    minors = [B[:k, :k].det() for k in range(2 * m + 1, m + n + 1)]
+    sympy_says = "maximum" if all(sp.sign(v) == (-1) ** (m + 1 + k) for k, v in enumerate(minors)) else "other"
+    assert found[(1.0, 1.0, 1.0)].split()[1] == sympy_says == "maximum"

@@ -112,6 +112,15 @@ TABLE = {
         "format=csv": (["--format", "csv"], ["key"]),
         **{k: (args, needs + ["key"]) for k, (args, needs) in _COMMON.items()},
     }),
+    "plot": ([r"r \cos(t), r \sin(t)", "--at", "r=1,t=1", "--output", "{tmp}/p.png"], {
+        "vars": (["--vars", "r,t"], []),
+        "latex": (["--latex"], []),
+        "radius": (["--radius", "0.2"], []),
+        "timeout": (["--timeout", "20"], []),
+        "quiet": (["--quiet"], []),
+        "format=plain": (["--format", "plain"], []),
+        "format=json": (["--format", "json"], []),
+    }),
     "exercise": (["--kind", "hessian", "--count", "1"], {
         "seed": (["--seed", "2"], []),
         "count": (["--count", "2"], []),
@@ -212,7 +221,8 @@ def _tables_cover_every_option():
         listed = {_flag(n)[2:] for key, (_, options) in TABLE.items() if key.split(":")[0] == command
                   for n in options if n not in _COMPANION_ARGS}
         required = {"unknowns"} if command == "implicit" else {"dims"} if command == "cost" else \
-            {"at"} if command == "taylor" else {"kind"} if command == "exercise" else set()
+            {"at"} if command == "taylor" else {"kind"} if command == "exercise" else \
+            {"at", "output"} if command == "plot" else set()
         yield command, params - required, listed
 
 

@@ -25,12 +25,14 @@ def _modules() -> dict[type, str]:
         HessianResult,
         ImplicitResult,
         JacobianResult,
+        PlotResult,
         TaylorResult,
     )
 
     return {JacobianResult: "jacobian", CheckResult: "check", HessianResult: "hessian", ImplicitResult: "implicit",
             CostResult: "cost", GradeSheet: "grades", TaylorResult: "taylor",
-            CriticalResult: "critical", ExerciseSheet: "exercise"}
+            CriticalResult: "critical", ExerciseSheet: "exercise",
+            PlotResult: "plot"}
 
 
 def renderer(result: Any) -> Any:
