@@ -68,7 +68,10 @@ def to_symengine(expr: sp.Basic, cache: dict | None = None):
         elif node.is_Pow:
             out = se.Pow(walk(node.base), walk(node.exp))
         elif type(node).__name__ in _FUNCTIONS:
-            out = getattr(se, _FUNCTIONS[type(node).__name__])(*[walk(a) for a in node.args])
+            try:
+                out = getattr(se, _FUNCTIONS[type(node).__name__])(*[walk(a) for a in node.args])
+            except RuntimeError as err:  # acos(cot(x - x)): symengine evaluates cot(0) and refuses acos(zoo)
+                raise Unsupported(str(err)) from None
         else:
             raise Unsupported(type(node).__name__)
         cache[node] = out

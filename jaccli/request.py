@@ -18,7 +18,7 @@ from typing import Any, Iterator, Literal, Mapping, Sequence, Union
 
 from .errors import UsageError
 
-Command = Literal["jacobian", "compose", "check", "hessian", "implicit", "cost", "taylor", "critical", "exercise", "plot"]
+Command = Literal["jacobian", "compose", "check", "hessian", "implicit", "cost", "taylor", "critical", "exercise", "plot", "codegen"]
 Format = Literal["table", "plain", "json", "latex", "csv", "markdown"]
 Engine = Literal["auto", "sympy", "symengine"]
 
@@ -43,6 +43,7 @@ FORMATS: dict[str, tuple[Format, ...]] = {  # what each command can print
     "critical": ("table", "plain", "json"),
     "exercise": ("markdown", "latex", "json"),
     "plot": ("table", "plain", "json"),  # what was drawn; the picture is the -o file
+    "codegen": ("plain",),  # the code itself
 }
 HUMAN_FORMATS = ("table", "plain")
 
@@ -62,10 +63,13 @@ def cli_names() -> Iterator[None]:
         _STYLE.reset(token)
 
 
+_FLAGS = {"target": "for", "box": "in"}  # where the command line's flag is not the keyword's name
+
+
 def option(name: str, value: Any = None) -> str:
     """``--at`` / ``--engine sympy`` on the command line; ``at=`` / ``engine='sympy'`` in Python."""
     if _STYLE.get() == "cli":
-        flag = "--" + name.replace("_", "-")
+        flag = "--" + _FLAGS.get(name, name.replace("_", "-"))
         if value is None:
             return flag
         text = ",".join(map(str, value)) if isinstance(value, (list, tuple)) else str(value)
@@ -132,6 +136,11 @@ class Request:
     unknowns: tuple[str, ...] = ()
     # taylor
     order: int = 2
+    # codegen
+    lang: str = "python"
+    target: str = "plain"
+    vectorize: bool = False
+    name: str | None = None
     # plot
     radius: float = 0.5
     # exercise
@@ -187,7 +196,8 @@ def make(command: Command, specs: Sequence[Any] | str = (), *, format: Format | 
         values.pop("timeout")
     if values.get("engine") is None:
         values.pop("engine", None)
-    render = RenderOptions(format or DEFAULT_FORMAT, DEFAULT_PRECISION if precision is None else precision, full,
+    default = DEFAULT_FORMAT if DEFAULT_FORMAT in FORMATS.get(command, (DEFAULT_FORMAT,)) else FORMATS[command][0]
+    render = RenderOptions(format or default, DEFAULT_PRECISION if precision is None else precision, full,
                            echo, hide_answers)
     return Request(command, (specs,) if isinstance(specs, str) else tuple(specs), render=render,
                    explicit=frozenset(given), **values)

@@ -346,6 +346,22 @@ class HessianResult(ChainProperties):
 
 
 # ---------------------------------------------------------------------------
+# Generated code (codegen.py)
+
+@dataclass
+class CodegenResult:
+    command = "codegen"
+
+    code: str
+    language: str
+    target: str
+    method: str  # "single", "composed" or "chain"
+    operations: dict[str, int]
+    functions: list[VectorFunction]
+    notes: list[str] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------
 # Pictures (plotting.py: the data; plot_draw.py: matplotlib)
 
 @dataclass

@@ -78,6 +78,11 @@ def _job(request: Request) -> Any:
         from .exercise import from_request
 
         return from_request(request, run)  # the generator computes and checks with run itself
+    if command == "codegen":
+        from .codegen import codegen_of
+
+        exact = request.with_(engine="sympy")  # sympy's printers and cse write the code: sympy expressions
+        return codegen_of(exact, load(exact))
     if command == "plot":
         from .jacobians import jacobian_of
         from .plotting import plot_data

@@ -19,6 +19,7 @@ def _modules() -> dict[type, str]:
     from ..grading import GradeSheet
     from ..results import (
         CheckResult,
+        CodegenResult,
         CostResult,
         CriticalResult,
         ExerciseSheet,
@@ -32,7 +33,8 @@ def _modules() -> dict[type, str]:
     return {JacobianResult: "jacobian", CheckResult: "check", HessianResult: "hessian", ImplicitResult: "implicit",
             CostResult: "cost", GradeSheet: "grades", TaylorResult: "taylor",
             CriticalResult: "critical", ExerciseSheet: "exercise",
-            PlotResult: "plot"}
+            PlotResult: "plot",
+            CodegenResult: "codegen"}
 
 
 def renderer(result: Any) -> Any:
