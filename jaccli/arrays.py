@@ -18,7 +18,11 @@ MAX_ARRAY_BYTES = 1 << 30
 
 
 def load_array(value: Any, base: Path, where: str, ndim: int) -> np.ndarray:
-    """A matrix (ndim 2) or vector (ndim 1): inline YAML rows, .npy, .csv or .txt."""
+    """A matrix (ndim 2) or vector (ndim 1): inline YAML rows, .npy, .csv or .txt, or one tensor of an
+    .npz or .safetensors file by name (``weights.npz#fc1``, ``model.safetensors#fc1.weight``). Pickles
+    are never loaded."""
+    if isinstance(value, str) and "#" in value:
+        return _named_tensor(value, base, where, ndim)
     if isinstance(value, str):
         path = (base / value) if not Path(value).is_absolute() else Path(value)
         if not path.is_file():
@@ -42,6 +46,11 @@ def load_array(value: Any, base: Path, where: str, ndim: int) -> np.ndarray:
             array = np.array(value, dtype=float)
         except (ValueError, TypeError):
             raise SpecError("inline values must be numbers (rows of equal length)", where=where) from None
+    return _checked(array, where, ndim)
+
+
+def _checked(array: np.ndarray, where: str, ndim: int) -> np.ndarray:
+    """Numbers, finite, of the dimension asked (a 1×n or n×1 matrix is a vector)."""
     if array.dtype.kind not in "fiu":
         raise SpecError(f"the array has dtype {array.dtype}, not numbers", where=where)
     array = np.asarray(array, dtype=float)
@@ -53,6 +62,39 @@ def load_array(value: Any, base: Path, where: str, ndim: int) -> np.ndarray:
     if not np.isfinite(array).all():
         raise SpecError("the array contains nan or inf", where=where)
     return array
+
+
+def _named_tensor(value: str, base: Path, where: str, ndim: int) -> np.ndarray:
+    name, _, key = value.partition("#")
+    path = (base / name) if not Path(name).is_absolute() else Path(name)
+    if not path.is_file():
+        raise SpecError(f"no such file: {path}", where=where, hint="paths are relative to the YAML file")
+    if path.stat().st_size > MAX_ARRAY_BYTES:
+        raise SpecError(f"{path} is larger than {MAX_ARRAY_BYTES:,} bytes", where=where)
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".npz":
+            with np.load(path, allow_pickle=False) as archive:  # never unpickle
+                names = list(archive.files)
+                array = archive[key] if key in names else None
+        elif suffix == ".safetensors":
+            try:
+                from safetensors.numpy import load_file
+            except ImportError:
+                raise SpecError("reading .safetensors needs the safetensors package, an optional extra",
+                                where=where, hint="pip install 'jaccli[models]'") from None
+            tensors = load_file(str(path))
+            names = list(tensors)
+            array = tensors.get(key)
+        else:
+            raise SpecError(f"{path.name}#{key}: a tensor by name comes from an .npz or .safetensors file",
+                            where=where, hint="for .npy, .csv or .txt give the file alone")
+    except (ValueError, OSError) as exc:
+        raise SpecError(f"cannot read {path}: {exc}", where=where) from None
+    if array is None:
+        shown = ", ".join(sorted(names)[:12]) + (" …" if len(names) > 12 else "")
+        raise SpecError(f"{path.name} has no tensor {key!r}", where=where, hint=f"its tensors: {shown}")
+    return _checked(np.asarray(array), where, ndim)
 
 
 def _flat(value: Any) -> Iterator[Any]:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Sequence
 
 from .results import Evaluated
-from .values import Diagonal, Value, as_array, is_exact
+from .values import Diagonal, DiagPlusRank1, Value, as_array, is_exact
 
 if TYPE_CHECKING:
     import numpy as np
@@ -31,7 +31,10 @@ if TYPE_CHECKING:
 
 
 def times(a: Value, b: Value) -> Value:
-    """a·b, keeping diagonals diagonal (σ′ ⊙ rows) and exact products exact."""
+    """a·b, keeping diagonals diagonal (σ′ ⊙ rows), diagonal-plus-rank-one factors structured, and exact
+    products exact."""
+    if isinstance(a, DiagPlusRank1) or isinstance(b, DiagPlusRank1):
+        return _times_rank1(a, b)
     if isinstance(a, Diagonal) and isinstance(b, Diagonal):
         return Diagonal(a.values * b.values)
     if isinstance(a, Diagonal):
@@ -43,6 +46,22 @@ def times(a: Value, b: Value) -> Value:
     import numpy as np
 
     return np.matmul(as_array(a), as_array(b))
+
+
+def _times_rank1(a: Value, b: Value) -> Value:
+    """Products with diag(d) + u·vᵀ in O(size of the other factor)."""
+    if isinstance(a, DiagPlusRank1) and isinstance(b, Diagonal):
+        return DiagPlusRank1(a.d * b.values, a.u, a.v * b.values)
+    if isinstance(a, Diagonal) and isinstance(b, DiagPlusRank1):
+        return DiagPlusRank1(a.values * b.d, a.values * b.u, b.v)
+    if isinstance(a, DiagPlusRank1) and isinstance(b, DiagPlusRank1):
+        return times(a.dense(), b)
+    if isinstance(a, DiagPlusRank1):  # (diag(d) + u vᵀ) B = d ⊙ rows of B + u (vᵀB)
+        B = as_array(b)
+        return a.d[:, None] * B + a.u[:, None] * (a.v @ B)[None, :]
+    assert isinstance(b, DiagPlusRank1)  # A (diag(d) + u vᵀ) = A ⊙ d + (A u) vᵀ
+    A = as_array(a)
+    return A * b.d[None, :] + (A @ b.u)[:, None] * b.v[None, :]
 
 
 def product(tree: Tree, factors: Sequence[Value]) -> Value:
@@ -61,6 +80,8 @@ def shapes(factors: Sequence[Value]) -> list:
     for f in factors:
         if isinstance(f, Diagonal):
             out.append(Shape(f.size, f.size, True))
+        elif isinstance(f, DiagPlusRank1):
+            out.append(Shape(f.size, f.size))  # costed as dense: products with it are cheaper still
         else:
             rows, cols = (f.shape[-2], f.shape[-1])
             out.append(Shape(int(rows), int(cols)))
@@ -204,7 +225,7 @@ def log_abs_det(factor: Value) -> float:
 
 
 def _square(f: Value) -> bool:
-    return isinstance(f, Diagonal) or f.shape[-1] == f.shape[-2]
+    return isinstance(f, (Diagonal, DiagPlusRank1)) or f.shape[-1] == f.shape[-2]
 
 
 def batch_determinants(J: np.ndarray) -> np.ndarray:

@@ -267,8 +267,10 @@ def _evaluate_layer(factor: Factor, point: Any) -> None:
     J = layer.jacobian(x)
     y = np.asarray(layer.forward(x), dtype=float)
     from .chain import Diagonal
+    from .values import DiagPlusRank1
 
-    ok = np.isfinite(J.values if isinstance(J, Diagonal) else J).all() and np.isfinite(y).all()
+    parts = [J.values] if isinstance(J, Diagonal) else [J.d, J.u, J.v] if isinstance(J, DiagPlusRank1) else [J]
+    ok = all(np.isfinite(part).all() for part in parts) and np.isfinite(y).all()
     if not ok:
         raise MathError(f"layer {factor.name} ({layer.describe()}) is undefined or overflows at the point it sees",
                         hint="a value is infinite or not a number there; check the inputs and weights")

@@ -37,7 +37,15 @@ LAYER_KEYS = {
     "linear": {"kind", "name", "matrix", "bias"},
     "elementwise": {"kind", "name", "activation"},
     "function": {"kind", "name", "inputs", "outputs"},
+    "softmax": {"kind", "name"},
+    "log_softmax": {"kind", "name"},
+    "cross_entropy": {"kind", "name", "target"},
+    "nll": {"kind", "name", "target"},
+    "mse": {"kind", "name", "target"},
+    "dropout": {"kind", "name", "p"},
+    "batchnorm": {"kind", "name", "gamma", "beta", "mean", "var", "eps"},
 }
+LOSSES = ("cross_entropy", "nll", "mse")  # scalar: they end a chain
 
 # ---------------------------------------------------------------------------
 # Activations
@@ -102,6 +110,110 @@ class Linear(Layer):
 
     def describe(self):
         return f"linear {self.W.shape[0]}×{self.W.shape[1]}" + (" + bias" if self.b is not None else "")
+
+
+def _softmax(x: np.ndarray) -> np.ndarray:
+    e = np.exp(x - np.max(x))
+    return e / e.sum()
+
+
+@dataclass
+class Softmax(Layer):
+    """s = softmax(x); J = diag(s) − s·sᵀ, kept as diagonal plus rank one (O(n) per vector product)."""
+
+    def forward(self, x):
+        return _softmax(x)
+
+    def jacobian(self, x):
+        from .values import DiagPlusRank1
+
+        s = _softmax(x)
+        return DiagPlusRank1(s, -s, s)
+
+    def describe(self):
+        return "softmax"
+
+
+@dataclass
+class LogSoftmax(Layer):
+    """x − logsumexp(x); J = I − 1·softmax(x)ᵀ (diagonal plus rank one)."""
+
+    def forward(self, x):
+        m = np.max(x)
+        return x - (m + np.log(np.sum(np.exp(x - m))))
+
+    def jacobian(self, x):
+        from .values import DiagPlusRank1
+
+        ones = np.ones_like(x, dtype=float)
+        return DiagPlusRank1(ones, -ones, _softmax(x))
+
+    def describe(self):
+        return "log-softmax"
+
+
+@dataclass
+class Loss(Layer):
+    """A scalar loss ending a chain: cross_entropy of probabilities q (−Σ pᵢ log qᵢ), nll of
+    log-probabilities ℓ (−Σ pᵢ ℓᵢ), mse (mean of (xᵢ − tᵢ)²); p is a one-hot class or a probability
+    vector. J is one row: −p/q, −p, 2(x − t)/n. After softmax, cross_entropy's gradient with respect to
+    the logits comes out of the chain as softmax(z) − p."""
+
+    target: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    label: str = ""
+    index: int | None = None  # a class index (from 0): the target is one-hot
+
+    def _p(self, x: np.ndarray) -> np.ndarray:
+        if self.index is None:
+            if self.target.size != x.size:
+                raise SpecError(f"{self.name}: the target has {self.target.size} entries but the loss sees {x.size}")
+            return self.target
+        if self.index >= x.size:
+            raise SpecError(f"{self.name}: class {self.index} does not exist among {x.size} (they count from 0)")
+        p = np.zeros(x.size)
+        p[self.index] = 1.0
+        return p
+
+    def forward(self, x):
+        p = self._p(x)
+        if self.kind == "cross_entropy":
+            if np.any(x[p != 0] <= 0):
+                raise MathError("cross_entropy needs probabilities > 0 where the target is", hint="put softmax first")
+            with np.errstate(divide="ignore"):
+                return np.array([-float(np.sum(p * np.where(p != 0, np.log(np.where(p != 0, x, 1.0)), 0.0)))])
+        if self.kind == "nll":
+            return np.array([-float(np.dot(p, x))])
+        return np.array([float(np.mean((x - p) ** 2))])
+
+    def jacobian(self, x):
+        p = self._p(x)
+        if self.kind == "cross_entropy":
+            return (-p / np.where(p != 0, x, 1.0))[None, :]
+        if self.kind == "nll":
+            return -p[None, :]
+        return (2 * (x - p) / x.size)[None, :]
+
+    def describe(self):
+        return f"{self.kind.replace('_', '-')} loss ({self.label})"
+
+
+@dataclass
+class Affine(Layer):
+    """Element-wise x ↦ a ⊙ x + c: dropout in inference (a = 1) and batch normalisation in inference
+    (a = γ/√(var + ε), c = β − a·mean). J = diag(a)."""
+
+    scale: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    shift: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    label: str = ""
+
+    def forward(self, x):
+        return self.scale * x + self.shift
+
+    def jacobian(self, x):
+        return Diagonal(self.scale * np.ones_like(x, dtype=float))
+
+    def describe(self):
+        return self.label
 
 
 @dataclass
@@ -232,10 +344,10 @@ def network_from_yaml(data: dict, origin: str, default_name: str, read_function:
     for k, item in enumerate(raw, start=1):
         where = f"{origin}: layers[{k}]"
         if not isinstance(item, dict) or "kind" not in item:
-            raise SpecError("each layer is a mapping with a 'kind' (linear, elementwise, function)", where=where)
+            raise SpecError(f"each layer is a mapping with a 'kind' ({', '.join(LAYER_KEYS)})", where=where)
         kind = item["kind"]
         if kind not in LAYER_KEYS:
-            raise SpecError(f"unknown layer kind {kind!r}", where=where, hint="use linear, elementwise or function")
+            raise SpecError(f"unknown layer kind {kind!r}", where=where, hint=f"the kinds are {', '.join(LAYER_KEYS)}")
         extra = set(item) - LAYER_KEYS[kind]
         if extra:
             raise SpecError(f"unknown key {sorted(extra)[0]!r} for a {kind} layer", where=where,
@@ -255,6 +367,42 @@ def _layer(kind: str, item: dict, label: str, base: Path, where: str, read_funct
         if b is not None and b.shape[0] != W.shape[0]:
             raise SpecError(f"the bias has {b.shape[0]} entries but the matrix has {W.shape[0]} rows", where=where)
         return Linear(label, "linear", W.shape[1], W.shape[0], W=W, b=b)
+    if kind in ("softmax", "log_softmax"):
+        return (Softmax if kind == "softmax" else LogSoftmax)(label, kind)
+    if kind in LOSSES:
+        if "target" not in item:
+            raise SpecError(f"a {kind} layer needs 'target'", where=where,
+                            hint="a class index (from 0, as in PyTorch) or a vector" if kind != "mse" else
+                            "a vector of the same size as the input")
+        raw = item["target"]
+        if isinstance(raw, int) and not isinstance(raw, bool) and kind != "mse":
+            if raw < 0:
+                raise SpecError(f"target {raw} is not a class index (they count from 0)", where=where)
+            return Loss(label, kind, None, 1, target=np.array([]), label=f"class {raw}", index=raw)
+        target = load_array(raw, base, f"{where}: target", 1)
+        if kind != "mse" and (np.any(target < 0) or abs(target.sum() - 1) > 1e-9 * target.size):
+            raise SpecError(f"the {kind} target must be a class index or probabilities summing to 1", where=where)
+        return Loss(label, kind, target.size, 1, target=target, label="target vector")
+    if kind == "dropout":
+        p = item.get("p", 0.5)
+        if not isinstance(p, (int, float)) or isinstance(p, bool) or not 0 <= p < 1:
+            raise SpecError("dropout's p is a probability in [0, 1)", where=where)
+        return Affine(label, "dropout", None, None, scale=np.array(1.0), shift=np.array(0.0),
+                      label=f"dropout p = {p:g} (inference: identity)")
+    if kind == "batchnorm":
+        missing = [k for k in ("gamma", "beta", "mean", "var") if k not in item]
+        if missing:
+            raise SpecError(f"a batchnorm layer needs {', '.join(missing)}", where=where,
+                            hint="gamma, beta and the running mean and var (inference mode)")
+        gamma, beta, mean, var = (load_array(item[k], base, f"{where}: {k}", 1) for k in ("gamma", "beta", "mean", "var"))
+        eps = float(item.get("eps", 1e-5))
+        if len({gamma.size, beta.size, mean.size, var.size}) != 1:
+            raise SpecError("gamma, beta, mean and var must have the same size", where=where)
+        if np.any(var + eps <= 0):
+            raise SpecError("var + eps must be positive", where=where)
+        scale = gamma / np.sqrt(var + eps)
+        return Affine(label, "batchnorm", gamma.size, gamma.size, scale=scale, shift=beta - scale * mean,
+                      label=f"batchnorm ({gamma.size}, inference)")
     if kind == "elementwise":
         activation = item.get("activation")
         if not isinstance(activation, str) or not activation.strip():
@@ -292,6 +440,9 @@ def _check_sizes(layers: Sequence[Layer], origin: str) -> None:
     size: int | None = None
     source = ""
     for k, layer in enumerate(layers, start=1):
+        if k < len(layers) and layer.kind in LOSSES:
+            raise SpecError(f"layer {k} ({layer.describe()}) is a loss: a scalar that ends a chain, and layers "
+                            f"{k + 1}… follow it", where=origin, hint="put the loss last")
         if layer.n_in is not None and size is not None and layer.n_in != size:
             raise SpecError(f"layer {k} ({layer.describe()}) takes {layer.n_in} inputs but layer {k - 1} "
                             f"({source}) gives {size}", where=origin,

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Sequence, Union
 
 from .function import VectorFunction, space
-from .values import Diagonal, as_array
+from .values import Diagonal, DiagPlusRank1, as_array
 
 if TYPE_CHECKING:
     import numpy as np
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
     Matrix = Union[sp.MatrixBase, FastMatrix]  # symbolic entries: sympy, or symengine's for large systems
     AnyPoint = Union[Point, NumericPoint]
-    Values = Union[list[list[float]], np.ndarray, Diagonal]
+    Values = Union[list[list[float]], np.ndarray, Diagonal, DiagPlusRank1]
     Item = Union[VectorFunction, Network]
 
 
@@ -77,7 +77,7 @@ class Evaluated:
     def shape(self) -> tuple[int, int]:
         if self.exact is not None:
             return tuple(self.exact.shape)
-        if self.diagonal:
+        if self.diagonal or isinstance(self.value, DiagPlusRank1):
             n = self.value.size  # type: ignore[union-attr]
             return (n, n)
         if isinstance(self.value, list):
@@ -171,7 +171,11 @@ class Factor:
 
     @property
     def structure(self) -> str:
-        return "diagonal" if self.at is not None and self.at.diagonal else "dense"
+        if self.at is not None and self.at.diagonal:
+            return "diagonal"
+        if self.at is not None and type(self.at.value).__name__ == "DiagPlusRank1":
+            return "diag + rank 1"
+        return "dense"
 
     @property
     def signature(self) -> str:

@@ -33,7 +33,26 @@ class Diagonal:
         return out
 
 
-Value = Union["sp.MatrixBase", "np.ndarray", Diagonal]  # what the chain core multiplies
+@dataclass(frozen=True)
+class DiagPlusRank1:
+    """diag(d) + u·vᵀ: softmax's Jacobian diag(s) − s·sᵀ, log-softmax's I − 1·sᵀ — n×n kept as three
+    vectors, so a vector product costs O(n) and a product with an m×n matrix O(mn)."""
+
+    d: np.ndarray
+    u: np.ndarray
+    v: np.ndarray
+
+    @property
+    def size(self) -> int:
+        return int(self.d.shape[-1])
+
+    def dense(self) -> np.ndarray:
+        import numpy as np
+
+        return np.diag(self.d) + np.outer(self.u, self.v)
+
+
+Value = Union["sp.MatrixBase", "np.ndarray", Diagonal, DiagPlusRank1]  # what the chain core multiplies
 
 
 def is_exact(value: Any) -> bool:
@@ -46,7 +65,7 @@ def as_array(value: Value) -> np.ndarray:
     """Any factor value as a float array (dense)."""
     import numpy as np
 
-    if isinstance(value, Diagonal):
+    if isinstance(value, (Diagonal, DiagPlusRank1)):
         return value.dense()
     if is_exact(value):
         return np.array(value.evalf(17).tolist(), dtype=float)  # type: ignore[union-attr]
