@@ -20,6 +20,9 @@ def from_dims(dims: Sequence[int]) -> CostResult:
     return CostResult(shapes, names, plans(shapes, names))
 
 
+DIAGONAL_KINDS = ("elementwise", "dropout", "batchnorm")  # J is diagonal
+
+
 def from_specs(items: Sequence[Any], input_size: int | None = None) -> CostResult:
     """Shapes from function specs and layer files; element-wise layers count as diagonal."""
     from .layers import Network
@@ -30,10 +33,16 @@ def from_specs(items: Sequence[Any], input_size: int | None = None) -> CostResul
     for item in items:
         # (label, input width, output width, element-wise): a layer's widths may be unknown (None)
         factors: list[tuple[str, int | None, int | None, bool]] = (
-            [(f"{item.name}.{k}", layer.n_in, layer.n_out, layer.kind == "elementwise")
-             for k, layer in enumerate(item.layers, start=1)] if isinstance(item, Network)
+            [(layer.name, layer.n_in, layer.n_out, layer.kind in DIAGONAL_KINDS)
+             for layer in item.layers] if isinstance(item, Network)
             else [(item.name, item.n, item.m, False)])
         for label, n_in, n_out, diagonal in factors:
+            if n_in is None and not diagonal:  # softmax, a loss of a class: as wide as what it is given
+                if size is None:
+                    raise SpecError(f"the size of layer {label} is unknown here",
+                                    hint=f"put a layer with a known input size first, or use {option('dims')}")
+                n_in = size
+                n_out = size if n_out is None else n_out
             if diagonal:
                 if size is None:
                     raise SpecError(f"the size of element-wise layer {label} is unknown here",

@@ -44,6 +44,8 @@ LAYER_KEYS = {
     "mse": {"kind", "name", "target"},
     "dropout": {"kind", "name", "p"},
     "batchnorm": {"kind", "name", "gamma", "beta", "mean", "var", "eps"},
+    "layernorm": {"kind", "name", "gamma", "beta", "eps"},
+    "residual": {"kind", "name", "layers"},
 }
 LOSSES = ("cross_entropy", "nll", "mse")  # scalar: they end a chain
 
@@ -214,6 +216,66 @@ class Affine(Layer):
 
     def describe(self):
         return self.label
+
+
+@dataclass
+class LayerNorm(Layer):
+    """y = γ ⊙ (x − mean)/σ + β, σ = √(var + ε) over the vector's own entries; J = diag(γ)/σ ·
+    (I − 11ᵀ/n − x̂x̂ᵀ/n) (dense: it mixes every entry)."""
+
+    gamma: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    beta: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    eps: float = 1e-5
+
+    def _normalised(self, x):
+        sigma = np.sqrt(np.var(x) + self.eps)
+        return (x - np.mean(x)) / sigma, sigma
+
+    def forward(self, x):
+        xhat, _ = self._normalised(x)
+        return self.gamma * xhat + self.beta
+
+    def jacobian(self, x):
+        n = x.size
+        xhat, sigma = self._normalised(x)
+        inner = np.eye(n) - np.ones((n, n)) / n - np.outer(xhat, xhat) / n
+        return (self.gamma / sigma)[:, None] * inner
+
+    def describe(self):
+        return f"layernorm ({self.gamma.size})"
+
+
+@dataclass
+class Residual(Layer):
+    """x + inner(x): J = I + J_inner, the inner layers' product (the identity plus their chain)."""
+
+    inner: list = field(default_factory=list)
+
+    def forward(self, x):
+        y = x
+        for layer in self.inner:
+            y = np.asarray(layer.forward(y), dtype=float)
+        if y.shape != x.shape:
+            raise SpecError(f"{self.name}: the inner layers map {x.size} values to {y.size}; a residual block "
+                            "adds its input, so they must keep the size")
+        return x + y
+
+    def jacobian(self, x):
+        from .chain import multiply
+        from .values import as_array
+
+        factors, here = [], x
+        for layer in self.inner:
+            factors.append(layer.jacobian(here))
+            here = np.asarray(layer.forward(here), dtype=float)
+        if here.shape != x.shape:
+            raise SpecError(f"{self.name}: the inner layers map {x.size} values to {here.size}; a residual block "
+                            "adds its input, so they must keep the size")
+        product, _ = multiply(factors)
+        return np.eye(x.size) + as_array(product)
+
+    def describe(self):
+        return "residual: identity + (" + " → ".join(layer.describe() for layer in self.inner) + ")"
 
 
 @dataclass
@@ -403,6 +465,36 @@ def _layer(kind: str, item: dict, label: str, base: Path, where: str, read_funct
         scale = gamma / np.sqrt(var + eps)
         return Affine(label, "batchnorm", gamma.size, gamma.size, scale=scale, shift=beta - scale * mean,
                       label=f"batchnorm ({gamma.size}, inference)")
+    if kind == "layernorm":
+        missing = [k for k in ("gamma", "beta") if k not in item]
+        if missing:
+            raise SpecError(f"a layernorm layer needs {', '.join(missing)}", where=where)
+        gamma, beta = (load_array(item[k], base, f"{where}: {k}", 1) for k in ("gamma", "beta"))
+        if gamma.size != beta.size:
+            raise SpecError("gamma and beta must have the same size", where=where)
+        return LayerNorm(label, "layernorm", gamma.size, gamma.size, gamma=gamma, beta=beta,
+                         eps=float(item.get("eps", 1e-5)))
+    if kind == "residual":
+        raw = item.get("layers")
+        if not isinstance(raw, list) or not raw:
+            raise SpecError("a residual block needs 'layers': the inner layers whose output is added to the input",
+                            where=where)
+        inner = []
+        for k, sub in enumerate(raw, start=1):
+            sub_where = f"{where}: layers[{k}]"
+            if not isinstance(sub, dict) or sub.get("kind") not in LAYER_KEYS:
+                raise SpecError(f"each inner layer is a mapping with a 'kind' ({', '.join(LAYER_KEYS)})",
+                                where=sub_where)
+            if sub["kind"] in LOSSES:
+                raise SpecError("a loss cannot be inside a residual block", where=sub_where)
+            extra = set(sub) - LAYER_KEYS[sub["kind"]]
+            if extra:
+                raise SpecError(f"unknown key {sorted(extra)[0]!r} for a {sub['kind']} layer", where=sub_where)
+            inner.append(_layer(sub["kind"], sub, f"{label}.{k}", base, sub_where, read_function))
+        _check_sizes(inner, where)
+        sizes = [s for layer in inner for s in (layer.n_in, layer.n_out) if s is not None]
+        size = sizes[0] if sizes else None
+        return Residual(label, "residual", size, size, inner=inner)
     if kind == "elementwise":
         activation = item.get("activation")
         if not isinstance(activation, str) or not activation.strip():

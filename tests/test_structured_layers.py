@@ -121,3 +121,25 @@ def test_refusals(tmp_path, run, layers, message):
     np.savez(tmp_path / "w.npz", W=np.eye(4))
     result = run("compose", _net(tmp_path, layers), "--at", "1,2,3,4")
     assert result.exit_code == 2 and message in result.stderr, result.stderr
+
+
+def test_layernorm_and_residual_match_finite_differences(tmp_path):
+    gamma, beta = [1.0, 2.0, 0.5, 1.5], [0.0, 0.1, -0.2, 0.3]
+    W = [[0.5, -0.2, 0.1, 0.0], [0.3, 0.4, -0.5, 0.2], [0.0, 0.1, 0.2, -0.3], [0.2, 0.0, 0.1, 0.4]]
+    net = _net(tmp_path, [
+        {"kind": "layernorm", "gamma": gamma, "beta": beta, "eps": 1e-5},
+        {"kind": "residual", "layers": [{"kind": "linear", "matrix": W}, {"kind": "elementwise", "activation": "tanh"}]},
+    ])
+    r = compose(net, at=",".join(map(str, Z)))
+
+    def F(x):
+        y = np.array(gamma) * (x - x.mean()) / np.sqrt(x.var() + 1e-5) + beta
+        return y + np.tanh(np.array(W) @ y)
+
+    np.testing.assert_allclose(np.array(r.at.rows()), _fd(F, Z), rtol=1e-7, atol=1e-9)
+
+
+def test_a_residual_block_must_keep_the_size(tmp_path, run):
+    net = _net(tmp_path, [{"kind": "residual", "layers": [{"kind": "linear", "matrix": [[1, 2, 3, 4]]}]}])
+    result = run("compose", net, "--at", "1,2,3,4")
+    assert result.exit_code == 2 and "keep the size" in result.stderr
