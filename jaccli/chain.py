@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Sequence
 
 from .results import Evaluated
-from .values import Diagonal, DiagPlusRank1, Value, as_array, is_exact
+from .values import Diagonal, DiagPlusRank1, LinearMap, Value, as_array, is_exact
 
 if TYPE_CHECKING:
     import numpy as np
@@ -33,6 +33,12 @@ if TYPE_CHECKING:
 def times(a: Value, b: Value) -> Value:
     """a·b, keeping diagonals diagonal (σ′ ⊙ rows), diagonal-plus-rank-one factors structured, and exact
     products exact."""
+    if isinstance(a, LinearMap) and not isinstance(b, LinearMap):
+        return a.apply(as_array(b))  # a convolution applied to each column
+    if isinstance(b, LinearMap) and not isinstance(a, LinearMap):
+        return b.apply_left(as_array(a))  # its transpose applied to each row (backpropagation)
+    if isinstance(a, LinearMap):
+        return a.apply(as_array(b))
     if isinstance(a, DiagPlusRank1) or isinstance(b, DiagPlusRank1):
         return _times_rank1(a, b)
     if isinstance(a, Diagonal) and isinstance(b, Diagonal):
@@ -82,6 +88,8 @@ def shapes(factors: Sequence[Value]) -> list:
             out.append(Shape(f.size, f.size, True))
         elif isinstance(f, DiagPlusRank1):
             out.append(Shape(f.size, f.size))  # costed as dense: products with it are cheaper still
+        elif isinstance(f, LinearMap):
+            out.append(Shape(f.shape[0], f.shape[1]))
         else:
             rows, cols = (f.shape[-2], f.shape[-1])
             out.append(Shape(int(rows), int(cols)))
@@ -225,6 +233,8 @@ def log_abs_det(factor: Value) -> float:
 
 
 def _square(f: Value) -> bool:
+    if isinstance(f, LinearMap):
+        return f.shape[0] == f.shape[1]
     return isinstance(f, (Diagonal, DiagPlusRank1)) or f.shape[-1] == f.shape[-2]
 
 

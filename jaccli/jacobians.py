@@ -269,7 +269,10 @@ def _evaluate_layer(factor: Factor, point: Any) -> None:
     from .chain import Diagonal
     from .values import DiagPlusRank1
 
-    parts = [J.values] if isinstance(J, Diagonal) else [J.d, J.u, J.v] if isinstance(J, DiagPlusRank1) else [J]
+    from .values import LinearMap
+
+    parts = [J.values] if isinstance(J, Diagonal) else [J.d, J.u, J.v] if isinstance(J, DiagPlusRank1) else \
+        [layer.weights] if isinstance(J, LinearMap) else [J]  # type: ignore[attr-defined]
     ok = all(np.isfinite(part).all() for part in parts) and np.isfinite(y).all()
     if not ok:
         raise MathError(f"layer {factor.name} ({layer.describe()}) is undefined or overflows at the point it sees",

@@ -45,6 +45,8 @@ LAYER_KEYS = {
     "dropout": {"kind", "name", "p"},
     "batchnorm": {"kind", "name", "gamma", "beta", "mean", "var", "eps"},
     "layernorm": {"kind", "name", "gamma", "beta", "eps"},
+    "conv1d": {"kind", "name", "weights", "bias", "stride", "padding", "input_shape"},
+    "conv2d": {"kind", "name", "weights", "bias", "stride", "padding", "input_shape"},
     "residual": {"kind", "name", "layers"},
 }
 LOSSES = ("cross_entropy", "nll", "mse")  # scalar: they end a chain
@@ -243,6 +245,75 @@ class LayerNorm(Layer):
 
     def describe(self):
         return f"layernorm ({self.gamma.size})"
+
+
+def conv_indices(in_shape: tuple[int, ...], kernel: tuple[int, ...], stride: int, padding: int) -> tuple:
+    """For a 1-D or 2-D convolution over channel-major flat inputs: each output position's receptive field
+    as indices into the flat input (−1 where padding is), and the output's spatial shape."""
+    channels, spatial = in_shape[0], in_shape[1:]
+    out = tuple((s + 2 * padding - k) // stride + 1 for s, k in zip(spatial, kernel))
+    if any(o < 1 for o in out):
+        raise SpecError(f"the kernel {kernel} does not fit the input {spatial} with padding {padding}")
+    grids = np.meshgrid(*[np.arange(o) * stride - padding for o in out], indexing="ij")
+    offsets = np.meshgrid(*[np.arange(k) for k in kernel], indexing="ij")
+    starts = np.stack([g.ravel() for g in grids], axis=1)  # (P, d)
+    steps = np.stack([o.ravel() for o in offsets], axis=1)  # (K, d)
+    coords = starts[:, None, :] + steps[None, :, :]  # (P, K, d)
+    inside = np.all((coords >= 0) & (coords < np.array(spatial)), axis=2)
+    flat_spatial = np.ravel_multi_index(tuple(np.clip(coords, 0, np.array(spatial) - 1).transpose(2, 0, 1)), spatial)
+    size = int(np.prod(spatial))
+    index = np.arange(channels)[None, :, None] * size + flat_spatial[:, None, :]  # (P, C, K)
+    index = np.where(inside[:, None, :], index, -1)
+    return index.reshape(index.shape[0], -1), out
+
+
+@dataclass
+class Conv(Layer):
+    """A 1-D or 2-D convolution (weights (C_out, C_in, k…), stride, zero padding) on channel-major flat
+    vectors: a linear map kept as what it does — J·X and Y·J by convolving — formed densely only when
+    shown (values.LinearMap)."""
+
+    weights: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    bias: np.ndarray | None = None
+    index: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))  # (P, C_in·K), −1: padding
+    out_spatial: tuple = ()
+    in_shape: tuple = ()
+
+    def _linear(self, X: np.ndarray) -> np.ndarray:
+        """J·X for X (n, k): the convolution without bias, column by column."""
+        padded = np.vstack([X, np.zeros((1, X.shape[1]))])  # index −1 reads the zero row
+        patches = padded[self.index]  # (P, C_in·K, k)
+        W = self.weights.reshape(self.weights.shape[0], -1)  # (C_out, C_in·K)
+        out = np.einsum("ok,pkj->opj", W, patches)  # (C_out, P, k)
+        return out.reshape(-1, X.shape[1])
+
+    def _adjoint(self, Y: np.ndarray) -> np.ndarray:
+        """Y·J for Y (k, m): scatter each output's gradient back over its receptive field."""
+        k = Y.shape[0]
+        W = self.weights.reshape(self.weights.shape[0], -1)
+        grads = np.einsum("jop,ok->jpk", Y.reshape(k, W.shape[0], -1), W)  # (k, P, C_in·K)
+        n = int(np.prod(self.in_shape))
+        flat = np.where(self.index < 0, n, self.index).ravel()  # padding gathers into a discarded slot
+        out = np.array([np.bincount(flat, weights=grads[j].ravel(), minlength=n + 1) for j in range(k)])
+        return out[:, :n]
+
+    def forward(self, x):
+        y = self._linear(np.asarray(x, dtype=float)[:, None])[:, 0]
+        if self.bias is not None:
+            y = y + np.repeat(self.bias, int(np.prod(self.out_spatial)))
+        return y
+
+    def jacobian(self, x):
+        from .values import LinearMap
+
+        assert self.n_in is not None and self.n_out is not None
+        return LinearMap((self.n_out, self.n_in), self._linear, self._adjoint)
+
+    def describe(self):
+        c_out = self.weights.shape[0]
+        shape_in = "·".join(map(str, self.in_shape))
+        shape_out = "·".join(map(str, (c_out,) + tuple(self.out_spatial)))
+        return f"{self.kind} ({shape_out}) × ({shape_in})"
 
 
 @dataclass
@@ -465,6 +536,8 @@ def _layer(kind: str, item: dict, label: str, base: Path, where: str, read_funct
         scale = gamma / np.sqrt(var + eps)
         return Affine(label, "batchnorm", gamma.size, gamma.size, scale=scale, shift=beta - scale * mean,
                       label=f"batchnorm ({gamma.size}, inference)")
+    if kind in ("conv1d", "conv2d"):
+        return _conv(kind, item, label, base, where)
     if kind == "layernorm":
         missing = [k for k in ("gamma", "beta") if k not in item]
         if missing:
@@ -505,6 +578,47 @@ def _layer(kind: str, item: dict, label: str, base: Path, where: str, read_funct
     function = read_function({k: v for k, v in item.items() if k in ("inputs", "outputs")}, origin=where,
                              default_name=label.replace(".", "_"))
     return function_layer(function)
+
+
+def _conv(kind: str, item: dict, label: str, base: Path, where: str) -> Conv:
+    dims = 1 if kind == "conv1d" else 2
+    for key in ("weights", "input_shape"):
+        if key not in item:
+            raise SpecError(f"a {kind} layer needs '{key}'", where=where,
+                            hint="input_shape: [channels, length]" if dims == 1 else "input_shape: [channels, height, width]")
+    weights = load_tensor(item["weights"], base, f"{where}: weights", dims + 2)
+    shape = item["input_shape"]
+    if not (isinstance(shape, list) and len(shape) == dims + 1 and all(isinstance(v, int) and v > 0 for v in shape)):
+        raise SpecError(f"input_shape must be {dims + 1} positive integers", where=where)
+    if shape[0] != weights.shape[1]:
+        raise SpecError(f"the weights take {weights.shape[1]} input channels but input_shape has {shape[0]}",
+                        where=where)
+    stride, padding = int(item.get("stride", 1)), int(item.get("padding", 0))
+    if stride < 1 or padding < 0:
+        raise SpecError("stride ≥ 1 and padding ≥ 0", where=where)
+    bias = load_array(item["bias"], base, f"{where}: bias", 1) if item.get("bias") is not None else None
+    if bias is not None and bias.size != weights.shape[0]:
+        raise SpecError(f"the bias has {bias.size} entries for {weights.shape[0]} output channels", where=where)
+    try:
+        index, out = conv_indices(tuple(shape), weights.shape[2:], stride, padding)
+    except SpecError as err:
+        raise SpecError(err.message, where=where) from None
+    n_in, n_out = int(np.prod(shape)), int(weights.shape[0] * np.prod(out))
+    return Conv(label, kind, n_in, n_out, weights=weights, bias=bias, index=index, out_spatial=out,
+                in_shape=tuple(shape))
+
+
+def load_tensor(value, base: Path, where: str, ndim: int) -> np.ndarray:
+    """A tensor of ``ndim`` dimensions (convolution weights): .npy or a named tensor of .npz/.safetensors."""
+    from .arrays import load_array as load
+
+    if isinstance(value, list):
+        array = np.asarray(value, dtype=float)
+    else:
+        array = load(value, base, where, ndim)
+    if array.ndim != ndim:
+        raise SpecError(f"expected {ndim} dimensions, got shape {array.shape}", where=where)
+    return array
 
 
 def _activation_expression(text: str, where: str) -> tuple[Callable, Callable]:

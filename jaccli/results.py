@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Sequence, Union
 
 from .function import VectorFunction, space
-from .values import Diagonal, DiagPlusRank1, as_array
+from .values import Diagonal, DiagPlusRank1, LinearMap, as_array
 
 if TYPE_CHECKING:
     import numpy as np
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
     Matrix = Union[sp.MatrixBase, FastMatrix]  # symbolic entries: sympy, or symengine's for large systems
     AnyPoint = Union[Point, NumericPoint]
-    Values = Union[list[list[float]], np.ndarray, Diagonal, DiagPlusRank1]
+    Values = Union[list[list[float]], np.ndarray, Diagonal, DiagPlusRank1, LinearMap]
     Item = Union[VectorFunction, Network]
 
 
@@ -80,6 +80,8 @@ class Evaluated:
         if self.diagonal or isinstance(self.value, DiagPlusRank1):
             n = self.value.size  # type: ignore[union-attr]
             return (n, n)
+        if isinstance(self.value, LinearMap):
+            return self.value.shape
         if isinstance(self.value, list):
             return (len(self.value), len(self.value[0]) if self.value else 0)
         return (int(self.value.shape[0]), int(self.value.shape[1]))  # type: ignore[union-attr]
@@ -175,6 +177,8 @@ class Factor:
             return "diagonal"
         if self.at is not None and type(self.at.value).__name__ == "DiagPlusRank1":
             return "diag + rank 1"
+        if self.at is not None and type(self.at.value).__name__ == "LinearMap":
+            return "convolution"
         return "dense"
 
     @property

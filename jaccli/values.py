@@ -52,7 +52,22 @@ class DiagPlusRank1:
         return np.diag(self.d) + np.outer(self.u, self.v)
 
 
-Value = Union["sp.MatrixBase", "np.ndarray", Diagonal, DiagPlusRank1]  # what the chain core multiplies
+@dataclass(frozen=True)
+class LinearMap:
+    """An m×n linear map known by what it does — a convolution: ``apply(X)`` = J·X for X (n, k) and
+    ``apply_left(Y)`` = Y·J for Y (k, m), each by convolving; formed densely only when asked (``dense``)."""
+
+    shape: tuple[int, int]
+    apply: Any  # (n, k) -> (m, k)
+    apply_left: Any  # (k, m) -> (k, n)
+
+    def dense(self) -> np.ndarray:
+        import numpy as np
+
+        return self.apply(np.eye(self.shape[1]))
+
+
+Value = Union["sp.MatrixBase", "np.ndarray", Diagonal, DiagPlusRank1, LinearMap]  # what the chain core multiplies
 
 
 def is_exact(value: Any) -> bool:
@@ -65,7 +80,7 @@ def as_array(value: Value) -> np.ndarray:
     """Any factor value as a float array (dense)."""
     import numpy as np
 
-    if isinstance(value, (Diagonal, DiagPlusRank1)):
+    if isinstance(value, (Diagonal, DiagPlusRank1, LinearMap)):
         return value.dense()
     if is_exact(value):
         return np.array(value.evalf(17).tolist(), dtype=float)  # type: ignore[union-attr]

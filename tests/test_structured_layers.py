@@ -143,3 +143,51 @@ def test_a_residual_block_must_keep_the_size(tmp_path, run):
     net = _net(tmp_path, [{"kind": "residual", "layers": [{"kind": "linear", "matrix": [[1, 2, 3, 4]]}]}])
     result = run("compose", net, "--at", "1,2,3,4")
     assert result.exit_code == 2 and "keep the size" in result.stderr
+
+
+def _naive_conv2d(x, W, b, stride, padding):
+    C, H, Wd = x.shape
+    xp = np.pad(x, ((0, 0), (padding, padding), (padding, padding)))
+    O, _, kh, kw = W.shape
+    Ho, Wo = (H + 2 * padding - kh) // stride + 1, (Wd + 2 * padding - kw) // stride + 1
+    out = np.zeros((O, Ho, Wo))
+    for o in range(O):
+        for i in range(Ho):
+            for j in range(Wo):
+                out[o, i, j] = np.sum(W[o] * xp[:, i * stride:i * stride + kh, j * stride:j * stride + kw]) + b[o]
+    return out.ravel()
+
+
+@pytest.mark.parametrize("stride, padding", [(1, 0), (1, 1), (2, 1)])
+def test_conv2d_forward_jacobian_and_vjp(tmp_path, stride, padding):
+    rng = np.random.default_rng(stride + 3 * padding)
+    W, b = rng.normal(size=(3, 2, 3, 3)), rng.normal(size=3)
+    np.save(tmp_path / "w.npy", W)
+    x = rng.normal(size=(2, 5, 5))
+    conv = {"kind": "conv2d", "weights": "w.npy", "bias": b.tolist(), "stride": stride, "padding": padding,
+            "input_shape": [2, 5, 5]}
+    at = ",".join(map(str, x.ravel()))
+    r = compose(_net(tmp_path, [conv]), at=at)
+    assert r.factors[0].structure == "convolution"
+    F = lambda v: _naive_conv2d(v.reshape(2, 5, 5), W, b, stride, padding)  # noqa: E731
+    np.testing.assert_allclose(np.array(r.at.rows()), _fd(F, x.ravel()), rtol=1e-7, atol=1e-8)
+    target = rng.normal(size=F(x.ravel()).size)
+    loss = _net(tmp_path, [conv, {"kind": "mse", "target": target.tolist()}], "loss")
+    g = compose(loss, at=at, grad=True).products.grad  # VJP through the convolution's adjoint
+    np.testing.assert_allclose(g, _fd(lambda v: np.array([np.mean((F(v) - target) ** 2)]), x.ravel())[0],
+                               rtol=1e-6, atol=1e-9)
+
+
+def test_conv1d(tmp_path):
+    rng = np.random.default_rng(9)
+    W = rng.normal(size=(2, 1, 3))
+    np.save(tmp_path / "k.npy", W)
+    x = rng.normal(size=8)
+    net = _net(tmp_path, [{"kind": "conv1d", "weights": "k.npy", "input_shape": [1, 8], "padding": 1}])
+    r = compose(net, at=",".join(map(str, x)))
+
+    def F(v):
+        vp = np.pad(v, 1)
+        return np.array([[np.dot(W[o, 0], vp[i:i + 3]) for i in range(8)] for o in range(2)]).ravel()
+
+    np.testing.assert_allclose(np.array(r.at.rows()), _fd(F, x), rtol=1e-7, atol=1e-9)
