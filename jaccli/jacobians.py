@@ -267,9 +267,7 @@ def _evaluate_layer(factor: Factor, point: Any) -> None:
     J = layer.jacobian(x)
     y = np.asarray(layer.forward(x), dtype=float)
     from .chain import Diagonal
-    from .values import DiagPlusRank1
-
-    from .values import LinearMap
+    from .values import DiagPlusRank1, LinearMap
 
     parts = [J.values] if isinstance(J, Diagonal) else [J.d, J.u, J.v] if isinstance(J, DiagPlusRank1) else \
         [layer.weights] if isinstance(J, LinearMap) else [J]  # type: ignore[attr-defined]

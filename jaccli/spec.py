@@ -51,6 +51,10 @@ def load_spec(arg: str, *, name: str = "f", vars: Sequence[str] | None = None,
         return _from_text(stdin_text, origin="<stdin>", name=name, vars=vars, latex=latex, engine=engine,
                           equations=equations)
     path = Path(arg)
+    if path.suffix.lower() == ".onnx" and _exists(path):
+        from .onnx_import import network_from_onnx  # onnx and numpy: only for models
+
+        return network_from_onnx(path, _name_from_stem(path.stem, name))
     if _looks_like_path(arg) or _exists(path):
         text = read_text_file(path)
         if vars is not None and path.suffix.lower() in YAML_SUFFIXES:

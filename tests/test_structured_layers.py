@@ -148,10 +148,10 @@ def test_a_residual_block_must_keep_the_size(tmp_path, run):
 def _naive_conv2d(x, W, b, stride, padding):
     C, H, Wd = x.shape
     xp = np.pad(x, ((0, 0), (padding, padding), (padding, padding)))
-    O, _, kh, kw = W.shape
+    n_out, _, kh, kw = W.shape
     Ho, Wo = (H + 2 * padding - kh) // stride + 1, (Wd + 2 * padding - kw) // stride + 1
-    out = np.zeros((O, Ho, Wo))
-    for o in range(O):
+    out = np.zeros((n_out, Ho, Wo))
+    for o in range(n_out):
         for i in range(Ho):
             for j in range(Wo):
                 out[o, i, j] = np.sum(W[o] * xp[:, i * stride:i * stride + kh, j * stride:j * stride + kw]) + b[o]
