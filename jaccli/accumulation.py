@@ -23,6 +23,22 @@ def from_dims(dims: Sequence[int]) -> CostResult:
 DIAGONAL_KINDS = ("elementwise", "dropout", "batchnorm")  # J is diagonal
 
 
+def _structures(item: Any) -> dict[str, tuple[int | None, int | None]]:
+    """(MACs per application, numbers stored) of a network's structured layers: a convolution by its
+    receptive fields, softmax as diagonal plus rank one (about 3n); sizes of softmax come from the chain,
+    so its entry is filled in when the width is known (see from_specs)."""
+    from .layers import Conv, Network
+
+    out: dict[str, tuple[int | None, int | None]] = {}
+    if isinstance(item, Network):
+        for layer in item.layers:
+            if isinstance(layer, Conv):
+                out[layer.name] = (layer.macs, int(layer.weights.size))
+            elif layer.kind in ("softmax", "log_softmax"):
+                out[layer.name] = (-1, -1)  # 3n, once n is known
+    return out
+
+
 def from_specs(items: Sequence[Any], input_size: int | None = None) -> CostResult:
     """Shapes from function specs and layer files; element-wise layers count as diagonal."""
     from .layers import Network
@@ -32,6 +48,7 @@ def from_specs(items: Sequence[Any], input_size: int | None = None) -> CostResul
     size = input_size
     for item in items:
         # (label, input width, output width, element-wise): a layer's widths may be unknown (None)
+        structure = _structures(item)
         factors: list[tuple[str, int | None, int | None, bool]] = (
             [(layer.name, layer.n_in, layer.n_out, layer.kind in DIAGONAL_KINDS)
              for layer in item.layers] if isinstance(item, Network)
@@ -51,7 +68,10 @@ def from_specs(items: Sequence[Any], input_size: int | None = None) -> CostResul
             if size is not None and n_in != size:
                 raise SpecError(f"{label} takes {n_in} inputs but gets {size}")
             assert n_in is not None and n_out is not None  # only element-wise layers take their size from the chain
-            shapes.append(Shape(n_out, n_in, diagonal))
+            apply, stored = structure.get(label, (None, None))
+            if apply == -1:  # softmax: diag + rank one
+                apply = stored = 3 * n_in
+            shapes.append(Shape(n_out, n_in, diagonal, apply, stored))
             names.append(f"J_{label}")
             size = n_out
     return CostResult(shapes, names, plans(shapes, names))

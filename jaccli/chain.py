@@ -87,9 +87,9 @@ def shapes(factors: Sequence[Value]) -> list:
         if isinstance(f, Diagonal):
             out.append(Shape(f.size, f.size, True))
         elif isinstance(f, DiagPlusRank1):
-            out.append(Shape(f.size, f.size))  # costed as dense: products with it are cheaper still
+            out.append(Shape(f.size, f.size, apply=3 * f.size, stored=3 * f.size))
         elif isinstance(f, LinearMap):
-            out.append(Shape(f.shape[0], f.shape[1]))
+            out.append(Shape(f.shape[0], f.shape[1], apply=f.macs or None, stored=f.stored or None))
         else:
             rows, cols = (f.shape[-2], f.shape[-1])
             out.append(Shape(int(rows), int(cols)))

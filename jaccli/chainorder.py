@@ -17,31 +17,46 @@ from dataclasses import dataclass
 from typing import Sequence, Union
 
 Tree = Union[int, tuple["Tree", "Tree"]]  # a factor's index (application order), or a product of two
-_Cell = tuple[int, int, int, int, bool, Tree]  # macs, memory, rows, cols, diagonal, tree
+_Cell = tuple[int, int, "Shape", Tree]  # macs, memory, the product's shape, tree
 
 
 @dataclass(frozen=True)
 class Shape:
+    """A factor's size and structure: dense; diagonal (stored as its diagonal); or a structured operator
+    known by what one application costs (``apply``: multiply-adds per vector — softmax's diag + rank one
+    about 3n, a convolution C_out·positions·C_in·kernel), multiplied column by column."""
+
     rows: int
     cols: int
     diagonal: bool = False
+    apply: int | None = None  # MACs of one matrix-vector product, for a structured (non-diagonal) operator
+    stored: int | None = None  # numbers it keeps (structured): its memory
 
     @property
     def entries(self) -> int:
-        return self.rows if self.diagonal else self.rows * self.cols
+        if self.diagonal:
+            return self.rows
+        return self.stored if self.stored is not None else self.rows * self.cols
+
+    @property
+    def per_vector(self) -> int:
+        return self.apply if self.apply is not None else self.rows * self.cols
 
 
 def multiply(a: Shape, b: Shape) -> tuple[int, Shape]:
-    """Multiply-adds of a·b and the shape of the result."""
+    """Multiply-adds of a·b and the shape of the result (dense, unless both are diagonal)."""
     if a.cols != b.rows:
         raise ValueError(f"cannot multiply {a.rows}×{a.cols} by {b.rows}×{b.cols}")
     if a.diagonal and b.diagonal:
         return a.rows, Shape(a.rows, a.cols, True)
+    out = Shape(a.rows, b.cols)
     if a.diagonal:
-        return b.rows * b.cols, Shape(b.rows, b.cols)
+        return (b.rows * b.cols if b.apply is None else b.per_vector * b.cols), out
     if b.diagonal:
-        return a.rows * a.cols, Shape(a.rows, a.cols)
-    return a.rows * a.cols * b.cols, Shape(a.rows, b.cols)
+        return (a.rows * a.cols if a.apply is None else a.per_vector * a.rows), out
+    if b.apply is not None and a.apply is None:
+        return b.per_vector * a.rows, out  # each row of a through b's adjoint
+    return a.per_vector * b.cols + (b.per_vector * b.cols if b.apply is not None else 0), out
 
 
 @dataclass(frozen=True)
@@ -105,8 +120,7 @@ def _optimal(shapes: tuple[Shape, ...], given: tuple[str, ...] | None) -> Plan:
     # best[i][j] = (macs, memory, rows, cols, diagonal, tree) for the product of mats[i..j]
     best: list[list[_Cell | None]] = [[None] * n for _ in range(n)]
     for i in range(n):
-        shape = shapes[mats[i]]
-        best[i][i] = (0, 0, shape.rows, shape.cols, shape.diagonal, mats[i])
+        best[i][i] = (0, 0, shapes[mats[i]], mats[i])
     for length in range(2, n + 1):
         for i in range(n - length + 1):
             j = i + length - 1
@@ -115,23 +129,13 @@ def _optimal(shapes: tuple[Shape, ...], given: tuple[str, ...] | None) -> Plan:
             for s in range(i, j):
                 left, right = row[s], best[s + 1][j]
                 assert left is not None and right is not None
-                lc, lm, lr, lcol, ld, lt = left
-                rc, rm, rr, rcol, rd, rt = right
-                if ld and rd:
-                    cost, out_r, out_c, out_d, entries = lr, lr, rcol, True, lr
-                elif ld:
-                    cost, out_r, out_c, out_d = rr * rcol, rr, rcol, False
-                    entries = cost
-                elif rd:
-                    cost, out_r, out_c, out_d = lr * lcol, lr, lcol, False
-                    entries = cost
-                else:
-                    cost, out_r, out_c, out_d = lr * lcol * rcol, lr, rcol, False
-                    entries = lr * rcol
+                lc, lm, lshape, lt = left
+                rc, rm, rshape, rt = right
+                cost, out = multiply(lshape, rshape)
                 total = lc + rc + cost
-                memory = max(lm, rm, entries)
+                memory = max(lm, rm, out.entries)
                 if choice is None or (total, memory) < (choice[0], choice[1]):
-                    choice = (total, memory, out_r, out_c, out_d, (lt, rt))
+                    choice = (total, memory, out, (lt, rt))
             row[j] = choice
     whole = best[0][n - 1]
     assert whole is not None

@@ -307,7 +307,13 @@ class Conv(Layer):
         from .values import LinearMap
 
         assert self.n_in is not None and self.n_out is not None
-        return LinearMap((self.n_out, self.n_in), self._linear, self._adjoint)
+        return LinearMap((self.n_out, self.n_in), self._linear, self._adjoint, macs=self.macs,
+                         stored=int(self.weights.size))
+
+    @property
+    def macs(self) -> int:
+        """Multiply-adds of one application: every output position's receptive field times C_out."""
+        return int(self.weights.size * self.index.shape[0])
 
     def describe(self):
         c_out = self.weights.shape[0]

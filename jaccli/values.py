@@ -60,6 +60,8 @@ class LinearMap:
     shape: tuple[int, int]
     apply: Any  # (n, k) -> (m, k)
     apply_left: Any  # (k, m) -> (k, n)
+    macs: int = 0  # multiply-adds of one application (a convolution: C_out·positions·C_in·kernel)
+    stored: int = 0  # the numbers it keeps (its weights)
 
     def dense(self) -> np.ndarray:
         import numpy as np

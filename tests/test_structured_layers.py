@@ -191,3 +191,23 @@ def test_conv1d(tmp_path):
         return np.array([[np.dot(W[o, 0], vp[i:i + 3]) for i in range(8)] for o in range(2)]).ravel()
 
     np.testing.assert_allclose(np.array(r.at.rows()), _fd(F, x), rtol=1e-7, atol=1e-9)
+
+
+def test_cost_counts_structured_factors_by_what_they_do(tmp_path):
+    """jac cost: softmax (diag + rank one) and a convolution cost their applications, not dense entries."""
+    from jaccli.chainorder import Shape, multiply
+
+    cost, _ = multiply(Shape(1000, 1000, apply=3000, stored=3000), Shape(1000, 1))
+    assert cost == 3000  # not 10⁶
+    cost, _ = multiply(Shape(1, 1000), Shape(1000, 1000, apply=3000, stored=3000))
+    assert cost == 3000  # a row through the adjoint
+    from jaccli import cost as jac_cost
+
+    rng = np.random.default_rng(1)
+    np.save(tmp_path / "k.npy", rng.normal(size=(4, 3, 3, 3)))
+    net = _net(tmp_path, [{"kind": "conv2d", "weights": "k.npy", "input_shape": [3, 8, 8], "padding": 1},
+                          {"kind": "softmax"}, {"kind": "cross_entropy", "target": 0}])
+    result = jac_cost(net)
+    conv_macs = 4 * 3 * 3 * 3 * 64  # weights × output positions
+    # reverse: the loss row through softmax (3·256) then through the convolution's adjoint (conv_macs)
+    assert result.plans["reverse"].macs == 3 * 256 + conv_macs
