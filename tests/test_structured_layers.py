@@ -211,3 +211,36 @@ def test_cost_counts_structured_factors_by_what_they_do(tmp_path):
     conv_macs = 4 * 3 * 3 * 3 * 64  # weights × output positions
     # reverse: the loss row through softmax (3·256) then through the convolution's adjoint (conv_macs)
     assert result.plans["reverse"].macs == 3 * 256 + conv_macs
+
+
+def test_layers_agree_with_jax(tmp_path):
+    """Each structured layer's Jacobian against JAX's jacfwd of the same layer written in jax.numpy
+    (JAX is the benchmark extra; where it is installed this runs)."""
+    jax = pytest.importorskip("jax", reason="JAX is a benchmark extra (pip install '.[bench]')")
+    jax.config.update("jax_enable_x64", True)
+    import jax.numpy as jnp
+
+    rng = np.random.default_rng(11)
+    x = rng.normal(size=6)
+    gamma, beta = rng.uniform(0.5, 2, 6), rng.normal(size=6)
+    W = rng.normal(size=(6, 6)) / 3
+    K = rng.normal(size=(2, 1, 3))
+    np.save(tmp_path / "k.npy", K)
+    cases = [
+        ([{"kind": "softmax"}], lambda v: jax.nn.softmax(v)),
+        ([{"kind": "log_softmax"}], lambda v: jax.nn.log_softmax(v)),
+        ([{"kind": "softmax"}, {"kind": "cross_entropy", "target": 4}],
+         lambda v: -jnp.log(jax.nn.softmax(v))[4:5]),
+        ([{"kind": "layernorm", "gamma": gamma.tolist(), "beta": beta.tolist(), "eps": 1e-5}],
+         lambda v: gamma * (v - v.mean()) / jnp.sqrt(v.var() + 1e-5) + beta),
+        ([{"kind": "residual", "layers": [{"kind": "linear", "matrix": W.tolist()},
+                                          {"kind": "elementwise", "activation": "tanh"}]}],
+         lambda v: v + jnp.tanh(W @ v)),
+        ([{"kind": "conv1d", "weights": "k.npy", "input_shape": [1, 6], "padding": 1}],
+         lambda v: jax.lax.conv_general_dilated(v[None, None, :], K, (1,), [(1, 1)]).ravel()),
+    ]
+    for k, (layers, f) in enumerate(cases):
+        r = compose(_net(tmp_path, layers, f"case{k}"), at=",".join(map(str, x)))
+        expected = np.asarray(jax.jacfwd(f)(jnp.asarray(x)))
+        np.testing.assert_allclose(np.array(r.at.rows()), expected.reshape(np.array(r.at.rows()).shape),
+                                   rtol=1e-10, atol=1e-12, err_msg=str(layers))
