@@ -18,12 +18,12 @@ from .runner import run
 
 if TYPE_CHECKING:
     from .function import VectorFunction
-    from .grading import GradeSheet
     from .points import Batch
     from .request import Command
     from .results import (
         CheckResult,
         CostResult,
+        GradeSheet,
         HessianResult,
         ImplicitResult,
         JacobianResult,

@@ -18,13 +18,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from .errors import JacError, SpecError
 from .request import Request, option
-from .results import CheckResult
+from .results import CheckResult, Grade, GradeSheet
 
 
 @dataclass
@@ -34,43 +33,6 @@ class Submission:
     det: str | None
     where: str  # "answers.csv:3", for messages
     exercise: int = 1  # which exercise of the student's sheet (with --key)
-
-
-@dataclass
-class Grade:
-    id: str
-    where: str
-    result: CheckResult | None = None
-    error: str | None = None  # the answer could not be read (or judged): why
-    exit_code: int = 0  # the error's exit code
-
-    @property
-    def passed(self) -> bool:
-        return self.result is not None and self.result.passed
-
-
-@dataclass
-class GradeSheet:
-    command = "check"
-
-    grades: list[Grade]
-    origin: str
-    functions: list = field(default_factory=list)  # what was differentiated (shown as read)
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def passed(self) -> bool:
-        return bool(self.grades) and all(g.passed for g in self.grades)
-
-    def counts(self) -> tuple[int, int, int]:
-        """(passed, failed, unreadable)."""
-        unreadable = sum(g.result is None for g in self.grades)
-        passed = sum(g.passed for g in self.grades)
-        return passed, len(self.grades) - passed - unreadable, unreadable
-
-    def common_diagnoses(self, k: int = 3) -> list[tuple[str, int]]:
-        kinds = Counter(d.kind for g in self.grades if g.result is not None for d in g.result.diagnoses)
-        return kinds.most_common(k)
 
 
 def read_submissions(text: str, origin: str) -> list[Submission]:

@@ -173,6 +173,8 @@ class Factor:
 
     @property
     def structure(self) -> str:
+        if self.layer is not None and self.layer.kind == "residual":
+            return "identity + inner"
         if self.at is not None and self.at.diagonal:
             return "diagonal"
         if self.at is not None and type(self.at.value).__name__ == "DiagPlusRank1":
@@ -351,6 +353,48 @@ class HessianResult(ChainProperties):
     point: Point | None = None
     terms: list[Term] = field(default_factory=list)  # the second-order chain rule, for compositions
     notes: list[str] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------
+# A class's answers (grading.py)
+
+@dataclass
+class Grade:
+    id: str
+    where: str
+    result: CheckResult | None = None
+    error: str | None = None  # the answer could not be read (or judged): why
+    exit_code: int = 0  # the error's exit code
+
+    @property
+    def passed(self) -> bool:
+        return self.result is not None and self.result.passed
+
+
+@dataclass
+class GradeSheet:
+    command = "check"
+
+    grades: list[Grade]
+    origin: str
+    functions: list = field(default_factory=list)  # what was differentiated (shown as read)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return bool(self.grades) and all(g.passed for g in self.grades)
+
+    def counts(self) -> tuple[int, int, int]:
+        """(passed, failed, unreadable)."""
+        unreadable = sum(g.result is None for g in self.grades)
+        passed = sum(g.passed for g in self.grades)
+        return passed, len(self.grades) - passed - unreadable, unreadable
+
+    def common_diagnoses(self, k: int = 3) -> list[tuple[str, int]]:
+        from collections import Counter
+
+        kinds = Counter(d.kind for g in self.grades if g.result is not None for d in g.result.diagnoses)
+        return kinds.most_common(k)
 
 
 # ---------------------------------------------------------------------------

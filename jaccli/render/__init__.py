@@ -16,13 +16,13 @@ if TYPE_CHECKING:
 
 
 def _modules() -> dict[type, str]:
-    from ..grading import GradeSheet
     from ..results import (
         CheckResult,
         CodegenResult,
         CostResult,
         CriticalResult,
         ExerciseSheet,
+        GradeSheet,
         HessianResult,
         ImplicitResult,
         JacobianResult,

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Iterator
 from .model import Block, Heading, MatrixBlock
 
 if TYPE_CHECKING:
-    from ..grading import Grade, GradeSheet
     from ..request import RenderOptions
+    from ..results import Grade, GradeSheet
 
 COLUMNS = ("id", "pass", "wrong", "entries", "diagnoses", "error")
 
