@@ -235,7 +235,7 @@ def composed_jacobian(functions, factors: Sequence[FastMatrix]) -> FastMatrix | 
         return list(exprs) if exprs is not None else [to_symengine(e, cache) for e in fn.outputs]
 
     inner = as_se(functions[0])  # f_1, …, f_{k-1} written in x
-    product = [[se.sympify(e) for e in row] for row in factors[0]._rows]
+    product = [list(row) for row in factors[0]._rows]  # already symengine expressions (fast.jacobian)
     for k in range(1, len(functions)):
         subs = {se.Symbol(name): value for name, value in zip(functions[k].inputs, inner)}
         outer = [[e.subs(subs) for e in row] for row in factors[k]._rows]

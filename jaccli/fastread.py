@@ -109,15 +109,20 @@ class Reader:
             else:
                 return left
 
+    def deeper(self, parse):
+        """``parse()`` one level of nesting down, within MAX_DEPTH (deeper: left to the grammar)."""
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise _Fallback
+        value = parse()
+        self.depth -= 1
+        return value
+
     def unary(self):
         kind, text = self.tokens[self.i]
         if kind == "op" and text in ("-", "+"):
             self.i += 1
-            self.depth += 1
-            if self.depth > MAX_DEPTH:
-                raise _Fallback
-            operand = self.unary()
-            self.depth -= 1
+            operand = self.deeper(self.unary)
             return -operand if text == "-" else operand
         return self.power()
 
@@ -126,12 +131,7 @@ class Reader:
         kind, text = self.tokens[self.i]
         if kind == "op" and text in ("^", "**"):
             self.i += 1
-            self.depth += 1
-            if self.depth > MAX_DEPTH:
-                raise _Fallback
-            exponent = self.unary()
-            self.depth -= 1
-            return self.raise_to(base, exponent)
+            return self.raise_to(base, self.deeper(self.unary))
         return base
 
     def atom(self):
@@ -150,11 +150,7 @@ class Reader:
                 return self.symbols[text]
             raise _Fallback  # an unknown name: grammar.py explains it
         if kind == "op" and text == "(":
-            self.depth += 1
-            if self.depth > MAX_DEPTH:
-                raise _Fallback  # grammar.py refuses it with a message
-            inner = self.sum()
-            self.depth -= 1
+            inner = self.deeper(self.sum)  # too deep: grammar.py refuses it with a message
             if self.tokens[self.i] != ("op", ")"):
                 raise _Fallback
             self.i += 1
@@ -176,11 +172,7 @@ class Reader:
         if self.tokens[self.i] != ("op", "("):
             raise _Fallback  # sin x, sin^2 x: grammar.py's notation rules
         self.i += 1
-        self.depth += 1
-        if self.depth > MAX_DEPTH:
-            raise _Fallback
-        arg = self.sum()
-        self.depth -= 1
+        arg = self.deeper(self.sum)
         if self.tokens[self.i] != ("op", ")"):
             raise _Fallback  # log(x, b), atan2 or an error: grammar.py
         self.i += 1

@@ -25,6 +25,7 @@ from .errors import EXIT_MATH, EXIT_USAGE, JacError
 from .evaluate import Point
 from .function import VectorFunction
 from .request import option
+from .results import ChainProperties
 from .rows import Chunk, RowError, RowReader, echo
 
 
@@ -119,7 +120,7 @@ class ChunkResult:
     errors: list[RowError] = field(default_factory=list)
 
 
-class Plan:
+class Plan(ChainProperties):
     """Everything a batch computes once: the functions, their compiled kernels, names and shapes."""
 
     def __init__(self, functions: Sequence[VectorFunction]):
@@ -137,33 +138,10 @@ class Plan:
         self.det = square and not (first.n > 1 and first.order == "inferred")
         self.withheld = square and not self.det
 
-    # names and shapes
+    # names and shapes (the rest: results.ChainProperties)
     @property
     def is_compose(self) -> bool:
         return len(self.functions) > 1
-
-    @property
-    def inputs(self) -> tuple[str, ...]:
-        return self.functions[0].inputs
-
-    @property
-    def output_names(self) -> tuple[str, ...]:
-        return self.functions[-1].output_names
-
-    @property
-    def shape(self) -> tuple[int, int]:
-        return (self.functions[-1].m, self.functions[0].n)
-
-    @property
-    def name(self) -> str:
-        return "∘".join(fn.name for fn in reversed(self.functions))
-
-    @property
-    def signature(self) -> str:
-        from .function import space
-
-        m, n = self.shape
-        return f"{self.name}: {space(n)} → {space(m)}"
 
     def order_hint(self) -> str | None:
         from .function import inferred_order_hint
