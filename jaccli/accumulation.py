@@ -8,7 +8,7 @@ from typing import Any, Sequence
 from .chainorder import Shape, plans
 from .errors import SpecError
 from .request import option
-from .results import CostResult
+from .results.tools import CostResult
 
 
 def from_dims(dims: Sequence[int]) -> CostResult:

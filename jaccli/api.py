@@ -20,14 +20,10 @@ if TYPE_CHECKING:
     from .function import VectorFunction
     from .points import Batch
     from .request import Command
-    from .results import (
-        CheckResult,
-        CostResult,
-        GradeSheet,
-        HessianResult,
-        ImplicitResult,
-        JacobianResult,
-    )
+    from .results import JacobianResult
+    from .results.check import CheckResult, GradeSheet
+    from .results.second_order import HessianResult, ImplicitResult
+    from .results.tools import CostResult
 
 
 def jacobian(spec: Any, *, at: Any = None, vars: Sequence[str] | None = None, latex: bool | None = None,

@@ -40,7 +40,8 @@ from .request import (
     Request,
     option,
 )
-from .results import CheckResult, ClassVerdict, DetVerdict, Diagnosis, EntryVerdict, JacobianResult
+from .results import JacobianResult
+from .results.check import CheckResult, ClassVerdict, DetVerdict, Diagnosis, EntryVerdict
 from .sampling import Sampled, Sampler
 from .simplify import SIMPLIFY_MAX_OPS, tidy
 

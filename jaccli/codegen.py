@@ -27,7 +27,7 @@ from . import functions as jf
 from .errors import UsageError
 from .function import VectorFunction
 from .request import Request, option
-from .results import CodegenResult
+from .results.tools import CodegenResult
 
 LANGUAGES = ("python", "c", "jax")
 TARGETS = ("plain", "solve_ivp", "least_squares", "minimize")

@@ -23,7 +23,7 @@ from .budget import attempt
 from .errors import MathError, ParseError, SpecError, UsageError
 from .function import VectorFunction
 from .request import Request, option
-from .results import CriticalPoint, CriticalResult
+from .results.second_order import CriticalPoint, CriticalResult
 
 DEFAULT_BOX = 10.0  # numeric search in [-10, 10]ⁿ unless --in says otherwise
 STARTS = 400

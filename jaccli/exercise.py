@@ -24,7 +24,7 @@ import sympy as sp
 
 from .errors import JacError, SpecError
 from .request import option
-from .results import Exercise, ExerciseSheet
+from .results.tools import Exercise, ExerciseSheet
 
 KINDS = ("jacobian", "chain", "determinant", "change-of-variables", "implicit", "hessian", "critical")
 MAX_TRIES = 200  # candidates drawn per exercise before giving up (never reached in the tests' 5,000 seeds)

@@ -23,7 +23,7 @@ from typing import Any
 
 from .errors import JacError, SpecError
 from .request import Request, option
-from .results import CheckResult, Grade, GradeSheet
+from .results.check import CheckResult, Grade, GradeSheet
 
 
 @dataclass

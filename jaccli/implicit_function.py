@@ -12,7 +12,8 @@ from .errors import MathError, SpecError
 from .evaluate import check_domain, exact_at, make_point, to_number
 from .function import VectorFunction, default_output_names
 from .request import Request, option
-from .results import Evaluated, ImplicitResult
+from .results import Evaluated
+from .results.second_order import ImplicitResult
 from .simplify import tidy_matrix
 
 SYMBOLIC_MAX_UNKNOWNS = 3

@@ -12,14 +12,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 from .errors import MathError, SpecError, UsageError
 from .function import VectorFunction, inferred_order_hint
 from .request import Request, option
-from .results import (
-    Determinant,
-    Evaluated,
-    Factor,
-    JacobianResult,
-    VectorProducts,
-    factors_of,
-)
+from .results import Determinant, Evaluated, Factor, JacobianResult, VectorProducts, factors_of
 
 if TYPE_CHECKING:
     import numpy as np

@@ -86,7 +86,7 @@ def _job(request: Request) -> Any:
     if command == "plot":
         from .jacobians import jacobian_of
         from .plotting import plot_data
-        from .results import PlotResult
+        from .results.tools import PlotResult
 
         items = load(request)
         result = jacobian_of(request.with_(command="compose" if len(items) > 1 else "jacobian"), items)

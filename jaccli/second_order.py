@@ -17,7 +17,8 @@ from .errors import SpecError
 from .evaluate import Point, check_domain, exact_at, make_point
 from .function import VectorFunction
 from .request import Request
-from .results import Evaluated, HessianResult, OutputHessian, Term
+from .results import Evaluated
+from .results.second_order import HessianResult, OutputHessian, Term
 from .simplify import tidy, tidy_matrix
 
 

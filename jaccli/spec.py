@@ -11,7 +11,6 @@ YAML is read only with the safe loader (``yaml.safe_load``'s, in C when libyaml 
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 from dataclasses import replace
@@ -104,6 +103,8 @@ def _near_files(path: Path) -> str | None:
         names = [p.name for p in folder.iterdir()] if folder.is_dir() else []
     except OSError:
         names = []
+    import difflib
+
     close = difflib.get_close_matches(path.name, names, n=3, cutoff=0.6)
     if close:
         return "did you mean " + " or ".join(str(folder / c) for c in close) + "?"
@@ -389,6 +390,8 @@ def from_yaml_mapping(data: dict, *, origin: str, default_name: str = "f", engin
 
     for key in data:
         if key not in SPEC_KEYS:
+            import difflib
+
             close = difflib.get_close_matches(str(key), SPEC_KEYS, n=1)
             raise SpecError(f"unknown key {key!r}", where=origin,
                             hint=(f"did you mean {close[0]!r}? " if close else "")

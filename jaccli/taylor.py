@@ -24,7 +24,7 @@ import sympy as sp
 from .errors import MathError, SpecError, UsageError
 from .function import VectorFunction
 from .request import Request, option
-from .results import DerivativeEntry, OutputTaylor, TaylorResult, TaylorStep
+from .results.second_order import DerivativeEntry, OutputTaylor, TaylorResult, TaylorStep
 
 MAX_ORDER = 4
 STEPS = 5

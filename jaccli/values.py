@@ -1,6 +1,6 @@
 """A Jacobian factor's value in the form its engine makes it: an exact sympy Matrix, a float array
 (m, n) — or a stack (N, m, n) for N points — or a Diagonal kept as its diagonal. Shared by the chain
-core (chain.py) and the results (results.py); numpy is imported only when a float value is met."""
+core (chain.py) and the results (results/); numpy is imported only when a float value is met."""
 
 from __future__ import annotations
 

@@ -101,3 +101,37 @@ def test_no_module_shadows_a_public_name():
 
     modules = {path.stem for path in PACKAGE.glob("*.py")} | {p.name for p in PACKAGE.iterdir() if p.is_dir()}
     assert not modules & set(jaccli.__all__)
+
+
+def test_every_result_type_has_a_renderer():
+    """The renderers are chosen by the result type's name (no result module is imported to choose one):
+    every result type must be listed, and every listed name must exist."""
+    import importlib
+    import inspect
+
+    from jaccli.render import MODULES, renderer
+
+    found = {}
+    for module in ("jaccli.results", "jaccli.results.check", "jaccli.results.second_order", "jaccli.results.tools"):
+        for name, kind in inspect.getmembers(importlib.import_module(module), inspect.isclass):
+            if kind.__module__ == module and (isinstance(kind.__dict__.get("command"), str)
+                                              or "command" in getattr(kind, "__dataclass_fields__", {})):
+                found[f"{module}.{name}"] = kind
+    assert set(found) == set(MODULES)
+    for kind in found.values():
+        assert renderer(kind.__new__(kind)).__name__.startswith("jaccli.render.")
+
+
+def test_a_layer_chain_loads_only_what_it_needs(tmp_path):
+    """Start-up is most of a layer chain's time (issue 16): its CSV path imports no sympy, rich,
+    difflib or the result types of other jobs."""
+    (tmp_path / "net.yaml").write_text("layers:\n  - kind: linear\n    matrix: [[1, 2], [3, 4]]\n"
+                                       "  - kind: elementwise\n    activation: tanh\n  - kind: softmax\n")
+    code = ("import sys; from jaccli.cli import entry\n"
+            f"sys.argv = ['jac', 'compose', {str(tmp_path / 'net.yaml')!r}, '--at', '1,2', '--format', 'csv']\n"
+            "try:\n    entry()\nexcept SystemExit:\n    pass\n"
+            "heavy = ('sympy', 'rich', 'symengine', 'difflib', 'jaccli.results.check',\n"
+            "         'jaccli.results.second_order', 'jaccli.results.tools')\n"
+            "print('LOADED', sorted(m for m in heavy if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip().splitlines()[-1] == "LOADED []"

@@ -15,31 +15,27 @@ if TYPE_CHECKING:
     from ..request import RenderOptions
 
 
-def _modules() -> dict[type, str]:
-    from ..results import (
-        CheckResult,
-        CodegenResult,
-        CostResult,
-        CriticalResult,
-        ExerciseSheet,
-        GradeSheet,
-        HessianResult,
-        ImplicitResult,
-        JacobianResult,
-        PlotResult,
-        TaylorResult,
-    )
-
-    return {JacobianResult: "jacobian", CheckResult: "check", HessianResult: "hessian", ImplicitResult: "implicit",
-            CostResult: "cost", GradeSheet: "grades", TaylorResult: "taylor",
-            CriticalResult: "critical", ExerciseSheet: "exercise",
-            PlotResult: "plot",
-            CodegenResult: "codegen"}
+# The renderer module of each result type, by the type's qualified name (results/: the core in
+# __init__, the rest in check, second_order and tools), so that choosing one imports no other.
+MODULES = {
+    "jaccli.results.JacobianResult": "jacobian",
+    "jaccli.results.check.CheckResult": "check",
+    "jaccli.results.check.GradeSheet": "grades",
+    "jaccli.results.second_order.HessianResult": "hessian",
+    "jaccli.results.second_order.ImplicitResult": "implicit",
+    "jaccli.results.second_order.TaylorResult": "taylor",
+    "jaccli.results.second_order.CriticalResult": "critical",
+    "jaccli.results.tools.CostResult": "cost",
+    "jaccli.results.tools.ExerciseSheet": "exercise",
+    "jaccli.results.tools.PlotResult": "plot",
+    "jaccli.results.tools.CodegenResult": "codegen",
+}
 
 
 def renderer(result: Any) -> Any:
     """The renderer module for this result's type."""
-    return import_module(f".{_modules()[type(result)]}", __name__)
+    kind = type(result)
+    return import_module(f".{MODULES[f'{kind.__module__}.{kind.__qualname__}']}", __name__)
 
 
 def render(result: Any, options: RenderOptions) -> Any:

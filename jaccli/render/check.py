@@ -7,7 +7,7 @@ from ..checking import describe_value
 from ..numbers import json_number
 from ..printing import to_text
 from ..request import RenderOptions
-from ..results import CheckResult
+from ..results.check import CheckResult
 from .blocks import J, steps_blocks
 from .model import Block, Heading, Line, MatrixBlock
 from .reading import functions_of, read_as

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..request import RenderOptions
-from ..results import CodegenResult
+from ..results.tools import CodegenResult
 from .model import Block, Line
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..request import RenderOptions
-from ..results import CostResult
+from ..results.tools import CostResult
 from .model import Block, Heading, Line, MatrixBlock
 
 LABELS = {"forward": "forward (from the input side)", "reverse": "reverse (from the output side)",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..numbers import fmt_number, json_number
 from ..printing import to_text
 from ..request import RenderOptions
-from ..results import CriticalPoint, CriticalResult
+from ..results.second_order import CriticalPoint, CriticalResult
 from .blocks import cell
 from .model import Block, Heading, Line, MatrixBlock
 from .reading import read_as

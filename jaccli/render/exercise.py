@@ -4,7 +4,7 @@ JSON (question, specs, point, answer and the jac check that verified it)."""
 from __future__ import annotations
 
 from ..request import RenderOptions
-from ..results import Exercise, ExerciseSheet
+from ..results.tools import Exercise, ExerciseSheet
 from .model import Block, Heading, Line
 
 TITLES = {"jacobian": "Jacobian matrices", "chain": "The chain rule", "determinant": "Jacobian determinants",

@@ -16,7 +16,7 @@ from .model import Block, Heading, MatrixBlock
 
 if TYPE_CHECKING:
     from ..request import RenderOptions
-    from ..results import Grade, GradeSheet
+    from ..results.check import Grade, GradeSheet
 
 COLUMNS = ("id", "pass", "wrong", "entries", "diagnoses", "error")
 

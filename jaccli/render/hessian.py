@@ -7,7 +7,7 @@ from ..evaluate import to_number
 from ..numbers import fmt_number, json_number
 from ..printing import matrix_text, to_text
 from ..request import RenderOptions
-from ..results import HessianResult
+from ..results.second_order import HessianResult
 from .blocks import LARGE, J, _args, _symbolic_blocks, _value_blocks, cell
 from .model import Block, Heading, Line, MatrixBlock
 from .reading import read_as

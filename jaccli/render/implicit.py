@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..numbers import json_number
 from ..printing import matrix_text
 from ..request import RenderOptions
-from ..results import ImplicitResult
+from ..results.second_order import ImplicitResult
 from .blocks import cell
 from .model import Block, Heading, Line, MatrixBlock
 from .reading import read_as

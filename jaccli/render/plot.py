@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..numbers import fmt_number, json_number
 from ..request import RenderOptions
-from ..results import PlotResult
+from ..results.tools import PlotResult
 from .model import Block, Heading, Line
 
 

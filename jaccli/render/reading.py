@@ -15,7 +15,9 @@ MOST_CHARACTERS = 100
 
 def functions_of(result: Any) -> list:
     """The functions a result was computed from (none for costs; a layer file is not shown)."""
-    from ..results import CheckResult, CostResult, ImplicitResult
+    from ..results.check import CheckResult
+    from ..results.second_order import ImplicitResult
+    from ..results.tools import CostResult
 
     if isinstance(result, CheckResult):
         return list(result.read) if result.read else functions_of(result.target)

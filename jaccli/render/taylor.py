@@ -6,7 +6,7 @@ from __future__ import annotations
 from ..numbers import fmt_number, json_number
 from ..printing import to_latex, to_text
 from ..request import RenderOptions
-from ..results import TaylorResult
+from ..results.second_order import TaylorResult
 from ..taylor import derivative_label
 from .blocks import cell
 from .model import Block, Heading, Line, MatrixBlock

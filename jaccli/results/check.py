@@ -1,0 +1,137 @@
+"""Results of checking an answer (checking.py) and a class's answers (grading.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import sympy as sp
+
+    from ..answer import Answer
+    from ..arrays import NumericPoint
+    from ..evaluate import Point
+    from . import JacobianResult
+
+
+# ---------------------------------------------------------------------------
+# Checking an answer (checking.py)
+
+@dataclass
+class ClassVerdict:
+    """--expect-class: the second-derivative test's verdict at the point, against the one given."""
+
+    answer: str
+    expected: str  # local minimum, local maximum, saddle point, inconclusive
+    ok: bool
+    note: str | None = None
+
+
+@dataclass
+class EntryVerdict:
+    row: int
+    col: int
+    label: str
+    answer: sp.Expr
+    answer_text: str
+    expected: sp.Expr
+    ok: bool
+    method: str  # "numeric" (at a point), "symbolic" (proved), "sampled" (compared at points)
+    answer_value: float | None = None
+    expected_value: float | None = None
+    remark: str | None = None
+
+
+@dataclass
+class Diagnosis:
+    kind: str  # transpose, columns, rows, order, point, shape, sign, factor, rounding, domain, determinant
+    message: str
+
+
+@dataclass
+class DetVerdict:
+    answer: sp.Expr
+    expected: sp.Expr | None
+    ok: bool
+    method: str
+
+
+@dataclass
+class CheckResult:
+    command = "check"
+
+    target: JacobianResult
+    answer: Answer
+    mode: str  # "point" or "symbolic"
+    rtol: float
+    atol: float
+    entries: list[EntryVerdict] = field(default_factory=list)
+    diagnoses: list[Diagnosis] = field(default_factory=list)
+    determinant: DetVerdict | None = None
+    notes: list[str] = field(default_factory=list)
+    region: str | None = None  # where sampled comparisons were made
+    assumptions: list[str] = field(default_factory=list)
+    layout: str = "as J"  # "as J", or "gradient as a column" when a column was accepted
+    what: str = "J"  # what was checked: J, H (--hessian), ∂y/∂x (--implicit)
+    classification: ClassVerdict | None = None  # --expect-class
+    read: list = field(default_factory=list)  # the functions as given (shown as read), when J is of others
+
+    @property
+    def expected(self) -> sp.Matrix:
+        return self.target.at.exact if self.mode == "point" else self.target.symbolic  # type: ignore[union-attr]
+
+    @property
+    def shape_ok(self) -> bool:
+        return self.answer.cells is not None or self.answer.shape == self.target.shape or self.layout != "as J"
+
+    @property
+    def passed(self) -> bool:
+        return (self.shape_ok and (bool(self.entries) or self.determinant is not None or self.classification is not None)
+                and all(e.ok for e in self.entries) and (self.determinant is None or self.determinant.ok)
+                and (self.classification is None or self.classification.ok))
+
+    @property
+    def point(self) -> Point | NumericPoint | None:
+        return self.target.point
+
+
+# ---------------------------------------------------------------------------
+# A class's answers (grading.py)
+
+@dataclass
+class Grade:
+    id: str
+    where: str
+    result: CheckResult | None = None
+    error: str | None = None  # the answer could not be read (or judged): why
+    exit_code: int = 0  # the error's exit code
+
+    @property
+    def passed(self) -> bool:
+        return self.result is not None and self.result.passed
+
+
+@dataclass
+class GradeSheet:
+    command = "check"
+
+    grades: list[Grade]
+    origin: str
+    functions: list = field(default_factory=list)  # what was differentiated (shown as read)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return bool(self.grades) and all(g.passed for g in self.grades)
+
+    def counts(self) -> tuple[int, int, int]:
+        """(passed, failed, unreadable)."""
+        unreadable = sum(g.result is None for g in self.grades)
+        passed = sum(g.passed for g in self.grades)
+        return passed, len(self.grades) - passed - unreadable, unreadable
+
+    def common_diagnoses(self, k: int = 3) -> list[tuple[str, int]]:
+        from collections import Counter
+
+        kinds = Counter(d.kind for g in self.grades if g.result is not None for d in g.result.diagnoses)
+        return kinds.most_common(k)
