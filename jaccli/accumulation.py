@@ -23,55 +23,58 @@ def from_dims(dims: Sequence[int]) -> CostResult:
 DIAGONAL_KINDS = ("elementwise", "dropout", "batchnorm")  # J is diagonal
 
 
-def _structures(item: Any) -> dict[str, tuple[int | None, int | None]]:
-    """(MACs per application, numbers stored) of a network's structured layers: a convolution by its
-    receptive fields, softmax as diagonal plus rank one (about 3n); sizes of softmax come from the chain,
-    so its entry is filled in when the width is known (see from_specs)."""
-    from .layers import Conv, Network
-
-    out: dict[str, tuple[int | None, int | None]] = {}
-    if isinstance(item, Network):
-        for layer in item.layers:
-            if isinstance(layer, Conv):
-                out[layer.name] = (layer.macs, int(layer.weights.size))
-            elif layer.kind in ("softmax", "log_softmax"):
-                out[layer.name] = (-1, -1)  # 3n, once n is known
-    return out
-
-
 def from_specs(items: Sequence[Any], input_size: int | None = None) -> CostResult:
-    """Shapes from function specs and layer files; element-wise layers count as diagonal."""
+    """Shapes from function specs and layer files: element-wise layers count as diagonal, softmax as
+    diagonal plus rank one (about 3n per application), a convolution by its receptive fields, a residual
+    block as the identity plus its inner layers (n plus theirs)."""
     from .layers import Network
 
     shapes: list[Shape] = []
     names: list[str] = []
     size = input_size
     for item in items:
-        # (label, input width, output width, element-wise): a layer's widths may be unknown (None)
-        structure = _structures(item)
-        factors: list[tuple[str, int | None, int | None, bool]] = (
-            [(layer.name, layer.n_in, layer.n_out, layer.kind in DIAGONAL_KINDS)
-             for layer in item.layers] if isinstance(item, Network)
-            else [(item.name, item.n, item.m, False)])
-        for label, n_in, n_out, diagonal in factors:
-            if n_in is None and not diagonal:  # softmax, a loss of a class: as wide as what it is given
-                if size is None:
-                    raise SpecError(f"the size of layer {label} is unknown here",
-                                    hint=f"put a layer with a known input size first, or use {option('dims')}")
-                n_in = size
-                n_out = size if n_out is None else n_out
-            if diagonal:
-                if size is None:
-                    raise SpecError(f"the size of element-wise layer {label} is unknown here",
-                                    hint=f"put a layer with a known input size first, or use {option('dims')}")
-                n_in = n_out = size
-            if size is not None and n_in != size:
-                raise SpecError(f"{label} takes {n_in} inputs but gets {size}")
-            assert n_in is not None and n_out is not None  # only element-wise layers take their size from the chain
-            apply, stored = structure.get(label, (None, None))
-            if apply == -1:  # softmax: diag + rank one
-                apply = stored = 3 * n_in
-            shapes.append(Shape(n_out, n_in, diagonal, apply, stored))
-            names.append(f"J_{label}")
-            size = n_out
+        if isinstance(item, Network):
+            for label, shape in _layer_shapes(item.layers, size):
+                shapes.append(shape)
+                names.append(f"J_{label}")
+                size = shape.rows
+        else:
+            if size is not None and item.n != size:
+                raise SpecError(f"{item.name} takes {item.n} inputs but gets {size}")
+            shapes.append(Shape(item.m, item.n))
+            names.append(f"J_{item.name}")
+            size = item.m
     return CostResult(shapes, names, plans(shapes, names))
+
+
+def _layer_shapes(layers: Sequence[Any], size: int | None) -> list[tuple[str, Shape]]:
+    """(label, Shape) of each layer, given the width coming in (None: not known yet)."""
+    from .layers import Conv
+
+    out: list[tuple[str, Shape]] = []
+    for layer in layers:
+        label, n_in, n_out = layer.name, layer.n_in, layer.n_out
+        if n_in is None or layer.kind in DIAGONAL_KINDS:  # as wide as what it is given
+            if size is None:
+                raise SpecError(f"the size of layer {label} is unknown here",
+                                hint=f"put a layer with a known input size first, or use {option('dims')}")
+            n_in = size
+            n_out = size if n_out is None or layer.kind in DIAGONAL_KINDS else n_out
+        if size is not None and n_in != size:
+            raise SpecError(f"{label} takes {n_in} inputs but gets {size}")
+        assert n_out is not None
+        if layer.kind in DIAGONAL_KINDS:
+            shape = Shape(n_out, n_in, diagonal=True)
+        elif isinstance(layer, Conv):
+            shape = Shape(n_out, n_in, apply=layer.macs, stored=int(layer.weights.size))
+        elif layer.kind in ("softmax", "log_softmax"):
+            shape = Shape(n_out, n_in, apply=3 * n_in, stored=3 * n_in)
+        elif layer.kind == "residual":
+            inner = [s for _, s in _layer_shapes(layer.inner, n_in)]
+            shape = Shape(n_out, n_in, apply=n_in + sum(s.per_vector for s in inner),
+                          stored=sum(s.entries for s in inner))
+        else:
+            shape = Shape(n_out, n_in)
+        out.append((label, shape))
+        size = n_out
+    return out

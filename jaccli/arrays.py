@@ -148,7 +148,7 @@ def summary(values: np.ndarray) -> str:
             f"‖·‖ = {float(np.sqrt(v @ v)):.3g}")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class NumericPoint:
     """A point of float coordinates (what a layer sees): the same questions as evaluate.Point
     answers for exact points, without sympy."""

@@ -40,6 +40,9 @@ class Shape:
 
     @property
     def per_vector(self) -> int:
+        """Multiply-adds of one matrix-vector product."""
+        if self.diagonal:
+            return self.rows
         return self.apply if self.apply is not None else self.rows * self.cols
 
 

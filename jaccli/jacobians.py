@@ -105,11 +105,14 @@ def _engine_notes(functions: Sequence[VectorFunction], at_point: bool) -> list[s
             f"({option('engine', 'sympy')} for exact ones)" for fn in functions if fn.engine == "symengine"]
 
 
-def _costs(factors: Sequence[Factor]) -> dict:
+def _costs(factors: Sequence[Factor], values: Sequence[Value] | None = None) -> dict:
+    """Forward, reverse and optimal plans: by the evaluated values' structures at a point (diagonal,
+    diag + rank 1, convolution, identity + inner), else dense function factors."""
+    from .chain import shapes
     from .chainorder import Shape, plans
 
-    shapes = [Shape(f.shape[0], f.shape[1], f.structure == "diagonal") for f in factors]
-    return plans(shapes, [f"J_{f.name}" for f in factors])
+    sizes = shapes(values) if values is not None else [Shape(*f.shape) for f in factors]
+    return plans(sizes, [f"J_{f.name}" for f in factors])
 
 
 # ---------------------------------------------------------------------------
@@ -153,7 +156,7 @@ def _at_point(request: Request, items: list[Any], symbolic: Sequence[Any] | None
                 here = _next_point(factor, factors[k + 1])
             bar.advance()
     single = len(factors) == 1 and factors[0].function is not None
-    result = JacobianResult(request.command, items, factors, point=point, notes=notes, costs=_costs(factors),
+    result = JacobianResult(request.command, items, factors, point=point, notes=notes, costs=_costs(factors, values),
                             symbolic=factors[0].symbolic if single else None)
     names = [f"J_{f.name}" for f in factors]
     m, n = result.shape
@@ -259,13 +262,9 @@ def _evaluate_layer(factor: Factor, point: Any) -> None:
                         hint="check the sizes of the point and the layers")
     J = layer.jacobian(x)
     y = np.asarray(layer.forward(x), dtype=float)
-    from .chain import Diagonal
-    from .values import DiagPlusRank1, LinearMap
+    from .values import is_finite
 
-    parts = [J.values] if isinstance(J, Diagonal) else [J.d, J.u, J.v] if isinstance(J, DiagPlusRank1) else \
-        [layer.weights] if isinstance(J, LinearMap) else [J]  # type: ignore[attr-defined]
-    ok = all(np.isfinite(part).all() for part in parts) and np.isfinite(y).all()
-    if not ok:
+    if not (is_finite(J) and np.isfinite(y).all()):
         raise MathError(f"layer {factor.name} ({layer.describe()}) is undefined or overflows at the point it sees",
                         hint="a value is infinite or not a number there; check the inputs and weights")
     factor.point = NumericPoint(factor.inputs, x) if not isinstance(point, NumericPoint) else point

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     import sympy as sp
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Diagonal:
     """diag(values): the Jacobian of an element-wise map; a stack of them when values is (N, m)."""
 
@@ -33,7 +33,7 @@ class Diagonal:
         return out
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class DiagPlusRank1:
     """diag(d) + u·vᵀ: softmax's Jacobian diag(s) − s·sᵀ, log-softmax's I − 1·sᵀ — n×n kept as three
     vectors, so a vector product costs O(n) and a product with an m×n matrix O(mn)."""
@@ -52,7 +52,7 @@ class DiagPlusRank1:
         return np.diag(self.d) + np.outer(self.u, self.v)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class LinearMap:
     """An m×n linear map known by what it does — a convolution: ``apply(X)`` = J·X for X (n, k) and
     ``apply_left(Y)`` = Y·J for Y (k, m), each by convolving; formed densely only when asked (``dense``)."""
@@ -62,6 +62,7 @@ class LinearMap:
     apply_left: Any  # (k, m) -> (k, n)
     macs: int = 0  # multiply-adds of one application (a convolution: C_out·positions·C_in·kernel)
     stored: int = 0  # the numbers it keeps (its weights)
+    parts: tuple = ()  # the values it is made of (weights; a residual block's inner factors)
 
     def dense(self) -> np.ndarray:
         import numpy as np
@@ -76,6 +77,19 @@ def is_exact(value: Any) -> bool:
     """An exact factor is a sympy Matrix (told by its is_Matrix flag, so numeric chains need not import
     sympy to ask)."""
     return bool(getattr(value, "is_Matrix", False))
+
+
+def is_finite(value: Value) -> bool:
+    """Every number a factor keeps is finite (a structured one: its parts)."""
+    import numpy as np
+
+    if isinstance(value, Diagonal):
+        return bool(np.isfinite(value.values).all())
+    if isinstance(value, DiagPlusRank1):
+        return all(bool(np.isfinite(p).all()) for p in (value.d, value.u, value.v))
+    if isinstance(value, LinearMap):
+        return all(is_finite(part) for part in value.parts)
+    return bool(np.isfinite(np.asarray(value, dtype=float)).all())
 
 
 def as_array(value: Value) -> np.ndarray:

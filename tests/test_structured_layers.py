@@ -213,6 +213,45 @@ def test_cost_counts_structured_factors_by_what_they_do(tmp_path):
     assert result.plans["reverse"].macs == 3 * 256 + conv_macs
 
 
+def test_a_residual_block_is_identity_plus_inner_never_dense(tmp_path):
+    """J = I + J_inner is kept as what it does (issue 16: "identity plus"): its products equal the dense
+    I + W·diag… computed here, the chain's J and gradient match, and jac cost counts n plus the inner
+    layers' applications, not n² entries."""
+    from jaccli import cost as jac_cost
+    from jaccli.layers import Residual
+    from jaccli.values import LinearMap, as_array
+
+    rng = np.random.default_rng(3)
+    n = 64
+    W = rng.normal(0, 0.2, (n, n))
+    np.save(tmp_path / "W.npy", W)
+    inner = [{"kind": "linear", "matrix": "W.npy"}, {"kind": "elementwise", "activation": "tanh"}]
+    net = _net(tmp_path, [{"kind": "residual", "layers": inner}, {"kind": "softmax"},
+                          {"kind": "cross_entropy", "target": 2}])
+    x = rng.normal(size=n)
+    np.save(tmp_path / "x.npy", x)
+    dense_J = np.eye(n) + (1 - np.tanh(W @ x) ** 2)[:, None] * W  # by hand: I + diag(tanh′(Wx))·W
+
+    r = compose(net, at="@" + str(tmp_path / "x.npy"), grad=True)
+    block = r.factors[0]
+    assert block.structure == "identity + inner"
+    J = block.at.value
+    assert isinstance(J, LinearMap) and isinstance(block.layer, Residual)
+    np.testing.assert_allclose(as_array(J), dense_J, rtol=1e-12, atol=1e-12)
+    V = rng.normal(size=(3, n))
+    np.testing.assert_allclose(J.apply(V.T), dense_J @ V.T, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(J.apply_left(V), V @ dense_J, rtol=1e-12, atol=1e-12)
+    y = x + np.tanh(W @ x)
+    s = _softmax(y)
+    np.testing.assert_allclose(r.products.grad, dense_J.T @ (s - np.eye(n)[2]), rtol=1e-10, atol=1e-12)
+
+    plans = jac_cost(net).plans
+    block_apply = n + n * n + n  # the identity, the matrix, the diagonal
+    assert plans["reverse"].macs == 3 * n + block_apply  # the loss row through softmax, then the block
+    assert jac_cost(net).shapes[0].entries == n * n + n  # it keeps W and the diagonal, not an n×n J
+    assert {k: p.macs for k, p in r.costs.items()} == {k: p.macs for k, p in plans.items()}  # compose's cost line agrees
+
+
 def test_layers_agree_with_jax(tmp_path):
     """Each structured layer's Jacobian against JAX's jacfwd of the same layer written in jax.numpy
     (JAX is the benchmark extra; where it is installed this runs)."""
