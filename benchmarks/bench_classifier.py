@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
-from common import ROOT, measure
+from common import JAC, ROOT, measure
 
 
 def make(folder: Path) -> None:
@@ -44,7 +44,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         make(folder)
-        jac = [sys.executable, "-m", "jaccli", "compose"]
+        jac = JAC + ["compose"]
         ref = [sys.executable, str(ROOT / "benchmarks" / "reference_classifier.py"), str(folder)]
         cases = {
             "gradient": (jac + [str(folder / "loss.yaml"), "--at", f"@{folder / 'x.npy'}", "--grad", "--format",

@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import ROOT, measure  # noqa: E402
+from common import JAC, ROOT, measure  # noqa: E402
 
 sys.path.insert(0, str(ROOT))
 
@@ -51,7 +51,7 @@ def main() -> None:
         folder = Path(tmp)
         make_net(folder, args.width, args.layers)
         cmds = {
-            "jac": [sys.executable, "-m", "jaccli", "jacobian", str(folder / "mlp.yaml"), "--at",
+            "jac": JAC + ["jacobian", str(folder / "mlp.yaml"), "--at",
                     f"@{folder / 'x.npy'}", "--format", "csv"],
             "numpy reference": [sys.executable, str(ROOT / "benchmarks" / "reference_mlp.py"), str(folder)],
         }
