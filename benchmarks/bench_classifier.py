@@ -5,7 +5,8 @@ backpropagation, whole processes, interleaved, medians.
 
 * --grad: ∇ₓ of the loss (jac: jac compose net.yaml --grad --format csv; numpy: the backprop formula);
 * the full 10×784 Jacobian of the probabilities (jac: --format csv; numpy: the product of the factors).
-Both results are checked equal before the times are reported.
+Both results are checked equal before the times are reported. Also timed, as the floor under jac's
+time: a process that only imports what jac cannot start without (numpy, PyYAML, click) and exits.
 """
 
 from __future__ import annotations
@@ -52,16 +53,24 @@ def main() -> None:
             "full 10×784 J": (jac + [str(folder / "probs.yaml"), "--at", f"@{folder / 'x.npy'}", "--format", "csv"],
                               ref + ["jacobian"]),
         }
+        floor_cmd = [sys.executable, "-c", "import numpy, yaml, click"]
+        floors: list[float] = []
+        references: list[float] = []
         for name, (mine, theirs) in cases.items():
             times: dict[str, list[float]] = {"jac": [], "numpy": []}
             for _ in range(args.repeat):
                 times["jac"].append(measure(mine, folder / "jac.csv")[0])
                 times["numpy"].append(measure(theirs, folder / "numpy.csv")[0])
+                floors.append(measure(floor_cmd, folder / "floor.txt")[0])
             a = np.loadtxt(folder / "jac.csv", delimiter=",", comments=None, skiprows=_header(folder / "jac.csv"))
             b = np.loadtxt(folder / "numpy.csv", delimiter=",")
             np.testing.assert_allclose(np.ravel(a), np.ravel(b), rtol=1e-9, atol=1e-14)
             j, r = statistics.median(times["jac"]), statistics.median(times["numpy"])
+            references.append(r)
             print(f"{name}: jac {j:.3f} s, numpy backprop {r:.3f} s, ratio {j / r:.2f}× (median of {args.repeat})")
+        f = statistics.median(floors)
+        print(f"floor: importing numpy, PyYAML and click alone takes {f:.3f} s "
+              f"({f / references[0]:.2f}× the gradient's numpy backprop; median of {len(floors)})")
 
 
 def _header(path: Path) -> int:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 from .errors import MathError, SpecError, UsageError
 from .function import VectorFunction, inferred_order_hint
 from .request import Request, option
-from .results import Determinant, Evaluated, Factor, JacobianResult, VectorProducts, factors_of
+from .results import Determinant, Evaluated, Factor, JacobianResult, VectorProducts, factors_of, input_names
 
 if TYPE_CHECKING:
     import numpy as np
@@ -201,7 +201,7 @@ def _first_point(at: Any, first: Any) -> Any:
     if n is not None and n != x.size:
         raise SpecError(f"{option('at')} has {x.size} values but {first.name} takes {n} inputs",
                         hint="give one value per input (or @FILE for a long point)")
-    return NumericPoint(tuple(f"x{k + 1}" for k in range(x.size)), x)
+    return NumericPoint(input_names(x.size), x)
 
 
 def _evaluate_function(factor: Factor, fn: VectorFunction, J: Any, point: Any, notes: list[str]) -> dict[int, str]:
@@ -287,7 +287,6 @@ def _product_value(factor: Factor) -> Value:
 def _next_point(factor: Factor, nxt: Factor) -> Any:
     """Where the next factor is evaluated: this one's value, named by the next one's inputs (exact after
     an exact function; floats otherwise)."""
-    import numpy as np
 
     from .arrays import NumericPoint
 
@@ -298,7 +297,7 @@ def _next_point(factor: Factor, nxt: Factor) -> Any:
         from .evaluate import Point  # sympy: only between function specs
 
         return Point(nxt.inputs, tuple(out.exact))  # type: ignore[arg-type]
-    return NumericPoint(nxt.inputs, np.asarray(out.column(), dtype=float))
+    return NumericPoint(nxt.inputs, out.array()[:, 0])
 
 
 def _product_evaluated(product: Any, result: JacobianResult, point: Any) -> Evaluated:

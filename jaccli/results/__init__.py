@@ -273,6 +273,12 @@ def _indexed_names(name: str, size: int) -> tuple[str, ...]:
     return tuple(f"{name}[{i + 1}]" for i in range(size))
 
 
+@functools.lru_cache(maxsize=64)
+def input_names(size: int) -> tuple[str, ...]:
+    """``x1``, …, ``xn``: a layer chain's inputs (made once per width)."""
+    return tuple(f"x{i + 1}" for i in range(size))
+
+
 def factors_of(items: Sequence[Item], inputs: Sequence[str] | None = None) -> list[Factor]:
     """One Factor per function and per layer (a layer file contributes each of its layers)."""
     out: list[Factor] = []
@@ -285,7 +291,7 @@ def factors_of(items: Sequence[Item], inputs: Sequence[str] | None = None) -> li
         for k, layer in enumerate(item.layers):
             size_in = layer.n_in if layer.n_in is not None else (len(names) if names else None)
             if names is None:
-                names = tuple(f"x{i + 1}" for i in range(size_in or 0))
+                names = input_names(size_in or 0)
             size_out = layer.n_out if layer.n_out is not None else len(names)
             outputs = _indexed_names(layer.name, size_out)
             out.append(Factor(layer.name, names, outputs, layer=layer))
