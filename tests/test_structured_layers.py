@@ -252,6 +252,22 @@ def test_a_residual_block_is_identity_plus_inner_never_dense(tmp_path):
     assert {k: p.macs for k, p in r.costs.items()} == {k: p.macs for k, p in plans.items()}  # compose's cost line agrees
 
 
+def test_cost_shows_what_a_structured_factor_costs_per_vector(tmp_path, run):
+    """jac cost names each factor's cost per application (human and JSON): softmax 3n, a residual block
+    n plus its inner layers, a diagonal n."""
+    import json
+
+    n = 16
+    np.save(tmp_path / "W.npy", np.eye(n))
+    net = _net(tmp_path, [{"kind": "residual", "layers": [{"kind": "linear", "matrix": "W.npy"},
+                                                          {"kind": "elementwise", "activation": "tanh"}]},
+                          {"kind": "softmax"}, {"kind": "cross_entropy", "target": 1}])
+    human = run("cost", net)
+    assert human.exit_code == 0 and f"{n}×{n} ({n + n * n + n} per vector), {n}×{n} ({3 * n} per vector)" in human.stdout
+    factors = json.loads(run("cost", net, "--format", "json").stdout)["factors"]
+    assert [(f["per_vector"], f["stored"]) for f in factors] == [(n + n * n + n, n * n + n), (3 * n, 3 * n), (n, n)]
+
+
 def test_layers_agree_with_jax(tmp_path):
     """Each structured layer's Jacobian against JAX's jacfwd of the same layer written in jax.numpy
     (JAX is the benchmark extra; where it is installed this runs)."""

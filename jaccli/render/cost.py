@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..request import RenderOptions
 from ..results.tools import CostResult
 from .model import Block, Heading, Line, MatrixBlock
+
+if TYPE_CHECKING:
+    from ..chainorder import Shape
 
 LABELS = {"forward": "forward (from the input side)", "reverse": "reverse (from the output side)",
           "optimal": "optimal bracketing"}
@@ -12,8 +17,7 @@ LABELS = {"forward": "forward (from the input side)", "reverse": "reverse (from 
 
 def blocks(r: CostResult, options: RenderOptions) -> list[Block]:
     dims = r.dims
-    shapes = ", ".join(f"{s.rows}" + ("" if s.diagonal else f"×{s.cols}") + (" diag" if s.diagonal else "")
-                       for s in r.shapes)
+    shapes = ", ".join(_shape(s) for s in r.shapes)
     blocks: list[Block] = [Heading(f"chain of {len(r.shapes)} factors, widths {' → '.join(f'{d:,}' for d in dims)}"),
                            Line(f"factors J1…J{len(r.shapes)} (application order): {shapes}")]
     rows, cells = [], []
@@ -30,9 +34,19 @@ def blocks(r: CostResult, options: RenderOptions) -> list[Block]:
     return blocks
 
 
+def _shape(s: Shape) -> str:
+    """``8 diag``, ``3×8``, or a structured factor with what one application costs: ``3×3 (9 per vector)``."""
+    if s.diagonal:
+        return f"{s.rows:,} diag"
+    if s.apply is not None:
+        return f"{s.rows:,}×{s.cols:,} ({s.per_vector:,} per vector)"
+    return f"{s.rows:,}×{s.cols:,}"
+
+
 def body(r: CostResult, options: RenderOptions) -> dict:
     out = {"dims": r.dims,
-           "factors": [{"name": n, "shape": [s.rows, s.cols], "diagonal": s.diagonal} for n, s in zip(r.names, r.shapes)]}
+           "factors": [{"name": n, "shape": [s.rows, s.cols], "diagonal": s.diagonal, "per_vector": s.per_vector,
+                        "stored": s.entries} for n, s in zip(r.names, r.shapes)]}
     for key, plan in r.plans.items():
         out[key] = {"macs": plan.macs, "memory": plan.memory, "order": plan.order}
     return out
