@@ -2,6 +2,7 @@
 
 import re
 import shlex
+from pathlib import Path
 
 import pytest
 from conftest import ROOT
@@ -42,22 +43,26 @@ def _examples():
                 yield command, code
 
 
-def _run_line(run, line):
-    """A shell line as the README writes it: jac …, or echo TEXT | jac …"""
+def _run_line(run, line, out_dir):
+    """A shell line as the README writes it: jac …, or echo TEXT | jac …; files it writes (-o FILE) go to
+    out_dir, not into the repository."""
     stdin = None
     if "|" in line:
         producer, line = (part.strip() for part in line.split("|", 1))
         stdin = shlex.split(producer)[1] + "\n"
     args = shlex.split(line)
     assert args[0] == "jac"
+    for k, arg in enumerate(args[:-1]):
+        if arg in ("-o", "--output"):
+            args[k + 1] = str(out_dir / Path(args[k + 1]).name)
     return run(*args[1:], input=stdin)
 
 
-def test_readme_examples_run(run):
+def test_readme_examples_run(run, tmp_path):
     examples = list(_examples())
     assert len(examples) >= 10
     for line, code in examples:
-        r = _run_line(run, line)
+        r = _run_line(run, line, tmp_path)
         assert r.exit_code == code, (line, r.stderr)
 
 
@@ -82,11 +87,11 @@ def _help_examples():
                 yield command, code
 
 
-def test_help_examples_run(run):
+def test_help_examples_run(run, tmp_path):
     examples = list(_help_examples())
     assert len(examples) >= 12
     for line, code in examples:
-        r = _run_line(run, line)
+        r = _run_line(run, line, tmp_path)
         assert r.exit_code == code, (line, r.stderr)
 
 
