@@ -178,6 +178,38 @@ def test_conv2d_forward_jacobian_and_vjp(tmp_path, stride, padding):
                                rtol=1e-6, atol=1e-9)
 
 
+def test_json_of_structured_factors(tmp_path, run):
+    """--format json writes every factor: a convolution and a residual block densely (small here), softmax
+    as {d, u, v}; each checked against finite differences of the layer alone. (A convolution followed by
+    an element-wise layer once crashed the writer: the product was not C-ordered.)"""
+    import json
+
+    rng = np.random.default_rng(11)
+    W = rng.normal(size=(3, 2, 3, 3))
+    np.save(tmp_path / "w.npy", W)
+    R = rng.normal(0, 0.2, (75, 75))
+    np.save(tmp_path / "R.npy", R)
+    x = rng.normal(size=50)
+    np.save(tmp_path / "x.npy", x)
+    net = _net(tmp_path, [
+        {"kind": "conv2d", "weights": "w.npy", "input_shape": [2, 5, 5], "padding": 1},
+        {"kind": "elementwise", "activation": "tanh"},
+        {"kind": "residual", "layers": [{"kind": "linear", "matrix": "R.npy"}]},
+        {"kind": "softmax"}])
+    result = run("compose", net, "--at", f"@{tmp_path / 'x.npy'}", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    factors = json.loads(result.stdout)["factors"]
+    assert [f["structure"] for f in factors] == ["convolution", "diagonal", "identity + inner", "diag + rank 1"]
+    conv = lambda v: _naive_conv2d(v.reshape(2, 5, 5), W, np.zeros(3), 1, 1)  # noqa: E731
+    np.testing.assert_allclose(np.array(factors[0]["value"]), _fd(conv, x), rtol=1e-7, atol=1e-8)
+    z = np.tanh(conv(x))
+    np.testing.assert_allclose(np.array(factors[2]["value"]), np.eye(75) + R, rtol=1e-12)
+    s = _softmax(z + R @ z)
+    sm = factors[3]["value"]
+    np.testing.assert_allclose(np.diag(sm["d"]) + np.outer(sm["u"], sm["v"]), np.diag(s) - np.outer(s, s),
+                               rtol=1e-12, atol=1e-15)
+
+
 def test_conv1d(tmp_path):
     rng = np.random.default_rng(9)
     W = rng.normal(size=(2, 1, 3))

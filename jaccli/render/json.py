@@ -52,15 +52,31 @@ def text(expr: Any) -> str | None:
     return to_text(expr)
 
 
+JSON_DENSE_MAX = 1_000_000  # a linear map kept as what it does is written densely up to this many entries
+
+
 def values(at: Evaluated | None) -> Any:
-    """Rows of numbers (a diagonal factor: its diagonal; arrays stay arrays for the serializer)."""
+    """Rows of numbers, or a structured factor as what it keeps: a diagonal's diagonal, diag + rank 1 as
+    {d, u, v}, a linear map (convolution, residual block) densely when small enough, else null. Arrays
+    stay arrays for the serializer (C-ordered: orjson writes nothing else)."""
     if at is None:
         return None
-    if isinstance(at.value, list):
-        return [[json_number(v) for v in row] for row in at.value]
-    from ..values import Diagonal
+    value = at.value
+    if isinstance(value, list):
+        return [[json_number(v) for v in row] for row in value]
+    import numpy as np
 
-    return at.value.values if isinstance(at.value, Diagonal) else at.value
+    from ..values import Diagonal, DiagPlusRank1, LinearMap
+
+    if isinstance(value, Diagonal):
+        return np.ascontiguousarray(value.values)
+    if isinstance(value, DiagPlusRank1):
+        return {"d": np.ascontiguousarray(value.d), "u": np.ascontiguousarray(value.u),
+                "v": np.ascontiguousarray(value.v)}
+    if isinstance(value, LinearMap):
+        rows, cols = value.shape
+        return np.ascontiguousarray(value.dense()) if rows * cols <= JSON_DENSE_MAX else None
+    return np.ascontiguousarray(value)
 
 
 def point(p: Any) -> dict | None:
