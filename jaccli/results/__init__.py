@@ -3,6 +3,10 @@
 A Jacobian is always the Jacobian of a chain — one function, a composition, a layer file, or any mix
 — so ``jacobian`` and ``compose`` give the same JacobianResult whatever the engine and size: its
 ``factors`` are the functions and layers in application order, each evaluated at the point it sees.
+
+This module holds the Jacobian's result types; the other jobs' are in ``check.py`` (check, a class's
+answers), ``second_order.py`` (Hessian, Taylor, critical points, implicit functions) and ``tools.py``
+(cost, codegen, plot, exercises), so a command imports only its own (start-up time).
 """
 
 from __future__ import annotations
