@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-from .chainorder import Shape, plans
+from .chainorder import Shape, diag_plus_rank1, identity_plus, plans
 from .errors import SpecError
 from .request import option
 from .results.tools import CostResult
@@ -68,11 +68,9 @@ def _layer_shapes(layers: Sequence[Any], size: int | None) -> list[tuple[str, Sh
         elif isinstance(layer, Conv):
             shape = Shape(n_out, n_in, apply=layer.macs, stored=int(layer.weights.size))
         elif layer.kind in ("softmax", "log_softmax"):
-            shape = Shape(n_out, n_in, apply=3 * n_in, stored=3 * n_in)
+            shape = diag_plus_rank1(n_in)
         elif layer.kind == "residual":
-            inner = [s for _, s in _layer_shapes(layer.inner, n_in)]
-            shape = Shape(n_out, n_in, apply=n_in + sum(s.per_vector for s in inner),
-                          stored=sum(s.entries for s in inner))
+            shape = identity_plus(n_in, [s for _, s in _layer_shapes(layer.inner, n_in)])
         else:
             shape = Shape(n_out, n_in)
         out.append((label, shape))

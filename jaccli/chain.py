@@ -80,14 +80,14 @@ def product(tree: Tree, factors: Sequence[Value]) -> Value:
 
 def shapes(factors: Sequence[Value]) -> list:
     """chainorder.Shape of each factor (a diagonal one is stored as its diagonal)."""
-    from .chainorder import Shape
+    from .chainorder import Shape, diag_plus_rank1
 
     out = []
     for f in factors:
         if isinstance(f, Diagonal):
             out.append(Shape(f.size, f.size, True))
         elif isinstance(f, DiagPlusRank1):
-            out.append(Shape(f.size, f.size, apply=3 * f.size, stored=3 * f.size))
+            out.append(diag_plus_rank1(f.size))
         elif isinstance(f, LinearMap):
             out.append(Shape(f.shape[0], f.shape[1], apply=f.macs or None, stored=f.stored or None))
         else:

@@ -46,6 +46,16 @@ class Shape:
         return self.apply if self.apply is not None else self.rows * self.cols
 
 
+def diag_plus_rank1(n: int) -> Shape:
+    """diag(d) + u·vᵀ (softmax, log-softmax): three vectors, about 3n multiply-adds per vector."""
+    return Shape(n, n, apply=3 * n, stored=3 * n)
+
+
+def identity_plus(n: int, inner: Sequence[Shape]) -> Shape:
+    """I + J_L⋯J_1 (a residual block): one application is n plus each inner factor's; it keeps theirs."""
+    return Shape(n, n, apply=n + sum(s.per_vector for s in inner), stored=sum(s.entries for s in inner))
+
+
 def multiply(a: Shape, b: Shape) -> tuple[int, Shape]:
     """Multiply-adds of a·b and the shape of the result (dense, unless both are diagonal)."""
     if a.cols != b.rows:

@@ -332,25 +332,28 @@ class Residual(Layer):
         y = x
         for layer in self.inner:
             y = np.asarray(layer.forward(y), dtype=float)
+        return x + self._kept(x, y)
+
+    def _kept(self, x, y):
+        """The inner layers' value, which must have the input's size (it is added to it)."""
         if y.shape != x.shape:
             raise SpecError(f"{self.name}: the inner layers map {x.size} values to {y.size}; a residual block "
                             "adds its input, so they must keep the size")
-        return x + y
+        return y
 
     def jacobian(self, x):
         """I + J_inner as a linear map: J·X = X + J_L(⋯(J_1·X)) and Y·J = Y + ((Y·J_L)⋯)·J_1, factor by
         factor, so a block of structured layers stays structured (one application costs n plus the inner
         factors' applications; nothing n×n is formed unless shown)."""
         from .chain import shapes, times
+        from .chainorder import identity_plus
         from .values import LinearMap, as_array
 
         factors, here = [], x
         for layer in self.inner:
             factors.append(layer.jacobian(here))
             here = np.asarray(layer.forward(here), dtype=float)
-        if here.shape != x.shape:
-            raise SpecError(f"{self.name}: the inner layers map {x.size} values to {here.size}; a residual block "
-                            "adds its input, so they must keep the size")
+        self._kept(x, here)
 
         def apply(X: np.ndarray) -> np.ndarray:
             Y = X
@@ -364,9 +367,10 @@ class Residual(Layer):
                 Z = as_array(times(Z, factor))
             return Y + Z
 
-        inner = shapes(factors)
-        return LinearMap((x.size, x.size), apply, apply_left, macs=x.size + sum(s.per_vector for s in inner),
-                         stored=sum(s.entries for s in inner), parts=tuple(factors))
+        cost = identity_plus(x.size, shapes(factors))
+        assert cost.apply is not None and cost.stored is not None
+        return LinearMap((x.size, x.size), apply, apply_left, macs=cost.apply, stored=cost.stored,
+                         parts=tuple(factors))
 
     def describe(self):
         return "residual: identity + (" + " → ".join(layer.describe() for layer in self.inner) + ")"
