@@ -10,6 +10,7 @@ import numpy as np
 import pyarrow as pa  # the test extra installs jaccli[dask]: these tests never skip
 import pyarrow.parquet as pq
 import pytest
+from conftest import JAC
 
 from jaccli.api import load
 from jaccli.distributed import evaluate_partition
@@ -17,16 +18,15 @@ from jaccli.distributed import run as dask_run
 from jaccli.errors import SpecError
 from jaccli.points import Plan
 from jaccli.rows import RowReader
+from jaccli.sample_files import folder as sample_folder
 
-ROOT = Path(__file__).resolve().parent.parent
-JAC = [sys.executable, "-m", "jaccli"]
-SPHERICAL = str(ROOT / "samples" / "spherical.yaml")
+SPHERICAL = str(sample_folder() / "spherical.yaml")
 
 
 def _single_process(spec_args, path: Path) -> np.ndarray:
     """The same file through the ordinary streaming batch, as floats (CSV output)."""
     r = subprocess.run([*JAC, *spec_args, "--points", str(path), "--format", "csv"], capture_output=True,
-                       text=True, cwd=ROOT)
+                       text=True)
     rows = [line.split(",") for line in r.stdout.splitlines()[1:]]
     return np.array(rows, dtype=float)
 
@@ -47,7 +47,7 @@ def test_local_cluster_matches_single_process_row_for_row(tmp_path):
     data.mkdir()
     files = _parquet_files(data, (3000, 70_000, 10))  # the second one is more than one chunk on its worker
     r = subprocess.run([*JAC, "jacobian", SPHERICAL, "--points", str(data / "*.parquet"), "--dask",
-                        "-o", str(tmp_path / "out")], capture_output=True, text=True, cwd=ROOT)
+                        "-o", str(tmp_path / "out")], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     assert "73,010 rows from 3 files" in r.stderr and "Traceback" not in r.stderr
     for path in files:

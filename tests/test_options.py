@@ -180,6 +180,10 @@ TABLE = {
         **{k: v for k, v in _COMMON.items() if k != "timeout"},  # counting is instant
         "input-size": (["--input-size", "5"], []),
     }),
+    "samples": (["{tmp}/copied"], {
+        "force": (["--force"], []),
+        "quiet": (["--quiet"], []),
+    }),
 }
 _COMPANION_ARGS = {"output-dir": ["--output", "{tmp}/parts"]}
 # exit codes that mean "it worked": check exits 1 for a wrong answer, and none of these answers is wrong

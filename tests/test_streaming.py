@@ -12,13 +12,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import JAC
 
 from jaccli.points import Plan
 from jaccli.rows import RowReader
 from jaccli.sink import OutputClosed, OutputFailed, Sink
 
-ROOT = Path(__file__).resolve().parent.parent
-JAC = [sys.executable, "-m", "jaccli"]
 
 
 def _read_lines(process, count, timeout=20.0):
@@ -43,7 +42,7 @@ def _read_lines(process, count, timeout=20.0):
 @pytest.mark.parametrize("fmt, first", [("csv", b"r,theta,phi,"), ("json", b'{"type":"header"')])
 def test_output_starts_before_input_ends(fmt, first):
     process = subprocess.Popen(JAC + ["jacobian", "samples/spherical.yaml", "--points", "-", "--format", fmt],
-                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         process.stdin.write(b"r,theta,phi\n1,0.5,0.25\n2,1,3\n")
         process.stdin.flush()
@@ -97,7 +96,7 @@ def test_writer_failures(monkeypatch, tmp_path, code, error):
                                    "--format", "csv"]])
 def test_no_space_left_is_said(args):
     with open("/dev/full", "wb") as full:
-        r = subprocess.run(JAC + args, stdout=full, stderr=subprocess.PIPE, cwd=ROOT, timeout=60)
+        r = subprocess.run(JAC + args, stdout=full, stderr=subprocess.PIPE, timeout=60)
     assert r.returncode == 6, r.stderr
     assert b"No space left on device" in r.stderr and b"Traceback" not in r.stderr
 
@@ -112,7 +111,7 @@ def _points_file(tmp_path, rows):
 def test_closed_pipe_is_quiet(tmp_path):
     path = _points_file(tmp_path, 200_000)
     jac = subprocess.Popen(JAC + ["jacobian", "samples/spherical.yaml", "--points", str(path), "--format", "csv"],
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     head = subprocess.run(["head", "-1"], stdin=jac.stdout, capture_output=True)
     jac.stdout.close()
     assert jac.wait(60) == 141 and head.stdout.startswith(b"r,theta,phi,")
@@ -123,7 +122,7 @@ def test_closed_pipe_is_quiet(tmp_path):
                                                                                      b"interrupted")])
 def test_signals_leave_whole_rows(signum, code, word):
     process = subprocess.Popen(JAC + ["jacobian", "samples/spherical.yaml", "--points", "-", "--format", "csv"],
-                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         process.stdin.write(b"r,theta,phi\n" + b"1,0.5,0.25\n" * 1000)
         process.stdin.flush()
@@ -139,15 +138,14 @@ def test_signals_leave_whole_rows(signum, code, word):
 
 
 def test_bounded_inputs():
-    zero = subprocess.run(JAC + ["jacobian", "samples/spherical.yaml", "--points", "/dev/zero"], capture_output=True,
-                          cwd=ROOT, timeout=60)
+    zero = subprocess.run(JAC + ["jacobian", "samples/spherical.yaml", "--points", "/dev/zero"], capture_output=True, timeout=60)
     assert zero.returncode == 2 and b"longer than 1,048,576 characters" in zero.stderr
     long_line = b"1," * 50_000_000 + b"\n"  # 100 MB on one line
     r = subprocess.run(JAC + ["jacobian", "samples/spherical.yaml", "--points", "-"], input=long_line,
-                       capture_output=True, cwd=ROOT, timeout=60)
+                       capture_output=True, timeout=60)
     assert r.returncode == 2 and len(r.stderr) < 2000
     spec = subprocess.run(JAC + ["jacobian", "-", "--vars", "x", "--at", "1"], input=b"x + 1\n" * 400_000,
-                          capture_output=True, cwd=ROOT, timeout=60)
+                          capture_output=True, timeout=60)
     assert spec.returncode == 2 and b"more than 1,000,000 bytes" in spec.stderr and b"JAC_MAX_INPUT_BYTES" in spec.stderr
 
 
@@ -155,7 +153,7 @@ def test_endless_input_streams_in_bounded_memory():
     """`yes 1,2,3 | jac … --points -`: rows keep coming out, memory stays flat, SIGTERM ends it cleanly."""
     producer = subprocess.Popen(["yes", "1,0.5,0.25"], stdout=subprocess.PIPE)
     jac = subprocess.Popen(JAC + ["jacobian", "samples/spherical.yaml", "--points", "-", "--format", "csv"],
-                           stdin=producer.stdout, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+                           stdin=producer.stdout, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         _read_lines(jac, 300_000, timeout=60)
         rss = []

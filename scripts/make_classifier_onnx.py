@@ -1,7 +1,7 @@
-"""Writes samples/classifier.onnx (a 4→8→3 tanh MLP ending in softmax) and samples/classifier_x.npy, the
+"""Writes jaccli/samples/classifier.onnx (a 4→8→3 tanh MLP ending in softmax) and jaccli/samples/classifier_x.npy (the samples jac ships), the
 way tests/test_onnx.py builds its models: with onnx.helper, fixed seed, no downloads.
 
-    python samples/make_classifier_onnx.py
+    python scripts/make_classifier_onnx.py
 """
 
 from pathlib import Path
@@ -10,7 +10,7 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parent.parent / "jaccli" / "samples"
 rng = np.random.default_rng(2026)
 weights = {"W1": rng.normal(0, 0.5, (8, 4)), "b1": rng.normal(0, 0.1, 8),
            "W2": rng.normal(0, 0.5, (3, 8)), "b2": rng.normal(0, 0.1, 3)}

@@ -1,0 +1,2 @@
+def check_output(args, stdout, exit_code):
+    return None
