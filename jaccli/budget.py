@@ -177,6 +177,20 @@ def skipped() -> list[str]:
     return list(dict.fromkeys(_state.skipped))
 
 
+def notes(timeout: float | None) -> list[str]:
+    """What the user should know about the budget of the block that just ended (fallbacks, caps)."""
+    from .request import option
+
+    fell_back, cut = skipped(), capped()
+    if fell_back:
+        return [f"the time budget ({timeout or DEFAULT_SECONDS:g} s) ran out: skipped {', '.join(fell_back)}; what "
+                f"is shown is exact but may be less simplified (raise it with {option('timeout')})"]
+    if cut:
+        return [f"{', '.join(cut)} was stopped on some entries (at most 0.25 s each, 0.4 s in all); they are shown "
+                "exact but less simplified"]
+    return []
+
+
 def remaining() -> float | None:
     """Seconds left before attempts fall back (None: no budget)."""
     return None if _state.deadline is None else _state.deadline - time.monotonic()

@@ -70,6 +70,77 @@ class JacGroup(click.Group):
             ctx.exit(EXIT_INTERNAL)
 
 
+class JacCommand(click.Command):
+    """A command whose arguments may start with a minus: ``jac jacobian "-x^2 + y, x y"`` (half of all ODE
+    right-hand sides start with one). Before click parses, an argument that is none of the command's options
+    and reads as an expression is moved behind ``--`` with the other arguments (their order kept); a SPEC
+    after ``--`` that starts with ``--`` is an option put in the wrong place, and jac says so."""
+
+    EXPRESSION_CHARS = set(" ^*+/(),.=0123456789")
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, self._arrange(ctx, list(args)))
+
+    def _arrange(self, ctx: click.Context, args: list[str]) -> list[str]:
+        takes_value: dict[str, bool] = {}
+        optional_value: set[str] = set()
+        for param in self.get_params(ctx):
+            if isinstance(param, click.Option):
+                for opt in (*param.opts, *param.secondary_opts):
+                    takes_value[opt] = not param.is_flag and not param.count
+                    if getattr(param, "_flag_needs_value", False):
+                        optional_value.add(opt)
+        options: list[str] = []
+        arguments: list[str] = []
+        k = 0
+        while k < len(args):
+            arg = args[k]
+            k += 1
+            if arg == "--":
+                for rest in args[k:]:
+                    if rest.startswith("--") and len(rest) > 2:
+                        name = rest.split("=", 1)[0]
+                        what = f"{name} is an option of jac {self.name}" if name in takes_value else \
+                            f"{rest!r} starts with --, as options do"
+                        raise click.UsageError(
+                            f"{what}, but it comes after '--', where everything is a SPEC. Put options before "
+                            f"'--': jac {self.name} [OPTIONS] -- SPEC ...", ctx)
+                arguments += args[k:]
+                break
+            if not arg.startswith("-") or arg == "-":
+                arguments.append(arg)
+                continue
+            name = arg.split("=", 1)[0]
+            if name in takes_value:
+                options.append(arg)
+                needs = takes_value[name] and "=" not in arg
+                if needs and k < len(args) and not (name in optional_value and args[k].startswith("-")):
+                    options.append(args[k])
+                    k += 1
+                continue
+            if arg.startswith("--"):
+                options.append(arg)  # an unknown long option: click names it (and suggests a near one)
+                continue
+            if arg[:2] in takes_value:  # a short option with its value attached (-ofile), or an expression?
+                if set(arg[2:]) & self.EXPRESSION_CHARS - set(".0123456789"):
+                    raise click.UsageError(
+                        f"{arg!r} starts like the option {arg[:2]}; if it is an expression, put the options "
+                        f"first and the expression after '--': jac {self.name} [OPTIONS] -- {_quote(arg)}", ctx)
+                options.append(arg)
+                continue
+            arguments.append(arg)  # -x^2 + y, -0.04*a, -x: an expression
+        return options + (["--", *arguments] if arguments else [])
+
+
+JacGroup.command_class = JacCommand  # every @main.command() is one
+
+
+def _quote(text: str) -> str:
+    import shlex
+
+    return shlex.quote(text)
+
+
 # ---------------------------------------------------------------------------
 # Option types: checked while click parses
 
@@ -150,7 +221,7 @@ def format_option(command: str) -> Decorator:
     helps = {"table": "rich tables", "plain": "aligned text", "json": "one object", "latex": "display math",
              "csv": "the matrix only", "markdown": "Markdown with $…$ math"}
     return click.option("--format", "fmt", type=click.Choice(choices), default=None,
-                        help="table (default): " + " · ".join(f"{c}: {helps[c]}" for c in choices if c != "table")
+                        help="table (default) · " + " · ".join(f"{c}: {helps[c]}" for c in choices if c != "table")
                              + ".")
 
 
@@ -233,7 +304,9 @@ jacobian_options = _options(
 def _examples(text: str) -> Decorator:
     """Append runnable examples to a command's help."""
     def deco(fn: Any) -> Any:
-        fn.__doc__ = (fn.__doc__ or "") + "\n\n\b\nExamples:\n" + text + "\n\n" + EXIT_CODES
+        heading = "Examples (samples/: 'jac samples samples' copies jac's sample files here):" \
+            if "samples/" in text else "Examples:"
+        fn.__doc__ = (fn.__doc__ or "") + "\n\n\b\n" + heading + "\n" + text + "\n\n" + EXIT_CODES
         return fn
     return deco
 
@@ -652,6 +725,26 @@ def samples(directory: str | None, force: bool, quiet: bool) -> None:
         for name in done.kept:
             say("note", f"kept {Path(directory) / name}: it differs from jac's sample (--force replaces it)",
                 "yellow")
+
+
+SCHEMA_NAMES = ("jacobian", "compose", "points", "check", "hessian", "implicit", "critical", "taylor", "cost",
+                "exercise", "plot")
+
+
+@main.command()
+@click.argument("name", type=click.Choice(SCHEMA_NAMES), metavar="COMMAND")
+@_examples("""  jac schema compose
+  jac schema points""")
+def schema(name: str) -> None:
+    """The JSON Schema (draft 2020-12) of a command's --format json output:
+    jacobian and compose share one; points is the JSON Lines of --points
+    (header, row and error objects); check also covers --answers (one
+    object per line). A key is filled or absent, never null; the schema
+    says when each is present, and "schema" in every object is its version."""
+    from importlib import resources
+
+    file = "jacobian" if name == "compose" else name
+    click.echo((resources.files("jaccli") / "schemas" / f"{file}.json").read_text(encoding="utf-8").rstrip())
 
 
 @main.command()

@@ -21,6 +21,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from .budget import notes as budget_notes
+from .budget import time_budget
 from .errors import JacError, SpecError
 from .request import Request, option
 from .results.check import CheckResult, Grade, GradeSheet
@@ -152,14 +154,18 @@ def grade_with_key(request: Request) -> GradeSheet:
             # the key's specs are in jac's syntax whatever --latex says (that is for the answers)
             sub = make("check", specs, at=at or None, rtol=request.rtol, atol=request.atol,
                        timeout=request.timeout, expect="0", **{k: v for k, v in options.items() if k != "det"})
-            cache = (tuple(specs), at, tuple(sorted(options.items())))
+            cache = (tuple(specs), at, json.dumps(options, sort_keys=True))  # options hold lists (unknowns)
             if cache not in graders:
                 from .checking import make_grader
 
-                graders[cache] = make_grader(sub, load(sub, equations=bool(options.get("implicit"))))
-            g.result = _judge_one(graders[cache], s, bool(options.get("det")), request)
+                with time_budget(request.timeout):  # the key's own work, not the student's
+                    graders[cache] = make_grader(sub, load(sub, equations=bool(options.get("implicit"))))
+            grader = graders[cache]
         except JacError as err:
             g.error, g.exit_code = str(err).splitlines()[0], err.exit_code
+        else:
+            _grade_one(g, lambda s=s, grader=grader, options=options:
+                       _judge_one(grader, s, bool(options.get("det")), request), request.timeout)
         grades.append(g)
     return GradeSheet(grades, origin, [], notes=[])
 
@@ -192,12 +198,15 @@ def _read_key(text: str, origin: str) -> dict[tuple[str, int], tuple[list[str], 
     return out
 
 
-def grade(request: Request, functions: list) -> GradeSheet:
-    """Every submission of ``request.answers`` judged against the chain's Jacobian, computed once."""
+def grade(request: Request) -> GradeSheet:
+    """Every submission of ``request.answers`` judged against the chain's Jacobian, computed once (within
+    one time budget); each answer is judged within a time budget of its own, so that no answer's verdict
+    depends on the others or on its place in the file."""
     from pathlib import Path
 
     from .answer import answer_from_value
     from .checking import _entries_answer, _labelled_entries, _parse_det, answer_names, make_grader
+    from .loading import load
     from .sources import input_limit, read_file
 
     origin = request.answers or "-"
@@ -207,13 +216,17 @@ def grade(request: Request, functions: list) -> GradeSheet:
     submissions = read_submissions(text, origin if origin != "-" else "<stdin>")
     if not submissions:
         raise SpecError(f"{option('answers')} {origin}: no answers", hint="one answer per student, with an id")
-    grader = make_grader(request, functions)  # J, the Hessian (--hessian) or ∂y/∂x (--implicit)
+    with time_budget(request.timeout):
+        # J, the Hessian (--hessian) or ∂y/∂x (--implicit), once for the class
+        grader = make_grader(request, load(request, chain=True, equations=request.implicit))
+        notes = list(grader.target.notes) + budget_notes(request.timeout)
     functions = grader.functions
     names = answer_names(functions)
     grades = []
     for s in submissions:
         g = Grade(s.id, s.where)
-        try:
+
+        def judge(s: Submission = s) -> CheckResult:
             if s.answer is None and s.det is None:
                 raise SpecError("no answer")
             answer = None
@@ -221,9 +234,18 @@ def grade(request: Request, functions: list) -> GradeSheet:
                 labelled = _labelled_entries(s.answer, functions) if isinstance(s.answer, str) else None
                 answer = (_entries_answer(labelled, functions, request, "answer") if labelled is not None else
                           answer_from_value(s.answer, names, "answer", request.latex))
-            det = _parse_det(s.det, names, request.latex)
-            g.result = grader.judge(answer, det)
-        except JacError as err:
-            g.error, g.exit_code = str(err).splitlines()[0], err.exit_code
+            return grader.judge(answer, _parse_det(s.det, names, request.latex))
+
+        _grade_one(g, judge, request.timeout)
         grades.append(g)
-    return GradeSheet(grades, origin, list(functions), notes=list(grader.target.notes))
+    return GradeSheet(grades, origin, list(functions), notes=notes)
+
+
+def _grade_one(g: Grade, judge: Any, timeout: float | None) -> None:
+    """One answer, within its own time budget: a verdict, or the row's error (never the end of the run)."""
+    try:
+        with time_budget(timeout):
+            g.result = judge()
+            g.result.notes.extend(budget_notes(timeout))
+    except JacError as err:
+        g.error, g.exit_code = str(err).splitlines()[0], err.exit_code

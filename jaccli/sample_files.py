@@ -17,6 +17,8 @@ _DESCRIPTIONS = {
     "mlp3_x.npy": "an input point for mlp3.yaml",
     "points.csv": "points (r, theta, phi) for spherical.yaml --points",
     "points2d.csv": "points (x, y) for f.yaml --points, whitespace-separated",
+    "roster.csv": "a class roster for jac exercise --students (an id column)",
+    "roster_answers.csv": "the roster's answers to jac exercise --kind jacobian --seed 3 --count 2, for check --key",
 }
 
 

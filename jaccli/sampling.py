@@ -142,13 +142,32 @@ class Sampler:
             if e is None:
                 continue
             a, a_err = _twice(fa, p)
-            used += 1
             if a is None:
-                return Sampled(False, used, p, None, e, "your entry is not a real number there")
+                confirmed = confirm(answer, expected, self.symbols, p, rtol, atol)
+                if confirmed is None:
+                    continue  # the point cannot tell: another one will
+                used += 1
+                if confirmed.answer is None:
+                    return Sampled(False, used, p, None, e, "your entry is not a real number there")
+                if confirmed.differs:
+                    return Sampled(False, used, p, confirmed.answer, confirmed.expected)
+                continue
             with mp.workdps(2 * DIGITS):
                 slack = 10 * (a_err + e_err) + mp.mpf(10) ** (-DIGITS + 10) * max(abs(a), abs(e))
-                if abs(a - e) > atol + rtol * abs(e) + slack:
-                    return Sampled(False, used, p, a, e)
+                differs = abs(a - e) > atol + rtol * abs(e) + slack
+            if differs:
+                # doubles and even 100 digits can cancel to nothing (cosh² y − sinh² y at y = 196):
+                # a difference fails nobody until sympy's adaptive precision confirms it
+                confirmed = confirm(answer, expected, self.symbols, p, rtol, atol)
+                if confirmed is None:
+                    continue
+                used += 1
+                if confirmed.differs or confirmed.answer is None:
+                    return Sampled(False, used, p, confirmed.answer if confirmed.answer is not None else a,
+                                   confirmed.expected,
+                                   None if confirmed.answer is not None else "your entry is not a real number there")
+                continue
+            used += 1
         return Sampled(used >= MIN_POINTS, used, None, None, None,
                        None if used >= MIN_POINTS else f"only {used} points where J is real were found")
 
@@ -172,6 +191,65 @@ class Sampler:
                     differ += 1
                     worst = max(worst, float(gap / abs(e)) if e != 0 else float("inf"))
             return used, differ, worst
+
+
+CONFIRM_DIGITS = 30  # the digits sympy must certify of a difference before it fails an answer
+CONFIRM_MAX_PRECISION = 4000  # bits sympy may use to get them (cancellation of e^400-sized terms)
+
+
+@dataclass
+class Confirmed:
+    differs: bool
+    answer: Any  # mpmath numbers, None when the answer is not real there
+    expected: Any
+
+
+def confirm(answer: sp.Expr, expected: sp.Expr, symbols: Sequence[sp.Symbol], point: list, rtol: float,
+            atol: float) -> Confirmed | None:
+    """Decide a sampled difference at ``point`` with certified digits: sympy's evalf raises the working
+    precision until CONFIRM_DIGITS digits of each value (and of their difference) are right, however much
+    cancels. None when it cannot be certified (a difference that is 0, or too costly): the point is then no
+    evidence either way."""
+    from sympy.core.evalf import PrecisionExhausted
+
+    from .budget import attempt
+
+    mp = _mp()
+    with mp.workdps(DIGITS):
+        subs = {s: sp.Rational(mp.nstr(c, DIGITS, min_fixed=-mp.inf, max_fixed=mp.inf)) for s, c in zip(symbols, point)}
+
+    def certified(expr: sp.Expr):
+        value = sp.N(expr.xreplace(subs), CONFIRM_DIGITS, maxn=CONFIRM_MAX_PRECISION, strict=True)
+        if not value.is_number or value.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+            return None
+        re, im = value.as_real_imag()
+        if im != 0 and abs(im) > sp.Float(10) ** (-CONFIRM_DIGITS + 5) * (1 + abs(re)):
+            return "complex"
+        return re
+
+    def work() -> Confirmed | None:
+        try:
+            e = certified(expected)
+            if e is None or e == "complex":
+                return None
+            try:
+                a = certified(answer)
+            except PrecisionExhausted:
+                return None
+            if a is None:
+                return None
+            if a == "complex":
+                return Confirmed(True, None, mp.mpf(str(e)))
+            try:
+                gap = abs(certified(answer - expected))  # type: ignore[arg-type]
+            except (PrecisionExhausted, TypeError):
+                return None  # the difference is 0 to every digit sympy could afford: no evidence
+            limit = atol + rtol * abs(e)
+            return Confirmed(bool(gap > limit), mp.mpf(str(a)), mp.mpf(str(e)))
+        except (PrecisionExhausted, TypeError, ValueError, ZeroDivisionError, OverflowError):
+            return None
+
+    return attempt(work, lambda: None, "confirming a sampled difference")
 
 
 def _twice(f, point):

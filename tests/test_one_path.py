@@ -59,7 +59,11 @@ def test_compose_schema_is_the_same_whatever_the_size_and_engine(tmp_path, compo
     large = compose_json(*_pair(tmp_path, 12), "--at", ",".join(["0.5"] * 12))
     assert any("symengine" in note for note in large["notes"])  # the auto engine did switch
     assert small["command"] == large["command"] == "compose"
-    assert _keys(small) == _keys(large)
+    # one schema for both (the run fixture validates them); the large chain differs only by what symengine
+    # cannot give: exact values (it works in decimals)
+    (top, factor, jacobian), (ltop, lfactor, ljacobian) = _keys(small), _keys(large)
+    assert top == ltop and lfactor <= factor and ljacobian <= jacobian
+    assert factor - lfactor <= {"exact"} and jacobian - ljacobian <= {"exact"}
     for data, n in ((small, 2), (large, 12)):
         expected = _pair_jacobian(n, np.full(n, 0.5) if n == 12 else np.array([0.5, 1.0]))
         np.testing.assert_allclose(np.array(data["jacobian"]["value"], dtype=float), expected, rtol=1e-12)
@@ -72,7 +76,9 @@ def test_a_layer_chain_is_a_composition_with_more_keys(tmp_path, compose_json):
     assert layers["command"] == "compose"
     top, factor, jacobian = _keys(functions)
     ltop, lfactor, ljacobian = _keys(layers)
-    assert top <= ltop and factor <= lfactor and jacobian <= ljacobian, (top - ltop, factor - lfactor)
+    # 2×2 factors have a determinant and symbolic entries; the 5→3 layer chain has neither
+    assert top - {"determinant"} <= ltop and factor - {"symbolic", "exact"} <= lfactor, (top - ltop, factor - lfactor)
+    assert jacobian - {"exact"} <= ljacobian
     assert {f["kind"] for f in layers["factors"]} == {"linear", "elementwise"}
     assert {f["kind"] for f in functions["factors"]} == {"function"}
 
@@ -120,7 +126,7 @@ def test_the_api_and_the_cli_agree(command, specs, options, run):
                                    np.array(api.hessians[0].at.rows(), dtype=float), rtol=1e-15)
         return
     if api.at is None:  # a vector product alone does not form J, in either
-        assert api.products is not None and cli["jacobian"]["value"] is None
+        assert api.products is not None and "value" not in cli["jacobian"]
     else:
         np.testing.assert_allclose(np.array(cli["jacobian"]["value"], dtype=float),
                                    np.array(api.at.rows(), dtype=float), rtol=1e-15)

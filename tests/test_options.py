@@ -13,6 +13,7 @@ import re
 
 import pytest
 from click.testing import CliRunner
+from schema_check import check_output
 
 from jaccli.cli import main
 
@@ -229,7 +230,9 @@ def _closure(options, name: str) -> set[str]:
 
 
 def _invoke(args):
-    return CliRunner().invoke(main, args, prog_name="jac")
+    result = CliRunner().invoke(main, args, prog_name="jac")
+    check_output(args, result.stdout, result.exit_code)  # every JSON against the schema jac ships
+    return result
 
 
 def _tables_cover_every_option():

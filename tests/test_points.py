@@ -41,7 +41,7 @@ def test_values_match_single_point_results(run, tmp_path):
     assert head["type"] == "header" and head["inputs"] == single["inputs"] and head["shape"] == single["shape"]
     assert head["jacobian"]["symbolic"] is not None and "symbolic" not in json.dumps(second)  # said once
     assert second["type"] == "row" and second["line"] == 3 and second["point"] == single["point"]
-    np.testing.assert_allclose(second["jacobian"], single["jacobian"]["value"], rtol=1e-12)
+    np.testing.assert_allclose(second["jacobian"]["value"], single["jacobian"]["value"], rtol=1e-12)
     assert second["determinant"]["value"] == pytest.approx(single["determinant"]["value"], rel=1e-12)
     assert second["determinant"]["log_abs"] == pytest.approx(single["determinant"]["log_abs"], rel=1e-12)
 
@@ -59,7 +59,7 @@ def test_compose_points_csv_and_jsonl(run, tmp_path):
     single = json.loads(run("compose", "samples/f.yaml", "samples/g.yaml", "--at", "1.0,2.0", "--format", "json").stdout)
     assert [f["name"] for f in head["factors"]] == ["f", "g"] and head["shape_arithmetic"] == single["shape_arithmetic"]
     assert [f["at"] for f in objs[0]["factors"]] == [f["at"] for f in single["factors"]]
-    np.testing.assert_allclose(objs[0]["factors"][1]["jacobian"], single["factors"][1]["value"], rtol=1e-12)
+    np.testing.assert_allclose(objs[0]["factors"][1]["jacobian"]["value"], single["factors"][1]["value"], rtol=1e-12)
 
 
 def test_bad_rows_are_reported_and_others_printed(run, tmp_path):

@@ -1,31 +1,45 @@
-"""The README tells the truth: its output is real and its examples run."""
+"""The README and every --help tell the truth, for someone who installed jac: each command they print runs
+as printed, with the installed ``jac`` console script, in a shell, from a folder outside the checkout that
+holds only the user's files (the samples, copied out by ``jac samples samples`` as the help says).
 
+A command fails here on an internal error, a traceback or a missing module, or when it does not exit with
+the code the README states (``# exit N``; none stated means 0)."""
+
+from __future__ import annotations
+
+import os
 import re
 import shlex
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import JAC, ROOT
 
 README = (ROOT / "README.md").read_text()
+BIN = str(Path(JAC[0]).parent) if len(JAC) == 1 else str(Path(sys.executable).parent)
+BROKEN = ("internal error", "Traceback", "ModuleNotFoundError", "ImportError", "No module named")
 
 
 def _strip(text):
     return "\n".join(line.rstrip() for line in text.strip().splitlines())
 
 
-def test_quickstart_output_is_real(run):
-    block = re.search(r"<!-- quickstart-output -->\n```\n(.*?)```", README, re.S).group(1)
-    r = run("compose", "samples/f.yaml", "samples/g.yaml", "--at", "1,2")
-    assert r.exit_code == 0
-    assert _strip(r.stdout) == _strip(block)
+@pytest.fixture
+def user_folder(tmp_path):
+    """A new user's folder: empty, then the samples as `jac samples samples` copies them."""
+    folder = tmp_path / "work"
+    folder.mkdir()
+    r = _shell("jac samples samples", folder)
+    assert r.returncode == 0, r.stderr
+    return folder
 
 
-def test_quickstart_commands():
-    assert "python3 -m pip install . && jac compose samples/f.yaml samples/g.yaml --at 1,2" in README
-    test_cmd = "python3 -m pip install '.[test]' && python3 -m pytest"
-    assert test_cmd in README
-    assert "python3 -m pytest" in (ROOT / ".ci" / "run").read_text()
+def _shell(line: str, cwd: Path, timeout: float = 120) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in ("JAC_DEBUG", "PYTHONPATH", "FORCE_COLOR")}
+    env["PATH"] = BIN + os.pathsep + env.get("PATH", "")
+    return subprocess.run(["bash", "-c", line], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
 
 
 def _command_and_code(line):
@@ -34,7 +48,7 @@ def _command_and_code(line):
     return line.split("  #")[0].strip(), code
 
 
-def _examples():
+def _readme_lines():
     """(command line, expected exit code) for every jac line in the README's sh blocks."""
     for block in re.findall(r"```sh\n(.*?)```", README, re.S):
         for line in block.strip().splitlines():
@@ -43,60 +57,88 @@ def _examples():
                 yield command, code
 
 
-def _run_line(run, line, out_dir):
-    """A shell line as the README writes it: jac …, or echo TEXT | jac …; files it writes (-o FILE) go to
-    out_dir, not into the repository."""
-    stdin = None
-    if "|" in line:
-        producer, line = (part.strip() for part in line.split("|", 1))
-        stdin = shlex.split(producer)[1] + "\n"
-    args = shlex.split(line)
-    assert args[0] == "jac"
-    for k, arg in enumerate(args[:-1]):
-        if arg in ("-o", "--output"):
-            args[k + 1] = str(out_dir / Path(args[k + 1]).name)
-    return run(*args[1:], input=stdin)
+def _help_lines():
+    from jaccli.cli import main
+
+    for command in main.commands.values():
+        text = command.help or ""
+        if "Examples" not in text:
+            continue
+        block = re.split(r"Examples[^\n]*:\n", text, maxsplit=1)[1].split("Exit codes:", 1)[0]
+        for line in block.strip().splitlines():
+            command_line, code = _command_and_code(line.strip())
+            if command_line.startswith("jac ") or " | jac " in command_line:
+                yield command_line, code
 
 
-def test_readme_examples_run(run, tmp_path):
-    examples = list(_examples())
-    assert len(examples) >= 10
-    for line, code in examples:
-        r = _run_line(run, line, tmp_path)
-        assert r.exit_code == code, (line, r.stderr)
+def _runs_as_printed(lines, folder):
+    bad = []
+    for line, code in lines:
+        r = _shell(line, folder)
+        broken = [word for word in BROKEN if word in r.stderr + r.stdout]
+        if r.returncode != code or broken:
+            bad.append(f"{line}\n    exit {r.returncode} (expected {code}) {broken}: {r.stderr.strip()[:300]}")
+    return bad
 
 
-def test_every_command_is_documented(run):
+def test_quickstart_output_is_real(user_folder):
+    block = re.search(r"<!-- quickstart-output -->\n```\n(.*?)```", README, re.S).group(1)
+    r = _shell("jac compose samples/f.yaml samples/g.yaml --at 1,2", user_folder)
+    assert r.returncode == 0, r.stderr
+    assert _strip(r.stdout) == _strip(block)
+
+
+def test_quickstart_commands():
+    assert "python3 -m pip install . && jac compose samples/f.yaml samples/g.yaml --at 1,2" in README
+    test_cmd = "python3 scripts/test_installed.py"
+    assert f"```sh\n{test_cmd}\n```" in README
+    assert test_cmd in (ROOT / ".ci" / "run").read_text()
+
+
+def test_readme_commands_run_as_printed(user_folder):
+    lines = list(_readme_lines())
+    assert len(lines) >= 40
+    bad = _runs_as_printed(lines, user_folder)
+    assert not bad, f"{len(bad)} of {len(lines)} README commands fail:\n" + "\n".join(bad)
+
+
+def test_help_examples_run_as_printed(user_folder):
+    lines = list(_help_lines())
+    assert len(lines) >= 30
+    bad = _runs_as_printed(lines, user_folder)
+    assert not bad, f"{len(bad)} of {len(lines)} --help examples fail:\n" + "\n".join(bad)
+
+
+def test_every_help_that_uses_the_samples_says_how_to_get_them():
+    from jaccli.cli import main
+
+    for name, command in main.commands.items():
+        if "samples/" in (command.help or ""):
+            assert "jac samples samples" in command.help, name
+
+
+def test_python_dash_m_runs_the_installed_package(user_folder):
+    r = _shell(f"{shlex.quote(sys.executable)} -m jaccli compose samples/f.yaml samples/g.yaml --at 1,2 --format csv",
+               user_folder)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines()[0] == "6,3"
+    version = _shell(f"{shlex.quote(sys.executable)} -m jaccli --version", user_folder)
+    from importlib.metadata import version as installed_version
+
+    assert version.stdout.strip() == f"jac {installed_version('jaccli')}"
+
+
+def test_every_command_is_documented():
     from jaccli.cli import main
 
     for name in main.commands:
         assert f"jac {name}" in README, name
 
 
-def _help_examples():
-    from jaccli.cli import main
-
-    for command in main.commands.values():
-        text = command.help or ""
-        if "Examples:" not in text:
-            continue
-        block = text.split("Examples:", 1)[1].split("Exit codes:", 1)[0]
-        for line in block.strip().splitlines():
-            command, code = _command_and_code(line.strip())
-            if command.startswith("jac ") or " | jac " in command:
-                yield command, code
-
-
-def test_help_examples_run(run, tmp_path):
-    examples = list(_help_examples())
-    assert len(examples) >= 12
-    for line, code in examples:
-        r = _run_line(run, line, tmp_path)
-        assert r.exit_code == code, (line, r.stderr)
-
-
-def test_python_api_snippet_runs():
-    """The README's Python example, line by line: each value shown in a comment is what it gives."""
+def test_python_api_snippet_runs(user_folder, monkeypatch):
+    """The README's Python example, line by line, in the user's folder: each value shown in a comment is what
+    it gives."""
+    monkeypatch.chdir(user_folder)
     section = README.split("## Python API", 1)[1].split("\n## ", 1)[0]
     blocks = re.findall(r"```python\n(.*?)```", section, re.S)
     assert len(blocks) >= 2
@@ -124,3 +166,51 @@ def test_python_api_snippet_runs():
             exec(statement, namespace)
     assert checked >= 10
     assert callable(namespace["check"]) and namespace["check"].__module__ == "jaccli.api"  # not shadowed by a module
+
+
+def _fences():
+    """(language, text) of every fenced code block of the README, in order."""
+    language, lines = None, []
+    for line in README.splitlines():
+        if line.startswith("```"):
+            if language is None:
+                language, lines = line[3:].strip(), []
+            else:
+                yield language, "\n".join(lines) + "\n"
+                language = None
+        elif language is not None:
+            lines.append(line)
+
+
+def _transcripts():
+    """README blocks that show a session: ``$ jac …`` lines, each followed by what it prints."""
+    for language, block in _fences():
+        if language not in ("", "text") or not block.startswith("$ jac"):
+            continue
+        session: list[tuple[str, list[str]]] = []
+        for line in block.rstrip("\n").splitlines():
+            if line.startswith("$ "):
+                session.append((line[2:], []))
+            else:
+                session[-1][1].append(line)
+        yield session
+
+
+def _pattern(shown: list[str]) -> re.Pattern:
+    """What a transcript shows, as a pattern over whitespace-normalised output: '…' stands for anything
+    (a line of its own, or a part of a line)."""
+    parts = [".*?".join(re.escape(piece) for piece in " ".join(line.split()).split("…")) for line in shown]
+    return re.compile(r"\s*".join(parts), re.S)
+
+
+def test_readme_transcripts_are_what_jac_prints(user_folder):
+    sessions = list(_transcripts())
+    assert len(sessions) >= 3
+    for session in sessions:
+        for command, shown in session:
+            r = _shell(command, user_folder)
+            assert not [w for w in BROKEN if w in r.stderr], (command, r.stderr)
+            out = " ".join((r.stdout + "\n" + r.stderr).split())
+            if shown:
+                assert _pattern(shown).search(out), f"{command}\nREADME shows:\n" + "\n".join(shown) + \
+                    f"\njac printed:\n{r.stdout}{r.stderr}"

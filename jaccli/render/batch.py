@@ -88,25 +88,25 @@ def _rows(matrix) -> list[list[str]]:
 
 def header(plan: Plan) -> dict:
     """What every row of a batch shares (JSON Lines' first object)."""
-    from .json import envelope
+    from .json import envelope, prune
 
     m, n = plan.shape
     notes = [note for fn in plan.functions for note in fn.notes]
     out: dict[str, Any] = {"type": "header", **envelope("compose" if plan.is_compose else "jacobian", {}, notes)}
-    out |= {
+    out |= prune({
         "function": plan.name,
         "signature": plan.signature,
         "shape": [m, n],
         "inputs": list(plan.inputs),
         "outputs": list(plan.output_names),
-        "jacobian": {"symbolic": None if plan.is_compose else _rows(plan.symbolic[0])},
+        "jacobian": None if plan.is_compose else {"symbolic": _rows(plan.symbolic[0])},
         "determinant": "per row" if plan.det else ("withheld: the input order was only inferred" if plan.withheld
                                                    else None),
         "read_as": read_as(plan.functions),
-        "rows": "one object per point: type, line, point, jacobian (rows of numbers), determinant (value, sign, "
-                "log_abs)" + (", factors (at, output, jacobian per function)" if plan.is_compose else "")
+        "rows": "one object per point: type, line, point, jacobian {value: rows of numbers}, determinant (value, "
+                "sign, log_abs)" + (", factors (at, output, jacobian {value} per function)" if plan.is_compose else "")
                 + "; a bad row is an object of type error",
-    }
+    })
     if plan.is_compose:
         from ..calculus import cheapest_order
 
@@ -146,13 +146,14 @@ class JsonLinesWriter(Writer):
         objects: list[tuple[int, int, bytes]] = []
         for k, line in enumerate(lines):
             obj: dict[str, Any] = {"type": "row", "line": line, "point": dict(zip(names, points[k])),
-                                   "jacobian": jacobians[k], "determinant": None}
+                                   "jacobian": {"value": jacobians[k]}}
             if dets is not None:
                 d = dets[k]
-                obj["determinant"] = {"value": d, "sign": (d > 0) - (d < 0),
-                                      "log_abs": math.log(abs(d)) if d else None}
+                obj["determinant"] = {"value": d, "sign": (d > 0) - (d < 0)}
+                if d:
+                    obj["determinant"]["log_abs"] = math.log(abs(d))
             if factors:
-                obj["factors"] = [{"at": dict(zip(fn.inputs, a[k])), "output": o[k], "jacobian": J[k]}
+                obj["factors"] = [{"at": dict(zip(fn.inputs, a[k])), "output": o[k], "jacobian": {"value": J[k]}}
                                   for fn, (a, o, J) in zip(plan.functions, factors)]
             objects.append((line, 0, orjson.dumps(obj)))
         objects += [(e.line, 1, orjson.dumps(error_dict(e))) for e in result.errors]

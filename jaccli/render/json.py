@@ -6,6 +6,7 @@ factors happen to be layers (their extra keys are additions)."""
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any
 
 from ..numbers import json_number
@@ -14,12 +15,22 @@ from .reading import read_as
 if TYPE_CHECKING:
     from ..results import Determinant, Evaluated, Factor, JacobianResult
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # bumped when a key moves or changes type (CHANGELOG.md); the schemas: jaccli/schemas/
 
 
 def envelope(command: str, body: dict, notes: list[str]) -> dict:
-    """What every JSON object jac writes starts with."""
-    return {"schema": SCHEMA_VERSION, "command": command, "notes": list(dict.fromkeys(notes)), **body}
+    """What every JSON object jac writes starts with. A key is filled or absent, never null: what was not
+    computed is left out (each schema says when a key is present)."""
+    return {"schema": SCHEMA_VERSION, "command": command, "notes": list(dict.fromkeys(notes)), **prune(body)}
+
+
+def prune(obj: Any) -> Any:
+    """``obj`` without the None values of its dictionaries, at every depth (lists keep their length)."""
+    if isinstance(obj, dict):
+        return {k: prune(v) for k, v in obj.items() if v is not None}
+    if isinstance(obj, list):
+        return [prune(v) for v in obj]
+    return obj
 
 
 def dumps(obj: Any, indent: bool = True) -> str:
@@ -55,9 +66,11 @@ def text(expr: Any) -> str | None:
 JSON_DENSE_MAX = 1_000_000  # a linear map kept as what it does is written densely up to this many entries
 
 
-def values(at: Evaluated | None) -> Any:
-    """Rows of numbers, or a structured factor as what it keeps: a diagonal's diagonal, diag + rank 1 as
-    {d, u, v}, a linear map (convolution, residual block) densely when small enough, else null. Arrays
+def values(at: Evaluated | None, structured: bool = False) -> Any:
+    """The m×n rows of numbers. A structured factor (``structured``) is written as what it keeps, an
+    object that names its kind: ``{"kind": "diagonal", "diagonal"}``, ``{"kind": "diagonal_plus_rank1",
+    "d", "u", "v"}`` (J = diag(d) + u vᵀ); J itself is always rows. Only a matrix past JSON_DENSE_MAX
+    entries that jac keeps as a linear map is ``{"kind": "linear_map", "shape", "description"}``. Arrays
     stay arrays for the serializer (C-ordered: orjson writes nothing else)."""
     if at is None:
         return None
@@ -68,14 +81,17 @@ def values(at: Evaluated | None) -> Any:
 
     from ..values import Diagonal, DiagPlusRank1, LinearMap
 
-    if isinstance(value, Diagonal):
-        return np.ascontiguousarray(value.values)
-    if isinstance(value, DiagPlusRank1):
-        return {"d": np.ascontiguousarray(value.d), "u": np.ascontiguousarray(value.u),
-                "v": np.ascontiguousarray(value.v)}
-    if isinstance(value, LinearMap):
+    if structured and isinstance(value, Diagonal):
+        return {"kind": "diagonal", "diagonal": np.ascontiguousarray(value.values)}
+    if structured and isinstance(value, DiagPlusRank1):
+        return {"kind": "diagonal_plus_rank1", "d": np.ascontiguousarray(value.d),
+                "u": np.ascontiguousarray(value.u), "v": np.ascontiguousarray(value.v)}
+    if isinstance(value, (Diagonal, DiagPlusRank1, LinearMap)):
         rows, cols = value.shape
-        return np.ascontiguousarray(value.dense()) if rows * cols <= JSON_DENSE_MAX else None
+        if rows * cols > JSON_DENSE_MAX:
+            return {"kind": "linear_map", "shape": [rows, cols],
+                    "description": f"{rows}×{cols}: more than {JSON_DENSE_MAX:,} entries, not written out"}
+        return np.ascontiguousarray(value.dense())
     return np.ascontiguousarray(value)
 
 
@@ -95,7 +111,8 @@ def determinant(det: Determinant | None) -> dict | None:
         "singular": det.singular if det.at_point else None,
         "sign": json_number(det.sign) if det.sign is not None else None,
         "log_abs": det.log_abs,
-        "factor_log_abs": det.factor_log_abs,
+        "factor_log_abs": None if det.factor_log_abs is None else
+        [v if math.isfinite(v) else "-inf" for v in det.factor_log_abs],  # JSON has no -inf: a singular factor
         "withheld": det.withheld,
     }
 
@@ -112,7 +129,7 @@ def _factor(f: Factor) -> dict:
         "at": point(f.point),
         "symbolic": rows(f.symbolic),
         "exact": rows(f.at.exact) if f.at is not None and f.at.exact is not None else None,
-        "value": values(f.at),
+        "value": values(f.at, structured=True),
         "output": None if out is None else {
             "exact": [r[0] for r in rows(out.exact)] if out.exact is not None else None,  # type: ignore[union-attr]
             "value": [json_number(v) for v in out.column()],
@@ -148,14 +165,16 @@ def jacobian_body(r: JacobianResult) -> dict:
         out["multiplication"] = _plan(r.multiplication)
         out["cost"] = {k: _plan(p) for k, p in r.costs.items()}
         out["factors"] = [_factor(f) for f in r.factors]
-    if m == 1:  # the gradient convention: a column, ∇ = Jᵀ
+    if m == 1:  # the gradient convention: a column, ∇ = Jᵀ (by reverse mode with --grad)
+        grad = r.products.grad if r.products is not None else None
         out["gradient"] = {
             "symbolic": None if r.symbolic is None else rows(r.symbolic)[0],  # type: ignore[index]
             "exact": None if at is None or at.exact is None else rows(at.exact)[0],  # type: ignore[index]
-            "value": None if at is None else [json_number(v) for v in at.rows()[0]]}
+            "value": [json_number(v) for v in at.rows()[0]] if at is not None else grad}
     if r.products is not None:
         p = r.products
         out["products"] = {"vjp": p.vjp, "jvp": p.jvp, "grad": p.grad, "multiplication": _plan(p.plan)}
+        out["vjp"], out["jvp"] = p.vjp, p.jvp  # their place in schema 1, kept through schema 2 (CHANGELOG)
     if r.verification is not None:
         out["verify"] = r.verification.to_dict()
     if r.linearisation:
