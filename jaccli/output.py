@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import sys
 from typing import Any, Iterator
 
@@ -70,7 +71,12 @@ def _encoded(result: Any, request: Request) -> Iterator[bytes]:
                       no_color=bool(os.environ.get("NO_COLOR")) or not tty,
                       width=shutil.get_terminal_size().columns if tty else 200)
     console.print(out)
-    return iter([(buffer.getvalue().rstrip("\n") + "\n").encode("utf-8")])
+    # no trailing blanks (rich pads table titles to the table's width): they show up in diffs and copy-paste
+    text = "\n".join(_TRAILING_BLANKS.sub(r"\1", line) for line in buffer.getvalue().rstrip("\n").split("\n"))
+    return iter([(text + "\n").encode("utf-8")])
+
+
+_TRAILING_BLANKS = re.compile(r"[ \t]+((?:\x1b\[[0-9;]*m)*)$")  # blanks at a line's end, before colour resets
 
 
 def _write_blocks(blocks: Iterator[bytes], output: str | None) -> None:

@@ -241,7 +241,7 @@ def confirm(answer: sp.Expr, expected: sp.Expr, symbols: Sequence[sp.Symbol], po
             if a == "complex":
                 return Confirmed(True, None, mp.mpf(str(e)))
             try:
-                gap = abs(certified(answer - expected))  # type: ignore[arg-type]
+                gap = abs(certified(answer - expected))
             except (PrecisionExhausted, TypeError):
                 return None  # the difference is 0 to every digit sympy could afford: no evidence
             limit = atol + rtol * abs(e)

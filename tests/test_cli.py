@@ -279,3 +279,12 @@ def test_options_after_double_dash_are_named(run):
     r = run("jacobian", "--at", "o=3,x=2", "--format", "csv", "--", "-o*x")  # J of -o·x = (-x, -o)
     assert r.exit_code == 0, r.output
     assert r.stdout.strip() == "-2,-3"
+
+
+def test_no_line_ends_in_a_blank(run):
+    """Table titles were padded to the table's width: trailing blanks in diffs and copy-paste."""
+    for args in (["compose", "samples/f.yaml", "samples/g.yaml", "--at", "1,2"],
+                 ["jacobian", "samples/mlp3.yaml", "--at", "@samples/mlp3_x.npy"],
+                 ["check", "samples/f.yaml", "--answers", "samples/class_answers.csv"]):
+        out = run(*args).stdout
+        assert out.strip() and not [line for line in out.splitlines() if line != line.rstrip()], args

@@ -3,7 +3,6 @@ row for row, what a single-process batch gives; the plan pickles; bad rows name 
 
 import pickle
 import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np

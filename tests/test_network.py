@@ -223,3 +223,20 @@ def test_point_from_a_file_for_any_spec(run, tmp_path):
     for name in ("p.npy", "p.txt"):
         r = run("jacobian", "samples/f.yaml", "--at", f"@{tmp_path / name}", "--format", "csv")
         assert r.exit_code == 0 and r.stdout.splitlines() == ["2,1", "4,2"], r.stderr
+
+
+def test_a_chain_of_one_elementwise_layer(run, tmp_path):
+    """numdifftools' test of x ↦ x² on 500 inputs: J = diag(2x). One layer is still a chain (it crashed), and
+    its JSON J is 500×500 rows, as for the same function written as expressions."""
+    spec = tmp_path / "sq.yaml"
+    spec.write_text("layers:\n  - kind: elementwise\n    activation: square\n")
+    x = np.linspace(-2, 2, 500)
+    (tmp_path / "x.csv").write_text(",".join(map(repr, x.tolist())))
+    r = run("jacobian", spec, "--at", f"@{tmp_path / 'x.csv'}")
+    assert r.exit_code == 0, r.output
+    assert "diagonal" in r.stdout
+    d = json.loads(run("jacobian", spec, "--at", f"@{tmp_path / 'x.csv'}", "--format", "json").stdout)
+    J = np.array(d["jacobian"]["value"])
+    assert J.shape == (500, 500)
+    np.testing.assert_allclose(J, np.diag(2 * x), rtol=1e-15)
+    assert d["factors"][0]["value"]["kind"] == "diagonal"

@@ -6,7 +6,6 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -17,7 +16,6 @@ from conftest import JAC
 from jaccli.points import Plan
 from jaccli.rows import RowReader
 from jaccli.sink import OutputClosed, OutputFailed, Sink
-
 
 
 def _read_lines(process, count, timeout=20.0):

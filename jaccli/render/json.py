@@ -87,7 +87,7 @@ def values(at: Evaluated | None, structured: bool = False) -> Any:
         return {"kind": "diagonal_plus_rank1", "d": np.ascontiguousarray(value.d),
                 "u": np.ascontiguousarray(value.u), "v": np.ascontiguousarray(value.v)}
     if isinstance(value, (Diagonal, DiagPlusRank1, LinearMap)):
-        rows, cols = value.shape
+        rows, cols = value.shape if isinstance(value, LinearMap) else (value.size, value.size)
         if rows * cols > JSON_DENSE_MAX:
             return {"kind": "linear_map", "shape": [rows, cols],
                     "description": f"{rows}×{cols}: more than {JSON_DENSE_MAX:,} entries, not written out"}

@@ -238,7 +238,8 @@ class JacobianResult:
 
     @property
     def is_chain(self) -> bool:
-        return len(self.factors) > 1
+        """Several factors, or layers (a layer file is a chain even of one layer: it has no formula)."""
+        return len(self.factors) > 1 or len(self.functions) != len(self.items)
 
     @property
     def name(self) -> str:
