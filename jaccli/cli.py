@@ -42,7 +42,7 @@ class JacGroup(click.Group):
             quiet_exit_on_closed_pipe()  # jac … | head -1: the reader has what it wanted
             ctx.exit(EXIT_PIPE)
         except OutputFailed as err:
-            say("error", f"{err}; the output is incomplete", "red")
+            say("error", f"{err}; {err.consequence}", "red")
             ctx.exit(EXIT_OUTPUT)
         except Interrupted as it:
             say("error", f"{it.name}", "red")
@@ -314,17 +314,22 @@ def _examples(text: str) -> Decorator:
 # ---------------------------------------------------------------------------
 # From options to a request, and on
 
-def _stdin(*args: Any, points: str | None = None) -> str | None:
-    """Standard input, read once, when one argument (a SPEC, --expect, --vjp, --jvp) is '-', with the
-    size limit of what it holds (sources.py); --points - streams it instead (rows.py)."""
+def _stdin(*args: Any, points: str | None = None, answers: str | None = None) -> str | None:
+    """Standard input, read once, when one argument (a SPEC, --expect, --answers, --vjp, --jvp) is '-',
+    with the size limit of what it holds (sources.py; a class's answers: grading.sheet_limit); --points -
+    streams it instead (rows.py)."""
     from .errors import UsageError
     from .sources import input_limit, read_stdin
 
-    dashes = sum(1 for a in args if a == "-") + (points == "-")
+    dashes = sum(1 for a in args if a == "-") + (points == "-") + (answers == "-")
     if dashes > 1:
         raise UsageError("standard input (-) can be used for only one argument")
     if points == "-" or not dashes:
         return None
+    if answers == "-":
+        from .grading import sheet_limit
+
+        return read_stdin(sheet_limit(), "answers")
     return read_stdin(input_limit(), "specs and answers")
 
 
@@ -341,7 +346,8 @@ def _run(command: Command, specs: Any, fmt: str | None, precision: int | None, f
                    precision=precision, full=full, echo=not no_echo,
                    hide_answers=hide_answers, output=output, **options)
     try:
-        request = request.with_(stdin_text=_stdin(*request.specs, *stdin_args, points=request.points))
+        request = request.with_(stdin_text=_stdin(*request.specs, *stdin_args, points=request.points,
+                                                  answers=request.answers))
         result = run(request)
     except JacError as err:
         if command == "check" and fmt == "json":  # graders collect verdicts: an unreadable answer is an object too
@@ -480,7 +486,7 @@ def check(specs: tuple[str, ...], fmt: str | None, precision: int | None, full: 
     unknowns = options.pop("unknowns")
     options["unknowns"] = tuple(u.strip() for u in unknowns.split(",") if u.strip()) if unknowns else ()
     _run("check", list(specs), fmt, precision, full, quiet, no_echo, output, hide_answers=hide_answers,
-         stdin_args=(options["expect"], options["answers"]), **_vars(options))
+         stdin_args=(options["expect"],), **_vars(options))
 
 
 @main.command()

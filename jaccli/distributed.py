@@ -80,13 +80,16 @@ def evaluate_partition(frame: Any, plan: Plan, files: list[str], outputs: list[s
     errors.sort(key=lambda e: e.line)
     table = np.vstack(tables)
     path = Path(outputs[number])
-    if path.suffix == ".parquet":
-        import pyarrow as pa
-        import pyarrow.parquet as pq
+    from .sink import atomic_output
 
-        pq.write_table(pa.table({c: table[:, k] for k, c in enumerate(columns(plan))}), path)
-    else:
-        path.write_bytes((",".join(columns(plan)) + "\n").encode() + _csv_bytes(table))
+    with atomic_output(str(path)) as out:  # a part file is whole or absent
+        if path.suffix == ".parquet":
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            pq.write_table(pa.table({c: table[:, k] for k, c in enumerate(columns(plan))}), out.path)
+        else:
+            Path(out.path).write_bytes((",".join(columns(plan)) + "\n").encode() + _csv_bytes(table))
     messages = [f"{files[number]}:{e.line}: {e.message}" for e in errors]
     codes = sorted({e.exit_code for e in errors})
     return pd.DataFrame({"part": [number], "rows": [len(table)], "bad": [len(errors)],

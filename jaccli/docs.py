@@ -8,7 +8,7 @@ Exit codes:
   3  undefined at the point (1/x at 0, log(-1), a kink of abs)
   4  internal error (a bug in jac: please report it)
   5  the time budget (--timeout) ran out
-  6  the output could not be written (disk full): it is incomplete
+  6  the output could not be written (disk full): -o FILE is left as it was
   130, 143  interrupted (SIGINT, SIGTERM): whole rows only
   141  the reader closed standard output (| head)"""
 

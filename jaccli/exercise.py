@@ -95,7 +95,10 @@ def write_key(sheet: ExerciseSheet, path: str) -> None:
     import csv
     import json
 
-    with open(path, "w", newline="", encoding="utf-8") as stream:
+    from .sink import atomic_output
+    from .untrusted import cell, visible
+
+    with atomic_output(path) as out, open(out.path, "w", newline="", encoding="utf-8") as stream:
         writer = csv.writer(stream)
         writer.writerow(KEY_COLUMNS)
         for s in sheet.sheets or [sheet]:
@@ -103,8 +106,10 @@ def write_key(sheet: ExerciseSheet, path: str) -> None:
                 options = {k: v for k, v in _options_of(e.check).items() if k != "at"}
                 if e.options.get("det"):
                     options["det"] = True
-                writer.writerow([s.student or "", e.number, e.kind, " ;; ".join(e.specs), e.at or "",
-                                 json.dumps(options), e.answer])
+                # a roster's ids are untrusted, and "-1,2" or "-x^2 + y" would be formulas in a spreadsheet:
+                # cells get the apostrophe of untrusted.cell, which jac check --key takes off again
+                writer.writerow([cell(visible(s.student or "")), e.number, e.kind, cell(" ;; ".join(e.specs)),
+                                 cell(e.at or ""), json.dumps(options), cell(e.answer)])
 
 
 def _one(kind: str, rng: random.Random, difficulty: int, number: int, seed: int) -> Exercise:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .budget import notes as budget_notes
@@ -26,6 +26,10 @@ from .budget import time_budget
 from .errors import JacError, SpecError
 from .request import Request, option
 from .results.check import CheckResult, Grade, GradeSheet
+from .untrusted import uncell
+
+MAX_ANSWER_CHARS = 20_000  # one answer; a longer one is a row with its error (the rest are graded)
+MAX_SHEET_BYTES = 64_000_000  # a whole answer file (a class of thousands), unless JAC_MAX_INPUT_BYTES is larger
 
 
 @dataclass
@@ -35,34 +39,49 @@ class Submission:
     det: str | None
     where: str  # "answers.csv:3", for messages
     exercise: int = 1  # which exercise of the student's sheet (with --key)
+    error: str | None = None  # the row could not be read: why (it is a row of the grade sheet all the same)
+    flags: list[str] = field(default_factory=list)  # graded, but worth a look (a duplicate id)
 
 
 def read_submissions(text: str, origin: str) -> list[Submission]:
-    """CSV, JSON Lines or YAML, told apart by the file's suffix, else by its first character."""
+    """CSV, JSON Lines or YAML, told apart by the file's suffix, else by its first character. Rows are
+    independent: a row that cannot be read is a Submission with its error, and the others are read."""
     stripped = text.lstrip()
     suffix = origin.rsplit(".", 1)[-1].lower() if "." in origin else ""
     first = stripped.split("\n", 1)[0].lower()
     if suffix in ("jsonl", "json", "ndjson") or (suffix not in ("csv", "yaml", "yml") and stripped.startswith("{")):
-        return _from_json_lines(text, origin)
-    if suffix == "csv" or (suffix not in ("yaml", "yml") and {"id", "answer"} <= {c.strip() for c in first.split(",")}):
-        return _from_csv(text, origin)
-    return _from_yaml(text, origin)
+        rows = _from_json_lines(text, origin)
+    elif suffix == "csv" or (suffix not in ("yaml", "yml") and {"id", "answer"} <= {c.strip() for c in first.split(",")}):
+        rows = _from_csv(text, origin)
+    else:
+        rows = _from_yaml(text, origin)
+    return _flag_duplicates(rows)
+
+
+def _bad_row(where: str, message: str, id: Any = None) -> Submission:
+    return Submission(str(id) if id not in (None, "") else f"(no id: {where})", None, None, where, error=message)
 
 
 def _submission(record: Any, where: str) -> Submission:
     if not isinstance(record, dict):
-        raise SpecError(f"{where}: expected a mapping with 'id' and 'answer'", hint='e.g. {"id": "s01", "answer": "…"}')
+        return _bad_row(where, "expected a mapping with 'id' and 'answer'")
+    rid = record.get("id")
     unknown = sorted(set(record) - {"id", "answer", "det", "exercise"})
     if unknown:
-        raise SpecError(f"{where}: unknown key {unknown[0]!r}", hint="the keys are id, answer, det (and exercise)")
-    if record.get("id") in (None, ""):
-        raise SpecError(f"{where}: the answer has no id", hint="give every answer the student's id")
+        return _bad_row(where, f"unknown key {unknown[0]!r} (the keys are id, answer, det and exercise)", rid)
+    if rid in (None, "") or isinstance(rid, (dict, list)):
+        return _bad_row(where, "the answer has no id")
     det = record.get("det")
     try:
         exercise = int(record.get("exercise") or 1)
     except (TypeError, ValueError):
-        raise SpecError(f"{where}: exercise {record.get('exercise')!r} is not a number") from None
-    return Submission(str(record["id"]), record.get("answer"), None if det is None else str(det), where, exercise)
+        return _bad_row(where, f"exercise {record.get('exercise')!r} is not a number", rid)
+    answer = record.get("answer")
+    for name, value in (("answer", answer), ("det", det)):
+        if value is not None and len(str(value)) > MAX_ANSWER_CHARS:
+            return _bad_row(where, f"the {name} is {len(str(value)):,} characters long; the limit is "
+                                   f"{MAX_ANSWER_CHARS:,}", rid)
+    return Submission(str(rid), answer, None if det is None else str(det), where, exercise)
 
 
 def _from_json_lines(text: str, origin: str) -> list[Submission]:
@@ -72,10 +91,12 @@ def _from_json_lines(text: str, origin: str) -> list[Submission]:
             continue
         try:
             record = json.loads(line)
-        except json.JSONDecodeError as err:
-            raise SpecError(f"{origin}:{k}: not JSON ({err.msg})", hint="one JSON object per line") from None
+        except (json.JSONDecodeError, RecursionError) as err:
+            message = err.msg if isinstance(err, json.JSONDecodeError) else "nested too deeply"
+            out.append(_bad_row(f"{origin}:{k}", f"not JSON ({message}): one JSON object per line"))
+            continue
         out.append(_submission(record, f"{origin}:{k}"))
-    return _unique(out, origin)
+    return out
 
 
 def _from_yaml(text: str, origin: str) -> list[Submission]:
@@ -91,37 +112,68 @@ def _from_yaml(text: str, origin: str) -> list[Submission]:
         data = [{"id": k, "answer": v} for k, v in data.items()]
     if not isinstance(data, list):
         raise SpecError(f"{origin}: expected a list of answers (id, answer, det) or a mapping id: answer")
-    return _unique([_submission(r, f"{origin}: item {k}") for k, r in enumerate(data, start=1)], origin)
+    return [_submission(r, f"{origin}: item {k}") for k, r in enumerate(data, start=1)]
+
+
+def _csv_rows(text: str) -> Any:
+    """(line, fields or the csv module's complaint) for every non-empty record, past any bad one."""
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, len(text) + 1))  # a long answer is judged by MAX_ANSWER_CHARS, not here
+    try:
+        reader = csv.reader(io.StringIO(text))
+        while True:
+            line = reader.line_num + 1
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as err:
+                yield line, str(err)
+                continue
+            if any(c.strip() for c in row):
+                yield line, row
+    finally:
+        csv.field_size_limit(limit)
 
 
 def _from_csv(text: str, origin: str) -> list[Submission]:
-    rows = [(k, r) for k, r in enumerate(csv.reader(io.StringIO(text)), start=1) if any(c.strip() for c in r)]
+    rows = list(_csv_rows(text))
     if not rows:
         return []
-    header = [c.strip().lower() for c in rows[0][1]]
+    line, header_row = rows[0]
+    header = [c.strip().lower() for c in header_row] if isinstance(header_row, list) else []
     if "id" not in header or "answer" not in header:
-        raise SpecError(f"{origin}:{rows[0][0]}: the header must name the columns id and answer (and det)",
+        raise SpecError(f"{origin}:{line}: the header must name the columns id and answer (and det)",
                         hint="e.g. id,answer,det")
     out = []
     for k, row in rows[1:]:
+        where = f"{origin}:{k}"
+        if isinstance(row, str):
+            out.append(_bad_row(where, f"not a CSV row ({row})"))
+            continue
         record = {name: value for name, value in zip(header, row) if name in ("id", "answer", "det", "exercise")}
         if len(row) > len(header):
-            raise SpecError(f"{origin}:{k}: {len(row)} fields but the header names {len(header)}",
-                            hint="quote an answer that holds commas: \"[[2x, 1], [0, 2y]]\"")
+            out.append(_bad_row(where, f"{len(row)} fields but the header names {len(header)}: quote an answer that "
+                                       "holds commas, \"[[2x, 1], [0, 2y]]\"", record.get("id")))
+            continue
         for empty in ("det", "exercise"):
             if record.get(empty) == "":
                 record.pop(empty)
-        out.append(_submission(record, f"{origin}:{k}"))
-    return _unique(out, origin)
+        out.append(_submission(record, where))
+    return out
 
 
-def _unique(submissions: list[Submission], origin: str) -> list[Submission]:
-    seen: dict[tuple[str, int], str] = {}
+def _flag_duplicates(submissions: list[Submission]) -> list[Submission]:
+    """An id (and exercise) given twice: both answers are graded, each flagged with where the other is."""
+    seen: dict[tuple[str, int], list[Submission]] = {}
     for s in submissions:
-        if (s.id, s.exercise) in seen:
-            raise SpecError(f"{s.where}: id {s.id!r} appears twice (first at {seen[(s.id, s.exercise)]})",
-                            hint="one answer per student (and exercise)")
-        seen[(s.id, s.exercise)] = s.where
+        if s.error is None:
+            seen.setdefault((s.id, s.exercise), []).append(s)
+    for group in seen.values():
+        if len(group) > 1:
+            for s in group:
+                others = ", ".join(o.where for o in group if o is not s)
+                s.flags.append(f"duplicate id: also at {others}")
     return submissions
 
 
@@ -132,12 +184,12 @@ def grade_with_key(request: Request) -> GradeSheet:
 
     from .loading import load
     from .request import make
-    from .sources import input_limit, read_file
+    from .sources import read_file
 
     assert request.key is not None
-    key = _read_key(read_file(Path(request.key), input_limit(), "answer key"), request.key)
+    key = _read_key(read_file(Path(request.key), sheet_limit(), "answer key"), request.key)
     origin = request.answers or "-"
-    text = request.stdin_text if origin == "-" else read_file(Path(origin), input_limit(), "answers")
+    text = request.stdin_text if origin == "-" else read_file(Path(origin), sheet_limit(), "answers")
     if text is None:
         raise SpecError(f"{option('answers')} - means answers on standard input, but none were given")
     submissions = read_submissions(text, origin if origin != "-" else "<stdin>")
@@ -145,7 +197,11 @@ def grade_with_key(request: Request) -> GradeSheet:
     grades = []
     for s in submissions:
         number = s.exercise
-        g = Grade(s.id if number == 1 else f"{s.id}#{number}", s.where)
+        g = Grade(s.id if number == 1 else f"{s.id}#{number}", s.where, flags=s.flags)
+        if s.error is not None:
+            g.error, g.exit_code = s.error, 2
+            grades.append(g)
+            continue
         try:
             row = key.get((s.id, number))
             if row is None:
@@ -189,12 +245,20 @@ def _read_key(text: str, origin: str) -> dict[tuple[str, int], tuple[list[str], 
     if not rows or not {"id", "exercise", "specs", "answer"} <= set(rows[0]):
         raise SpecError(f"{origin}: not an answer key", hint="jac exercise … --students ROSTER --key FILE writes one")
     out = {}
-    for row in rows:
-        options = json.loads(row.get("options") or "{}")
+    for line, row in enumerate(rows, start=2):
+        try:
+            options = json.loads(row.get("options") or "{}")
+            number = int(row["exercise"])
+        except (ValueError, TypeError):
+            raise SpecError(f"{origin}:{line}: not a row of an answer key (options must be JSON, exercise a number)",
+                            hint="jac exercise … --students ROSTER --key FILE writes one") from None
+        if not isinstance(options, dict):
+            raise SpecError(f"{origin}:{line}: the options of an answer key's row are a JSON object")
         if "kind" in row and row["kind"] == "critical":
             raise SpecError(f"{origin}: grading critical-point exercises from a key is not supported",
                             hint="check each point with jac check --hessian --at P --expect-class WORD")
-        out[(row["id"], int(row["exercise"]))] = (row["specs"].split(" ;; "), row.get("at") or "", options)
+        specs = uncell(row.get("specs") or "").split(" ;; ")
+        out[(uncell(row.get("id") or ""), number)] = (specs, uncell(row.get("at") or ""), options)
     return out
 
 
@@ -207,10 +271,10 @@ def grade(request: Request) -> GradeSheet:
     from .answer import answer_from_value
     from .checking import _entries_answer, _labelled_entries, _parse_det, answer_names, make_grader
     from .loading import load
-    from .sources import input_limit, read_file
+    from .sources import read_file
 
     origin = request.answers or "-"
-    text = request.stdin_text if origin == "-" else read_file(Path(origin), input_limit(), "answers")
+    text = request.stdin_text if origin == "-" else read_file(Path(origin), sheet_limit(), "answers")
     if text is None:
         raise SpecError(f"{option('answers')} - means answers on standard input, but none were given")
     submissions = read_submissions(text, origin if origin != "-" else "<stdin>")
@@ -224,7 +288,11 @@ def grade(request: Request) -> GradeSheet:
     names = answer_names(functions)
     grades = []
     for s in submissions:
-        g = Grade(s.id, s.where)
+        g = Grade(s.id, s.where, flags=s.flags)
+        if s.error is not None:
+            g.error, g.exit_code = s.error, 2
+            grades.append(g)
+            continue
 
         def judge(s: Submission = s) -> CheckResult:
             if s.answer is None and s.det is None:
@@ -239,6 +307,13 @@ def grade(request: Request) -> GradeSheet:
         _grade_one(g, judge, request.timeout)
         grades.append(g)
     return GradeSheet(grades, origin, list(functions), notes=notes)
+
+
+def sheet_limit() -> int:
+    """The size limit of an answer file: a class is bigger than one spec."""
+    from .sources import input_limit
+
+    return max(input_limit(), MAX_SHEET_BYTES)
 
 
 def _grade_one(g: Grade, judge: Any, timeout: float | None) -> None:

@@ -10,15 +10,17 @@ import re
 import sys
 from typing import Any, Iterator
 
-from .errors import EXIT_WRONG, UsageError
+from .errors import EXIT_WRONG
 from .request import Request
 
 
 def say(kind: str, text: str, colour: str) -> None:
     import click
 
+    from .untrusted import visible_lines
+
     color = False if os.environ.get("NO_COLOR") else None
-    click.echo(click.style(f"{kind}:", fg=colour, bold=True) + " " + text, err=True, color=color)
+    click.echo(click.style(f"{kind}:", fg=colour, bold=True) + " " + visible_lines(text), err=True, color=color)
 
 
 def write(result: Any, request: Request, quiet: bool) -> int:
@@ -49,7 +51,9 @@ def _grade_summary(sheet: Any) -> None:
     """passed / failed / unreadable, and the most common diagnoses, on stderr (the sheet is on stdout)."""
     passed, failed, unreadable = sheet.counts()
     common = ", ".join(f"{kind} ({count})" for kind, count in sheet.common_diagnoses())
+    flagged = sum(bool(g.flags) for g in sheet.grades)
     say("graded", f"{len(sheet.grades)} answers: {passed} passed, {failed} failed, {unreadable} unreadable"
+        + (f", {flagged} flagged (see the flags column)" if flagged else "")
         + (f"; most common mistakes: {common}" if common else ""), "cyan")
 
 
@@ -81,7 +85,7 @@ _TRAILING_BLANKS = re.compile(r"[ \t]+((?:\x1b\[[0-9;]*m)*)$")  # blanks at a li
 
 def _write_blocks(blocks: Iterator[bytes], output: str | None) -> None:
     """Everything to stdout or ``output``; a renderer's error comes before anything is written or created."""
-    from .sink import Sink, stdout_sink
+    from .sink import atomic_sink, stdout_sink
 
     first = next(blocks, b"")
     if output is None:
@@ -90,14 +94,10 @@ def _write_blocks(blocks: Iterator[bytes], output: str | None) -> None:
         for block in blocks:
             sink.write(block)
         return
-    try:
-        with open(output, "wb") as handle:
-            sink = Sink(handle, output)
-            sink.write(first)
-            for block in blocks:
-                sink.write(block)
-    except OSError as err:
-        raise UsageError(f"cannot write {output}: {err.strerror}") from None
+    with atomic_sink(output) as sink:  # whole or not at all: a failed run leaves the old file or none
+        sink.write(first)
+        for block in blocks:
+            sink.write(block)
 
 
 def error_object(request: Request, err: Any) -> None:
@@ -110,38 +110,39 @@ def error_object(request: Request, err: Any) -> None:
 
 def _batch(run: Any, request: Request, quiet: bool) -> int:
     """--points: read, evaluate and write chunk by chunk; bad rows on stderr as they come."""
+    from contextlib import ExitStack
+
     from .points import exit_code
     from .render.batch import writer_for
-    from .sink import Interrupted, Sink, stdout_sink
+    from .sink import Interrupted, Sink, atomic_output, stdout_sink
 
     if not quiet:
         for note in run.notes:
             say("note", note, "yellow")
     output = request.output
     binary = output is not None and output.lower().endswith((".npy", ".parquet"))
-    handle = None
-    if output is not None and not binary:
+    with ExitStack() as stack:
+        target = stack.enter_context(atomic_output(output)) if output is not None else None
+        handle = stack.enter_context(target.open()) if target is not None and not binary else None
+        sink = None if binary else (Sink(handle, str(output)) if handle is not None else stdout_sink())
+        writer = writer_for(run.plan, request.render.format, sink, request.render.precision,
+                            target.path if binary and target is not None else None)
+        errors = []
         try:
-            handle = open(output, "wb")
-        except OSError as err:
-            raise UsageError(f"cannot write {output}: {err.strerror}") from None
-    sink = None if binary else (Sink(handle, str(output)) if handle is not None else stdout_sink())
-    writer = writer_for(run.plan, request.render.format, sink, request.render.precision, output if binary else None)
-    errors = []
-    try:
-        writer.start()
-        for chunk in run:
-            writer.write(chunk)
-            for bad in chunk.errors:
-                say("error", f"{run.reader.origin}:{bad.line}: {bad.message}", "red")
-            errors += chunk.errors
-        writer.finish()
-    except Interrupted as it:
-        say("note", f"{it.name} after {writer.rows:,} rows; the output holds whole rows only", "yellow")
-        raise
-    finally:
-        if handle is not None:
-            handle.close()
+            writer.start()
+            for chunk in run:
+                writer.write(chunk)
+                for bad in chunk.errors:
+                    say("error", f"{run.reader.origin}:{bad.line}: {bad.message}", "red")
+                errors += chunk.errors
+            writer.finish()
+        except Interrupted as it:
+            # the rows written so far are whole: they are kept (the file is completed and renamed)
+            say("note", f"{it.name} after {writer.rows:,} rows; the output holds whole rows only", "yellow")
+            if target is not None:
+                writer.finish()
+                stack.close()
+            raise
     return exit_code(errors)
 
 

@@ -35,12 +35,17 @@ def draw(data: PlotData, path: str) -> None:
     if data.det_product is not None:
         fig.suptitle(data.notes[0] + "  (areas multiply)", fontsize=11)
     fig.tight_layout()
+    import io
+
+    from .sink import atomic_sink
+
+    picture = io.BytesIO()  # drawn in memory, then written whole or not at all (never half a PDF)
     try:
-        fig.savefig(path)
-    except OSError as err:
-        raise UsageError(f"cannot write {path}: {err.strerror or err}") from None
+        fig.savefig(picture, format=suffix.lstrip("."))
     finally:
         plt.close(fig)
+    with atomic_sink(path) as sink:
+        sink.write(picture.getvalue())
 
 
 def _map2d(ax, panel: Panel) -> None:

@@ -30,12 +30,118 @@ class OutputClosed(Exception):
 
 
 class OutputFailed(Exception):
-    """A write failed (ENOSPC, EIO, …)."""
+    """A write failed (ENOSPC, EIO, …). ``kept``: the output is a file that was left as it was (it is
+    written beside it and renamed over it only when complete, AtomicFile)."""
 
-    def __init__(self, where: str, error: OSError):
-        super().__init__(f"cannot write {where}: {os.strerror(error.errno) if error.errno else error}")
+    def __init__(self, where: str, error: OSError, kept: bool = False):
+        reason = os.strerror(error.errno) if error.errno else (error.strerror or str(error))
+        super().__init__(f"cannot write {where}: {reason}")
         self.where = where
         self.error = error
+        self.kept = kept
+
+    @property
+    def consequence(self) -> str:
+        if not self.kept:
+            return "the output is incomplete"
+        if os.path.lexists(self.where):
+            return f"{self.where} is as it was (nothing was written to it)"
+        return f"{self.where} was not created"
+
+
+class AtomicFile:
+    """An output file made whole or not at all: written to a temporary file beside ``target`` (same folder,
+    same file system) and renamed over it by ``commit``; ``discard`` removes it. A failed run (a full disk,
+    the file-size limit, an error, a signal that is not handled) leaves the old file or none, never half of
+    one. A target that exists and is not a regular file (/dev/full, /dev/stdout, a FIFO) is written
+    directly: a device cannot be replaced."""
+
+    def __init__(self, target: str):
+        import stat
+        import tempfile
+
+        self.target = target
+        try:
+            mode = os.stat(target).st_mode
+        except FileNotFoundError:
+            mode = None
+        except OSError as err:
+            raise OutputFailed(target, err, kept=True) from None
+        if mode is not None and stat.S_ISDIR(mode):
+            raise OutputFailed(target, IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR)), kept=True)
+        self.direct = mode is not None and not stat.S_ISREG(mode)
+        if self.direct:
+            self.path = target
+            return
+        folder, name = os.path.split(os.path.abspath(target))
+        try:
+            # the target's suffix last, for writers that go by it (.npy, .parquet, .pdf)
+            fd, self.path = tempfile.mkstemp(dir=folder, prefix=f".{name}.",
+                                             suffix=".part" + os.path.splitext(name)[1])
+        except OSError as err:
+            raise OutputFailed(target, err, kept=True) from None
+        os.close(fd)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(self.path, 0o666 & ~umask)  # what open() would have made, not mkstemp's 0600
+
+    def open(self) -> BinaryIO:
+        try:
+            return open(self.path, "wb")
+        except OSError as err:
+            self.discard()
+            raise OutputFailed(self.target, err, kept=not self.direct) from None
+
+    def commit(self) -> None:
+        if self.direct:
+            return
+        try:
+            os.replace(self.path, self.target)
+        except OSError as err:
+            self.discard()
+            raise OutputFailed(self.target, err, kept=True) from None
+
+    def discard(self) -> None:
+        if not self.direct:
+            try:
+                os.unlink(self.path)
+            except OSError:
+                pass
+
+
+@contextmanager
+def atomic_output(target: str) -> Iterator[AtomicFile]:
+    """``AtomicFile(target)``, committed when the block ends normally and discarded when it raises (a write
+    error raised as OSError becomes OutputFailed, exit 6)."""
+    out = AtomicFile(target)
+    try:
+        yield out
+    except OutputFailed as failed:
+        out.discard()
+        if not out.direct:  # named by the user's file, not the temporary one beside it
+            raise OutputFailed(target, failed.error, kept=True) from None
+        raise
+    except OSError as err:
+        out.discard()
+        raise OutputFailed(target, err, kept=not out.direct) from None
+    except BaseException:
+        out.discard()
+        raise
+    out.commit()
+
+
+@contextmanager
+def atomic_sink(target: str) -> Iterator[Sink]:
+    """A Sink into ``target`` made whole or not at all (atomic_output)."""
+    with atomic_output(target) as out:
+        handle = out.open()
+        try:
+            sink = Sink(handle, target)
+            yield sink
+            sink.flush()
+            handle.flush()
+        finally:
+            handle.close()
 
 
 class Interrupted(BaseException):

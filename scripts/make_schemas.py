@@ -203,6 +203,7 @@ CHECK_BODY = {
     "error": obj({"message": STRING, "exit_code": INT}, ("message", "exit_code"),
                  "the answer could not be read (pass is false)"),
     "id": described(STRING, "with --answers: the student's id (JSON Lines, one object per answer)"),
+    "flags": described(NAMES, "with --answers: why a graded row is worth a look (a duplicate id)"),
 }
 
 HESSIAN_ITEM = obj({

@@ -76,17 +76,22 @@ def test_a_students_text_is_never_opened_as_a_file(run, tmp_path):
     assert sheet["s1"]["pass"] == "false" and sheet["s1"]["error"]
 
 
-@pytest.mark.parametrize("text, message", [
-    ("id,answer\ns1,x\ns1,y\n", "appears twice"),
-    ("name,answer\ns1,x\n", "header must name"),
-    ('{"id": "a", "answr": "x"}\n', "unknown key 'answr'"),
-])
-def test_bad_answer_files_are_refused_clearly(text, message):
+def test_a_file_that_is_not_an_answer_sheet_is_refused_clearly():
     from jaccli.errors import SpecError
 
+    with pytest.raises(SpecError, match="header must name"):
+        read_submissions("name,answer\ns1,x\n", "answers.csv")
+
+
+@pytest.mark.parametrize("text, error, flag", [
+    ("id,answer\ns1,x\ns1,y\n", None, "duplicate id: also at answers.csv:3"),
+    ('{"id": "a", "answr": "x"}\n', "unknown key 'answr'", None),
+])
+def test_a_bad_row_is_a_row_with_its_error(text, error, flag):
     origin = "answers.jsonl" if text.startswith("{") else "answers.csv"
-    with pytest.raises(SpecError, match=message):
-        read_submissions(text, origin)
+    first = read_submissions(text, origin)[0]
+    assert (first.error and error in first.error) if error else first.error is None
+    assert (flag in first.flags) if flag else not first.flags
 
 
 def test_answers_with_expect_is_a_usage_error_naming_both(run, tmp_path):

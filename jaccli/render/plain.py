@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..untrusted import visible_lines
 from .model import Heading, Line, MatrixBlock
 
 
@@ -23,6 +24,10 @@ def matrix_lines(block: MatrixBlock) -> list[str]:
 
 
 def draw(blocks) -> str:
+    return visible_lines(_draw(blocks))  # control characters of untrusted text shown as escapes
+
+
+def _draw(blocks) -> str:
     lines: list[str] = []
     for block in blocks:
         if isinstance(block, Heading):

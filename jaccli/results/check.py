@@ -105,6 +105,7 @@ class Grade:
     result: CheckResult | None = None
     error: str | None = None  # the answer could not be read (or judged): why
     exit_code: int = 0  # the error's exit code
+    flags: list[str] = field(default_factory=list)  # graded, but worth a look (a duplicate id)
 
     @property
     def passed(self) -> bool:
