@@ -254,6 +254,22 @@ engine_option = click.option(
     help="Who differentiates: sympy (exact values at exact points), symengine (C++, for large systems: decimals "
          "at points), or auto (default): symengine from 100 Jacobian entries on.")
 
+
+def _allow_external_data(ctx: click.Context, param: Any, value: bool) -> bool:
+    """--allow-external-data: ONNX external data from the model's folder, allowed while this command runs
+    (onnx_import.external_data_allowed); the request carries it too, so that validate refuses it without a model."""
+    if value:
+        from .onnx_import import external_data_allowed
+
+        ctx.with_resource(external_data_allowed())
+    return value
+
+
+external_data_option = click.option(
+    "--allow-external-data", "allow_external_data", is_flag=True, callback=_allow_external_data,
+    help="Read ONNX initializers kept in separate files (external data), only from regular files inside the "
+         "model's own folder; refused without it.")
+
 point_options = _options(
     click.option("--at", "at", type=PointParam(), default=None, metavar="POINT",
                  help="Evaluate at a point: 1,2 or x=1,y=2; exact values like -1/3, pi/4, sqrt(2) stay exact; "
@@ -298,6 +314,7 @@ jacobian_options = _options(
                                               "forming J."),
     engine_option,
     timeout_option,
+    external_data_option,
 )
 
 
@@ -672,12 +689,13 @@ def taylor(spec: str, fmt: str | None, precision: int | None, full: bool, quiet:
               help="Widths from input to output; factor J_k is d_k × d_{k-1}.")
 @click.option("--input-size", type=click.IntRange(min=1), default=None,
               help="The input width when the first layer is element-wise.")
+@external_data_option
 @output_options("cost")
 @_examples("""  jac cost --dims 1000000,1000,1000,1000,1000,1000,1000,1000,1000,1000,1000,1
   jac cost samples/mlp3.yaml samples/loss_head.yaml
   jac cost --dims 784,256,256,10 --format json""")
 def cost(specs: tuple[str, ...], dims: str | None, input_size: int | None, fmt: str | None, precision: int | None,
-         full: bool, quiet: bool, no_echo: bool, output: str | None) -> None:
+         full: bool, quiet: bool, no_echo: bool, output: str | None, allow_external_data: bool) -> None:
     """What multiplying a chain of Jacobians costs: forward accumulation (from
     the input side), reverse accumulation (from the output side) and the best
     bracketing (matrix-chain dynamic programming), in multiply-adds and the
@@ -689,7 +707,8 @@ def cost(specs: tuple[str, ...], dims: str | None, input_size: int | None, fmt: 
             widths = tuple(int(d.replace("_", "")) for d in dims.split(","))
         except ValueError:
             raise click.UsageError(f"--dims {dims!r}: widths are positive integers, e.g. 784,256,10") from None
-    _run("cost", list(specs), fmt, precision, full, quiet, no_echo, output, dims=widths, input_size=input_size)
+    _run("cost", list(specs), fmt, precision, full, quiet, no_echo, output, dims=widths, input_size=input_size,
+         allow_external_data=allow_external_data)
 
 
 @main.command()

@@ -156,6 +156,9 @@ class Request:
     # cost
     dims: tuple[int, ...] | None = None
     input_size: int | None = None
+    # jacobian / compose / cost: ONNX external data from the model's folder. The CLI's flag allows it for the
+    # command (onnx_import.external_data_allowed); carried here so that validate refuses it without a model.
+    allow_external_data: bool = False
     render: RenderOptions = field(default_factory=RenderOptions)
     explicit: frozenset[str] = frozenset()  # options the caller gave (validate tells given from default)
 
@@ -242,6 +245,9 @@ def validate(request: Request) -> Request:
             raise UsageError(f"give either {option('dims')} or SPECs", hint="e.g. jac cost --dims 784,256,10")
         if r.dims and g("input_size"):
             raise _both("input_size", "dims", "the input width is the first of the widths")
+    if r.allow_external_data and not any(isinstance(s, str) and s.lower().endswith(".onnx") for s in r.specs):
+        raise UsageError(f"{option('allow_external_data')} lets an ONNX model read data kept beside it, and no SPEC "
+                         "is an .onnx model")
     _validate_render(r, g)
     return r
 

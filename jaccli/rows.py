@@ -110,22 +110,41 @@ class RowReader:
 
     def _parquet(self) -> Iterator[Chunk]:
         try:
+            import pyarrow as pa
             import pyarrow.parquet as pq
         except ImportError:
             raise SpecError("reading .parquet needs pyarrow", hint="pip install 'jaccli[parquet]'") from None
         try:
             handle = pq.ParquetFile(self.source)
-        except (OSError, ValueError) as exc:
-            raise SpecError(f"cannot read {self.source} as Parquet: {exc}") from None
-        names = handle.schema_arrow.names
+            schema = handle.schema_arrow
+        except (OSError, ValueError, pa.ArrowException) as exc:
+            raise SpecError(f"cannot read {self.source} as Parquet: {_first_line(exc)}") from None
+        names = schema.names
         missing = [v for v in self.inputs if v not in names]
         if missing:
             raise SpecError(f"{self.source} has the columns {', '.join(names)}, but not {', '.join(missing)}",
                             hint=f"name the columns after the inputs ({', '.join(self.inputs)})")
+        twice = sorted({v for v in self.inputs if names.count(v) > 1})
+        if twice:
+            raise SpecError(f"{self.source} has {len([n for n in names if n == twice[0]])} columns named {twice[0]!r}",
+                            hint="name each input's column once")
+        for name in self.inputs:
+            kind = schema.field(name).type
+            if not _numeric_arrow(pa, kind):
+                raise SpecError(f"{self.source}: column {name!r} holds {kind} values, not numbers",
+                                hint="jac reads integer, floating-point and decimal columns, one value per row")
         start = 1
-        for batch in handle.iter_batches(batch_size=self.chunk_rows, columns=list(self.inputs)):
-            block = np.column_stack([batch.column(k).to_numpy(zero_copy_only=False).astype(float)
-                                     for k in range(self.n)]) if batch.num_rows else np.empty((0, self.n))
+        batches = handle.iter_batches(batch_size=self.chunk_rows, columns=list(self.inputs))
+        while True:
+            try:
+                batch = next(batches, None)
+                if batch is None:
+                    return
+                block = np.column_stack([batch.column(k).to_numpy(zero_copy_only=False).astype(float)
+                                         for k in range(self.n)]) if batch.num_rows else np.empty((0, self.n))
+            except (OSError, ValueError, TypeError, pa.ArrowException) as exc:  # a damaged page, a lying footer
+                raise SpecError(f"cannot read {self.source} as Parquet (after row {start - 1}): "
+                                f"{_first_line(exc)}") from None
             yield self._checked(block, np.arange(start, start + len(block)))
             start += len(block)
 
@@ -286,6 +305,19 @@ class RowReader:
         self.rows_read += len(rows)
         return Chunk(np.array(lines, dtype=np.int64), np.array(rows, dtype=float).reshape(len(rows), self.n),
                      errors, texts)
+
+
+def _numeric_arrow(pa, kind) -> bool:
+    """A Parquet column type whose values are numbers (a dictionary of numbers too; null: all missing)."""
+    if pa.types.is_dictionary(kind):
+        kind = kind.value_type
+    return bool(pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_decimal(kind)
+                or pa.types.is_null(kind))
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return (text[0] if text else type(exc).__name__)[:200]
 
 
 def _fileno(stream) -> int | None:
