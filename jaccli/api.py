@@ -29,22 +29,24 @@ if TYPE_CHECKING:
 def jacobian(spec: Any, *, at: Any = None, vars: Sequence[str] | None = None, latex: bool | None = None,
              engine: str = "auto", timeout: float | None = DEFAULT_TIMEOUT, verify: bool = False, step: Any = None,
              steps: bool = False, entry: tuple[int, int] | None = None, vjp: Any = None, jvp: Any = None,
-             grad: bool = False, stdin_text: str | None = None) -> JacobianResult:
+             grad: bool = False, stdin_text: str | None = None,
+             allow_external_data: bool = False) -> JacobianResult:
     """The Jacobian of one function (or layer file): symbolic, and at ``at`` when given."""
     return run(make("jacobian", [spec], at=at, vars=vars, latex=latex, engine=_engine(engine), timeout=timeout,
                     verify=verify, step=step, steps=steps, entry=entry, vjp=vjp, jvp=jvp, grad=grad,
-                    stdin_text=stdin_text))
+                    stdin_text=stdin_text, allow_external_data=allow_external_data))
 
 
 def compose(*specs: Any, at: Any = None, vars: Sequence[str] | None = None, latex: bool | None = None,
             engine: str = "auto", timeout: float | None = DEFAULT_TIMEOUT, verify: bool = False, step: Any = None,
             steps: bool = False, entry: tuple[int, int] | None = None, vjp: Any = None, jvp: Any = None,
-            grad: bool = False, stdin_text: str | None = None) -> JacobianResult:
+            grad: bool = False, stdin_text: str | None = None,
+            allow_external_data: bool = False) -> JacobianResult:
     """The Jacobian of the composition of ``specs`` in application order (``compose(f, g)`` is g∘f)
     by the chain rule, each factor evaluated at the point its function sees."""
     return run(make("compose", list(specs), at=at, vars=vars, latex=latex, engine=_engine(engine), timeout=timeout,
                     verify=verify, step=step, steps=steps, entry=entry, vjp=vjp, jvp=jvp, grad=grad,
-                    stdin_text=stdin_text))
+                    stdin_text=stdin_text, allow_external_data=allow_external_data))
 
 
 def check(specs: Any, expect: Any = None, *, at: Any = None, vars: Sequence[str] | None = None,
@@ -93,9 +95,10 @@ def evaluate_points(specs: Any, points_text: str, *, vars: Sequence[str] | None 
     return batch.collect()
 
 
-def cost(*specs: Any, dims: Sequence[int] | None = None, input_size: int | None = None) -> CostResult:
+def cost(*specs: Any, dims: Sequence[int] | None = None, input_size: int | None = None,
+         allow_external_data: bool = False) -> CostResult:
     """What forward, reverse and the best order cost for a chain: from widths or from SPECs."""
-    return run(make("cost", list(specs), dims=dims, input_size=input_size))
+    return run(make("cost", list(specs), dims=dims, input_size=input_size, allow_external_data=allow_external_data))
 
 
 def load(specs: Any, *, vars: Sequence[str] | None = None, stdin_text: str | None = None, latex: bool | None = None,

@@ -255,18 +255,8 @@ engine_option = click.option(
          "at points), or auto (default): symengine from 100 Jacobian entries on.")
 
 
-def _allow_external_data(ctx: click.Context, param: Any, value: bool) -> bool:
-    """--allow-external-data: ONNX external data from the model's folder, allowed while this command runs
-    (onnx_import.external_data_allowed); the request carries it too, so that validate refuses it without a model."""
-    if value:
-        from .onnx_import import external_data_allowed
-
-        ctx.with_resource(external_data_allowed())
-    return value
-
-
 external_data_option = click.option(
-    "--allow-external-data", "allow_external_data", is_flag=True, callback=_allow_external_data,
+    "--allow-external-data", "allow_external_data", is_flag=True,
     help="Read ONNX initializers kept in separate files (external data), only from regular files inside the "
          "model's own folder; refused without it.")
 

@@ -68,7 +68,7 @@ EXTERNAL_KEYS = ("location", "offset", "length", "checksum")
 @contextlib.contextmanager
 def external_data_allowed(allowed: bool = True) -> Iterator[None]:
     """Within it, ONNX initializers may keep their data in files inside the model's folder (the CLI's
-    ``--allow-external-data``; in Python: ``with external_data_allowed(): compose("model.onnx", at=x)``)."""
+    ``--allow-external-data``; in Python: ``compose("model.onnx", at=x, allow_external_data=True)``)."""
     token = _EXTERNAL.set(allowed)
     try:
         yield
@@ -79,8 +79,8 @@ def external_data_allowed(allowed: bool = True) -> Iterator[None]:
 def _allow_hint() -> str:
     from .request import option
 
-    how = "--allow-external-data" if option("at").startswith("--") else \
-        "with jaccli.onnx_import.external_data_allowed(): …"
+    flag = option("allow_external_data")
+    how = flag if flag.startswith("--") else flag + "True"
     return (f"if that file is beside the model and you trust it: {how} (then only a regular file inside the "
             "model's folder is read: no absolute path, no '..', no symbolic link out of it)")
 

@@ -21,6 +21,15 @@ def run(request: Request) -> Any:
     request = validate(request)
     if request.command == "exercise" or request.answers is not None or request.key is not None:
         return _job(request)  # a sheet or a class: every exercise, every answer has a time budget of its own
+    if request.allow_external_data:  # an ONNX model's data from files beside it, while this request runs
+        from .onnx_import import external_data_allowed
+
+        with external_data_allowed():
+            return _run_in_budget(request)
+    return _run_in_budget(request)
+
+
+def _run_in_budget(request: Request) -> Any:
     with time_budget(request.timeout):
         result = _job(request)
         notes = budget_notes(request.timeout)

@@ -173,6 +173,16 @@ def test_legitimate_external_data_gives_the_same_jacobian_as_embedded_data(folde
     refused(run("compose", str(written), "--at", "1,-2,0.5,3"), "written.onnx", "weights.bin")
     result = run("cost", str(written), "--allow-external-data")
     assert result.exit_code == 0, result.stderr
+    # the Python API the same way: refused by default, allowed by its keyword
+    import numpy as np
+
+    from jaccli import compose
+    from jaccli.errors import JacError
+
+    with pytest.raises(JacError, match="allow_external_data=True"):
+        compose(str(written), at="1,-2,0.5,3")
+    J = compose(str(written), at="1,-2,0.5,3", allow_external_data=True).at.rows()
+    assert np.allclose(J, [[float(v) for v in line.split(",")] for line in embedded.split()])
 
 
 def test_allowing_external_data_without_a_model_is_a_usage_error(run):

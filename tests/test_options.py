@@ -181,6 +181,10 @@ TABLE = {
         **{k: v for k, v in _COMMON.items() if k != "timeout"},  # counting is instant
         "input-size": (["--input-size", "5"], []),
     }),
+    # an ONNX model: --allow-external-data (refused without a model), on the three commands that read models
+    **{f"{command}:onnx": (["samples/classifier.onnx", *at], {"allow-external-data": (["--allow-external-data"], [])})
+       for command, at in (("jacobian", ["--at", "@samples/classifier_x.npy"]),
+                           ("compose", ["--at", "@samples/classifier_x.npy"]), ("cost", []))},
     "samples": (["{tmp}/copied"], {
         "force": (["--force"], []),
         "quiet": (["--quiet"], []),
