@@ -3,11 +3,13 @@ previous function's outputs
 
 * by name, when the names match (``x = u^2 v, y = u v^2`` then ``x^2 y + y^2``:
   w(x(u, v), y(u, v)), the way textbooks write the chain rule);
-* by position, when the inputs are declared (YAML ``inputs:``, ``(a, b) -> …``);
+* by position, when the inputs are declared (YAML ``inputs:``, ``(a, b) -> …``) or their order is
+  evident (x, y, z; u, v, w; s, t; x1, x2: the order every textbook means, the same rule that orders J's
+  columns), with a note saying which input took which output;
 * and otherwise only when there is a single input.
 
-Anything else is an error that shows the candidate orders and how to declare
-them: jac never binds by a sorted guess.
+Anything else (r, theta, phi: which is first?) is an error that shows the candidate orders and how to
+declare them: jac never binds by a sorted guess.
 """
 
 from __future__ import annotations
@@ -69,6 +71,12 @@ def bind_pair(inner: Any, outer: VectorFunction) -> VectorFunction:
         return outer
     if len(inputs) == 1:
         return outer
+    if outer.order == "evident" and not (names is not None and named and set(inputs) & set(names)):
+        # x, y; u, v; s, t; x1, x2: the order every textbook means, as for J's columns
+        labels = names if names is not None else [f"output {k + 1}" for k in range(len(inputs))]
+        pairs = ", ".join(f"{v} = {label}" for v, label in zip(inputs, labels))
+        return replace(outer, notes=outer.notes + (
+            f"{outer.name}'s inputs take {inner.name}'s outputs by position, in their evident order: {pairs}",))
     raise _ambiguous(inner, outer, names)
 
 

@@ -265,8 +265,8 @@ point_options = _options(
                  help="Evaluate at a point: 1,2 or x=1,y=2; exact values like -1/3, pi/4, sqrt(2) stay exact; "
                       "@FILE for a long point (.npy, .csv)."),
     click.option("--vars", "vars_", type=VarsParam(), default=None,
-                 help="Input order for inline text, e.g. --vars x,y (columns of J). Default: the free names, "
-                      "sorted (x1 < x2 < x10), which jac says."),
+                 help="Input order for inline text, e.g. --vars x,y (columns of J); with several SPECs, the first "
+                      "one's inputs. Default: the free names, sorted (x1 < x2 < x10), which jac says."),
     click.option("--latex", "latex", is_flag=True, default=None,
                  help="Read inline text as LaTeX (detected automatically when it has a backslash)."),
 )
