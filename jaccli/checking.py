@@ -221,6 +221,11 @@ _CLASS_WORDS = {
 }
 
 
+def is_classification(answer: object) -> bool:
+    """Is this answer a classification word (local minimum, saddle, …) rather than a matrix?"""
+    return isinstance(answer, str) and " ".join(answer.lower().replace("-", " ").split()) in _CLASS_WORDS
+
+
 def make_grader(request: Request, functions: list) -> Grader:
     """The Grader for what is checked: J (of a chain), the Hessian (--hessian: the Jacobian of ∇f), or
     ∂y/∂x of F(x, y) = 0 (--implicit)."""
@@ -803,6 +808,14 @@ def _layouts(result: CheckResult, comparer: _Comparer, functions, answer: sp.Mat
         yield "point", _outer_at_x(result, functions), (
             f"the outer factor was evaluated at x instead of at {function_names[0]}(x): J_{function_names[1]} must be "
             f"evaluated at the point its function sees, {function_names[1]}'s input is {function_names[0]}(x)")
+        # one factor of the chain alone: the product was never formed
+        mats = _factor_matrices(result, functions)
+        inner_arg = "x"
+        for k, (mat, name) in enumerate(zip(mats, function_names)):
+            where = inner_arg if k == 0 else f"{function_names[k - 1]}(…)"
+            yield "factor_missing", mat, (
+                f"this is J_{name}({where}) alone, one factor of the chain: the chain rule multiplies every factor, "
+                f"J = {right}")
 
 
 def _domain_remark(result: CheckResult, comparer: _Comparer) -> list[Diagnosis]:
@@ -828,9 +841,15 @@ def _entry_remark(v: EntryVerdict, comparer: _Comparer) -> Diagnosis | None:
         if complex(e) != 0 and comparer.close(a, -complex(e)):
             return Diagnosis("sign", f"{v.label} has the wrong sign")
         if complex(e) != 0 and comparer.close(a, e, rtol=_CLOSE_RTOL):
-            rel = abs(complex(a) - complex(e)) / abs(complex(e))
-            return Diagnosis("rounding", f"{v.label} is close but not within tolerance (relative difference "
-                                         f"{rel:.1e}); if you rounded, pass {option('rtol', float(f'{10 ** _ceil_log10(rel):g}'))}")
+            unit = _last_place(v.answer_text)
+            ea, aa = complex(e), complex(a)
+            if unit is not None and ea.imag == 0 and abs(aa.real - ea.real) <= unit / 2 * (1 + 1e-9):
+                # the answer is J's value rounded to the digits written: rounding, and the tolerance that
+                # allows exactly that (half a unit in the last place written), never more
+                return Diagnosis("rounding", f"{v.label} is J's value {ea.real:.10g} rounded to the digits you wrote; "
+                                             f"to accept rounding there, pass {option('atol', float(f'{unit / 2:g}'))}")
+            return Diagnosis("value", f"{v.label} is {_plain(aa)}, J's is {_plain(ea)}: close, but not J's value "
+                                      "rounded to the digits written")
         if complex(e) != 0 and complex(a) != 0:
             factor = _simple_factor(complex(a) / complex(e))
             if factor is not None:
@@ -852,6 +871,21 @@ def _entry_remark(v: EntryVerdict, comparer: _Comparer) -> Diagnosis | None:
     if v.remark:
         return Diagnosis("value", f"{v.label}: {v.remark}")
     return None
+
+
+def _last_place(text: str) -> float | None:
+    """The size of one unit in the last digit written of a plain decimal (``-107`` → 1, ``2.61`` → 0.01,
+    ``1.5e-3`` → 1e-4); None when the text is not a plain number (an expression is not a rounding)."""
+    match = re.fullmatch(r"\s*[+\-−]?(\d*)(?:\.(\d*))?(?:[eE]([+\-]?\d+))?\s*", text or "")
+    if match is None or not (match.group(1) or match.group(2)):
+        return None
+    decimals = len(match.group(2) or "")
+    exponent = int(match.group(3) or 0)
+    return 10.0 ** (exponent - decimals)
+
+
+def _plain(value: complex) -> str:
+    return f"{value.real:.10g}" if value.imag == 0 else f"{value:.6g}"
 
 
 def _ceil_log10(x: float) -> int:

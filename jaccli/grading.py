@@ -25,7 +25,7 @@ from .budget import notes as budget_notes
 from .budget import time_budget
 from .errors import JacError, SpecError
 from .request import Request, option
-from .results.check import CheckResult, Grade, GradeSheet
+from .results.check import CheckResult, Diagnosis, Grade, GradeSheet
 from .untrusted import uncell
 
 MAX_ANSWER_CHARS = 20_000  # one answer; a longer one is a row with its error (the rest are graded)
@@ -269,7 +269,7 @@ def grade(request: Request) -> GradeSheet:
     from pathlib import Path
 
     from .answer import answer_from_value
-    from .checking import _entries_answer, _labelled_entries, _parse_det, answer_names, make_grader
+    from .checking import _entries_answer, _labelled_entries, _parse_det, answer_names, is_classification, make_grader
     from .loading import load
     from .sources import read_file
 
@@ -297,6 +297,16 @@ def grade(request: Request) -> GradeSheet:
         def judge(s: Submission = s) -> CheckResult:
             if s.answer is None and s.det is None:
                 raise SpecError("no answer")
+            if request.hessian and s.det is None and is_classification(s.answer):
+                # "local minimum": the second-derivative test at --at is the question answered
+                if request.at is None:
+                    raise SpecError("a classification answers the second-derivative test at a point: give --at")
+                result = grader.judge(None, None)
+                verdict = result.classification = grader.classify(str(s.answer))
+                if not verdict.ok:
+                    result.diagnoses.append(Diagnosis("classification", verdict.note or (
+                        f"the second-derivative test at the point says {verdict.expected}, not {verdict.answer}")))
+                return result
             answer = None
             if s.answer is not None:
                 labelled = _labelled_entries(s.answer, functions) if isinstance(s.answer, str) else None

@@ -515,6 +515,8 @@ class _Parser:
             return self.bars == 0  # inside |…| a bar in operator position closes
         if tok.kind == "NUM":
             prev = self.tokens[self.i - 1]
+            if prev.kind == "OP" and prev.text in (")", "]"):
+                return True  # (3x^2 y^2 + cos(x)) 4cos(4t): a number after a closing bracket multiplies
             raise self.error(f"expected an operator between {prev.text!r} and {tok.text!r}",
                              hint=f"write {prev.text}*{tok.text} (or {prev.text}^{tok.text}) to say which")
         return False

@@ -109,7 +109,7 @@ def body(result: CheckResult, options: RenderOptions) -> dict:
         "shape": {"expected": list(result.target.shape),
                   "answer": list(result.answer.shape) if result.answer.cells is None else None},
         "entries": entries,
-        "wrong": sum(not v.ok for v in result.entries),
+        "wrong": result.wrong_count,
         "diagnoses": [{"kind": d.kind, "message": d.message} for d in result.diagnoses],
         "determinant": None if det is None else {
             "answer": to_text(det.answer), "ok": det.ok,

@@ -28,11 +28,12 @@ def _row(g: Grade) -> list[str]:
     flags = "; ".join(g.flags)
     if g.result is None:
         return [g.id, "false", "", "", "", g.error or "", flags]
-    wrong = [v.label for v in g.result.entries if not v.ok]
-    if g.result.determinant is not None and not g.result.determinant.ok:
-        wrong.append("det")
     diagnoses = "; ".join(dict.fromkeys(d.kind for d in g.result.diagnoses))
-    return [g.id, "true" if g.passed else "false", str(len(wrong)), " ".join(wrong), diagnoses, "", flags]
+    r = g.result
+    others = (r.determinant is not None and not r.determinant.ok) + (r.classification is not None and
+                                                                      not r.classification.ok)
+    return [g.id, "true" if g.passed else "false", str(r.wrong_count + others),
+            " ".join(g.result.wrong_entries), diagnoses, "", flags]
 
 
 def csv(sheet: GradeSheet, options: RenderOptions) -> Iterator[bytes]:
@@ -67,4 +68,4 @@ def blocks(sheet: GradeSheet, options: RenderOptions) -> list[Block]:
     passed, failed, unreadable = sheet.counts()
     return [MatrixBlock(f"grade sheet: {visible(sheet.origin)}", [visible(g.id) for g in sheet.grades],
                         list(COLUMNS[1:]), [[visible(c) for c in _row(g)[1:]] for g in sheet.grades]),
-            Heading(f"{len(sheet.grades)} answers: {passed} passed, {failed} failed, {unreadable} unreadable")]
+            Heading(f"{len(sheet.grades)} answer{'s' if len(sheet.grades) != 1 else ''}: {passed} passed, {failed} failed, {unreadable} unreadable")]

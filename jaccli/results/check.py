@@ -81,6 +81,29 @@ class CheckResult:
         return self.target.at.exact if self.mode == "point" else self.target.symbolic  # type: ignore[union-attr]
 
     @property
+    def wrong_entries(self) -> list[str]:
+        """The labels of the wrong entries; every entry of J when the answer has the wrong shape (no entry of
+        it can be compared), and det when the determinant is wrong."""
+        if not self.shape_ok:
+            m, n = self.expected.shape
+            wrong = [f"all {m * n} (wrong shape)"]
+        else:
+            wrong = [v.label for v in self.entries if not v.ok]
+        if self.determinant is not None and not self.determinant.ok:
+            wrong.append("det")
+        if self.classification is not None and not self.classification.ok:
+            wrong.append("classification")
+        return wrong
+
+    @property
+    def wrong_count(self) -> int:
+        """How many entries of J are wrong (all of them when the shape is wrong); the determinant aside."""
+        if not self.shape_ok:
+            m, n = self.expected.shape
+            return m * n
+        return sum(not v.ok for v in self.entries)
+
+    @property
     def shape_ok(self) -> bool:
         return self.answer.cells is not None or self.answer.shape == self.target.shape or self.layout != "as J"
 
