@@ -56,6 +56,7 @@ def taylor_of(request: Request, functions: list[VectorFunction]) -> TaylorResult
         derivatives: dict[tuple[int, ...], sp.Expr] = {(): expr}
         entries: list[DerivativeEntry] = []
         polynomial = sp.S.Zero
+        terms: list[tuple[sp.Expr, tuple[int, ...]]] = []
         for k in range(order + 1):
             for index in combinations_with_replacement(range(fn.n), k):
                 if k:
@@ -67,8 +68,11 @@ def taylor_of(request: Request, functions: list[VectorFunction]) -> TaylorResult
                                                    _float(value)))
                 counts = [index.count(i) for i in range(fn.n)]
                 weight = sp.Integer(math.prod(math.factorial(c) for c in counts))
-                polynomial += value / weight * sp.Mul(*[shifts[i] ** c for i, c in enumerate(counts) if c])
-        outputs.append(OutputTaylor(name, polynomial, entries))
+                coefficient = value / weight
+                polynomial += coefficient * sp.Mul(*[shifts[i] ** c for i, c in enumerate(counts) if c])
+                if coefficient != 0:
+                    terms.append((coefficient, tuple(counts)))
+        outputs.append(OutputTaylor(name, polynomial, entries, terms))
     step = _step(request.step, fn.n)
     return TaylorResult(fn, point, order, outputs, _remainders(fn, point, outputs, order, step),
                         notes=list(fn.notes))

@@ -88,3 +88,59 @@ def test_refusals(run_cli, args, code, message):
 @pytest.fixture
 def run_cli(run):
     return run
+
+
+# the polynomial as a textbook writes it (issue 23 §4): in powers of (x − a), (y − b), constant first, lowest degree
+# first, exact at an exact point, decimals of --precision digits at a decimal one
+_x, _y = sp.symbols("x y")
+TEXTBOOK = [  # (jac's text, the same function for sympy, point, order)
+    ("x^2 y + sin(y)", _x ** 2 * _y + sp.sin(_y), "1,pi", 2),
+    ("x^2 y + sin(y)", _x ** 2 * _y + sp.sin(_y), "-1,-pi/2", 2),
+    ("e^x sin(y)", sp.exp(_x) * sp.sin(_y), "0,0", 3),
+    ("sqrt(1 + x) * cos(y)", sp.sqrt(1 + _x) * sp.cos(_y), "3,pi/3", 2),
+]
+
+
+@pytest.mark.parametrize("text, f, at, order", TEXTBOOK)
+def test_taylor_polynomial_in_powers_of_the_shifts(run, text, f, at, order):
+    from sympy.parsing.sympy_parser import parse_expr
+
+    x, y = _x, _y
+    r = run("taylor", text, "--vars", "x,y", "--at", at, "--order", str(order), "--format", "json")
+    assert r.exit_code == 0, r.stderr
+    shown = json.loads(r.stdout)["outputs"][0]["polynomial"]
+    # independently: the Taylor formula with sympy
+    a, b = (parse_expr(v) for v in at.split(","))
+    expected = sum(sp.diff(f, x, i, y, j).subs({x: a, y: b}) / (sp.factorial(i) * sp.factorial(j))
+                   * (x - a) ** i * (y - b) ** j
+                   for i in range(order + 1) for j in range(order + 1 - i))
+    got = parse_expr(shown.replace("^", "**"))  # test code reading jac's output, not user input
+    assert sp.simplify(got - expected) == 0, (shown, expected)
+    # lowest degree first: the human line is the same text
+    plain = run("taylor", text, "--vars", "x,y", "--at", at, "--order", str(order), "--format", "plain").stdout
+    line = next(line for line in plain.splitlines() if line.startswith(f"T{order}[f] = "))
+    assert line.split(" = ", 1)[1] == shown
+    degrees = [sp.Poly(parse_expr(term.replace("^", "**")).subs({x: x + a, y: y + b}, simultaneous=True),
+                       x, y).total_degree() for term in _top_level_terms(shown)]
+    assert degrees == sorted(degrees), shown
+
+
+def _top_level_terms(text: str) -> list[str]:
+    """The printed terms, in printed order: split at ' + ' and ' - ' outside parentheses."""
+    terms, depth, start = [], 0, 0
+    for k, ch in enumerate(text):
+        depth += ch == "("
+        depth -= ch == ")"
+        if depth == 0 and text[k:k + 3] in (" + ", " - "):
+            terms.append(text[start:k])
+            start = k + 1
+    return terms + [text[start:]]
+
+
+def test_taylor_at_a_decimal_point_honours_precision(run):
+    out = run("taylor", "e^x sin(y)", "--vars", "x,y", "--at", "0.1,e", "--order", "2", "--format", "plain",
+              "--precision", "4").stdout
+    line = next(line for line in out.splitlines() if line.startswith("T2[f] = "))
+    # e^0.1 sin(e) = 0.4539835…, e^0.1 cos(e) = −1.0076218…
+    assert line == ("T2[f] = 0.454 + 0.454*(x - 0.1) - 1.008*(y - 2.718) + 0.227*(x - 0.1)^2 "
+                    "- 1.008*(x - 0.1)*(y - 2.718) - 0.227*(y - 2.718)^2")

@@ -123,6 +123,9 @@ class OutputTaylor:
     output: str
     polynomial: sp.Expr  # T_K(x) in the inputs
     derivatives: list[DerivativeEntry]  # orders 1..K, each tensor's distinct entries
+    # the polynomial as a textbook writes it: (coefficient, power of each (xᵢ − pᵢ)), constant first, then by
+    # degree, lowest first; zero coefficients left out
+    terms: list[tuple[sp.Expr, tuple[int, ...]]] = field(default_factory=list)
 
     def of_order(self, k: int) -> list[DerivativeEntry]:
         return [d for d in self.derivatives if len(d.index) == k]
