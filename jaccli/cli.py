@@ -468,6 +468,11 @@ def compose(specs: tuple[str, ...], fmt: str | None, precision: int | None, full
               help="With --hessian and --at: local minimum, local maximum, saddle point or inconclusive.")
 @click.option("--implicit", is_flag=True,
               help="Check ∂y/∂x where SPEC's F(x, y) = 0 (equations like x^2 + y^2 = 1) defines y = --unknowns.")
+@click.option("--critical", is_flag=True,
+              help="Check the critical points of a scalar SPEC and their kinds: --expect \"(1, 1) local minimum; "
+                   "(0, 0) saddle point\" (any order; 'none' when there are none).")
+@click.option("--in", "box", metavar="BOX", default=None,
+              help="With --critical: the region the critical points are asked for, e.g. \"x=0..6, y=-3..3\".")
 @click.option("--unknowns", metavar="NAMES", default=None,
               help="With --implicit: the inputs F = 0 solves for, e.g. --unknowns z.")
 @click.option("--hide-answers", is_flag=True,

@@ -176,13 +176,24 @@ def _at(point: dict[str, int]) -> str:
     return ",".join(str(v) for v in point.values())
 
 
-def _nice(values) -> bool:
-    """Integers or fractions with small denominators (the answer a student can write down)."""
+# the largest numerator of an answer, per difficulty: difficulty 1 is arithmetic a student does by hand
+LARGEST = {1: 60, 2: 300, 3: 2000}
+
+
+def _nice(values, difficulty: int = 3) -> bool:
+    """Integers or fractions with small denominators (the answer a student can write down), and small
+    numbers at difficulty 1."""
     for v in values:
         v = sp.nsimplify(v) if isinstance(v, sp.Float) else v
-        if not v.is_Rational or abs(v.q) > 12 or abs(v.p) > 2000:
+        if not v.is_Rational or abs(v.q) > 12 or abs(v.p) > LARGEST.get(difficulty, 2000):
             return False
     return True
+
+
+def _uses_every_input(fn) -> bool:
+    """Every variable of f(x, y, …) appears in it (f(x, y) = (y³ + 4y², 4y² − 2y) does not use x)."""
+    used = set().union(*(e.free_symbols for e in fn.outputs))
+    return set(fn.symbols) <= used
 
 
 def _text(expr: sp.Expr) -> str:
@@ -223,9 +234,9 @@ def _jacobian(rng, difficulty) -> Exercise:
     spec = f"({', '.join(names)}) -> ({', '.join(components)})"
     r = _calc("jacobian", [spec], at=_at(point))
     J = r.at.exact_matrix()
-    if not _nice(J) or all(e == 0 for e in J):
-        raise _Reject
     fn = r.function
+    if not _nice(J, difficulty) or all(e == 0 for e in J) or not _uses_every_input(fn):
+        raise _Reject
     return Exercise("jacobian", 0, 0,
                     f"Find the Jacobian matrix of $f({', '.join(names)}) = {_vector_latex(fn)}$ at "
                     f"$({_at(point).replace(',', ', ')})$.",
@@ -238,7 +249,7 @@ def _determinant(rng, difficulty) -> Exercise:
     ex = _jacobian(rng, difficulty)
     r = _calc("jacobian", ex.specs, at=ex.at)
     det = r.determinant.exact if r.determinant is not None else None
-    if det is None or det == 0 or not _nice([det]):
+    if det is None or det == 0 or not _nice([det], difficulty):
         raise _Reject
     question = ex.question.replace("Find the Jacobian matrix of", "Find the Jacobian determinant of")
     return Exercise("determinant", 0, 0, question, question, ex.specs, ex.at, _text(det), _latex(det),
@@ -258,7 +269,7 @@ def _chain(rng, difficulty) -> Exercise:
     # the outer function is nice where the inner one lands
     landed = _calc("jacobian", [f"({', '.join(inner_vars)}) -> ({xs[0]}, {xs[1]})"], at=_at(point)).factors[0]
     values = [v for v in landed.outputs.exact_matrix()] if landed.outputs is not None else []
-    if not _nice(values):
+    if not _nice(values, difficulty):
         raise _Reject
     outer_point = {"x": int(values[0]), "y": int(values[1])} if all(sp.Integer(v) == v for v in values) else None
     if outer_point is None:
@@ -269,7 +280,7 @@ def _chain(rng, difficulty) -> Exercise:
         raise _Reject  # w uses both x and y
     r = _calc("compose", [inner, outer], at=_at(point))
     J = r.at.exact_matrix()
-    if not _nice(J) or all(e == 0 for e in J):
+    if not _nice(J, difficulty) or all(e == 0 for e in J):
         raise _Reject
     wrt = inner_vars
     parts = ", ".join(f"\\partial w/\\partial {v}" for v in wrt) if len(wrt) > 1 else "\\frac{dw}{dt}"
@@ -324,7 +335,7 @@ def _implicit(rng, difficulty) -> Exercise:
     equation = f"{F} = {_text(c)}"
     r = _calc("implicit", [equation], unknowns=("z",), vars=names, at=_at(point))
     Y = r.at.exact_matrix() if r.at is not None else None
-    if Y is None or not _nice(Y) or all(e == 0 for e in Y):
+    if Y is None or not _nice(Y, difficulty) or all(e == 0 for e in Y):
         raise _Reject
     question = (f"The equation ${_latex(fn.outputs[0])} = {_latex(c)}$ defines $z$ as a function of $x$ and $y$ "
                 f"near $({_at(point).replace(',', ', ')})$. Find $\\partial z/\\partial x$ and "
@@ -341,9 +352,9 @@ def _hessian(rng, difficulty) -> Exercise:
     spec = f"(x, y) -> {f}"
     r = _calc("hessian", [spec], at=_at(point))
     H = r.hessians[0].at.exact_matrix() if r.hessians[0].at is not None else None
-    if H is None or not _nice(H) or all(e == 0 for e in H):
-        raise _Reject
     fn = r.functions[0]
+    if H is None or not _nice(H, difficulty) or all(e == 0 for e in H) or not _uses_every_input(fn):
+        raise _Reject
     question = (f"Find the Hessian matrix of $f(x, y) = {_latex(fn.outputs[0])}$ at "
                 f"$({_at(point).replace(',', ', ')})$.")
     return Exercise("hessian", 0, 0, question, question, [spec], _at(point), _matrix_text(H), _latex(H),
@@ -352,26 +363,48 @@ def _hessian(rng, difficulty) -> Exercise:
 
 def _critical(rng, difficulty) -> Exercise:
     p, q = rng.randint(-2, 2), rng.randint(-2, 2)
-    if difficulty == 1 or rng.random() < 0.5:  # a quadratic: one critical point, classified by 4d − c²
-        c, d = rng.choice([0, 1, 2, -1, -2, 3]), rng.choice([1, 2, -1, -2, 3])
-        e, g = -(2 * p + c * q), -(c * p + 2 * d * q)
-        f = f"x^2 + {c}*x*y + {d}*y^2 + {e}*x + {g}*y"
-    else:  # x³ − 3a²x + s(y − q)²: a minimum or maximum and a saddle
+    c, d = rng.choice([0, 1, 2, -1, -2, 3]), rng.choice([1, 2, -1, -2, 3])
+    e, g = -(2 * p + c * q), -(c * p + 2 * d * q)
+    quadratic = f"x^2 + {c}*x*y + {d}*y^2 + {e}*x + {g}*y"  # one critical point, (p, q), classified by 4d − c²
+    family = rng.choice(["quadratic", "cubic"] if difficulty == 1 else ["cubic", "exp", "log", "trig"])
+    if family == "quadratic":
+        f = quadratic
+    elif family == "cubic":  # x³ − 3a²x + s(y − q)²: a minimum or maximum and a saddle
         a, s = rng.randint(1, 2), rng.choice([1, 2, -1, -3])
         f = f"x^3 - {3 * a * a}*x + {s}*(y - {q})^2"
-    f = f.replace("+ -", "- ").replace("+ 0*x*y ", "")
+    elif family == "exp":  # e^Q has the critical points of Q, and the same kind (exp is increasing)
+        f = f"exp({quadratic})"
+    elif family == "log":  # log(1 + (x − p)² + d(y − q)²), d > 0: a minimum at (p, q)
+        f = f"log(1 + (x - {p})^2 + {abs(d)}*(y - {q})^2)"
+    else:  # s·cos(x − p) + a(y − q)²: one saddle and one extremum per period, in a window of x
+        a, s = rng.randint(1, 2), rng.choice([1, -1])
+        f = f"{s}*cos(x - {p}) + {a}*(y - {q})^2"
+    f = f.replace("+ -", "- ").replace("+ 0*x*y ", "").replace("- -", "+ ").replace("(x - 0)", "x") \
+        .replace("(y - 0)", "y").replace("- 0)", ")")
     spec = f"(x, y) -> {f}"
-    r = _calc("critical", [spec])
+    box = f"x={p - 2}..{p + 4}, y={q - 3}..{q + 3}" if family == "trig" else None
+    r = _calc("critical", [spec], box=box)
     if r.method != "exact" or not r.points or any(pt.classification == "inconclusive" for pt in r.points):
         raise _Reject
-    if not all(_nice(pt.point) for pt in r.points):
+    if not all(_nice_coordinate(v, difficulty) for pt in r.points for v in pt.point):
         raise _Reject
     fn = r.function
     answer = "; ".join(f"({', '.join(_text(v) for v in pt.point)}) {pt.classification}" for pt in r.points)
     answer_latex = ", ".join(f"$({', '.join(_latex(v) for v in pt.point)})$: {pt.classification}" for pt in r.points)
-    question = (f"Find and classify the critical points of $f(x, y) = {_latex(fn.outputs[0])}$.")
-    return Exercise("critical", 0, 0, question, question, [spec], None, answer, answer_latex, [spec],
-                    {"critical": [(",".join(_text(v) for v in pt.point), pt.classification) for pt in r.points]})
+    region = f" with ${p - 2} < x < {p + 4}$" if box else ""
+    question = f"Find and classify the critical points of $f(x, y) = {_latex(fn.outputs[0])}${region}."
+    check = [spec, "--critical"] + (["--in", box] if box else [])
+    return Exercise("critical", 0, 0, question, question, [spec], None, answer, answer_latex, check,
+                    {"critical": [(",".join(_text(v) for v in pt.point), pt.classification) for pt in r.points],
+                     **({"in": box} if box else {})})
+
+
+def _nice_coordinate(value: sp.Expr, difficulty: int) -> bool:
+    """A rational, or a rational plus a rational multiple of π (where a trig function is stationary)."""
+    if _nice([value], difficulty):
+        return True
+    k = value.coeff(sp.pi)
+    return bool(k.is_Rational) and _nice([sp.nsimplify(value - k * sp.pi)], difficulty) and abs(k.q) <= 6
 
 
 _BUILDERS: dict[str, Callable[[random.Random, int], Exercise]] = {
@@ -392,9 +425,10 @@ def _verify(ex: Exercise) -> None:
             raise SpecError(f"the generated {ex.kind} exercise (seed {ex.seed}) failed jac's own check",
                             hint="this is a bug in jac: please report it with the seed")
 
-    if ex.kind == "critical":
-        for point, word in ex.options["critical"]:
-            must_pass(hessian=True, at=point, expect_class=word)
+    if ex.kind == "critical":  # the printed check command: the points and their kinds
+        must_pass(expect=ex.answer)
+        for point, word in ex.options["critical"]:  # and each point on its own, by the Hessian
+            must_pass(critical=False, box=None, hessian=True, at=point, expect_class=word)
         return
     if ex.options.get("det"):
         must_pass(expect_det=ex.answer)
@@ -432,7 +466,7 @@ def _specs_of(args: list[str]) -> list[str]:
         if skip:
             skip = False
             continue
-        if a in ("--at", "--vars", "--unknowns"):
+        if a in ("--at", "--vars", "--unknowns", "--in"):
             skip = True
             continue
         if a.startswith("--"):
@@ -454,4 +488,8 @@ def _options_of(args: list[str]) -> dict:
             out["implicit"] = True
         elif a == "--hessian":
             out["hessian"] = True
+        elif a == "--critical":
+            out["critical"] = True
+        elif a == "--in":
+            out["box"] = args[k + 1]
     return out

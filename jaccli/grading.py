@@ -25,7 +25,7 @@ from .budget import notes as budget_notes
 from .budget import time_budget
 from .errors import JacError, SpecError
 from .request import Request, option
-from .results.check import CheckResult, Diagnosis, Grade, GradeSheet
+from .results.check import Diagnosis, Grade, GradeSheet
 from .untrusted import uncell
 
 MAX_ANSWER_CHARS = 20_000  # one answer; a longer one is a row with its error (the rest are graded)
@@ -213,9 +213,11 @@ def grade_with_key(request: Request) -> GradeSheet:
             cache = (tuple(specs), at, json.dumps(options, sort_keys=True))  # options hold lists (unknowns)
             if cache not in graders:
                 from .checking import make_grader
+                from .critical_check import CriticalGrader
 
                 with time_budget(request.timeout):  # the key's own work, not the student's
-                    graders[cache] = make_grader(sub, load(sub, equations=bool(options.get("implicit"))))
+                    graders[cache] = CriticalGrader(sub, load(sub)) if sub.critical else \
+                        make_grader(sub, load(sub, equations=bool(options.get("implicit"))))
             grader = graders[cache]
         except JacError as err:
             g.error, g.exit_code = str(err).splitlines()[0], err.exit_code
@@ -226,10 +228,13 @@ def grade_with_key(request: Request) -> GradeSheet:
     return GradeSheet(grades, origin, [], notes=[])
 
 
-def _judge_one(grader: Any, s: Submission, det_only: bool, request: Request) -> CheckResult:
+def _judge_one(grader: Any, s: Submission, det_only: bool, request: Request) -> Any:
     from .answer import answer_from_value
     from .checking import _entries_answer, _labelled_entries, _parse_det, answer_names
+    from .critical_check import CriticalGrader
 
+    if isinstance(grader, CriticalGrader):
+        return grader.judge(str(s.answer))
     functions = grader.functions
     names = answer_names(functions)
     if det_only:  # the exercise asked for a determinant: the answer is one expression
@@ -254,9 +259,6 @@ def _read_key(text: str, origin: str) -> dict[tuple[str, int], tuple[list[str], 
                             hint="jac exercise … --students ROSTER --key FILE writes one") from None
         if not isinstance(options, dict):
             raise SpecError(f"{origin}:{line}: the options of an answer key's row are a JSON object")
-        if "kind" in row and row["kind"] == "critical":
-            raise SpecError(f"{origin}: grading critical-point exercises from a key is not supported",
-                            hint="check each point with jac check --hessian --at P --expect-class WORD")
         specs = uncell(row.get("specs") or "").split(" ;; ")
         out[(uncell(row.get("id") or ""), number)] = (specs, uncell(row.get("at") or ""), options)
     return out
@@ -281,9 +283,16 @@ def grade(request: Request) -> GradeSheet:
     if not submissions:
         raise SpecError(f"{option('answers')} {origin}: no answers", hint="one answer per student, with an id")
     with time_budget(request.timeout):
-        # J, the Hessian (--hessian) or ∂y/∂x (--implicit), once for the class
-        grader = make_grader(request, load(request, chain=True, equations=request.implicit))
-        notes = list(grader.target.notes) + budget_notes(request.timeout)
+        # J, the Hessian (--hessian), ∂y/∂x (--implicit) or the critical points (--critical), once for the class
+        if request.critical:
+            from .critical_check import CriticalGrader
+
+            grader: Any = CriticalGrader(request, load(request))
+            notes = list(grader.notes)
+        else:
+            grader = make_grader(request, load(request, chain=True, equations=request.implicit))
+            notes = list(grader.target.notes)
+        notes += budget_notes(request.timeout)
     functions = grader.functions
     names = answer_names(functions)
     grades = []
@@ -294,9 +303,11 @@ def grade(request: Request) -> GradeSheet:
             grades.append(g)
             continue
 
-        def judge(s: Submission = s) -> CheckResult:
+        def judge(s: Submission = s) -> Any:
             if s.answer is None and s.det is None:
                 raise SpecError("no answer")
+            if request.critical:
+                return grader.judge(str(s.answer))
             if request.hessian and s.det is None and is_classification(s.answer):
                 # "local minimum": the second-derivative test at --at is the question answered
                 if request.at is None:

@@ -150,7 +150,8 @@ class Request:
     difficulty: int = 1
     students: str | None = None  # a roster: one sheet (and seed) per id
     key: str | None = None  # exercise: write the answer key here; check: grade against it
-    # critical
+    # critical (and check --critical)
+    critical: bool = False  # check: the answer is the critical points and their classification
     constraints: tuple[str, ...] = ()
     box: str | None = None
     # cost
@@ -310,6 +311,13 @@ def _validate_check(r: Request, g: Any) -> None:
                          hint=f"e.g. {option('unknowns', 'z')}")
     if r.unknowns and not r.implicit:
         raise UsageError(f"{option('unknowns')} names what F = 0 solves for: add {option('implicit')}")
+    if r.critical:
+        for other in ("at", "hessian", "implicit", "expect_det", "expect_entry", "expect_grad", "expect_class",
+                      "steps", "assume"):
+            if g(other):
+                raise _both(other, "critical", "--critical checks the list of critical points and their kinds")
+    elif g("box"):
+        raise UsageError(f"{option('box')} is the region of {option('critical')}: add it")
     if g("expect_class") and not r.hessian:
         raise UsageError(f"{option('expect_class')} is the second-derivative test's verdict: add {option('hessian')}")
     if g("expect_class") and r.at is None:

@@ -82,6 +82,10 @@ def _job(request: Request) -> Any:
             from .grading import grade
 
             return grade(request)
+        if request.critical:
+            from .critical_check import check_critical
+
+            return check_critical(request, load(request))
         from .checking import check_answer
 
         return check_answer(request, load(request, chain=True, equations=request.implicit))

@@ -92,3 +92,38 @@ def test_implicit_exercises_are_graded_from_their_key(run, tmp_path):
     r = run("check", "--key", key, "--answers", answers, "--format", "csv")
     assert r.exit_code == 0, r.output
     assert _sheet(r.stdout)["ann"]["pass"] == "true"
+
+
+def test_critical_points_are_checked_as_a_set_with_their_kinds(run):
+    """x³ + y³ − 3xy: ∇f = (3x² − 3y, 3y² − 3x) = 0 at (0, 0) (D = −9: saddle) and (1, 1) (D = 27, f_xx = 6:
+    minimum) — Stewart §14.7 Example 3's function."""
+    spec = ["x^3 + y^3 - 3x y", "--vars", "x,y", "--critical"]
+    assert run("check", *spec, "--expect", "(1, 1) local minimum; (0, 0) saddle point").exit_code == 0
+    r = run("check", *spec, "--expect", "(1, 1) max; (0, 0) saddle; (2, 2) min", "--format", "json")
+    d = json.loads(r.stdout)
+    assert r.exit_code == 1 and not d["pass"]
+    assert {x["kind"] for x in d["diagnoses"]} == {"classification", "extra"}
+    r = run("check", *spec, "--expect", "(0, 0) saddle point", "--format", "json")
+    assert [x["kind"] for x in json.loads(r.stdout)["diagnoses"]] == ["missing"]
+    assert run("check", *spec, "--expect", "(0, 0) saddle; (1, 1) local minmum").exit_code == 2  # a typo: unreadable
+
+
+def test_critical_exercises_are_graded_from_their_key_and_their_check_command_runs(run, tmp_path):
+    for difficulty in (1, 2):
+        data = json.loads(run("exercise", "--kind", "critical", "--seed", "5", "--count", "3", "--difficulty",
+                              str(difficulty), "--format", "json").stdout)
+        for e in data["sheets"][0]["exercises"]:
+            result = run(*e["check"][1:], "--expect", e["answer"])
+            assert result.exit_code == 0, (e["check"], e["answer"], result.output)
+    roster = tmp_path / "roster.csv"
+    roster.write_text("id\nann\nbob\n")
+    key = tmp_path / "key.csv"
+    assert run("exercise", "--kind", "critical", "--difficulty", "2", "--seed", "2", "--count", "2", "--students",
+               roster, "--key", key).exit_code == 0
+    rows = list(csv.DictReader(io.StringIO(key.read_text())))
+    answers = tmp_path / "a.csv"
+    answers.write_text("id,exercise,answer\n" + "".join(
+        f'{r["id"]},{r["exercise"]},"{r["answer"] if r["id"] == "ann" else "none"}"\n' for r in rows))
+    sheet = _sheet(run("check", "--key", key, "--answers", answers, "--format", "csv").stdout)
+    assert {k: v["pass"] for k, v in sheet.items()} == {"ann": "true", "ann#2": "true", "bob": "false",
+                                                        "bob#2": "false"}

@@ -97,6 +97,12 @@ TABLE = {
         "at": (["--at", "0,0"], ["hessian"]),
         **{k: (args, needs + ["expect-grad"]) for k, (args, needs) in _COMMON.items()},
     }),
+    # check of critical points and their kinds (Stewart §14.7 Example 3's function)
+    "check:critical": (["x^3 + y^3 - 3 x y", "--vars", "x,y"], {
+        "critical": (["--critical", "--expect", "(0, 0) saddle point; (1, 1) local minimum"], []),
+        "in": (["--in", "x=-1..2, y=-1..2"], ["critical"]),
+        **{k: (args, needs + ["critical"]) for k, (args, needs) in _COMMON.items()},
+    }),
     # check of an implicit derivative: F(x, y) = 0 solved for y
     "check:implicit": (["x^2 + y^2 = 1", "--expect", "-x/y"], {
         "implicit": (["--implicit"], ["unknowns"]),

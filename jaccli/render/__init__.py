@@ -21,6 +21,7 @@ MODULES = {
     "jaccli.results.JacobianResult": "jacobian",
     "jaccli.results.check.CheckResult": "check",
     "jaccli.results.check.GradeSheet": "grades",
+    "jaccli.results.check.CriticalCheck": "critical_check",
     "jaccli.results.second_order.HessianResult": "hessian",
     "jaccli.results.second_order.ImplicitResult": "implicit",
     "jaccli.results.second_order.TaylorResult": "taylor",

@@ -49,7 +49,7 @@ def csv(sheet: GradeSheet, options: RenderOptions) -> Iterator[bytes]:
 
 
 def json_text(sheet: GradeSheet, options: RenderOptions) -> str:
-    from .check import body
+    from . import renderer
     from .json import dumps, envelope
 
     lines = []
@@ -59,6 +59,7 @@ def json_text(sheet: GradeSheet, options: RenderOptions) -> str:
             obj = envelope("check", {"id": g.id, "pass": False, "flags": flags,
                                      "error": {"message": g.error, "exit_code": g.exit_code}}, [])
         else:
+            body = renderer(g.result).body  # a check of J, or of critical points (--critical)
             obj = envelope("check", {"id": g.id, "flags": flags, **body(g.result, options)}, g.result.notes)
         lines.append(dumps(obj, indent=False))
     return "\n".join(lines)

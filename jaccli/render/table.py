@@ -18,20 +18,21 @@ def _text(text: str, style: str = "") -> Text:
     return Text(visible_lines(text), style=style)
 
 
-def _matrix(block: MatrixBlock) -> Table:
-    table = Table(title=_text(block.title, "bold"), title_justify="left", box=box.SIMPLE_HEAD,
-                  show_header=any(block.col_labels), show_edge=False, pad_edge=False,
-                  min_width=len(block.title))
-    table.add_column("", style="cyan", no_wrap=True)
+def _matrix(block: MatrixBlock) -> Group:
+    """The title on a line of its own (a long title does not widen the table), then the table. A cell too
+    wide for the terminal folds onto the next line: nothing is ever cut off with an ellipsis (a number
+    missing its last digits would be silently wrong)."""
+    table = Table(box=box.SIMPLE_HEAD, show_header=any(block.col_labels), show_edge=False, pad_edge=False)
+    table.add_column("", style="cyan", overflow="fold")
     for label in block.col_labels:
-        table.add_column(_text(label), justify="right", no_wrap=True)
+        table.add_column(_text(label), justify="right", overflow="fold")
     for label, cells in zip(block.row_labels, block.cells):
         table.add_row(_text(label), *(_text(c) for c in cells))
-    return table
+    return Group(_text(block.title, "bold"), table)
 
 
 def draw(blocks) -> Group:
-    parts: list[Text | Table] = []
+    parts: list[Text | Table | Group] = []
     for block in blocks:
         if isinstance(block, Heading):
             if parts:

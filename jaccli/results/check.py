@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import sympy as sp
@@ -159,3 +159,47 @@ class GradeSheet:
 
         kinds = Counter(d.kind for g in self.grades if g.result is not None for d in g.result.diagnoses)
         return kinds.most_common(k)
+
+
+@dataclass
+class PointVerdict:
+    """One critical point of the answer against the expected ones (jac check --critical)."""
+
+    label: str  # the point as jac writes it: (1, -2)
+    answer_text: str  # as the student wrote it
+    expected: str | None  # its classification; None: not a critical point
+    answer: str | None  # the classification the student gave; None: the point is missing, or unclassified
+    found: bool  # the student gave this point
+    ok: bool
+
+
+@dataclass
+class CriticalCheck:
+    """``jac check SPEC --critical --expect "(1, 1) local minimum; (0, 0) saddle point"``: the set of critical
+    points (within --in) and each one's classification, against jac critical's exact solution."""
+
+    command = "check"
+
+    function: Any  # the VectorFunction
+    points: list[PointVerdict]
+    diagnoses: list[Diagnosis] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    region: str | None = None
+    determinant: None = None
+    classification: None = None
+
+    @property
+    def functions(self) -> list:
+        return [self.function]
+
+    @property
+    def passed(self) -> bool:
+        return all(p.ok for p in self.points)  # a missing or an extra point is a verdict that is not ok
+
+    @property
+    def wrong_entries(self) -> list[str]:
+        return [p.label for p in self.points if not p.ok]
+
+    @property
+    def wrong_count(self) -> int:
+        return len(self.wrong_entries)
