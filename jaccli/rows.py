@@ -1,9 +1,10 @@
 """Points for ``--points``, read in chunks so that memory is bounded by a chunk, not by the
 input, and so that output can start before the input ends.
 
-Sources: CSV or whitespace-separated text (a file, standard input, a FIFO), ``.npy``
-(memory-mapped, shape (N, n)) and ``.parquet`` (with pyarrow; columns named after the
-inputs). Text is decoded like every other input (UTF-8 with or without a BOM, UTF-16
+Sources: CSV or whitespace-separated text (a file, standard input, a FIFO), JSON Lines (one
+object per line with the inputs as keys, ``{"x": 1, "y": 2}``, or jac's own ``--format json`` rows,
+whose ``point`` is used and whose header and error objects are skipped), ``.npy`` (memory-mapped,
+shape (N, n)) and ``.parquet`` (with pyarrow; columns named after the inputs). Text is decoded like every other input (UTF-8 with or without a BOM, UTF-16
 with one, CRLF or LF); an optional first line names the columns. A chunk ends after
 ``CHUNK_ROWS`` rows, or earlier when a slow producer has nothing more for now. A row
 longer than ``MAX_LINE_BYTES`` stops the batch (a stream without newlines would
@@ -31,6 +32,8 @@ READ_BYTES = 1 << 20
 MAX_LINE_BYTES = 1 << 20  # one row of text
 ECHO_CHARS = 200  # of a row, in messages and JSON error objects
 _NUMBER = re.compile(r"^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$")
+FORMATS = ("--points reads CSV or whitespace-separated numbers (a header line may name the inputs), JSON Lines "
+           "({\"x\": 1, \"y\": 2} per line, or jac's own --format json rows), .npy (N × n) and .parquet")
 _NAME = re.compile(r"[^\W\d]\w*")
 
 
@@ -245,6 +248,8 @@ class RowReader:
             if not text:
                 return Chunk(np.empty(0, dtype=np.int64), np.empty((0, self.n))), line_no
         count = text.count("\n") + 1
+        if self.separator == "jsonl":
+            return self._json_lines(text, line_no), line_no + count
         plain = "#" not in text and "\n\n" not in text and not text.startswith("\n") and not text.endswith("\n")
         if plain:
             values = _fast(text, self.separator, self.n)
@@ -265,6 +270,9 @@ class RowReader:
         if k == len(lines):
             return "", line_no + len(lines)
         first = lines[k].strip()
+        if first.startswith("{"):
+            self.separator = "jsonl"
+            return "\n".join(lines[k:]), line_no + k
         self.separator = next((s for s in (",", ";", "\t") if s in first), " ")
         cells = [c.strip() for c in (first.split(self.separator) if self.separator != " " else first.split())]
         if all(_NAME.fullmatch(c) for c in cells):
@@ -276,6 +284,51 @@ class RowReader:
                             hint=f"start with a header line naming the columns ({','.join(self.inputs)}), or "
                                  f"{self.order_hint}")
         return "\n".join(lines[k:]), line_no + k
+
+    def _json_lines(self, text: str, line_no: int) -> Chunk:
+        """One JSON object per line: the inputs by name, or jac's own row objects (their ``point``)."""
+        import json
+
+        rows: list[list[float]] = []
+        lines: list[int] = []
+        texts: list[str] = []
+        errors: list[RowError] = []
+        for offset, raw in enumerate(text.split("\n"), start=1):
+            line = raw.strip()
+            number = line_no + offset
+            if not line or line.startswith("#"):
+                continue
+            try:
+                obj = json.loads(line)
+            except (ValueError, RecursionError):
+                errors.append(RowError(number, echo(line), "not a JSON object (the first row was one: JSON Lines)",
+                                       EXIT_USAGE))
+                continue
+            if isinstance(obj, dict) and obj.get("type") in ("header", "error"):
+                continue  # jac's own output: the header and its bad rows hold no point
+            point = obj.get("point") if isinstance(obj, dict) and obj.get("type") == "row" else obj
+            if not isinstance(point, dict):
+                errors.append(RowError(number, echo(line), f"expected an object with the inputs as keys "
+                                                           f"({', '.join(self.inputs)})", EXIT_USAGE))
+                continue
+            missing = [v for v in self.inputs if v not in point]
+            extra = [k for k in point if k not in self.inputs]
+            if missing or extra:
+                what = f"no {', '.join(missing)}" if missing else f"unknown {', '.join(map(str, extra))}"
+                errors.append(RowError(number, echo(line), f"{what}: the keys are the inputs ({', '.join(self.inputs)})",
+                                       EXIT_USAGE))
+                continue
+            try:
+                values = [_json_value(point[v]) for v in self.inputs]
+            except JacError as err:
+                errors.append(RowError(number, echo(line), err.render().splitlines()[0], EXIT_USAGE))
+                continue
+            rows.append(values)
+            lines.append(number)
+            texts.append(echo(line))
+        self.rows_read += len(rows)
+        return Chunk(np.array(lines, dtype=np.int64), np.array(rows, dtype=float).reshape(len(rows), self.n),
+                     errors, texts)
 
     def _slow(self, text: str, line_no: int) -> Chunk:
         """Row by row, so that each bad row gets its own message."""
@@ -289,15 +342,17 @@ class RowReader:
             if not line or line.startswith("#"):
                 continue
             cells = [c.strip() for c in (line.split(self.separator) if self.separator != " " else line.split())]
+            first = not self.rows_read and not rows and not errors  # the first data row: say what jac reads
             if len(cells) != self.n:
                 errors.append(RowError(number, echo(line), f"expected {self.n} value{'s' if self.n != 1 else ''} "
-                                                           f"({', '.join(self.inputs)}), found {len(cells)}",
-                                       EXIT_USAGE))
+                                                           f"({', '.join(self.inputs)}), found {len(cells)}"
+                                       + (f" ({FORMATS})" if first else ""), EXIT_USAGE))
                 continue
             try:
                 values = [_value(c) for c in cells]
             except JacError as err:
-                errors.append(RowError(number, echo(line), err.render().splitlines()[0], EXIT_USAGE))
+                errors.append(RowError(number, echo(line), err.render().splitlines()[0]
+                                       + (f" ({FORMATS})" if first else ""), EXIT_USAGE))
                 continue
             rows.append([values[k] for k in self.order] if self.order else values)
             lines.append(number)
@@ -305,6 +360,22 @@ class RowReader:
         self.rows_read += len(rows)
         return Chunk(np.array(lines, dtype=np.int64), np.array(rows, dtype=float).reshape(len(rows), self.n),
                      errors, texts)
+
+
+def _json_value(value: object) -> float:
+    """A JSON number, or a string jac reads as a constant ("pi/4")."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise SpecError(f"{json_text(value)} is not a number")
+    number = _value(value) if isinstance(value, str) else float(value)
+    if not math.isfinite(number):
+        raise SpecError(f"{value!r} is not a finite number")
+    return number
+
+
+def json_text(value: object) -> str:
+    import json
+
+    return json.dumps(value)[:40]
 
 
 def _numeric_arrow(pa, kind) -> bool:

@@ -114,3 +114,33 @@ def test_usage_errors(run):
     assert run("jacobian", "samples/f.yaml", "--points", "-", "--format", "latex", input="1 2\n").exit_code == 2
     assert run("jacobian", "samples/f.yaml", "--points", "missing.csv").exit_code == 2
     assert run("jacobian", "-", "--points", "-", input="x\n").exit_code == 2
+
+
+def test_points_read_json_lines_by_name_and_jacs_own_rows(run, tmp_path):
+    """--points takes JSON Lines: objects with the inputs as keys (any order; a constant as text), and jac's own
+    --format json output (header and error objects skipped, each row's point used). Values are the spherical
+    Jacobian's, compared with the CSV path (which reads the same numbers)."""
+    import json as _json
+
+    path = tmp_path / "p.jsonl"
+    path.write_text('{"r": 1, "theta": 0.5, "phi": 0.25}\n{"phi": 3, "r": 2, "theta": "pi/4"}\n{"r": 1}\n')
+    r = run("jacobian", "samples/spherical.yaml", "--points", path, "--format", "csv")
+    assert r.exit_code == 2 and "p.jsonl:3: no theta, phi" in r.stderr
+    rows = [line.split(",") for line in r.stdout.splitlines()[1:]]
+    assert [float(v) for v in rows[1][:3]] == [2.0, pytest.approx(np.pi / 4), 3.0]
+    # r sin(theta) cos(phi): dx/dr = sin(theta) cos(phi)
+    assert float(rows[0][3]) == pytest.approx(np.sin(0.5) * np.cos(0.25), rel=1e-15)
+    own = tmp_path / "own.jsonl"
+    own.write_text(run("jacobian", "samples/spherical.yaml", "--points", "samples/points.csv", "--format",
+                       "json").stdout)
+    again = run("jacobian", "samples/spherical.yaml", "--points", own, "--format", "csv").stdout
+    assert again == run("jacobian", "samples/spherical.yaml", "--points", "samples/points.csv", "--format",
+                        "csv").stdout
+    assert _json.loads(own.read_text().splitlines()[0])["type"] == "header"
+
+
+def test_an_unreadable_first_row_says_which_formats_points_reads(run, tmp_path):
+    path = tmp_path / "p.txt"
+    path.write_text("<points><p r='1'/></points>\n")
+    r = run("jacobian", "samples/spherical.yaml", "--points", path, "--format", "csv")
+    assert r.exit_code == 2 and "--points reads CSV" in r.stderr and "JSON Lines" in r.stderr
