@@ -227,12 +227,17 @@ def _pythonic(plan, functions, request, printer, np_name: str, jit: bool) -> str
     lines = ['"""', *_header(functions, plan["method"], request, ""), ""]
     lines += _python_usage(target, vectorize, m, n)
     lines += ['"""', "", "import functools  # noqa: F401  (sympy's printers use it for max and min)", "",
-              "import jax" if jit else "", "import jax.numpy" if jit else "import numpy", "", ""]
+              "import jax" if jit else "", "import jax.numpy" if jit else "import numpy", ""]
+    if jit:  # JAX computes in float32 unless told otherwise: 1e-7 errors where jac and numpy give 1e-16
+        lines += ["# float64, as jac computes: this turns on 64-bit floats in JAX for the whole program",
+                  'jax.config.update("jax_enable_x64", True)', ""]
+    lines += [""]
     args = "t, y" if target == "solve_ivp" else "x"
     vec = "y" if target == "solve_ivp" else "x"
 
     def unpack() -> list[str]:
-        out = [f"    {vec} = {np_name}.asarray({vec}, dtype=float)"]
+        dtype = f"{np_name}.float64" if jit else "float"
+        out = [f"    {vec} = {np_name}.asarray({vec}, dtype={dtype})"]
         for k, v in enumerate(state):
             index = f"[:, {k}]" if vectorize else f"[{k}]"
             out.append(f"    in_{v} = {vec}{index}")

@@ -154,12 +154,17 @@ def test_kinks_are_documented_and_left_undefined(tmp_path):
     np.testing.assert_allclose(module.J([2.0, 1.0]), [[1.0, 0.0]])
 
 
-def test_jax(tmp_path):
+def test_jax_code_computes_in_float64(tmp_path):
+    """JAX computes in float32 unless told (1e-7 errors): the code turns 64-bit floats on and says so."""
+    code = _code(["samples/polar.yaml"], lang="jax").code
+    assert 'jax.config.update("jax_enable_x64", True)' in code and "float64" in code
     pytest.importorskip("jax", reason="JAX is a benchmark extra (pip install '.[bench]'); "
-                                      "the generated JAX code is checked where it is installed")
-    module = _module(_code(["samples/polar.yaml"], lang="jax").code, tmp_path, "jaxcode")
+                                      "the generated JAX code is run where it is installed")
+    module = _module(code, tmp_path, "jaxcode")
     x = np.array([1.3, 0.4])
-    np.testing.assert_allclose(np.asarray(module.J(x)), _jac_values(["samples/polar.yaml"], x), rtol=1e-6)
+    J = np.asarray(module.J(x))
+    assert J.dtype == np.float64
+    np.testing.assert_allclose(J, _jac_values(["samples/polar.yaml"], x), rtol=1e-14)
 
 
 def test_refusals(run_cli):
