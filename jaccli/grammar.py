@@ -29,14 +29,12 @@ are scientific (digits right after the e); ``2e`` and ``3e + 2`` are 2Â·e and 3Â
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
 import sympy as sp
-from sympy.codegen.cfunctions import expm1, log1p
 
 from . import functions as jf
 from .errors import ParseError
@@ -69,6 +67,13 @@ class FunctionInfo:
     usage: str
 
 
+def _cfunctions():
+    """sympy.codegen.cfunctions (log1p, expm1): imported when a spec uses them (5 ms at start-up otherwise)."""
+    from sympy.codegen import cfunctions
+
+    return cfunctions
+
+
 def _one(build: Callable[..., sp.Expr], name: str) -> FunctionInfo:
     return FunctionInfo(build, 1, 1, f"{name}(x)")
 
@@ -90,8 +95,8 @@ FUNCTIONS: dict[str, FunctionInfo] = {
     "ln": _one(sp.log, "ln"),
     "log2": _one(lambda x: sp.log(x) / sp.log(2), "log2"),
     "log10": _one(lambda x: sp.log(x) / sp.log(10), "log10"),
-    "log1p": _one(log1p, "log1p"),  # log(1 + x), accurate for tiny x
-    "expm1": _one(expm1, "expm1"),  # exp(x) - 1, accurate for tiny x
+    "log1p": _one(lambda x: _cfunctions().log1p(x), "log1p"),  # log(1 + x), accurate for tiny x
+    "expm1": _one(lambda x: _cfunctions().expm1(x), "expm1"),  # exp(x) - 1, accurate for tiny x
     "exp2": _one(lambda x: sp.Integer(2) ** x, "exp2"),
     "square": _one(lambda x: x ** 2, "square"),
     "hypot": FunctionInfo(lambda x, y: sp.sqrt(x ** 2 + y ** 2), 2, 2, "hypot(x, y)"),
@@ -716,6 +721,8 @@ class _Parser:
                               hint=f"did you mean {'*'.join(parts)}? Names are split into letters only when every "
                                    f"input is a single letter; write the product with * or a space "
                                    f"({' '.join(parts)})")
+        import difflib  # only to suggest a name
+
         close = difflib.get_close_matches(text, list(inputs) + sorted(RESERVED), n=3, cutoff=0.6)
         hint = f"the inputs are {', '.join(inputs)}" if inputs else "this function declares no inputs"
         if close:
@@ -730,6 +737,8 @@ class _Parser:
         if info is None:
             if not self.at_op("("):
                 raise self.unknown_name(tok)
+            import difflib  # only to suggest a name
+
             close = difflib.get_close_matches(name, sorted(FUNCTIONS), n=3, cutoff=0.6)
             hint = f"did you mean {' or '.join(close)}? " if close else ""
             hint += "jac's functions: " + " ".join(sorted(FUNCTIONS)) + f"; to multiply, write {name}*(...)"

@@ -287,9 +287,6 @@ def _product_value(factor: Factor) -> Value:
 def _next_point(factor: Factor, nxt: Factor) -> Any:
     """Where the next factor is evaluated: this one's value, named by the next one's inputs (exact after
     an exact function; floats otherwise)."""
-
-    from .arrays import NumericPoint
-
     out = factor.outputs
     assert out is not None
     exact = factor.function is not None and factor.function.engine == "sympy" and out.exact is not None
@@ -297,6 +294,8 @@ def _next_point(factor: Factor, nxt: Factor) -> Any:
         from .evaluate import Point  # sympy: only between function specs
 
         return Point(nxt.inputs, tuple(out.exact))  # type: ignore[arg-type]
+    from .arrays import NumericPoint  # numpy: not for a chain of exact functions (it costs 0.1 s at start-up)
+
     return NumericPoint(nxt.inputs, out.array()[:, 0])
 
 

@@ -65,21 +65,30 @@ def _encoded(result: Any, request: Request) -> Iterator[bytes]:
         return out  # CSV: blocks of bytes, written as they are made
     if isinstance(out, str):
         return iter([(out + "\n").encode("utf-8")])
+    tty = request.output is None and (sys.stdout.isatty() or bool(os.environ.get("FORCE_COLOR")))
+    if not tty:  # a pipe or a file: the same characters as rich draws there, without importing rich
+        from .render.text_table import draw
+
+        text = draw(out.blocks, PAGE_WIDTH)
+        if text is not None:
+            return iter([(text + "\n").encode("utf-8")])
     import shutil
 
     from rich.console import Console
 
-    tty = request.output is None and (sys.stdout.isatty() or bool(os.environ.get("FORCE_COLOR")))
+    from .render.table import draw as rich_draw
+
     buffer = io.StringIO()
     console = Console(file=buffer, highlight=False, force_terminal=tty,
                       no_color=bool(os.environ.get("NO_COLOR")) or not tty,
-                      width=shutil.get_terminal_size().columns if tty else 200)
-    console.print(out)
+                      width=shutil.get_terminal_size().columns if tty else PAGE_WIDTH)
+    console.print(rich_draw(out.blocks))
     # no trailing blanks (rich pads table titles to the table's width): they show up in diffs and copy-paste
     text = "\n".join(_TRAILING_BLANKS.sub(r"\1", line) for line in buffer.getvalue().rstrip("\n").split("\n"))
     return iter([(text + "\n").encode("utf-8")])
 
 
+PAGE_WIDTH = 200  # columns of table output that is not a terminal (a file keeps long lines whole up to here)
 _TRAILING_BLANKS = re.compile(r"[ \t]+((?:\x1b\[[0-9;]*m)*)$")  # blanks at a line's end, before colour resets
 
 

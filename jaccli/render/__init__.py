@@ -33,6 +33,13 @@ MODULES = {
 }
 
 
+class Table:
+    """``--format table``'s blocks, to be drawn where they go (rich for a terminal; text_table elsewhere)."""
+
+    def __init__(self, blocks: list):
+        self.blocks = blocks
+
+
 def renderer(result: Any) -> Any:
     """The renderer module for this result's type."""
     kind = type(result)
@@ -61,9 +68,7 @@ def render(result: Any, options: RenderOptions) -> Any:
 
         blocks = reading_blocks(functions_of(result), options.full) + list(blocks)
     if fmt == "table":
-        from .table import draw
-
-        return draw(blocks)
+        return Table(blocks)  # drawn by output.py: with rich on a terminal, as text elsewhere
     from .plain import draw as draw_plain
 
     return draw_plain(blocks)

@@ -14,18 +14,11 @@ MOST_CHARACTERS = 100
 
 
 def functions_of(result: Any) -> list:
-    """The functions a result was computed from (none for costs; a layer file is not shown)."""
-    from ..results.check import CheckResult
-    from ..results.second_order import ImplicitResult
-    from ..results.tools import CostResult
-
-    if isinstance(result, CheckResult):
-        return list(result.read) if result.read else functions_of(result.target)
-    if isinstance(result, ImplicitResult):
-        return [result.function]
-    if isinstance(result, CostResult):
-        return []
-    return list(result.functions)
+    """The functions a result was computed from, as shown (none for costs; a layer file is not shown).
+    Each result type says which (``shown_functions``, else ``functions``): no result module is imported
+    here, so a composition never loads the check, second-order and tool result types."""
+    shown = getattr(result, "shown_functions", None)
+    return list(shown if shown is not None else getattr(result, "functions", []))
 
 
 def to_text(expr: Any) -> str:

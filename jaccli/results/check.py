@@ -81,6 +81,11 @@ class CheckResult:
         return self.target.at.exact if self.mode == "point" else self.target.symbolic  # type: ignore[union-attr]
 
     @property
+    def shown_functions(self) -> list:
+        """The functions as given (the Jacobian may be of others: the gradient of f for --hessian)."""
+        return list(self.read) if self.read else list(self.target.functions)
+
+    @property
     def wrong_entries(self) -> list[str]:
         """The labels of the wrong entries; every entry of J when the answer has the wrong shape (no entry of
         it can be compared), and det when the determinant is wrong."""

@@ -176,5 +176,9 @@ class ImplicitResult:
     notes: list[str] = field(default_factory=list)
 
     @property
+    def shown_functions(self) -> list[VectorFunction]:
+        return [self.function]
+
+    @property
     def shape(self) -> tuple[int, int]:
         return (len(self.unknowns), len(self.parameters))

@@ -28,6 +28,10 @@ class CostResult:
     def dims(self) -> list[int]:
         return [self.shapes[0].cols] + [s.rows for s in self.shapes]
 
+    @property
+    def shown_functions(self) -> list:
+        return []  # widths, not functions
+
 
 # ---------------------------------------------------------------------------
 # Generated code (codegen.py)
