@@ -5,6 +5,7 @@ so ``jac --help`` is quick."""
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from typing import Any, Callable, cast
@@ -53,6 +54,15 @@ class JacGroup(click.Group):
         except JacError as err:
             say("error", err.render(), "red")
             ctx.exit(err.exit_code)
+        except BrokenPipeError:  # help, grammar, schema, samples: click.echo found the reader gone
+            quiet_exit_on_closed_pipe()
+            ctx.exit(EXIT_PIPE)
+        except OSError as err:
+            if err.errno not in WRITE_ERRORS:
+                _internal_error(ctx, err)
+            quiet_exit_on_closed_pipe()  # drop what could not be written, so the exit flush stays quiet
+            say("error", f"cannot write standard output: {err.strerror}; the output is incomplete", "red")
+            ctx.exit(EXIT_OUTPUT)
         except RecursionError:
             say("error", "the input is nested too deeply for jac to process", "red")
             ctx.exit(2)
@@ -61,13 +71,24 @@ class JacGroup(click.Group):
             ctx.exit(2)
         except (click.exceptions.Exit, click.ClickException):
             raise
-        except Exception as exc:  # a bug: say so briefly, no traceback unless asked
-            if os.environ.get("JAC_DEBUG"):
-                raise
-            say("internal error", f"{type(exc).__name__}: {exc}\n"
-                "this is a bug in jac; please report it with the command you ran "
-                "(set JAC_DEBUG=1 for a traceback)", "red")
-            ctx.exit(EXIT_INTERNAL)
+        except Exception as exc:
+            _internal_error(ctx, exc)
+
+
+# writing standard output failed: a full disk, the file-size limit, an I/O error (a closed pipe is quiet)
+WRITE_ERRORS = (errno.ENOSPC, errno.EFBIG, errno.EIO, errno.EDQUOT)
+
+
+def _internal_error(ctx: click.Context, exc: BaseException) -> None:
+    """A bug: say so briefly, no traceback unless asked (JAC_DEBUG=1)."""
+    from .output import say
+
+    if os.environ.get("JAC_DEBUG"):
+        raise exc
+    say("internal error", f"{type(exc).__name__}: {exc}\n"
+        "this is a bug in jac; please report it with the command you ran "
+        "(set JAC_DEBUG=1 for a traceback)", "red")
+    ctx.exit(EXIT_INTERNAL)
 
 
 class JacCommand(click.Command):
@@ -781,9 +802,21 @@ def entry() -> None:
     code = 0
     try:
         try:
-            main(prog_name="jac")
+            # not standalone: click would turn a closed pipe into a silent exit 1
+            result = main.main(prog_name="jac", standalone_mode=False)
+            code = result if isinstance(result, int) else 0
+        except click.exceptions.Exit as done:
+            code = done.exit_code
+        except click.ClickException as err:
+            err.show()
+            code = err.exit_code
+        except click.Abort:
+            click.echo("error: interrupted (SIGINT)", err=True)
+            code = 130
         except SystemExit as done:
             code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+            if type(sys.stdout).__name__.endswith("PacifyFlushWrapper"):  # click's answer to EPIPE: a silent exit 1
+                code = EXIT_PIPE
         sys.stdout.flush()
     except BrokenPipeError:
         quiet_exit_on_closed_pipe()

@@ -89,14 +89,31 @@ def test_writer_failures(monkeypatch, tmp_path, code, error):
 
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
-@pytest.mark.parametrize("args", [["--help"], ["jacobian", "samples/f.yaml", "--at", "1,2"],
+@pytest.mark.parametrize("args", [["--help"], ["--version"], ["jacobian", "samples/f.yaml", "--at", "1,2"],
                                   ["jacobian", "samples/spherical.yaml", "--points", "samples/points.csv",
-                                   "--format", "csv"]])
+                                   "--format", "csv"],
+                                  ["check", "--help"], ["grammar"], ["schema", "points"], ["samples"]])
 def test_no_space_left_is_said(args):
     with open("/dev/full", "wb") as full:
         r = subprocess.run(JAC + args, stdout=full, stderr=subprocess.PIPE, timeout=60)
     assert r.returncode == 6, r.stderr
     assert b"No space left on device" in r.stderr and b"Traceback" not in r.stderr
+    assert b"internal error" not in r.stderr
+
+
+@pytest.mark.parametrize("args", [["--help"], ["--version"], ["check", "--help"], ["grammar"], ["schema", "compose"],
+                                  ["samples"]])
+def test_a_reader_that_leaves_at_once_is_a_quiet_141(args):
+    """`jac grammar | (exit 0)`: the reader is gone before jac writes (these ended in exit 4 or 1). The pipe's
+    read end is closed before jac starts, so the order is certain however loaded the machine is."""
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        r = subprocess.run(JAC + args, stdout=write, stderr=subprocess.PIPE, timeout=60)
+    finally:
+        os.close(write)
+    assert r.returncode == 141, r.stderr
+    assert r.stderr == b""
 
 
 def _points_file(tmp_path, rows):
