@@ -43,7 +43,7 @@ class Answer:
             return []
         out = []
         for c in self.scope.conditions:
-            if c.kind in ("kink", "boundary"):
+            if c.kind in ("kink", "boundary", "cut"):
                 out.append(c.exprs[0])
             elif c.kind == "tie":
                 out += [a - b for k, a in enumerate(c.exprs) for b in c.exprs[k + 1:]]

@@ -652,7 +652,7 @@ def _expected_seams(functions) -> list[sp.Expr]:
     for fn in functions:
         for group in fn.conditions:
             for c in group:
-                if c.kind in ("kink", "boundary"):
+                if c.kind in ("kink", "boundary", "cut"):
                     out.append(c.exprs[0])
                 elif c.kind == "tie":
                     out += [a - b for k, a in enumerate(c.exprs) for b in c.exprs[k + 1:]]

@@ -150,7 +150,10 @@ def _kinks(functions: Sequence[VectorFunction]) -> list[str]:
     for fn in functions:
         for name, group in zip(fn.output_names, fn.conditions):
             for c in group:
-                if c.kind in ("kink", "tie", "boundary"):
+                if c.kind == "cut":
+                    y, x = (to_text(e) for e in c.exprs)
+                    out.append(f"{fn.name}.{name}: not continuous where {y} = 0 and {x} < 0 (atan2's branch cut)")
+                elif c.kind in ("kink", "tie", "boundary"):
                     what = {"kink": "is 0", "tie": "tie", "boundary": "is on a case boundary"}[c.kind]
                     out.append(f"{fn.name}.{name}: not differentiable where {c.function} argument "
                                f"{', '.join(to_text(e) for e in c.exprs)} {what}")

@@ -299,6 +299,10 @@ def check_domain(fn, point: Point) -> dict[int, str]:
                 seams.setdefault(i, f"{cond.function}({arg}) {'jumps' if cond.function in ('sign', 'step') else 'has a kink'} "
                                     f"where {arg} = 0" if cond.kind == "kink" else
                                  f"the cases of the piecewise definition meet here ({arg} = 0)")
+            elif cond.kind == "cut" and _is_zero(values[0]) and _negative(values[1]):
+                y, x = (to_text(e) for e in cond.exprs)
+                seams.setdefault(i, f"atan2({y}, {x}) jumps from π to −π across {y} = 0 where {x} < 0 (its branch "
+                                    "cut)")
             elif cond.kind == "tie" and _tie(cond.exprs, values, cond.function):
                 seams.setdefault(i, f"{cond.function}({', '.join(to_text(e) for e in cond.exprs)}) has a tie for the "
                                     f"{'largest' if cond.function == 'max' else 'smallest'} value here")
@@ -307,6 +311,13 @@ def check_domain(fn, point: Point) -> dict[int, str]:
 
         analyse(fn.outputs[i], fn.output_names[i], point.names, point.exact, point.text(), seam=seam)
     return seams
+
+
+def _negative(value: sp.Expr) -> bool:
+    try:
+        return bool(complex(value.evalf(30)).real < 0)
+    except (TypeError, ValueError):
+        return False
 
 
 def _tie(exprs, values: list[sp.Expr], function: str) -> bool:

@@ -900,6 +900,8 @@ class _Parser:
             self.scope.condition("tie", tuple(args), name)
         elif name == "atan2":
             self.scope.condition("domain", (args[0] ** 2 + args[1] ** 2,), name, "!=0")
+            # its branch cut: the angle jumps from π to −π across y = 0 where x < 0
+            self.scope.condition("cut", (args[0], args[1]), name)
         elif name in DOMAIN_NEEDS:
             self.scope.condition("domain", (args[0],), name, DOMAIN_NEEDS[name])
 

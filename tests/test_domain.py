@@ -135,3 +135,17 @@ def test_compositions_agree_with_finite_differences(inner, x):
                      verify=True)
     v = result.verification
     assert v.agrees and v.max_abs_diff < 1e-6 * max(1, max(abs(c) for row in result.at.value for c in row))
+
+
+@pytest.mark.parametrize("text", ["atan2(y, x)", "atan2(y, x)^2", "x + atan2(y, x)"])
+def test_atan2_on_its_branch_cut_has_no_jacobian(run, text):
+    """atan2(y, x) jumps from π to −π across y = 0 where x < 0: ∂/∂y does not exist at (−1, 0) (atan2(±1e-9, −1)
+    = ±3.14159…), even squared (a kink: (π − y)² from above, (π + y)² from below). Off the cut it is smooth."""
+    import math
+
+    assert math.atan2(1e-9, -1) > 3.14 and math.atan2(-1e-9, -1) < -3.14
+    r = run("jacobian", text, "--vars", "x,y", "--at", "-1,0")
+    assert r.exit_code == 3 and "branch cut" in r.stderr, r.output
+    off = run("jacobian", "atan2(y, x)", "--vars", "x,y", "--at", "-1,1", "--format", "csv")
+    assert off.exit_code == 0 and off.stdout.strip() == "-0.5,-0.5"  # (−y, x)/(x² + y²)
+    assert run("jacobian", "atan2(y, x)", "--vars", "x,y", "--at", "1,0", "--format", "csv").stdout.strip() == "0,1"
