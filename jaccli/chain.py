@@ -239,8 +239,22 @@ def _square(f: Value) -> bool:
 
 
 def batch_determinants(J: np.ndarray) -> np.ndarray:
-    """det of each matrix of a stack (N, n, n); + 0.0 so that a zero prints as 0, not -0."""
+    """det of each matrix of a stack (N, n, n); + 0.0 so that a zero prints as 0, not -0. 1×1, 2×2 and 3×3
+    by their formulas (LU's pivoting rounds [[0.5, 1], [0, 8]] to 3.999999999999999; the formula gives 4, as
+    --at does), larger ones by LU."""
     import numpy as np
 
+    if not len(J):
+        return np.empty(0)
+    n = J.shape[-1]
     with np.errstate(all="ignore"):
-        return np.linalg.det(J) + 0.0 if len(J) else np.empty(0)
+        if n == 1:
+            return J[:, 0, 0] + 0.0
+        if n == 2:
+            return J[:, 0, 0] * J[:, 1, 1] - J[:, 0, 1] * J[:, 1, 0] + 0.0
+        if n == 3:
+            a = J
+            return (a[:, 0, 0] * (a[:, 1, 1] * a[:, 2, 2] - a[:, 1, 2] * a[:, 2, 1])
+                    - a[:, 0, 1] * (a[:, 1, 0] * a[:, 2, 2] - a[:, 1, 2] * a[:, 2, 0])
+                    + a[:, 0, 2] * (a[:, 1, 0] * a[:, 2, 1] - a[:, 1, 1] * a[:, 2, 0])) + 0.0
+        return np.linalg.det(J) + 0.0

@@ -89,8 +89,7 @@ class _Comparer:
             return proved, "symbolic"
         sampled = self.sampler.compare(answer, expected, self.rtol, self.atol)
         self.last = sampled
-        if sampled.ok:
-            self.sampled_points = max(self.sampled_points, sampled.points)
+        self.sampled_points = max(self.sampled_points, sampled.points)  # compared there, right or wrong
         return sampled.ok, "sampled"
 
     def prove(self, answer: sp.Expr, expected: sp.Expr) -> bool | None:
@@ -448,9 +447,10 @@ class Grader:
             elif substituted is not None:
                 result.diagnoses = _diagnose(result, comparer, functions, substituted)
             elif result.determinant is not None:
-                result.diagnoses = [Diagnosis("determinant", "the determinant is wrong")]
-        if any(e.method == "sampled" and e.ok for e in result.entries):
+                result.diagnoses = [_det_diagnosis(result, comparer)]
+        if any(e.method == "sampled" for e in result.entries):  # where they were compared, right or wrong
             result.region = _region(comparer, self.assumptions)
+        if any(e.method == "sampled" and e.ok for e in result.entries):
             result.notes.append(f"simplification could not decide some entries: they were compared {result.region} "
                                 "(sampled, not proved)")
         return result
@@ -484,6 +484,7 @@ _POSITION = re.compile(r"^\s*\(?\s*(?P<i>\d+)\s*,\s*(?P<j>\d+)\s*\)?\s*=(?P<valu
 def _cell_of(label_out: str, label_in: str, functions) -> tuple[int, int] | None:
     outputs = list(functions[-1].output_names)
     inputs = list(functions[0].inputs)
+    label_out, label_in = _name(label_out), _name(label_in)  # ∂w/∂θ names the input theta
     if label_in not in inputs:
         return None
     if label_out in outputs:
@@ -492,6 +493,13 @@ def _cell_of(label_out: str, label_in: str, functions) -> tuple[int, int] | None
                               (label_out in ("f", "w", "z", "F") and label_out not in inputs)):
         return 0, inputs.index(label_in)  # a scalar function's derivative, named as the textbook names it
     return None
+
+
+def _name(label: str) -> str:
+    """A label's name as jac reads names: Greek letters spelled out (θ → theta, θ1 → theta1)."""
+    from .grammar import GREEK
+
+    return "".join(GREEK.get(ch, ch) for ch in label)
 
 
 def _labelled_entries(text: str, functions) -> list[tuple[int, int, str]] | None:
@@ -616,7 +624,14 @@ def _parse_one(text: str, scope: grammar.Scope, latex: bool | None) -> sp.Expr:
     if latex if latex is not None else looks_like_latex(text):
         start, end = answer_span(text, "det")
         return grammar.parse(text, scope=scope, tokens=expression_tokens(text, start, end))
+    sides = text.split("=")
+    if len(sides) > 1 and all(_DET_LABEL.fullmatch(side.strip()) for side in sides[:-1]):
+        return grammar.parse(sides[-1], scope=scope)  # det J = 4(u^2 + v^2), ∂(x, y)/∂(u, v) = …
     return grammar.parse(text, scope=scope)
+
+
+# what a determinant is called on the left of its value: det J, det(J), |J|, J, ∂(x, y)/∂(u, v), d(x,y)/d(u,v)
+_DET_LABEL = re.compile(r"det\s*\(?\s*\w*\s*\)?|\|\s*\w+\s*\||J|[∂d]\s*\([^()]*\)\s*/\s*[∂d]\s*\([^()]*\)")
 
 
 def _chain_subs(functions, intermediates: Sequence[str]) -> dict:
@@ -706,6 +721,19 @@ def _check_det(comparer: _Comparer, target, mode: str, value: sp.Expr, functions
     return DetVerdict(value, expected, ok, method)
 
 
+def _det_diagnosis(result: CheckResult, comparer: _Comparer) -> Diagnosis:
+    """The determinant is wrong: by its sign only (the answer is −det), or otherwise."""
+    det = result.determinant
+    if det is not None and det.expected is not None and det.answer is not None and det.expected != 0:
+        try:
+            if comparer.equal(det.answer, -det.expected, "det")[0]:
+                return Diagnosis("sign", "the determinant has the wrong sign (a swapped row or column, or the "
+                                         "inputs in another order, changes its sign)")
+        except JacError:
+            pass
+    return Diagnosis("determinant", "the determinant is wrong")
+
+
 def _region(comparer: _Comparer, assumptions: Sequence[sp.Basic]) -> str:
     from .sampling import SCALES
 
@@ -762,7 +790,7 @@ def _diagnose(result: CheckResult, comparer: _Comparer, functions, answer: sp.Ma
         out.append(Diagnosis(first.kind, f"{len(wrong)} entries ({', '.join(v.label for v in wrong)}) each "
                                          f"{first.message.split(' ', 1)[1]}"))
     if result.determinant is not None and not result.determinant.ok:
-        out.append(Diagnosis("determinant", "the determinant is wrong"))
+        out.append(_det_diagnosis(result, comparer))
     return out
 
 

@@ -142,6 +142,12 @@ class JacCommand(click.Command):
             if arg.startswith("--"):
                 options.append(arg)  # an unknown long option: click names it (and suggests a near one)
                 continue
+            if arg[:2] in takes_value and not takes_value[arg[:2]]:  # a flag: -qh is two flags, -q^2 + p is not
+                if all(f"-{ch}" in takes_value and not takes_value[f"-{ch}"] for ch in arg[1:]):
+                    options.append(arg)
+                else:
+                    arguments.append(arg)
+                continue
             if arg[:2] in takes_value:  # a short option with its value attached (-ofile), or an expression?
                 if set(arg[2:]) & self.EXPRESSION_CHARS - set(".0123456789"):
                     raise click.UsageError(
@@ -334,7 +340,10 @@ def _examples(text: str) -> Decorator:
     def deco(fn: Any) -> Any:
         heading = "Examples (samples/: 'jac samples samples' copies jac's sample files here):" \
             if "samples/" in text else "Examples:"
-        fn.__doc__ = (fn.__doc__ or "") + "\n\n\b\n" + heading + "\n" + text + "\n\n" + EXIT_CODES
+        import inspect
+
+        # the docstring dedented first: appended to as written, its indentation became runs of spaces in --help
+        fn.__doc__ = inspect.cleandoc(fn.__doc__ or "") + "\n\n\b\n" + heading + "\n" + text + "\n\n" + EXIT_CODES
         return fn
     return deco
 

@@ -77,6 +77,9 @@ def _submission(record: Any, where: str) -> Submission:
     except (TypeError, ValueError):
         return _bad_row(where, f"exercise {record.get('exercise')!r} is not a number", rid)
     answer = record.get("answer")
+    # a cell a spreadsheet (or jac's own key) kept as text with the OWASP apostrophe: '-10 is -10
+    answer = uncell(answer) if isinstance(answer, str) else answer
+    det = uncell(det) if isinstance(det, str) else det
     for name, value in (("answer", answer), ("det", det)):
         if value is not None and len(str(value)) > MAX_ANSWER_CHARS:
             return _bad_row(where, f"the {name} is {len(str(value)):,} characters long; the limit is "
@@ -284,13 +287,14 @@ def grade(request: Request) -> GradeSheet:
         raise SpecError(f"{option('answers')} {origin}: no answers", hint="one answer per student, with an id")
     with time_budget(request.timeout):
         # J, the Hessian (--hessian), ∂y/∂x (--implicit) or the critical points (--critical), once for the class
+        given = load(request) if request.critical else load(request, chain=True, equations=request.implicit)
         if request.critical:
             from .critical_check import CriticalGrader
 
-            grader: Any = CriticalGrader(request, load(request))
+            grader: Any = CriticalGrader(request, given)
             notes = list(grader.notes)
         else:
-            grader = make_grader(request, load(request, chain=True, equations=request.implicit))
+            grader = make_grader(request, given)
             notes = list(grader.target.notes)
         notes += budget_notes(request.timeout)
     functions = grader.functions
@@ -327,7 +331,7 @@ def grade(request: Request) -> GradeSheet:
 
         _grade_one(g, judge, request.timeout)
         grades.append(g)
-    return GradeSheet(grades, origin, list(functions), notes=notes)
+    return GradeSheet(grades, origin, list(given), notes=notes)  # shown as given (not ∇f for --hessian)
 
 
 def sheet_limit() -> int:

@@ -69,8 +69,9 @@ def _digit(ch: str) -> bool:
 
 
 def looks_like_latex(text: str) -> bool:
-    """A backslash, or a brace group (braces are not part of the text language): e^{x}."""
-    return "\\" in text or "{" in text
+    """A backslash, a brace group (braces are not part of the text language: e^{x}), or math pasted with its
+    $…$ delimiters."""
+    return "\\" in text or "{" in text or text.count("$") >= 2
 
 
 # ---------------------------------------------------------------------------

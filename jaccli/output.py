@@ -49,12 +49,7 @@ def write(result: Any, request: Request, quiet: bool) -> int:
 
 def _grade_summary(sheet: Any) -> None:
     """passed / failed / unreadable, and the most common diagnoses, on stderr (the sheet is on stdout)."""
-    passed, failed, unreadable = sheet.counts()
-    common = ", ".join(f"{kind} ({count})" for kind, count in sheet.common_diagnoses())
-    flagged = sum(bool(g.flags) for g in sheet.grades)
-    say("graded", f"{len(sheet.grades)} answer{'s' if len(sheet.grades) != 1 else ''}: {passed} passed, {failed} failed, {unreadable} unreadable"
-        + (f", {flagged} flagged (see the flags column)" if flagged else "")
-        + (f"; most common mistakes: {common}" if common else ""), "cyan")
+    say("graded", sheet.summary(), "cyan")
 
 
 def _encoded(result: Any, request: Request) -> Iterator[bytes]:

@@ -288,3 +288,15 @@ def test_no_line_ends_in_a_blank(run):
                  ["check", "samples/f.yaml", "--answers", "samples/class_answers.csv"]):
         out = run(*args).stdout
         assert out.strip() and not [line for line in out.splitlines() if line != line.rstrip()], args
+
+
+def test_help_paragraphs_have_no_runs_of_spaces(run):
+    """A docstring appended to as written kept its indentation: 'what they are.     With DIR:' in --help."""
+    import re
+
+    from jaccli.cli import main
+
+    for name in main.commands:
+        text = run(name, "--help").stdout
+        prose = text.split("Examples", 1)[0].split("Options:", 1)[0]
+        assert not re.search(r"\S {3,}\S", prose), (name, re.search(r".{20}\S {3,}\S.{20}", prose))

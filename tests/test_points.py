@@ -144,3 +144,13 @@ def test_an_unreadable_first_row_says_which_formats_points_reads(run, tmp_path):
     path.write_text("<points><p r='1'/></points>\n")
     r = run("jacobian", "samples/spherical.yaml", "--points", path, "--format", "csv")
     assert r.exit_code == 2 and "--points reads CSV" in r.stderr and "JSON Lines" in r.stderr
+
+
+def test_small_determinants_are_exact_where_the_entries_are(run, tmp_path):
+    """J = [[0.5, 1], [0, 8]] for (sqrt(x) + y, y²) at (1, 4): det = 0.5·8 = 4 exactly (LU gave 3.999999999999999),
+    as --at gives it; a 3×3 upper-triangular J: the product of its diagonal."""
+    r = run("jacobian", "sqrt(x) + y, y^2", "--vars", "x,y", "--points", "-", "--format", "csv", input="x,y\n1,4\n")
+    assert r.stdout.splitlines()[1].split(",")[-1] == "4.0"
+    r = run("jacobian", "x + y + z, 2y + z, 3z", "--vars", "x,y,z", "--points", "-", "--format", "csv",
+            input="x,y,z\n1,2,3\n")
+    assert r.stdout.splitlines()[1].split(",")[-1] == "6.0"

@@ -63,7 +63,8 @@ def blocks(result: CheckResult, options: RenderOptions) -> list[Block]:
         parts = [w for w, v in (("the determinant", det), ("the classification", cls)) if v is not None]
         verdict = f"PASS: {' and '.join(parts)} {'is' if len(parts) == 1 else 'are'} right"
     elif result.passed:
-        verdict = f"PASS: all {total} entries are right" + (" and so is the determinant" if det else "")
+        verdict = (f"PASS: all {total} entries are right" if total != 1 else "PASS: the entry is right") + \
+            (" and so is the determinant" if det else "")
         if any(v.method == "sampled" for v in result.entries):
             verdict += f" (some compared {result.region}: sampled, not proved)"
     elif not result.shape_ok:

@@ -66,7 +66,6 @@ def json_text(sheet: GradeSheet, options: RenderOptions) -> str:
 
 
 def blocks(sheet: GradeSheet, options: RenderOptions) -> list[Block]:
-    passed, failed, unreadable = sheet.counts()
     return [MatrixBlock(f"grade sheet: {visible(sheet.origin)}", [visible(g.id) for g in sheet.grades],
-                        list(COLUMNS[1:]), [[visible(c) for c in _row(g)[1:]] for g in sheet.grades]),
-            Heading(f"{len(sheet.grades)} answer{'s' if len(sheet.grades) != 1 else ''}: {passed} passed, {failed} failed, {unreadable} unreadable")]
+                        list(COLUMNS[1:]), [[visible(c) for c in _row(g)[1:]] for g in sheet.grades], corner="id"),
+            Heading(sheet.summary())]

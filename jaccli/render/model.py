@@ -22,6 +22,7 @@ class MatrixBlock:
     row_labels: list[str]
     col_labels: list[str]
     cells: list[list[str]]
+    corner: str = ""  # the header over the row labels (a grade sheet's "id")
 
 
 Block = Heading | Line | MatrixBlock

@@ -12,7 +12,7 @@ def _is_numeric(text: str) -> bool:
 
 
 def matrix_lines(block: MatrixBlock) -> list[str]:
-    header = [""] + block.col_labels
+    header = [block.corner] + block.col_labels
     rows = [[label] + cells for label, cells in zip(block.row_labels, block.cells)]
     widths = [max(len(r[k]) for r in [header] + rows) for k in range(len(header))]
     out = []

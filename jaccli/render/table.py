@@ -23,7 +23,7 @@ def _matrix(block: MatrixBlock) -> Group:
     wide for the terminal folds onto the next line: nothing is ever cut off with an ellipsis (a number
     missing its last digits would be silently wrong)."""
     table = Table(box=box.SIMPLE_HEAD, show_header=any(block.col_labels), show_edge=False, pad_edge=False)
-    table.add_column("", style="cyan", overflow="fold")
+    table.add_column(_text(block.corner), style="cyan", overflow="fold")
     for label in block.col_labels:
         table.add_column(_text(label), justify="right", overflow="fold")
     for label, cells in zip(block.row_labels, block.cells):

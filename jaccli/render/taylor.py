@@ -29,7 +29,7 @@ def blocks(r: TaylorResult, options: RenderOptions) -> list[Block]:
     out.append(MatrixBlock(f"remainder: ‖f(p+h) − T{r.order}(p+h)‖ / ‖h‖^{r.order} shrinks to 0 when T is the "
                            f"Taylor polynomial (computed at 60 digits)",
                            [fmt_number(s.norm_h, 3) for s in r.remainders], ["‖f − T‖", "ratio"],
-                           [[fmt_number(s.remainder, 3), fmt_number(s.ratio, 3)] for s in r.remainders]))
+                           [[fmt_number(s.remainder, 3), fmt_number(s.ratio, 3)] for s in r.remainders], corner="‖h‖"))
     return out
 
 

@@ -49,7 +49,7 @@ def draw(blocks: list[Block], width: int) -> str | None:
 def _matrix(block: MatrixBlock) -> list[str] | None:
     rows = [[visible_lines(label), *(visible_lines(c) for c in cells)]
             for label, cells in zip(block.row_labels, block.cells)]
-    header = ["", *(visible_lines(c) for c in block.col_labels)]
+    header = [visible_lines(block.corner), *(visible_lines(c) for c in block.col_labels)]
     show_header = any(block.col_labels)
     columns = len(header)
     if any(len(row) != columns for row in rows):

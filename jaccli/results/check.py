@@ -160,10 +160,22 @@ class GradeSheet:
         return passed, len(self.grades) - passed - unreadable, unreadable
 
     def common_diagnoses(self, k: int = 3) -> list[tuple[str, int]]:
+        """The most common mistakes, each counted once per student who made it."""
         from collections import Counter
 
-        kinds = Counter(d.kind for g in self.grades if g.result is not None for d in g.result.diagnoses)
+        kinds = Counter(kind for g in self.grades if g.result is not None
+                        for kind in dict.fromkeys(d.kind for d in g.result.diagnoses))
         return kinds.most_common(k)
+
+    def summary(self) -> str:
+        """``21 answers: 10 passed, 6 failed, 5 unreadable, 2 flagged; most common mistakes: sign (3)``."""
+        passed, failed, unreadable = self.counts()
+        flagged = sum(bool(g.flags) for g in self.grades)
+        common = ", ".join(f"{kind} ({count})" for kind, count in self.common_diagnoses())
+        n = len(self.grades)
+        return (f"{n} answer{'s' if n != 1 else ''}: {passed} passed, {failed} failed, {unreadable} unreadable"
+                + (f", {flagged} flagged (see the flags column)" if flagged else "")
+                + (f"; most common mistakes: {common}" if common else ""))
 
 
 @dataclass
