@@ -282,11 +282,14 @@ def check_domain(fn, point: Point) -> dict[int, str]:
             values = [substitute(e, subs) for e in cond.exprs]
             if cond.kind in ("division", "log") and _is_zero(values[0]):
                 what = "division by zero" if cond.kind == "division" else "log of 0"
-                message = (f"{name} = {to_text(fn.outputs[i])} is undefined at {point.text()}: "
-                           f"{what} in the expression as written ({to_text(cond.exprs[0])} = 0 there)")
-                hint = "choose a point inside the domain"
                 simplified = substitute(fn.outputs[i], subs)
-                if cond.kind == "division" and not simplified.has(*_NON_FINITE):
+                removable = cond.kind == "division" and not simplified.has(*_NON_FINITE)
+                # "f = x is undefined" would be nonsense when sympy's simplified form hid it (x^2/x at 0)
+                shown = name if removable else f"{name} = {to_text(fn.outputs[i])}"
+                message = (f"{shown} is undefined at {point.text()}: {what} in the expression as written "
+                           f"({to_text(cond.exprs[0])} = 0 there)")
+                hint = "choose a point inside the domain"
+                if removable:
                     hint = (f"the singularity is removable: sympy simplified {name} to {to_text(fn.outputs[i])}, "
                             "which is defined there; write that form to use its continuous extension")
                 raise MathError(message, hint=hint)

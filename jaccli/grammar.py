@@ -723,7 +723,7 @@ class _Parser:
                                    f"({' '.join(parts)})")
         import difflib  # only to suggest a name
 
-        close = difflib.get_close_matches(text, list(inputs) + sorted(RESERVED), n=3, cutoff=0.6)
+        close = difflib.get_close_matches(text, list(inputs) + sorted(RESERVED - {"and", "or"}), n=3, cutoff=0.6)
         hint = f"the inputs are {', '.join(inputs)}" if inputs else "this function declares no inputs"
         if close:
             hint += f"; did you mean {' or '.join(close)}?"

@@ -72,11 +72,11 @@ def implicit_of(request: Request, fn: VectorFunction) -> ImplicitResult:
     det = value.exact if value.exact is not None else value.value
     if value.singular:
         y = unknowns[0] if len(unknowns) == 1 else f"({', '.join(unknowns)})"
-        x = parameters[0] if len(parameters) == 1 else f"({', '.join(parameters)})"
+        x = ", ".join(parameters)
         raise MathError(f"∂{fn.name}/∂{y} is singular at {point.text()} (det = {det}): the implicit function theorem "
                         f"needs ∂{fn.name}/∂{y} to be invertible there, so it says nothing about {y}({x}) here",
-                        hint="at such points the solution set may branch, have a vertical tangent, or not be a function "
-                             "of x")
+                        hint=f"at such points the solution set may branch, have a vertical tangent, or not be a function "
+                             f"of {x} at all")
     Y, _ = chain.multiply([result.dF_dx_at.exact_matrix(), -result.dF_dy_at.exact_matrix().inv(method="ADJ")])  # −[∂F/∂y]⁻¹ · ∂F/∂x
     Y = Y if point.is_float else tidy_matrix(Y, thorough=False)
     result.at = _values(Y, "J_y")

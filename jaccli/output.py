@@ -5,6 +5,7 @@ summary. Returns the exit code the result calls for (a wrong answer, bad rows)."
 from __future__ import annotations
 
 import io
+import itertools
 import os
 import re
 import sys
@@ -132,9 +133,13 @@ def _batch(run: Any, request: Request, quiet: bool) -> int:
         writer = writer_for(run.plan, request.render.format, sink, request.render.precision,
                             target.path if binary and target is not None else None)
         errors = []
+        chunks = iter(run)
+        # the first rows are read before the header is written: a file that cannot be read at all (an inferred
+        # input order without a header line, a missing file) is one error, not a header and then an error
+        first = next(chunks, None)
         try:
             writer.start()
-            for chunk in run:
+            for chunk in itertools.chain([first] if first is not None else [], chunks):
                 writer.write(chunk)
                 for bad in chunk.errors:
                     say("error", f"{run.reader.origin}:{bad.line}: {bad.message}", "red")

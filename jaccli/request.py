@@ -223,6 +223,8 @@ def validate(request: Request) -> Request:
     """Check every rule about option combinations; return the request (with defaults resolved)."""
     r, g = request, request.given
     fmt = r.render.format
+    if r.output is not None and not r.output.strip():
+        raise UsageError(f"{option('output')} needs a file name", hint=f"e.g. {option('output', 'out.txt')}")
     allowed = FORMATS[r.command]
     if fmt not in allowed:
         raise UsageError(f"{r.command} prints {', '.join(allowed)}; not {option('format', fmt)}")
@@ -265,7 +267,8 @@ def _validate_jacobian(r: Request, g: Any, fmt: str) -> None:
             if g(name):
                 raise _both(name, "points", f"{option(name)} works at one point")
         if fmt == "latex":
-            raise _both("format", "points", "LaTeX shows one point; use csv or json for many")
+            raise UsageError(f"{option('format', 'latex')} cannot be combined with {option('points')}: LaTeX shows "
+                             "one point; use csv or json for many")
         if r.output and r.output.lower().endswith((".npy", ".parquet")) and g("format"):
             raise _both("format", "output", f"{r.output} is an array file, not text")
     else:

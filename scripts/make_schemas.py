@@ -81,7 +81,7 @@ MATRIX_VALUE = {
               obj({"kind": {"const": "linear_map"}, "shape": SHAPE, "description": STRING}, ("kind", "shape"),
                   "a matrix of more than 10⁶ entries that jac keeps as a map: not written out")]}
 
-JACOBIAN = obj({
+JACOBIAN = obj({  # absent altogether with --vjp/--jvp/--grad on a layer chain: nothing of J is formed
     "symbolic": described(EXPR_ROWS, "absent for compose --at (no symbolic substitution at a point) and for "
                                      "layer chains"),
     "exact": described(EXPR_ROWS, "at an exact point with the sympy engine"),
@@ -222,7 +222,7 @@ HESSIAN_ITEM = obj({
 
 SCHEMAS = {
     "jacobian": envelope(["jacobian", "compose"], JACOBIAN_BODY,
-                         ("function", "signature", "shape", "inputs", "outputs", "jacobian", "read_as"),
+                         ("function", "signature", "shape", "inputs", "outputs", "read_as"),
                          "jac jacobian and jac compose (a composition, layer chains included)"),
     "check": envelope("check", CHECK_BODY, ("pass",),
                       "jac check: one object; with --answers one per line (JSON Lines), each with the id"),

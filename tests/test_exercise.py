@@ -56,7 +56,7 @@ def test_the_printed_check_command_passes(run):
     """The JSON's check command, with the answer, is a real jac check that passes."""
     data = json.loads(run("exercise", "--kind", "implicit", "--seed", "4", "--format", "json").stdout)
     e = data["sheets"][0]["exercises"][0]
-    result = run(*e["check"][1:], "--expect", e["answer"])
+    result = run(*e["check"][1:], e["answer"])
     assert result.exit_code == 0, result.output
 
 
@@ -85,3 +85,15 @@ def test_key_needs_answers_and_no_spec(run, tmp_path):
     assert run("check", "--key", "k.csv").exit_code == 2
     result = run("check", "x^2", "--key", "k.csv", "--answers", "a.csv")
     assert result.exit_code == 2 and "--key" in result.stderr
+
+
+@pytest.mark.parametrize("kind", ["jacobian", "chain", "determinant", "change-of-variables", "implicit", "hessian",
+                                  "critical"])
+def test_every_kinds_printed_check_command_runs_with_its_answer(run, kind):
+    """The JSON's check is a command up to the option that takes the answer: with the answer appended it passes
+    (a determinant's is --expect-det; it once said nothing of that)."""
+    data = json.loads(run("exercise", "--kind", kind, "--seed", "11", "--count", "2", "--format", "json").stdout)
+    for e in data["sheets"][0]["exercises"]:
+        assert e["check"][:2] == ["jac", "check"] and e["check"][-1] in ("--expect", "--expect-det")
+        result = run(*e["check"][1:], e["answer"])
+        assert result.exit_code == 0, (e["check"], e["answer"], result.output)

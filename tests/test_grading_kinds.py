@@ -113,7 +113,7 @@ def test_critical_exercises_are_graded_from_their_key_and_their_check_command_ru
         data = json.loads(run("exercise", "--kind", "critical", "--seed", "5", "--count", "3", "--difficulty",
                               str(difficulty), "--format", "json").stdout)
         for e in data["sheets"][0]["exercises"]:
-            result = run(*e["check"][1:], "--expect", e["answer"])
+            result = run(*e["check"][1:], e["answer"])
             assert result.exit_code == 0, (e["check"], e["answer"], result.output)
     roster = tmp_path / "roster.csv"
     roster.write_text("id\nann\nbob\n")

@@ -50,8 +50,10 @@ def latex(sheet: ExerciseSheet, options: RenderOptions) -> str:
 
 
 def _exercise(e: Exercise, hide_answers: bool) -> dict:
+    # the command that checks an answer, up to the option that takes it: append the answer and run it
+    takes = "--expect-det" if e.options.get("det") else "--expect"
     out = {"number": e.number, "kind": e.kind, "question": e.question, "specs": e.specs, "at": e.at,
-           "check": ["jac", "check", *e.check]}
+           "check": ["jac", "check", *e.check, takes]}
     if not hide_answers:
         out.update({"answer": e.answer, "answer_latex": e.answer_latex})
     return out

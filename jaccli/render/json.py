@@ -25,9 +25,17 @@ def envelope(command: str, body: dict, notes: list[str]) -> dict:
 
 
 def prune(obj: Any) -> Any:
-    """``obj`` without the None values of its dictionaries, at every depth (lists keep their length)."""
+    """``obj`` without the None values of its dictionaries, nor the dictionaries left empty (``"jacobian"``
+    when --grad forms no J), at every depth; lists keep their length."""
     if isinstance(obj, dict):
-        return {k: prune(v) for k, v in obj.items() if v is not None}
+        out = {}
+        for k, v in obj.items():
+            if v is None:
+                continue
+            v = prune(v)
+            if not (isinstance(v, dict) and not v):
+                out[k] = v
+        return out
     if isinstance(obj, list):
         return [prune(v) for v in obj]
     return obj

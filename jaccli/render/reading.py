@@ -44,7 +44,9 @@ def reading_blocks(functions: list, full: bool = False) -> list[Block]:
     for fn in functions:
         head = f"{fn.name}({_args(fn)})"
         if fn.m == 1:
-            lines.append(Line(f"{head} = {_short(to_text(fn.printable_outputs[0]))}"))
+            named = getattr(fn, "outputs_named", False) and fn.output_names[0] != fn.name
+            lead = f"{head}:  {fn.output_names[0]} =" if named else f"{head} ="  # g(x, y):  w = …
+            lines.append(Line(f"{lead} {_short(to_text(fn.printable_outputs[0]))}"))
             continue
         pad = " " * (len(head) + 3)
         shown = range(fn.m) if full or fn.m <= MOST_COMPONENTS + 1 else range(MOST_COMPONENTS)
