@@ -243,14 +243,36 @@ SCHEMAS = {
                        "dF_dx": obj({"symbolic": EXPR_ROWS, "exact": EXPR_ROWS, "value": ROWS}, closed=False)}),
         "read_as": READ_AS}, ("function", "shape", "unknowns", "inputs", "jacobian"), "jac implicit"),
     "critical": envelope("critical", {
-        "function": STRING, "inputs": NAMES, "method": {"enum": ["exact", "numeric"]},
+        "function": STRING, "inputs": NAMES,
+        "method": {"enum": ["exact", "numeric", "exact and numeric"],
+                   "description": "exact: sympy solved the equations; numeric: Newton's method from grids of starts in "
+                   "the box, each point verified at 60 digits; exact and numeric: both found points"},
         "constraints": NAMES,
         "points": {"type": "array", "items": obj({
-            "exact": described(EXPRS, "method exact"), "value": NUMBERS,
+            "exact": described(EXPRS, "when the point is exact (sympy's solution, or a numeric one checked exactly)"),
+            "value": NUMBERS,
             "f": obj({"exact": EXPR, "value": NUMBER}, ("value",)),
-            "multipliers": NUMBERS, "classification": STRING,
+            "multipliers": described(NUMBERS, "λ, one per constraint; empty where the constraints' gradients are "
+                                     "dependent (Lagrange's method does not apply there)"),
+            "classification": STRING,
             "test": obj({"decided": {"enum": ["exactly", "numerically"]}, "D": EXPR, "f_xx": EXPR, "eigenvalues": NUMBERS,
-                         "bordered_minors": EXPRS}, closed=False)}, ("value", "classification"))},
+                         "bordered_minors": EXPRS,
+                         "tangent_eigenvalues": described(NUMBERS, "when a bordered minor is 0: the eigenvalues of "
+                                                          "the Hessian of L restricted to the constraints' tangent "
+                                                          "space, which decide"),
+                         "constraint_rank": described(INT, "a point where the constraints' gradients are dependent: "
+                                                      "the rank of their Jacobian there (below their number)"),
+                         "argument": described(STRING, "how a classification the second-derivative tests cannot give "
+                                               "was shown")},
+                        closed=False)}, ("value", "classification"))},
+        "curves": {"type": "array", "description": "critical points that are not isolated: solution sets with a free "
+                   "parameter (the line x = 0 for x^2*y^2)", "items": obj({
+                       "shape": described(STRING, "line, curve, plane, surface, …"),
+                       "equations": described(NAMES, "e.g. \"x = 0\", in jac's syntax"),
+                       "free": described(NAMES, "the inputs left free along it"),
+                       "f": described(obj({"exact": EXPR, "value": NUMBER}, ("value",)), "f along it, when constant"),
+                       "classification": STRING,
+                       "argument": described(STRING, "why, when classified")}, ("shape", "equations", "classification"))},
         "read_as": READ_AS}, ("function", "inputs", "method", "points"), "jac critical"),
     "taylor": envelope("taylor", {
         "function": STRING, "inputs": NAMES, "point": POINT, "order": INT,

@@ -90,15 +90,28 @@ class CriticalPoint:
 
 
 @dataclass
+class CriticalCurve:
+    """Critical points that are not isolated: a solution of ∇f = 0 with a free parameter (the line x = 0)."""
+
+    shape: str  # line, curve, plane, surface, …
+    equations: tuple[str, ...]  # "x = 0", in jac's syntax
+    free: tuple[str, ...]  # the inputs left free along it
+    value: sp.Expr | None  # f along it, when constant
+    classification: str  # "inconclusive (…)", or a minimum/maximum (not strict) when jac can show f − c ≥ 0
+    argument: str | None = None  # why, when classified
+
+
+@dataclass
 class CriticalResult:
     command = "critical"
 
     function: VectorFunction
     points: list[CriticalPoint]
-    method: str  # "exact" (sympy solved ∇f = 0) or "numeric" (Newton from many starts in a box)
+    method: str  # "exact" (sympy solved ∇f = 0), "numeric" (Newton from grids of starts in a box), or both
     constraints: list[str]
     box: list[tuple[float, float]] | None
     notes: list[str] = field(default_factory=list)
+    curves: list[CriticalCurve] = field(default_factory=list)  # solution sets with a free parameter
 
     @property
     def functions(self) -> list[VectorFunction]:
