@@ -1,12 +1,13 @@
 """Batch evaluation: `jac jacobian --points` against a hand-written numpy script, both as whole processes on
 the same CSV file, measured in the same run (interleaved), with each process's peak memory.
 
-    python benchmarks/bench_points.py [--rows 100000,1000000,10000000] [--repeat 3]
+    python benchmarks/bench_points.py [--rows 100000,1000000,10000000] [--repeat 3] [--json]
 
 Reports, per size, the median wall time, points per second and peak resident memory of each, and the ratio
 jac / reference (the aims: within 1.2× of the reference from 10⁶ rows on, and under 300 MB for 10⁷ rows).
 The reference loads the whole file, computes with numpy and writes with np.savetxt: what a careful user
-writes by hand.
+writes by hand. --json also times jac's JSON Lines output of the same batch and reports its peak memory next
+to CSV's (aim: under 300 MB at any size, as CSV).
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", default="100000,1000000")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--json", action="store_true", help="also time JSON Lines output")
     args = parser.parse_args()
     print("3→3 Jacobian + det (spherical), CSV in and out, whole processes, median of "
           f"{args.repeat} runs (interleaved)")
@@ -61,6 +63,12 @@ def main() -> None:
             print(f"{rows:>12,} rows  jac {jac_t:7.2f} s {rows / jac_t:>10,.0f}/s {jac_m:7.0f} MB   "
                   f"numpy {ref_t:7.2f} s {rows / ref_t:>10,.0f}/s {ref_m:7.0f} MB   "
                   f"time ratio {jac_t / ref_t:.2f}×, memory ratio {jac_m / ref_m:.2f}×")
+            if args.json:
+                json_cmd = jac_cmd[:-1] + ["json"]
+                json_runs = [measure(json_cmd, tmp_path / "jac.jsonl") for _ in range(args.repeat)]
+                json_t, json_m = statistics.median(t for t, _ in json_runs), max(m for _, m in json_runs)
+                print(f"{'':>12}       jac JSON Lines {json_t:7.2f} s {rows / json_t:>10,.0f}/s {json_m:7.0f} MB "
+                      f"(CSV {jac_m:.0f} MB)")
 
 
 def check_same(jac: Path, ref: Path, rows: int) -> None:
