@@ -314,8 +314,13 @@ class Grader:
             raise SpecError(f"{option('expect_det')}: J is {functions[-1].m}×{functions[0].n}, not square, so it "
                             "has no determinant")
         self.point = point
-        self.target = target if target is not None else jacobian_of(
-            request.with_(command="jacobian" if len(functions) == 1 else "compose", at=point), functions)
+        if target is None:
+            from .simplify import quick
+
+            with quick():  # compared, not shown whole: the entries shown are tidied when they are (_entry)
+                target = jacobian_of(request.with_(command="jacobian" if len(functions) == 1 else "compose",
+                                                   at=point), functions)
+        self.target = target
         self.labels = labels or _labels(self.target)
         self.mode = "point" if point is not None else "symbolic"
         expected = self.target.at.exact if self.mode == "point" else self.target.symbolic  # type: ignore[union-attr]
@@ -689,6 +694,10 @@ def _entry(comparer: _Comparer, a: sp.Expr, text: str, expected: sp.Matrix, i: i
            label: str) -> EntryVerdict:
     e = expected[i, j]
     ok, method = comparer.equal(a, e, label)
+    if not ok and comparer.point is None:
+        from .simplify import tidy
+
+        e = tidy(e)  # shown as J's entry: the readable form (J was formed quickly, for comparing)
     verdict = EntryVerdict(i + 1, j + 1, label, a, text, e, ok, method)
     sampled = comparer.last
     if not ok and method == "sampled" and sampled is not None and sampled.where is not None:

@@ -3,6 +3,10 @@ form and (for small entries) ``simplify()``, so results read like a textbook's w
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+from typing import Iterator
+
 import sympy as sp
 
 from .budget import attempt, note_capped, spent, timing
@@ -12,6 +16,21 @@ SIMPLIFY_MIN_OPS = 3  # ... and not for tiny ones (2*x, cos(v)), which it cannot
 SIMPLIFY_SECONDS = 0.25  # ... for at most this long per entry (small entries take ~0.05 s)
 SIMPLIFY_TOTAL = 0.4  # ... and this long in all per command: textbook exercises stay under a second
 DET_SIMPLIFY_MAX_OPS = 300
+
+
+_THOROUGH: contextvars.ContextVar[bool] = contextvars.ContextVar("jac_thorough_simplification", default=True)
+
+
+@contextlib.contextmanager
+def quick() -> Iterator[None]:
+    """Within it, ``tidy`` does only the cheap forms: for a Jacobian nobody reads whole (the one a checked
+    answer is compared with: the comparison simplifies the difference itself, and the entries shown are
+    tidied when shown)."""
+    token = _THOROUGH.set(False)
+    try:
+        yield
+    finally:
+        _THOROUGH.reset(token)
 
 
 def tidy(expr: sp.Expr, thorough: bool = True, max_ops: int = SIMPLIFY_MAX_OPS) -> sp.Expr:
@@ -34,7 +53,7 @@ def tidy(expr: sp.Expr, thorough: bool = True, max_ops: int = SIMPLIFY_MAX_OPS) 
         return consider(sp.factor_terms(sp.together(expr)))
 
     attempt(cheap, lambda: best[0], "simplification")
-    if thorough and SIMPLIFY_MIN_OPS < best[1] <= max_ops:
+    if thorough and _THOROUGH.get() and SIMPLIFY_MIN_OPS < best[1] <= max_ops:
         allowance = SIMPLIFY_TOTAL - spent("simplify()")
         if allowance > 0:
             with timing("simplify()"):
