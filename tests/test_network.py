@@ -11,9 +11,10 @@ from jaccli.accumulation import from_dims
 from jaccli.arrays import numeric_vector
 from jaccli.errors import JacError
 from jaccli.layers import Elementwise, Linear, Network
+from jaccli.sample_files import folder as sample_folder
 from jaccli.spec import load_all, load_spec
 
-X = np.load("samples/mlp3_x.npy")
+X = np.load(sample_folder() / "mlp3_x.npy")  # the installed package's samples: collected before any fixture runs
 
 
 def sigmoid(z):
