@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from exercise_oracle import independent_answer_matches  # noqa: E402
 
 from jaccli import run as jac_run  # noqa: E402
-from jaccli.exercise import KINDS, make_sheet  # noqa: E402
+from jaccli.jobs.exercise import KINDS, make_sheet  # noqa: E402
 
 
 def main() -> None:

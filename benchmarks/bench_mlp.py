@@ -5,7 +5,7 @@ End to end, as processes writing the Jacobian as CSV, in one run:
   jac jacobian mlp.yaml --at @x.npy --format csv
   a hand-written numpy script (benchmarks/reference_mlp.py)
   JAX jacrev and jacfwd (benchmarks/jax_mlp.py; skipped when JAX is not installed)
-Compute only, in this process: jaccli.jacobians.jacobian_of against the numpy
+Compute only, in this process: jaccli.jobs.jacobian.jacobian_of against the numpy
 reference function on the same arrays.
 
     python benchmarks/bench_mlp.py [--repeat 5] [--width 256] [--layers 10]
@@ -76,9 +76,9 @@ def main() -> None:
         from reference_mlp import jacobian as reference_jacobian
         from reference_mlp import load
 
-        from jaccli.jacobians import jacobian_of
-        from jaccli.request import make
-        from jaccli.runner import load as load_items
+        from jaccli.app.runner import load as load_items
+        from jaccli.core.request import make
+        from jaccli.jobs.jacobian import jacobian_of
 
         spec = str(folder / "mlp.yaml")
         items = load_items(make("compose", [spec]), layers=True)

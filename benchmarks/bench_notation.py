@@ -39,7 +39,7 @@ def main() -> None:
         print(f"  not as intended: {text}")
     print(f"  read + evaluate per entry: median {1000 * statistics.median(times):.1f} ms, "
           f"worst {1000 * max(times):.1f} ms")
-    from jaccli import grammar
+    from jaccli.parse import grammar
 
     print("linearity (parse only, median of 5):")
     for n in (1_000, 2_500, 5_000, 10_000):

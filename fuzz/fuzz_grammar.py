@@ -10,8 +10,8 @@ import atheris
 
 with atheris.instrument_imports():
     from jaccli import grammar
-    from jaccli.errors import JacError
-    from jaccli.latex import vector_tokens
+    from jaccli.core.errors import JacError
+    from jaccli.parse.latex import vector_tokens
 
 
 def test_one(data: bytes) -> None:

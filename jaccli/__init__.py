@@ -5,7 +5,7 @@
 
 The API is imported lazily so that ``jac --help`` stays quick (no sympy). No
 module of the package is named like a function here (``jaccli.check`` is the
-function, its module is ``jaccli.checking``), so an import of one never hides
+function, its module is ``jaccli.jobs.check``), so an import of one never hides
 the other.
 """
 
@@ -19,7 +19,7 @@ __all__ = ["jacobian", "compose", "check", "hessian", "implicit", "evaluate_poin
 _WHERE = {
     **{name: ("api", name) for name in ("jacobian", "compose", "check", "hessian", "implicit", "evaluate_points",
                                         "cost", "load")},
-    "run": ("runner", "run"), "make": ("request", "make"), "JacError": ("errors", "JacError"),
+    "run": ("app.runner", "run"), "make": ("core.request", "make"), "JacError": ("core.errors", "JacError"),
 }
 
 
@@ -31,6 +31,10 @@ def __getattr__(name: str) -> Any:
         value = getattr(import_module(f".{module}", __name__), attribute)
         globals()[name] = value  # later lookups skip this hook
         return value
+    if name == "errors":  # the JacError family, as `jaccli.errors` (its home is jaccli.core.errors)
+        from importlib import import_module
+
+        return import_module(".core.errors", __name__)
     if name == "__version__":
         from importlib.metadata import version
 

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Sequence
 
-from .request import DEFAULT_TIMEOUT, make
-from .runner import run
+from .app.runner import run
+from .core.request import DEFAULT_TIMEOUT, make
 
 if TYPE_CHECKING:
-    from .function import VectorFunction
-    from .points import Batch
-    from .request import Command
+    from .core.request import Command
+    from .jobs.points import Batch
+    from .model.function import VectorFunction
     from .results import JacobianResult
     from .results.check import CheckResult, GradeSheet
     from .results.second_order import HessianResult, ImplicitResult
@@ -104,9 +104,9 @@ def cost(*specs: Any, dims: Sequence[int] | None = None, input_size: int | None 
 def load(specs: Any, *, vars: Sequence[str] | None = None, stdin_text: str | None = None, latex: bool | None = None,
          equations: bool = False) -> list[VectorFunction]:
     """Function SPECs as loaded (not bound into a chain); ``equations``: read ``lhs = rhs`` as lhs − rhs."""
-    from .errors import SpecError
-    from .function import VectorFunction
-    from .spec import load_all
+    from .core.errors import SpecError
+    from .model.function import VectorFunction
+    from .parse.spec import load_all
 
     if isinstance(specs, (str, VectorFunction)):
         specs = [specs]  # one spec, not a sequence of characters

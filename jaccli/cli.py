@@ -12,8 +12,8 @@ from typing import Any, Callable, cast
 
 import click
 
-from .docs import EXIT_CODES, LANGUAGE
-from .request import DEFAULT_PRECISION, DEFAULT_TIMEOUT, FORMATS, Command, Format
+from .core.docs import EXIT_CODES, LANGUAGE
+from .core.request import DEFAULT_PRECISION, DEFAULT_TIMEOUT, FORMATS, Command, Format
 
 EXIT_INTERNAL = 4
 
@@ -22,10 +22,9 @@ class JacGroup(click.Group):
     """Turns every JacError into one message on stderr and its exit code."""
 
     def invoke(self, ctx: click.Context) -> Any:
-        from .errors import JacError
-        from .output import say
-        from .request import cli_names
-        from .sink import (
+        from .core.errors import JacError
+        from .core.request import cli_names
+        from .core.sink import (
             EXIT_INTERRUPT,
             EXIT_OUTPUT,
             EXIT_PIPE,
@@ -35,6 +34,7 @@ class JacGroup(click.Group):
             interruptible,
             quiet_exit_on_closed_pipe,
         )
+        from .render.output import say
 
         try:
             with interruptible(), cli_names():
@@ -81,7 +81,7 @@ WRITE_ERRORS = (errno.ENOSPC, errno.EFBIG, errno.EIO, errno.EDQUOT)
 
 def _internal_error(ctx: click.Context, exc: BaseException) -> None:
     """A bug: say so briefly, no traceback unless asked (JAC_DEBUG=1)."""
-    from .output import say
+    from .render.output import say
 
     if os.environ.get("JAC_DEBUG"):
         raise exc
@@ -182,8 +182,8 @@ class PointParam(click.ParamType):
             return value
         if all(_is_float(part) for part in value.split(",")):
             return value  # plain numbers: no need to load the grammar (and sympy) here
-        from .errors import ParseError
-        from .grammar import parse_point
+        from .core.errors import ParseError
+        from .parse.grammar import parse_point
 
         try:
             parse_point(value)
@@ -206,8 +206,8 @@ class VarsParam(click.ParamType):
         if not isinstance(value, str):
             return value
         names = [v.strip() for v in value.split(",")]
-        from .errors import SpecError
-        from .spec import check_input_names
+        from .core.errors import SpecError
+        from .parse.spec import check_input_names
 
         try:
             return check_input_names(names, "--vars")
@@ -355,8 +355,8 @@ def _stdin(*args: Any, points: str | None = None, answers: str | None = None) ->
     """Standard input, read once, when one argument (a SPEC, --expect, --answers, --vjp, --jvp) is '-',
     with the size limit of what it holds (sources.py; a class's answers: grading.sheet_limit); --points -
     streams it instead (rows.py)."""
-    from .errors import UsageError
-    from .sources import input_limit, read_stdin
+    from .core.errors import UsageError
+    from .parse.sources import input_limit, read_stdin
 
     dashes = sum(1 for a in args if a == "-") + (points == "-") + (answers == "-")
     if dashes > 1:
@@ -364,7 +364,7 @@ def _stdin(*args: Any, points: str | None = None, answers: str | None = None) ->
     if points == "-" or not dashes:
         return None
     if answers == "-":
-        from .grading import sheet_limit
+        from .jobs.grading import sheet_limit
 
         return read_stdin(sheet_limit(), "answers")
     return read_stdin(input_limit(), "specs and answers")
@@ -374,10 +374,10 @@ def _run(command: Command, specs: Any, fmt: str | None, precision: int | None, f
          no_echo: bool, output: str | None, hide_answers: bool = False, stdin_args: tuple = (),
          **options: Any) -> None:
     """options → Request → run → write; the exit code the result calls for."""
-    from .errors import JacError
-    from .output import error_object, write
-    from .request import make
-    from .runner import run
+    from .app.runner import run
+    from .core.errors import JacError
+    from .core.request import make
+    from .render.output import error_object, write
 
     request = make(command, specs, format=cast("Format | None", fmt),  # click checked it is one of FORMATS
                    precision=precision, full=full, echo=not no_echo,
@@ -751,8 +751,8 @@ def samples(directory: str | None, force: bool, quiet: bool) -> None:
     A file you changed is kept unless --force."""
     from pathlib import Path
 
-    from .output import say
-    from .sample_files import copy_to, listing
+    from .app.samples import copy_to, listing
+    from .render.output import say
 
     if directory is None:
         width = max(len(s.name) for s in listing())
@@ -764,7 +764,7 @@ def samples(directory: str | None, force: bool, quiet: bool) -> None:
     try:
         done = copy_to(Path(directory), force=force)
     except OSError as err:
-        from .errors import UsageError
+        from .core.errors import UsageError
 
         raise UsageError(f"cannot copy the samples into {directory}: {err.strerror or err}") from None
     for name in done.written:
@@ -806,7 +806,7 @@ def grammar() -> None:
 def entry() -> None:
     """The ``jac`` command: click's main, then a last flush of standard output that cannot end in a
     traceback (``jac --help > /dev/full``: a message and exit 6; a closed pipe: quiet, exit 141)."""
-    from .sink import EXIT_OUTPUT, EXIT_PIPE, quiet_exit_on_closed_pipe
+    from .core.sink import EXIT_OUTPUT, EXIT_PIPE, quiet_exit_on_closed_pipe
 
     code = 0
     try:

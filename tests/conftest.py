@@ -44,7 +44,7 @@ def pytest_report_header(config):
 @pytest.fixture(scope="session")
 def user_dir(tmp_path_factory) -> Path:
     """A user's folder: nothing but the samples, as ``jac samples samples`` copies them out."""
-    from jaccli.sample_files import copy_to
+    from jaccli.app.samples import copy_to
 
     folder = tmp_path_factory.mktemp("user")
     copy_to(folder / "samples")

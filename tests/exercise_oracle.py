@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from jaccli.exercise import Exercise, _read
+from jaccli.jobs.exercise import Exercise, _read
 
 
 def _point(at: str, names) -> dict:

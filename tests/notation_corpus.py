@@ -36,11 +36,11 @@ def read(entry: dict, values: dict[str, float]):
     """What jac reads, evaluated at the same values."""
     import sympy as sp
 
-    from jaccli import grammar
-    from jaccli.answer import load_answer
-    from jaccli.checking import _parse_det
-    from jaccli.errors import ParseError
-    from jaccli.spec import from_text
+    from jaccli.core.errors import ParseError
+    from jaccli.jobs.check import _parse_det
+    from jaccli.parse import grammar
+    from jaccli.parse.answer import load_answer
+    from jaccli.parse.spec import from_text
 
     kind = entry.get("kind", "spec")
     names = tuple(entry.get("inputs", ()))

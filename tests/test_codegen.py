@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from jaccli import run
-from jaccli.request import make
+from jaccli.core.request import make
 
 ROBERTSON = "(y1, y2, y3) -> (-0.04 y1 + 1e4 y2 y3, 0.04 y1 - 1e4 y2 y3 - 3e7 y2^2, 3e7 y2^2)"
 

@@ -11,8 +11,8 @@ import yaml
 
 from jaccli import check
 from jaccli.api import compose, jacobian
-from jaccli.binding import bind
-from jaccli.spec import load_all
+from jaccli.model.binding import bind
+from jaccli.parse.spec import load_all
 
 CORPUS = yaml.safe_load((Path(__file__).parent / "corpus" / "textbook.yaml").read_text())
 
@@ -75,7 +75,7 @@ def test_agrees_with_central_differences(case):
 @pytest.mark.parametrize("case", [c for c in CORPUS if c["kind"] == "chain"], ids=_ids(c for c in CORPUS if c["kind"] == "chain"))
 def test_a_wrong_answer_to_the_exercise_fails(case):
     """The published answer with something small added to one entry must not pass."""
-    from jaccli.checking import _split_top_level
+    from jaccli.jobs.check import _split_top_level
 
     entries = _split_top_level(case["answer"])
     entries[0] = f"({entries[0]}) + 1/1000"

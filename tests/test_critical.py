@@ -12,7 +12,7 @@ import pytest
 import sympy as sp
 
 from jaccli import run
-from jaccli.request import make
+from jaccli.core.request import make
 
 
 def _points(text, vars, **options):
@@ -131,7 +131,7 @@ def test_gaussian_products_list_their_true_critical_points_only(text):
     """The issue §2.1: these listed 400 "saddle points" near |x| ≈ 9 where f ≈ 1e-50 besides the real ones.
     By hand: ∇f = e^(−x²−y²)·p(x, y) with p polynomial; sympy solves p = 0 here and numpy classifies each
     point by the eigenvalues of sympy's Hessian there."""
-    from jaccli import grammar
+    from jaccli.parse import grammar
 
     f = grammar.parse(text, scope=grammar.Scope(["x", "y"]))
     x, y = sorted(f.free_symbols, key=lambda s: s.name)
@@ -154,7 +154,7 @@ def test_a_gradient_that_is_merely_tiny_is_not_zero():
     (the ratio is about 1e-3, not 1e-30); at (1/√2, 0) it is 0 to 60 digits. The numeric search on these
     equations returns the two true points only, and Newton's method at 60 digits from the false point is
     refused."""
-    from jaccli import critical
+    from jaccli.jobs import critical
 
     f = X * sp.exp(-X ** 2 - Y ** 2)
     equations = [sp.diff(f, X), sp.diff(f, Y)]
@@ -176,7 +176,7 @@ def test_sympys_complex_looking_real_solutions_and_exact_boxes():
     """The issue §2.2: cos x + cos y + cos(x + y) ended in TypeError: Cannot convert complex to float — sympy
     writes −2π/3 as −i·log(16/(1 − √3 i)⁴). Such a value is real (its imaginary part is 0 exactly) and is
     written without i; a truly complex one is dropped; the box is compared exactly (π is in [−π, π])."""
-    from jaccli import critical
+    from jaccli.jobs import critical
 
     assert critical._real_exact(-sp.I * sp.log(16 / (1 - sp.sqrt(3) * sp.I) ** 4)) == -2 * sp.pi / 3
     assert critical._real_exact(1 + sp.I) is None
@@ -254,7 +254,7 @@ def test_the_cusp_when_the_sign_cannot_be_shown():
     """x + y on y² = x³: the cusp is a local minimum, but x − x^(3/2) < 0 for x > 1, so no global argument
     holds and jac says it did not classify it. The Lagrange point (4/9, −8/27) is the maximum of
     x − x^(3/2) on the lower branch (by hand: 1 − (3/2)√x = 0)."""
-    from jaccli.critical import NOT_CLASSIFIED
+    from jaccli.jobs.critical import NOT_CLASSIFIED
 
     r, found = _points("x + y", "x,y", constraints=["y^2 - x^3 = 0"])
     assert found[(0.0, 0.0)] == NOT_CLASSIFIED

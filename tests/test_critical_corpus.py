@@ -19,7 +19,7 @@ import pytest
 from scipy.optimize import brentq
 
 from jaccli import run
-from jaccli.request import make
+from jaccli.core.request import make
 
 PI = math.pi
 

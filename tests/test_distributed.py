@@ -12,12 +12,12 @@ import pytest
 from conftest import JAC
 
 from jaccli.api import load
-from jaccli.distributed import evaluate_partition
-from jaccli.distributed import run as dask_run
-from jaccli.errors import SpecError
-from jaccli.points import Plan
-from jaccli.rows import RowReader
-from jaccli.sample_files import folder as sample_folder
+from jaccli.app.distributed import evaluate_partition
+from jaccli.app.distributed import run as dask_run
+from jaccli.app.samples import folder as sample_folder
+from jaccli.core.errors import SpecError
+from jaccli.jobs.points import Plan
+from jaccli.parse.rows import RowReader
 
 SPHERICAL = str(sample_folder() / "spherical.yaml")
 
@@ -98,7 +98,7 @@ def _good(line: str) -> bool:
 
 
 def _bound(*specs):
-    from jaccli.binding import bind
+    from jaccli.model.binding import bind
 
     return bind(load(list(specs), vars=["x", "y"]))
 
@@ -110,7 +110,7 @@ def test_the_plan_pickles_as_expressions_and_recompiles():
     plan = Plan(load(text, vars=[f"x{j}" for j in range(n)]))
     copy = pickle.loads(pickle.dumps(plan))
     X = np.random.default_rng(1).normal(size=(50, n))
-    from jaccli.rows import Chunk
+    from jaccli.parse.rows import Chunk
 
     a = plan.evaluate(Chunk(np.arange(1, 51), X))
     b = copy.evaluate(Chunk(np.arange(1, 51), X))
@@ -153,7 +153,7 @@ def test_mistakes_are_explained_before_a_cluster_starts(tmp_path, run):
 
 
 def test_unreachable_scheduler_is_one_message(tmp_path):
-    from jaccli import distributed
+    from jaccli.app import distributed
 
     _parquet_files(tmp_path, (5,))
     plan = Plan(load(SPHERICAL))

@@ -7,7 +7,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from jaccli import compose, jacobian
-from jaccli.errors import MathError
+from jaccli.core.errors import MathError
 
 
 @pytest.mark.parametrize("spec, at, needle", [
@@ -101,7 +101,7 @@ def test_verify_reports_agreement(run):
 
 
 def test_verify_catches_a_wrong_jacobian(monkeypatch):
-    from jaccli import numeric
+    from jaccli.chain import numeric
 
     real = numeric.finite_difference_jacobian
 

@@ -13,7 +13,7 @@ import pytest
 from exercise_oracle import independent_answer_matches
 
 from jaccli import run as jac_run
-from jaccli.exercise import KINDS, make_sheet, student_seed
+from jaccli.jobs.exercise import KINDS, make_sheet, student_seed
 
 
 @pytest.mark.parametrize("kind", KINDS)

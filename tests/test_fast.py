@@ -7,9 +7,9 @@ import pytest
 import sympy as sp
 
 from jaccli import jacobian
-from jaccli.fast import FastMatrix
-from jaccli.grammar import parse
-from jaccli.spec import from_text, load_spec
+from jaccli.chain.fast import FastMatrix
+from jaccli.parse.grammar import parse
+from jaccli.parse.spec import from_text, load_spec
 
 SPECS = [
     ("x^2 + y, 2*x*y", "x,y", [1.5, -0.5]),
@@ -34,7 +34,7 @@ def test_engines_agree(text, vars_, point):
         subs = {sp.Symbol(n, real=True): v for n, v in values.items()}
         for i in range(slow.symbolic.rows):
             for j in range(slow.symbolic.cols):
-                from jaccli.printing import to_text
+                from jaccli.calculus.printing import to_text
 
                 again = parse(to_text(fast.symbolic[i, j]), names)
                 assert complex(again.xreplace(subs).evalf()) == pytest.approx(

@@ -10,11 +10,12 @@ import symengine as se
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from jaccli import fast, fastread, grammar
 from jaccli.api import jacobian, load
-from jaccli.errors import JacError
-from jaccli.printing import to_text
-from jaccli.spec import load_spec
+from jaccli.calculus.printing import to_text
+from jaccli.chain import fast
+from jaccli.core.errors import JacError
+from jaccli.parse import fastread, grammar
+from jaccli.parse.spec import load_spec
 
 NAMES = ("x", "y", "z")
 FUNCTIONS = sorted(fastread._CALLS)

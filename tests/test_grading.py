@@ -12,7 +12,7 @@ import json
 
 import pytest
 
-from jaccli.grading import read_submissions
+from jaccli.jobs.grading import read_submissions
 
 # f(x, y) = (x² + y, 2xy): J = [[2x, 1], [2y, 2x]], det J = 4x² − 2y  (samples/f.yaml)
 CLASS_CSV = """id,answer,det
@@ -77,7 +77,7 @@ def test_a_students_text_is_never_opened_as_a_file(run, tmp_path):
 
 
 def test_a_file_that_is_not_an_answer_sheet_is_refused_clearly():
-    from jaccli.errors import SpecError
+    from jaccli.core.errors import SpecError
 
     with pytest.raises(SpecError, match="header must name"):
         read_submissions("name,answer\ns1,x\n", "answers.csv")

@@ -7,9 +7,9 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jaccli import grammar
-from jaccli.errors import JacError, ParseError
-from jaccli.printing import to_text
+from jaccli.calculus.printing import to_text
+from jaccli.core.errors import JacError, ParseError
+from jaccli.parse import grammar
 
 x, y, z = (grammar.symbol(n) for n in "xyz")
 XY = ("x", "y")
@@ -261,7 +261,7 @@ def test_input_interpretation_shows_the_reading(run):
 
 def test_greek_names_both_ways(tmp_path):
     from jaccli import check
-    from jaccli.spec import load_spec
+    from jaccli.parse.spec import load_spec
 
     spec = tmp_path / "polar.yaml"
     spec.write_text("inputs: [r, θ]\noutputs: [r cos(theta), r*sin(θ)]\n")

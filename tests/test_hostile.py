@@ -196,7 +196,7 @@ def test_time_budget_falls_back(monkeypatch):
 def test_an_alarm_lost_in_a_finalizer_fires_again():
     """Python swallows an exception raised inside a weakref callback or __del__ ("Exception ignored");
     the budget's alarm must not be lost with it, or the attempt would run past its time."""
-    from jaccli.budget import BudgetExceeded, attempt, time_budget
+    from jaccli.core.budget import BudgetExceeded, attempt, time_budget
 
     swallowed = []
 
@@ -226,7 +226,7 @@ def test_an_alarm_in_a_real_finalizer_is_quiet_and_not_lost(monkeypatch):
     import gc
     import sys
 
-    from jaccli.budget import attempt, time_budget
+    from jaccli.core.budget import attempt, time_budget
 
     printed = []  # what Python's default hook would print to the terminal
     monkeypatch.setattr(sys, "unraisablehook", lambda unraisable: printed.append(unraisable.exc_value))
@@ -263,7 +263,7 @@ def test_time_budget_cli_option(run):
     (KeyError("boom"), 4, "internal error"),
 ])
 def test_python_limits_become_messages(exc, code, needle, monkeypatch, run):
-    from jaccli import runner as running
+    from jaccli.app import runner as running
 
     def boom(*args, **kwargs):
         raise exc

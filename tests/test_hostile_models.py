@@ -177,7 +177,7 @@ def test_legitimate_external_data_gives_the_same_jacobian_as_embedded_data(folde
     import numpy as np
 
     from jaccli import compose
-    from jaccli.errors import JacError
+    from jaccli.core.errors import JacError
 
     with pytest.raises(JacError, match="allow_external_data=True"):
         compose(str(written), at="1,-2,0.5,3")

@@ -83,7 +83,7 @@ def test_the_sampler_confirms_a_difference_before_it_fails_anyone():
     says 2y. A real difference (cosh² − sinh² is 1, not 0) is still caught."""
     import sympy as sp
 
-    from jaccli.sampling import Sampler
+    from jaccli.calculus.sampling import Sampler
 
     x, y = sp.symbols("x y")
     sampler = Sampler([x, y])

@@ -5,8 +5,8 @@ import json
 import pytest
 import sympy as sp
 
-from jaccli.errors import ParseError
-from jaccli.spec import from_text
+from jaccli.core.errors import ParseError
+from jaccli.parse.spec import from_text
 
 x, y = sp.Symbol("x", real=True), sp.Symbol("y", real=True)
 x1, x12 = sp.Symbol("x1", real=True), sp.Symbol("x12", real=True)
@@ -31,7 +31,7 @@ def test_expressions(tex, expected):
 
 
 def test_cube_root_subscripts_and_greek():
-    from jaccli.functions import cbrt
+    from jaccli.calculus.special import cbrt
 
     assert one(r"\sqrt[3]{x}") == cbrt(x)
     assert one(r"\sqrt[4]{x}") == x ** sp.Rational(1, 4)

@@ -6,13 +6,14 @@ import tracemalloc
 import numpy as np
 import pytest
 
-from jaccli import chainorder, compose
-from jaccli.accumulation import from_dims
-from jaccli.arrays import numeric_vector
-from jaccli.errors import JacError
-from jaccli.layers import Elementwise, Linear, Network
-from jaccli.sample_files import folder as sample_folder
-from jaccli.spec import load_all, load_spec
+from jaccli import compose
+from jaccli.app.samples import folder as sample_folder
+from jaccli.chain import order as chainorder
+from jaccli.core.errors import JacError
+from jaccli.jobs.cost import from_dims
+from jaccli.model.layers import Elementwise, Linear, Network
+from jaccli.parse.arrays import numeric_vector
+from jaccli.parse.spec import load_all, load_spec
 
 X = np.load(sample_folder() / "mlp3_x.npy")  # the installed package's samples: collected before any fixture runs
 

@@ -14,7 +14,7 @@ def test_read_as_intended(entry):
 
 
 def test_the_grammar_stays_linear():
-    from jaccli import grammar
+    from jaccli.parse import grammar
 
     text = "sin x cos y + " * 700 + "x"  # 9,800 characters
     start = time.perf_counter()

@@ -11,8 +11,8 @@ onnx = pytest.importorskip("onnx")  # the models extra (in the test extra)
 from onnx import TensorProto, helper, numpy_helper  # noqa: E402
 
 from jaccli import compose  # noqa: E402
-from jaccli.jacobians import chain_function  # noqa: E402
-from jaccli.spec import load_spec  # noqa: E402
+from jaccli.jobs.jacobian import chain_function  # noqa: E402
+from jaccli.parse.spec import load_spec  # noqa: E402
 
 RNG = np.random.default_rng(0)
 

@@ -267,7 +267,7 @@ def points_file(tmp_path, monkeypatch):
     (tmp_path / "answers.csv").write_text('id,answer,det\ns1,"[[2xy, x^2], [1, 1]]",2xy - x^2\n')
     (tmp_path / "roster.csv").write_text("id\nann\n")
     from jaccli import run as jac_run
-    from jaccli.exercise import make_sheet, write_key
+    from jaccli.jobs.exercise import make_sheet, write_key
 
     sheet = make_sheet("jacobian", 1, 1, 1, "ann", run=jac_run)
     write_key(type(sheet)([], "jacobian", 1, 1, sheets=[sheet]), str(tmp_path / "key.csv"))

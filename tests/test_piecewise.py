@@ -5,10 +5,10 @@ import json
 import pytest
 import sympy as sp
 
-from jaccli import grammar
-from jaccli.errors import ParseError, SpecError
-from jaccli.printing import to_text
-from jaccli.spec import from_yaml
+from jaccli.calculus.printing import to_text
+from jaccli.core.errors import ParseError, SpecError
+from jaccli.parse import grammar
+from jaccli.parse.spec import from_yaml
 
 x, y = sp.Symbol("x", real=True), sp.Symbol("y", real=True)
 

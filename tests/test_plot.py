@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 
 from jaccli import run
-from jaccli.plotting import plot_data, polygon_area
-from jaccli.request import make
+from jaccli.core.request import make
+from jaccli.jobs.plot import plot_data, polygon_area
 
 
 def _data(specs, at, radius=0.5, vars=None):
@@ -64,7 +64,7 @@ def test_other_shapes(spec, vars, at, kind, tmp_path):
         V = data.panels[0].parallelogram
         edges = np.array([V[4] - V[0], V[2] - V[0], V[1] - V[0]]).T  # images of r·e₁, r·e₂, r·e₃
         assert abs(np.linalg.det(edges)) == pytest.approx(0.5 ** 3 * abs(data.panels[0].det), rel=1e-12)
-    from jaccli.plot_draw import draw
+    from jaccli.render.drawing import draw
 
     draw(data, str(tmp_path / "p.png"))
     assert (tmp_path / "p.png").stat().st_size > 1000

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from jaccli import evaluate_points
-from jaccli.points import parse_points
+from jaccli.jobs.points import parse_points
 
 
 def test_parse_points_header_any_order_and_whitespace():
@@ -97,7 +97,7 @@ def test_points_from_stdin_and_table(run):
 
 def test_vectorised_no_per_point_symbolic_work(monkeypatch):
     """10,000 points: the exact (per-point) path is never taken for good rows."""
-    from jaccli import jacobians
+    from jaccli.jobs import jacobian as jacobians
 
     calls = []
     monkeypatch.setattr(jacobians, "row_at", lambda *a, **k: calls.append(1))

@@ -2,8 +2,8 @@
 
 import io
 
-from jaccli import progress as progress_module
-from jaccli.progress import progress
+from jaccli.core import progress as progress_module
+from jaccli.core.progress import progress
 
 
 class FakeTerminal(io.StringIO):

@@ -154,7 +154,7 @@ def test_python_api_snippet_runs(user_folder, monkeypatch):
         shown = comment.strip().split("   ")[0]
         error = re.match(r"(\w+Error): (.*)", shown)
         if error:  # the comment shows the error it raises, and its message
-            with pytest.raises(getattr(jaccli.errors, error.group(1))) as info:
+            with pytest.raises(getattr(jaccli.core.errors, error.group(1))) as info:
                 eval(statement, namespace)  # test code reading the README, never user input
             assert str(info.value).splitlines()[0] == error.group(2)
             checked += 1

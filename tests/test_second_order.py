@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from jaccli import hessian, implicit
-from jaccli.second_order import hessian_matrix
-from jaccli.spec import from_text
+from jaccli.jobs.hessian import hessian_matrix
+from jaccli.parse.spec import from_text
 
 x, y = sp.Symbol("x", real=True), sp.Symbol("y", real=True)
 

@@ -3,8 +3,8 @@
 import pytest
 import sympy as sp
 
-from jaccli.errors import JacError, ParseError, SpecError
-from jaccli.spec import from_text, from_yaml, load_spec
+from jaccli.core.errors import JacError, ParseError, SpecError
+from jaccli.parse.spec import from_text, from_yaml, load_spec
 
 
 def test_yaml_list_and_mapping():

@@ -13,9 +13,9 @@ import numpy as np
 import pytest
 from conftest import JAC
 
-from jaccli.points import Plan
-from jaccli.rows import RowReader
-from jaccli.sink import OutputClosed, OutputFailed, Sink
+from jaccli.core.sink import OutputClosed, OutputFailed, Sink
+from jaccli.jobs.points import Plan
+from jaccli.parse.rows import RowReader
 
 
 def _read_lines(process, count, timeout=20.0):
@@ -56,7 +56,7 @@ def test_output_starts_before_input_ends(fmt, first):
 
 def test_rows_numbered_across_chunks():
     """Bad rows in several chunks keep their file line numbers; good rows stay in order."""
-    from jaccli.spec import from_text
+    from jaccli.parse.spec import from_text
 
     plan = Plan([from_text("sqrt(x) + y, x y", vars=["x", "y"])])
     text = "x,y\n1,1\n-1,1\n2,2\n# note\n3,oops\n4,4\n-2,2\n5,5\n"

@@ -9,8 +9,8 @@ import pytest
 import yaml
 
 from jaccli import compose
-from jaccli.chain import times
-from jaccli.values import DiagPlusRank1
+from jaccli.chain.core import times
+from jaccli.chain.values import DiagPlusRank1
 
 
 def _net(tmp_path, layers, name="net"):
@@ -227,7 +227,7 @@ def test_conv1d(tmp_path):
 
 def test_cost_counts_structured_factors_by_what_they_do(tmp_path):
     """jac cost: softmax (diag + rank one) and a convolution cost their applications, not dense entries."""
-    from jaccli.chainorder import Shape, multiply
+    from jaccli.chain.order import Shape, multiply
 
     cost, _ = multiply(Shape(1000, 1000, apply=3000, stored=3000), Shape(1000, 1))
     assert cost == 3000  # not 10⁶
@@ -250,8 +250,8 @@ def test_a_residual_block_is_identity_plus_inner_never_dense(tmp_path):
     I + W·diag… computed here, the chain's J and gradient match, and jac cost counts n plus the inner
     layers' applications, not n² entries."""
     from jaccli import cost as jac_cost
-    from jaccli.layers import Residual
-    from jaccli.values import LinearMap, as_array
+    from jaccli.chain.values import LinearMap, as_array
+    from jaccli.model.layers import Residual
 
     rng = np.random.default_rng(3)
     n = 64

@@ -11,7 +11,7 @@ import pytest
 import sympy as sp
 
 from jaccli import run
-from jaccli.request import make
+from jaccli.core.request import make
 
 CASES = [  # (function, inputs, point, order)
     ("e^x sin(y)", "x,y", "0,0", 3),
@@ -60,7 +60,7 @@ def test_remainder_ratio_shrinks():
 
 def test_a_wrong_polynomial_would_not_shrink():
     """The table can tell: an order-2 polynomial measured as order 3 does not shrink."""
-    from jaccli.taylor import _remainders
+    from jaccli.jobs.taylor import _remainders
 
     r = run(make("taylor", ["e^x"], vars=["x"], at="0", order=2))
     rows = _remainders(r.function, r.point, r.outputs, 3, [0.1])

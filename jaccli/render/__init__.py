@@ -12,7 +12,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ..request import RenderOptions
+    from ..core.request import RenderOptions
 
 
 # The renderer module of each result type, by the type's qualified name (results/: the core in

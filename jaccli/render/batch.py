@@ -21,11 +21,11 @@ from typing import Any
 
 import numpy as np
 
-from ..numbers import fmt_number
-from ..points import ChunkResult, Plan
-from ..printing import matrix_text
-from ..rows import RowError
-from ..sink import Sink
+from ..calculus.numbers import fmt_number
+from ..calculus.printing import matrix_text
+from ..core.sink import Sink
+from ..jobs.points import ChunkResult, Plan
+from ..parse.rows import RowError
 from .csv import csv_blocks
 from .reading import read_as
 
@@ -57,7 +57,7 @@ class Writer:
     rows = 0
 
     def emit(self, sink: Sink, data: bytes | str, rows: int) -> int:
-        from ..sink import Interrupted
+        from ..core.sink import Interrupted
 
         try:
             sink.write(data)
@@ -108,7 +108,7 @@ def header(plan: Plan) -> dict:
                 + "; a bad row is an object of type error",
     })
     if plan.is_compose:
-        from ..calculus import cheapest_order
+        from ..calculus.derivatives import cheapest_order
 
         out["order"] = [fn.name for fn in plan.functions]
         parts = "·".join(f"({fn.m}×{fn.n})" for fn in reversed(plan.functions))
@@ -212,7 +212,7 @@ class NpyWriter(Writer):
         return b"\x93NUMPY\x01\x00" + len(body).to_bytes(2, "little") + body.encode("latin1")
 
     def start(self) -> None:
-        from ..sink import OutputFailed
+        from ..core.sink import OutputFailed
 
         try:
             self.file = open(self.path, "wb")
@@ -248,7 +248,7 @@ class ParquetWriter(Writer):
             import pyarrow as pa
             import pyarrow.parquet as pq
         except ImportError:
-            from ..errors import SpecError
+            from ..core.errors import SpecError
 
             raise SpecError("writing .parquet needs pyarrow", hint="pip install 'jaccli[parquet]'") from None
         self.pa = pa

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Sequence
 
-from ..numbers import fmt_number, power_of_ten, short_list
-from ..request import RenderOptions, option
+from ..calculus.numbers import fmt_number, power_of_ten, short_list
+from ..core.request import RenderOptions, option
 from ..results import Determinant, Evaluated, JacobianResult
 from .model import Block, Heading, Line, MatrixBlock
 
@@ -18,19 +18,19 @@ if TYPE_CHECKING:
 
 
 def to_text(expr: Any) -> str:
-    from ..printing import to_text as text
+    from ..calculus.printing import to_text as text
 
     return text(expr)
 
 
 def matrix_text(matrix: Any) -> list[list[str]]:
-    from ..printing import matrix_text as text
+    from ..calculus.printing import matrix_text as text
 
     return text(matrix)
 
 
 def summary(values: Any) -> str:
-    from ..arrays import summary as numbers
+    from ..parse.arrays import summary as numbers
 
     return numbers(values)
 
@@ -39,7 +39,7 @@ def cell(exact: sp.Expr | None, value: float, precision: int) -> str:
     """``6``, ``1/3 ≈ 0.333333``, ``4*cos(4) ≈ -2.61457``; floats as decimals only."""
     if exact is None or exact.is_Float:
         return fmt_number(value, precision)
-    from ..printing import is_plain_number
+    from ..calculus.printing import is_plain_number
 
     if is_plain_number(exact):
         return to_text(exact)
@@ -325,7 +325,7 @@ def _products_blocks(r: JacobianResult, precision: int, full: bool) -> list[Bloc
 
 def steps_blocks(steps) -> list[Block]:
     """The derivations added by --steps (a steps.Derivations)."""
-    from ..steps import render_lines
+    from ..calculus.steps import render_lines
 
     blocks: list[Block] = []
     if steps.chain_sum:

@@ -3,10 +3,10 @@ in words, the determinant, and a verdict line; or one JSON object."""
 
 from __future__ import annotations
 
-from ..checking import describe_value
-from ..numbers import json_number
-from ..printing import to_text
-from ..request import RenderOptions
+from ..calculus.numbers import json_number
+from ..calculus.printing import to_text
+from ..core.request import RenderOptions
+from ..jobs.check import describe_value
 from ..results.check import CheckResult
 from .blocks import J, steps_blocks
 from .model import Block, Heading, Line, MatrixBlock
@@ -128,7 +128,7 @@ def body(result: CheckResult, options: RenderOptions) -> dict:
 
 def latex(result: CheckResult, options: RenderOptions) -> str:
     """The answer as read and, unless hidden, J; then the verdict with the wrong entries."""
-    from ..printing import matrix_latex
+    from ..calculus.printing import matrix_latex
     from .latex import symbolic_matrix
 
     lines = [f"\\text{{your answer}} = {matrix_latex(result.answer.matrix)}"]

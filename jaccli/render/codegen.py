@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..request import RenderOptions
+from ..core.request import RenderOptions
 from ..results.tools import CodegenResult
 from .model import Block, Line
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..request import RenderOptions
+from ..core.request import RenderOptions
 from ..results.tools import CostResult
 from .model import Block, Heading, Line, MatrixBlock
 
 if TYPE_CHECKING:
-    from ..chainorder import Shape
+    from ..chain.order import Shape
 
 LABELS = {"forward": "forward (from the input side)", "reverse": "reverse (from the output side)",
           "optimal": "optimal bracketing"}

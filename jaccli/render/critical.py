@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ..numbers import fmt_number, json_number
-from ..printing import to_text
-from ..request import RenderOptions
+from ..calculus.numbers import fmt_number, json_number
+from ..calculus.printing import to_text
+from ..core.request import RenderOptions
 from ..results.second_order import CriticalCurve, CriticalPoint, CriticalResult
 from .blocks import cell
 from .model import Block, Heading, Line, MatrixBlock

@@ -9,7 +9,7 @@ from .model import Block, Heading, Line, MatrixBlock
 from .reading import read_as
 
 if TYPE_CHECKING:
-    from ..request import RenderOptions
+    from ..core.request import RenderOptions
     from ..results.check import CriticalCheck
 
 

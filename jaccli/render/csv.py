@@ -10,7 +10,7 @@ import csv
 import io
 from typing import Any, Iterator
 
-from ..request import option
+from ..core.request import option
 
 BLOCK_BYTES = 1 << 20
 
@@ -50,11 +50,11 @@ def _rows(result: Any) -> Iterator[str]:
         return
     matrix = result.symbolic
     if matrix is None:
-        from ..errors import MathError
+        from ..core.errors import MathError
 
         raise MathError("the symbolic composed Jacobian was not formed within the time budget",
                         hint=f"give {option('at')} for its value at a point, or raise {option('timeout')}")
-    from ..printing import matrix_rows  # sympy: only for symbolic entries
+    from ..calculus.printing import matrix_rows  # sympy: only for symbolic entries
 
     for row in matrix_rows(matrix):
         yield _line(row)

@@ -3,7 +3,7 @@ JSON (question, specs, point, answer and the jac check that verified it)."""
 
 from __future__ import annotations
 
-from ..request import RenderOptions
+from ..core.request import RenderOptions
 from ..results.tools import Exercise, ExerciseSheet
 from .model import Block, Heading, Line
 

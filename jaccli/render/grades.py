@@ -14,11 +14,11 @@ import csv as _csv
 import io
 from typing import TYPE_CHECKING, Iterator
 
-from ..untrusted import cell, visible
+from ..core.untrusted import cell, visible
 from .model import Block, Heading, MatrixBlock
 
 if TYPE_CHECKING:
-    from ..request import RenderOptions
+    from ..core.request import RenderOptions
     from ..results.check import Grade, GradeSheet
 
 COLUMNS = ("id", "pass", "wrong", "entries", "diagnoses", "error", "flags")

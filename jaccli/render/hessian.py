@@ -3,10 +3,10 @@ classification at a point, and the two terms of the second-order chain rule."""
 
 from __future__ import annotations
 
-from ..evaluate import to_number
-from ..numbers import fmt_number, json_number
-from ..printing import matrix_text, to_text
-from ..request import RenderOptions
+from ..calculus.evaluate import to_number
+from ..calculus.numbers import fmt_number, json_number
+from ..calculus.printing import matrix_text, to_text
+from ..core.request import RenderOptions
 from ..results.second_order import HessianResult
 from .blocks import LARGE, J, _args, _symbolic_blocks, _value_blocks, cell
 from .model import Block, Heading, Line, MatrixBlock

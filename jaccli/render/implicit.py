@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ..numbers import json_number
-from ..printing import matrix_text
-from ..request import RenderOptions
+from ..calculus.numbers import json_number
+from ..calculus.printing import matrix_text
+from ..core.request import RenderOptions
 from ..results.second_order import ImplicitResult
 from .blocks import cell
 from .model import Block, Heading, Line, MatrixBlock

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Iterator
 
 if TYPE_CHECKING:
-    from ..request import RenderOptions
+    from ..core.request import RenderOptions
     from ..results import JacobianResult
     from .model import Block
 

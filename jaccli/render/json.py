@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
-from ..numbers import json_number
+from ..calculus.numbers import json_number
 from .reading import read_as
 
 if TYPE_CHECKING:
@@ -58,7 +58,7 @@ def error_object(command: str, message: str, exit_code: int) -> str:
 def rows(matrix: Any) -> list[list[str]] | None:
     if matrix is None:
         return None
-    from ..printing import matrix_text  # sympy: only where there are symbolic entries
+    from ..calculus.printing import matrix_text  # sympy: only where there are symbolic entries
 
     return matrix_text(matrix)
 
@@ -66,7 +66,7 @@ def rows(matrix: Any) -> list[list[str]] | None:
 def text(expr: Any) -> str | None:
     if expr is None:
         return None
-    from ..printing import to_text
+    from ..calculus.printing import to_text
 
     return to_text(expr)
 
@@ -87,7 +87,7 @@ def values(at: Evaluated | None, structured: bool = False) -> Any:
         return [[json_number(v) for v in row] for row in value]
     import numpy as np
 
-    from ..values import Diagonal, DiagPlusRank1, LinearMap
+    from ..chain.values import Diagonal, DiagPlusRank1, LinearMap
 
     if structured and isinstance(value, Diagonal):
         return {"kind": "diagonal", "diagonal": np.ascontiguousarray(value.values)}

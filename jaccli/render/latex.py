@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Sequence
 
-from ..numbers import fmt_number, power_of_ten
+from ..calculus.numbers import fmt_number, power_of_ten
 
 if TYPE_CHECKING:
-    from ..request import RenderOptions
+    from ..core.request import RenderOptions
     from ..results import Evaluated, JacobianResult
 
 LARGE = 12
@@ -35,7 +35,7 @@ def _atom(v: Any) -> str:
         return fmt_number(v, 6)
     import sympy as sp
 
-    from ..printing import to_latex
+    from ..calculus.printing import to_latex
 
     return to_latex(v if isinstance(v, sp.Basic) else sp.Symbol(v))
 
@@ -47,7 +47,7 @@ def _J(name: str, args: str) -> str:
 def symbolic_matrix(matrix: Any, full: bool) -> str:
     if not full and (matrix.rows > LARGE or matrix.cols > LARGE):
         return f"\\text{{a {matrix.rows}×{matrix.cols} matrix (--full prints it)}}"
-    from ..printing import matrix_latex
+    from ..calculus.printing import matrix_latex
 
     return matrix_latex(matrix)
 
@@ -56,13 +56,13 @@ def evaluated_matrix(at: Evaluated, precision: int, full: bool) -> str:
     """Exact entries when there are, else decimals; a summary when large."""
     rows, cols = at.shape
     if not full and (rows > LARGE or cols > LARGE):
-        from ..arrays import summary
+        from ..parse.arrays import summary
 
         values = at.value.values if at.diagonal else at.array()  # type: ignore[union-attr]
         form = "diagonal, " if at.diagonal else ""
         return f"\\text{{{rows}×{cols}, {form}{summary(values)}}}"
     if at.exact is not None:
-        from ..printing import matrix_latex
+        from ..calculus.printing import matrix_latex
 
         return matrix_latex(at.exact)
     lines = [" & ".join(fmt_number(float(v), precision) for v in row) for row in at.rows()]
@@ -71,7 +71,7 @@ def evaluated_matrix(at: Evaluated, precision: int, full: bool) -> str:
 
 def _vector(values: Any, precision: int, full: bool) -> str:
     if not full and values.size > 64:
-        from ..arrays import summary
+        from ..parse.arrays import summary
 
         return f"\\text{{{summary(values)}}}"
     return "\\begin{bmatrix} " + " & ".join(fmt_number(float(v), precision) for v in values) + " \\end{bmatrix}"
@@ -114,7 +114,7 @@ def _det_lines(result: JacobianResult, precision: int) -> list[str]:
     det = result.determinant
     if det is None or det.withheld:
         return []
-    from ..printing import to_latex
+    from ..calculus.printing import to_latex
 
     out = []
     if det.symbolic is not None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..untrusted import visible_lines
+from ..core.untrusted import visible_lines
 from .model import Heading, Line, MatrixBlock
 
 

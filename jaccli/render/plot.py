@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..numbers import fmt_number, json_number
-from ..request import RenderOptions
+from ..calculus.numbers import fmt_number, json_number
+from ..core.request import RenderOptions
 from ..results.tools import PlotResult
 from .model import Block, Heading, Line
 

@@ -22,9 +22,7 @@ def functions_of(result: Any) -> list:
 
 
 def to_text(expr: Any) -> str:
-    from ..printing import (
-        to_text as text,  # sympy: only when there are functions to show
-    )
+    from ..calculus.printing import to_text as text
 
     return text(expr)
 

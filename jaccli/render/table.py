@@ -8,7 +8,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from ..untrusted import visible_lines
+from ..core.untrusted import visible_lines
 from .model import Heading, Line, MatrixBlock
 
 

@@ -3,11 +3,11 @@ and the remainder table."""
 
 from __future__ import annotations
 
-from ..numbers import fmt_number, json_number
-from ..printing import to_latex, to_text
-from ..request import RenderOptions
+from ..calculus.numbers import fmt_number, json_number
+from ..calculus.printing import to_latex, to_text
+from ..core.request import RenderOptions
+from ..jobs.taylor import derivative_label
 from ..results.second_order import OutputTaylor, TaylorResult
-from ..taylor import derivative_label
 from .blocks import cell
 from .model import Block, Heading, Line, MatrixBlock
 from .reading import read_as

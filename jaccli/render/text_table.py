@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from ..untrusted import visible_lines
+from ..core.untrusted import visible_lines
 from .model import Block, Heading, Line, MatrixBlock
 
 GAP = "   "  # rich's cell padding (1) + the invisible vertical line + padding (1)

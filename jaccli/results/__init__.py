@@ -15,21 +15,21 @@ import functools
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Sequence, Union
 
-from ..function import VectorFunction, space
-from ..values import Diagonal, DiagPlusRank1, LinearMap, as_array
+from ..chain.values import Diagonal, DiagPlusRank1, LinearMap, as_array
+from ..model.function import VectorFunction, space
 
 if TYPE_CHECKING:
     import numpy as np
     import sympy as sp
 
-    from ..arrays import NumericPoint
-    from ..chainorder import Plan
-    from ..evaluate import Point
-    from ..fast import FastMatrix
-    from ..layers import Layer, Network
-    from ..linearise import LinearStep
-    from ..numeric import Verification
-    from ..steps import Derivations
+    from ..calculus.evaluate import Point
+    from ..calculus.steps import Derivations
+    from ..chain.fast import FastMatrix
+    from ..chain.numeric import Verification
+    from ..chain.order import Plan
+    from ..jobs.linearise import LinearStep
+    from ..model.layers import Layer, Network
+    from ..parse.arrays import NumericPoint
 
     Matrix = Union[sp.MatrixBase, FastMatrix]  # symbolic entries: sympy, or symengine's for large systems
     AnyPoint = Union[Point, NumericPoint]

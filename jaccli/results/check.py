@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import sympy as sp
 
-    from ..answer import Answer
-    from ..arrays import NumericPoint
-    from ..evaluate import Point
+    from ..calculus.evaluate import Point
+    from ..parse.answer import Answer
+    from ..parse.arrays import NumericPoint
     from . import JacobianResult
 
 

@@ -6,13 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..function import VectorFunction
+from ..model.function import VectorFunction
 from . import ChainProperties, Evaluated
 
 if TYPE_CHECKING:
     import sympy as sp
 
-    from ..evaluate import Point
+    from ..calculus.evaluate import Point
 
 
 # ---------------------------------------------------------------------------

@@ -6,10 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..function import VectorFunction
+from ..model.function import VectorFunction
 
 if TYPE_CHECKING:
-    from ..chainorder import Plan, Shape
+    from ..chain.order import Plan, Shape
 
 
 # ---------------------------------------------------------------------------
