@@ -196,9 +196,9 @@ def _exact_det(J: Any, exact: Any = None) -> DetValue:
     import sympy as sp
 
     from ..calculus import tolerance
-    from ..calculus.numbers import numerically_singular
     from ..calculus.derivatives import determinant as symbolic_det
     from ..calculus.evaluate import to_number
+    from ..calculus.numbers import numerically_singular
 
     if exact is None:
         exact = J[0, 0] if J.rows == 1 else symbolic_det(J)  # one expression: worth simplifying (cos²+sin²)
