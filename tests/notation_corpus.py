@@ -36,6 +36,7 @@ def read(entry: dict, values: dict[str, float]):
     """What jac reads, evaluated at the same values."""
     import sympy as sp
 
+    from jaccli.calculus.symbols import symbol
     from jaccli.core.errors import ParseError
     from jaccli.jobs.check import _parse_det
     from jaccli.parse import grammar
@@ -44,7 +45,7 @@ def read(entry: dict, values: dict[str, float]):
 
     kind = entry.get("kind", "spec")
     names = tuple(entry.get("inputs", ()))
-    subs = {grammar.symbol(n): sp.Float(v, 30) for n, v in values.items()}
+    subs = {symbol(n): sp.Float(v, 30) for n, v in values.items()}
 
     def number(expr) -> float:
         return float(sp.N(expr.xreplace(subs), 20))

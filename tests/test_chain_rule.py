@@ -8,7 +8,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from jaccli import compose, jacobian
-from jaccli.calculus.derivatives import substitute_chain
+from jaccli.model.jacobian import substitute_chain
 from jaccli.parse.spec import from_text
 
 INNER = ["x^2 + y", "2*x*y", "sin(x) + y", "exp(x - y)", "x/(1 + y^2)", "sqrt(1 + x^2)", "atan2(y, 2 + x)",

@@ -11,7 +11,8 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from jaccli.api import jacobian, load
-from jaccli.calculus.printing import to_text
+from jaccli.calculus.printing import row_texts, to_text
+from jaccli.calculus.symbols import symbol
 from jaccli.chain import fast
 from jaccli.core.errors import JacError
 from jaccli.parse import fastread, grammar
@@ -23,7 +24,7 @@ FUNCTIONS = sorted(fastread._CALLS)
 
 def _grammar_reading(text: str, names=NAMES):
     """What the grammar reads (unevaluated, as for large specs), converted to symengine, and its conditions."""
-    scope = grammar.Scope(names, symbols={n: grammar.symbol(n) for n in names}, evaluate=False)
+    scope = grammar.Scope(names, symbols={n: symbol(n) for n in names}, evaluate=False)
     expr = grammar.parse(text, names, scope)
     conditions = [(c.kind, fast.to_symengine(c.exprs[0]), c.function, c.need) for c in scope.conditions]
     # a condition on a constant is vacuous (x/(x/x): the divisor x/x is 1 once evaluated; its zero, x = 0,
@@ -138,7 +139,7 @@ def test_a_large_spec_is_read_fast_and_means_the_same(tmp_path):
     kinds = {(c.kind, c.function) for group in quick.conditions for c in group}
     assert ("division", "/") in kinds and ("log", "log") in kinds and ("domain", "log") in kinds
     # the lazily converted sympy outputs mean the same as the grammar's
-    subs = {grammar.symbol(f"x{j}"): x[j] for j in range(n)}
+    subs = {symbol(f"x{j}"): x[j] for j in range(n)}
     for k in (0, 5, 11):
         assert float(quick.outputs[k].xreplace(subs)) == pytest.approx(float(slow.outputs[k].xreplace(subs)), rel=1e-12)
 
@@ -168,11 +169,11 @@ def test_shared_sum_printing_matches_entry_by_entry(tmp_path):
                                                  f"exp(-({s}))", f"x{i} * ({s})"][i % 5])
     fn = load(str(path))[0]
     J = fast.jacobian(fn)
-    rows = list(fast.row_texts(J))
+    rows = list(row_texts(J))
     names = list(fn.inputs)
     rng = np.random.default_rng(0)
     x = rng.uniform(-0.5, 0.5, len(names))
-    subs = {grammar.symbol(v): x[k] for k, v in enumerate(names)}
+    subs = {symbol(v): x[k] for k, v in enumerate(names)}
     for i in range(J.rows):
         for j in range(J.cols):
             if rows[i][j] == to_text(J[i, j]):
@@ -181,7 +182,7 @@ def test_shared_sum_printing_matches_entry_by_entry(tmp_path):
             expected = _value(J[i, j], dict(zip(names, x)))
             assert complex(again.xreplace(subs).evalf()) == pytest.approx(expected, rel=1e-10, abs=1e-12)  # … to the entry
     tiny = fast.FastMatrix([[se.Add(*[se.Symbol(f"z{k}") * (k + 1) for k in range(10)])]])
-    assert next(fast.row_texts(tiny)) == [to_text(tiny[0, 0])]  # a whole entry that is a long sum: no parentheses
+    assert next(row_texts(tiny)) == [to_text(tiny[0, 0])]  # a whole entry that is a long sum: no parentheses
 
 
 def test_shared_evaluation_matches_substitution_and_leaves_poles_to_it(tmp_path):

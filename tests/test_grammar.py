@@ -8,10 +8,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from jaccli.calculus.printing import to_text
+from jaccli.calculus.symbols import symbol
 from jaccli.core.errors import JacError, ParseError
 from jaccli.parse import grammar
 
-x, y, z = (grammar.symbol(n) for n in "xyz")
+x, y, z = (symbol(n) for n in "xyz")
 XY = ("x", "y")
 
 

@@ -7,8 +7,8 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jaccli.calculus.derivatives import jacobian_matrix
 from jaccli.calculus.steps import derivations, derive
+from jaccli.model.jacobian import jacobian_matrix
 from jaccli.parse.spec import from_text
 
 X, Y = sp.Symbol("x", real=True), sp.Symbol("y", real=True)

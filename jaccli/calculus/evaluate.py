@@ -5,17 +5,15 @@ from __future__ import annotations
 
 import cmath
 from dataclasses import dataclass
-from fractions import Fraction
-from typing import Any, Mapping, Sequence
+from typing import Sequence
 
 import sympy as sp
 
-from ..core.errors import MathError, PointError
-from ..core.request import option
-from ..parse import grammar
+from ..core.errors import MathError
 from . import special as jf
 from .numbers import short_list
 from .printing import to_text
+from .symbols import symbol
 
 _NON_FINITE = (sp.zoo, sp.nan, sp.oo, -sp.oo)
 
@@ -33,7 +31,7 @@ class Point:
 
     @property
     def subs(self) -> dict[sp.Symbol, sp.Expr]:
-        return {grammar.symbol(n): v for n, v in zip(self.names, self.exact)}
+        return {symbol(n): v for n, v in zip(self.names, self.exact)}
 
     @property
     def values(self) -> tuple[float, ...]:
@@ -48,50 +46,6 @@ class Point:
     def args_text(self) -> str:
         """``1, 2`` for J_f(1, 2)."""
         return short_list([to_text(v) for v in self.exact])
-
-
-def parse_point_text(text: str) -> list[grammar.PointItem]:
-    from ..core.errors import ParseError
-
-    try:
-        return grammar.parse_point(text)
-    except ParseError as err:
-        raise err.located(option("at")) from None
-
-
-def bind_point(items: Sequence[grammar.PointItem], inputs: Sequence[str], fname: str,
-               order_hint: str | None = None) -> Point:
-    """Match ``1,2`` (positional) or ``x=1,y=2`` (named) to a function's inputs.
-    ``order_hint``: the inputs' order was inferred, not declared; positional values are
-    refused (with this hint) since they would bind by a guess."""
-    inputs = tuple(inputs)
-    named = [it for it in items if it.name is not None]
-    if named and len(named) != len(items):
-        raise PointError(f"{option('at')} mixes named (x=1) and positional (1) values",
-                         hint="give all values by position (1,2) or all by name (x=1,y=2)")
-    if not named and order_hint is not None and len(inputs) > 1:
-        raise PointError(f"{option('at')} gives {len(items)} values by position, but the order of {fname}'s inputs "
-                         f"({', '.join(inputs)}) was only inferred from the text (sorted)",
-                         hint=f"name the values ({option('at')} {','.join(f'{v}=…' for v in inputs)}), or {order_hint}")
-    if len(items) != len(inputs):
-        raise PointError(f"{option('at')} has {len(items)} value{'s' if len(items) != 1 else ''} but {fname} takes "
-                         f"{len(inputs)} input{'s' if len(inputs) != 1 else ''} ({', '.join(inputs)})",
-                         hint=f"give one value per input, in the order {', '.join(inputs)}")
-    if not named:
-        values = [it.value for it in items]
-    else:
-        by_name: dict[str, sp.Expr] = {}
-        for it in items:
-            if it.name not in inputs:
-                raise PointError(f"{option('at')} names {it.name!r}, which is not an input of {fname}",
-                                 hint=f"the inputs are {', '.join(inputs)}")
-            if it.name in by_name:
-                raise PointError(f"{option('at')} gives {it.name!r} twice", hint="give each input once")
-            by_name[it.name] = it.value
-        values = [by_name[name] for name in inputs]
-    if any(v.has(sp.Float) for v in values):
-        values = [sp.Float(v) if not v.is_Float else v for v in values]  # floats in, floats out
-    return Point(inputs, tuple(values))
 
 
 def to_number(expr: sp.Expr, label: str) -> float:
@@ -133,7 +87,7 @@ def substitute(expr: sp.Expr, subs: dict) -> sp.Expr:
 
 
 def _guard_power(node: sp.Pow, base: sp.Expr, exp: sp.Expr) -> None:
-    from ..parse.grammar import MAX_RESULT_DIGITS
+    from ..core.limits import MAX_RESULT_DIGITS
 
     if not (base.is_number and exp.is_Rational and not base.has(sp.Float)) or abs(exp) < 64:
         return
@@ -375,55 +329,6 @@ def smoothness_digits() -> int:
 
 def _numeric(expr: sp.Expr, names, values) -> float:
     """``expr`` at the point as a float, computed at 40 digits."""
-    subs = {grammar.symbol(n): sp.Float(v, 40) for n, v in zip(names, values)}
+    subs = {symbol(n): sp.Float(v, 40) for n, v in zip(names, values)}
     value = substitute(expr, subs).evalf(40)
     return float(sp.re(value) if not value.is_real else value)
-
-
-# ---------------------------------------------------------------------------
-# Points from what callers give
-
-def make_point(at: Any, fn: Any) -> Point | None:
-    """A point for ``fn`` from text (``"1,2"``, ``"x=1,y=2"``), numbers or a mapping."""
-    if at is None or isinstance(at, Point):
-        return at
-    if isinstance(at, str) and at.startswith("@"):
-        from ..parse.arrays import numeric_vector
-
-        items = [grammar.PointItem(None, sp.Float(float(v)), 0) for v in numeric_vector(at)]
-    elif isinstance(at, str):
-        items = parse_point_text(at)
-    elif isinstance(at, Mapping):
-        items = [grammar.PointItem(str(k), _constant(v), 0) for k, v in at.items()]
-    elif all(isinstance(v, grammar.PointItem) for v in at):
-        items = list(at)  # already parsed (the CLI's --at)
-    else:
-        items = [grammar.PointItem(None, _constant(v), 0) for v in at]
-    return bind_point(items, fn.inputs, fn.name, order_hint=_order_hint(fn))
-
-
-def _order_hint(fn: Any) -> str | None:
-    """How to declare ``fn``'s input order when it was only inferred (else None)."""
-    from ..model.function import inferred_order_hint
-
-    return inferred_order_hint(fn) if getattr(fn, "order", "declared") == "inferred" else None
-
-
-def _constant(value: object) -> sp.Expr:
-    import numbers
-
-    if isinstance(value, bool):
-        raise TypeError("a point's value cannot be a boolean")
-    if isinstance(value, numbers.Integral):
-        return sp.Integer(int(value))
-    if isinstance(value, Fraction):
-        return sp.Rational(value.numerator, value.denominator)
-    if isinstance(value, numbers.Real) and not isinstance(value, sp.Basic):
-        return sp.Float(repr(float(value)))  # numpy floats too
-    if isinstance(value, sp.Expr) and value.is_number:
-        return value
-    if isinstance(value, str):
-        items = parse_point_text(value)
-        if len(items) == 1 and items[0].name is None:
-            return items[0].value
-    raise TypeError(f"cannot use {value!r} as a coordinate")

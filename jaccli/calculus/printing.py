@@ -4,6 +4,8 @@ LaTeX, and decimals at a chosen precision."""
 from __future__ import annotations
 
 import math
+import re
+from typing import Iterator
 
 import sympy as sp
 from sympy.printing.latex import LatexPrinter
@@ -78,18 +80,14 @@ def printable(expr: sp.Expr) -> sp.Expr:
 def to_text(expr: sp.Expr) -> str:
     """``expr`` in jac's syntax: ``x^2 + 2*x*y``, ``4*cos(4)`` (symengine expressions too)."""
     if not isinstance(expr, sp.Basic):
-        from ..chain.fast import to_text as fast_text
-
-        return fast_text(expr)
+        return symengine_text(expr)
     return _printer.doprint(printable(expr)).replace("**", "^")
 
 
 def matrix_rows(matrix):
     """Each row of a matrix's entries in jac's syntax, one list at a time (symengine matrices
-    print each shared subexpression once: fast.row_texts)."""
+    print each shared subexpression once: row_texts)."""
     if not isinstance(matrix, sp.MatrixBase):
-        from ..chain.fast import row_texts
-
         yield from row_texts(matrix)
         return
     for i in range(matrix.rows):
@@ -128,3 +126,72 @@ def matrix_latex(matrix: sp.Matrix) -> str:
 def is_plain_number(expr: sp.Expr) -> bool:
     """True when the exact form says nothing the decimal doesn't (an integer or a float)."""
     return bool(expr.is_Integer or expr.is_Float)
+
+
+# ---------------------------------------------------------------------------
+# symengine's expressions (the engine for large systems, chain/fast.py)
+
+_E = re.compile(r"\bE\b")
+
+
+def symengine_text(expr) -> str:
+    """A symengine expression in jac's syntax."""
+    text = str(expr).replace("**", "^")
+    if "Abs(" in text:
+        text = text.replace("Abs(", "abs(")
+    return _E.sub("e", text) if "E" in text else text  # the regex only when there is an E to replace
+
+
+SHARED_MIN_TERMS = 8  # a sum this long, met in an entry, is printed once and reused
+_SLOT = re.compile("\u00a7([0-9]+)\u00a7")  # §12§: a placeholder symbol, a name jac's inputs cannot have
+
+
+def row_texts(matrix) -> Iterator[list[str]]:
+    """The rows of a symengine matrix as text, each long sum printed once. Every entry of row i of
+    a dense ``tanh(Σ wᵢⱼ xⱼ)`` layer contains the same n-term sum; printing each entry whole prints
+    it n times (15.8 s for n = 300). Here each entry is printed with its long sums replaced by
+    placeholder symbols, and the sums' text (printed once, by symengine) is put in their place —
+    in parentheses unless the placeholder is already a whole argument or parenthesised."""
+    import symengine as se
+
+    slots: dict = {}  # long sum → placeholder symbol
+    texts: list[str] = []  # placeholder number → its text
+    inside: dict = {}  # node → the long sums in it (shared nodes are searched once)
+
+    def long_sums(node) -> dict:
+        hit = inside.get(node)
+        if hit is not None:
+            return hit
+        if isinstance(node, se.Add) and len(node.args) >= SHARED_MIN_TERMS:
+            if node not in slots:
+                slots[node] = se.Symbol(f"\u00a7{len(texts)}\u00a7")
+                texts.append(symengine_text(node))
+            found = {node: slots[node]}
+        elif isinstance(node, (se.Symbol, se.Number)):
+            found = {}
+        else:
+            found = {}
+            for arg in node.args:
+                found.update(long_sums(arg))
+        inside[node] = found
+        return found
+
+    def put_back(text: str) -> str:
+        def fill(match) -> str:
+            inner = texts[int(match.group(1))]
+            start, end = match.start(), match.end()
+            if start == 0 and end == len(text):
+                return inner  # the entry is the sum
+            before = text[start - 1] if start else ""
+            after = text[end] if end < len(text) else ""
+            return inner if before and after and before in "(," and after in ",)" else f"({inner})"
+
+        return _SLOT.sub(fill, text)
+
+    for i in range(matrix.rows):
+        row = []
+        for entry in matrix._rows[i]:
+            found = long_sums(entry)
+            row.append(put_back(symengine_text(entry.xreplace(found))) if found else symengine_text(entry))
+        yield row
+        inside.clear()  # rows rarely share inner nodes; keep memory flat (the sums' text stays)

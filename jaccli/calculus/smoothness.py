@@ -24,7 +24,7 @@ from typing import Sequence
 import sympy as sp
 
 from ..core.errors import MathError
-from ..parse.grammar import symbol
+from .symbols import symbol
 
 DIGITS = 80  # working precision: differences of nearby values keep their digits
 STEPS = (1e-6, 1e-12, 1e-18)  # difference-quotient and remainder steps

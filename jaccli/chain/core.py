@@ -20,8 +20,7 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Sequence
 
-from ..results import Evaluated
-from .values import Diagonal, DiagPlusRank1, LinearMap, Value, as_array, is_exact
+from .values import Diagonal, DiagPlusRank1, Evaluated, LinearMap, Value, as_array, is_exact
 
 if TYPE_CHECKING:
     import numpy as np

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import cmath
 import math
-import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 
 import sympy as sp
+
+from ..calculus.printing import symengine_text as to_text
 
 AUTO_MIN_ENTRIES = 100
 
@@ -87,7 +88,7 @@ def to_sympy(expr, cache: dict | None = None) -> sp.Basic:
     """A symengine expression as sympy, node by node, with jac's real input symbols (grammar.symbol)."""
     import symengine as se
 
-    from ..parse.grammar import symbol
+    from ..calculus.symbols import symbol
 
     cache = {} if cache is None else cache
 
@@ -331,72 +332,6 @@ def _row_values(matrix: FastMatrix, i: int, subs: dict, label) -> list:
                             "(not a finite number there)", hint="choose a point inside the domain")
         row.append(value.real if value.imag == 0 else value)
     return row
-
-
-_E = re.compile(r"\bE\b")
-
-
-def to_text(expr) -> str:
-    """A symengine expression in jac's syntax."""
-    text = str(expr).replace("**", "^")
-    if "Abs(" in text:
-        text = text.replace("Abs(", "abs(")
-    return _E.sub("e", text) if "E" in text else text  # the regex only when there is an E to replace
-
-
-SHARED_MIN_TERMS = 8  # a sum this long, met in an entry, is printed once and reused
-_SLOT = re.compile("\u00a7([0-9]+)\u00a7")  # §12§: a placeholder symbol, a name jac's inputs cannot have
-
-
-def row_texts(matrix) -> Iterator[list[str]]:
-    """The rows of a symengine matrix as text, each long sum printed once. Every entry of row i of
-    a dense ``tanh(Σ wᵢⱼ xⱼ)`` layer contains the same n-term sum; printing each entry whole prints
-    it n times (15.8 s for n = 300). Here each entry is printed with its long sums replaced by
-    placeholder symbols, and the sums' text (printed once, by symengine) is put in their place —
-    in parentheses unless the placeholder is already a whole argument or parenthesised."""
-    import symengine as se
-
-    slots: dict = {}  # long sum → placeholder symbol
-    texts: list[str] = []  # placeholder number → its text
-    inside: dict = {}  # node → the long sums in it (shared nodes are searched once)
-
-    def long_sums(node) -> dict:
-        hit = inside.get(node)
-        if hit is not None:
-            return hit
-        if isinstance(node, se.Add) and len(node.args) >= SHARED_MIN_TERMS:
-            if node not in slots:
-                slots[node] = se.Symbol(f"\u00a7{len(texts)}\u00a7")
-                texts.append(to_text(node))
-            found = {node: slots[node]}
-        elif isinstance(node, (se.Symbol, se.Number)):
-            found = {}
-        else:
-            found = {}
-            for arg in node.args:
-                found.update(long_sums(arg))
-        inside[node] = found
-        return found
-
-    def put_back(text: str) -> str:
-        def fill(match) -> str:
-            inner = texts[int(match.group(1))]
-            start, end = match.start(), match.end()
-            if start == 0 and end == len(text):
-                return inner  # the entry is the sum
-            before = text[start - 1] if start else ""
-            after = text[end] if end < len(text) else ""
-            return inner if before and after and before in "(," and after in ",)" else f"({inner})"
-
-        return _SLOT.sub(fill, text)
-
-    for i in range(matrix.rows):
-        row = []
-        for entry in matrix._rows[i]:
-            found = long_sums(entry)
-            row.append(put_back(to_text(entry.xreplace(found))) if found else to_text(entry))
-        yield row
-        inside.clear()  # rows rarely share inner nodes; keep memory flat (the sums' text stays)
 
 
 def hessian(expr: sp.Expr, names: Sequence[str]) -> tuple[FastMatrix, list]:

@@ -71,6 +71,7 @@ class LinearMap:
 
 
 Value = Union["sp.MatrixBase", "np.ndarray", Diagonal, DiagPlusRank1, LinearMap]  # what the chain core multiplies
+ValueForm = Union[list[list[float]], "np.ndarray", Diagonal, DiagPlusRank1, LinearMap]  # an Evaluated's values
 
 
 def is_exact(value: Any) -> bool:
@@ -103,3 +104,55 @@ def as_array(value: Value) -> np.ndarray:
     return np.asarray(value, dtype=float)
 
 
+@dataclass
+class Evaluated:
+    """A matrix (or a column) at a point: exact entries when the point and engine are exact, and
+    decimal values — rows of floats, a numpy array, or a diagonal (chain.Diagonal) kept as a vector."""
+
+    exact: sp.MatrixBase | None
+    value: ValueForm  # rows of floats, a numpy array, or a structured value
+
+    @property
+    def diagonal(self) -> bool:
+        return isinstance(self.value, Diagonal)
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        if self.exact is not None:
+            return tuple(self.exact.shape)
+        if self.diagonal or isinstance(self.value, DiagPlusRank1):
+            n = self.value.size  # type: ignore[union-attr]
+            return (n, n)
+        if isinstance(self.value, LinearMap):
+            return self.value.shape
+        if isinstance(self.value, list):
+            return (len(self.value), len(self.value[0]) if self.value else 0)
+        return (int(self.value.shape[0]), int(self.value.shape[1]))  # type: ignore[union-attr]
+
+    def exact_matrix(self) -> sp.MatrixBase:
+        """The exact matrix, where the path guarantees one (sympy's engine at an exact point)."""
+        assert self.exact is not None, "an exact matrix was expected here"
+        return self.exact
+
+    def exact_entry(self, i: int, j: int) -> sp.Expr | None:
+        """Entry (i, j) exactly, or None when the values are decimals only (symengine, layers)."""
+        return None if self.exact is None else self.exact[i, j]
+
+    def rows(self) -> list[list[float]]:
+        """The values as rows of floats (dense; for printing)."""
+        if isinstance(self.value, list):
+            return self.value
+        return as_array(self.value).tolist()
+
+    def array(self) -> np.ndarray:
+        return as_array(self.value if not isinstance(self.value, list) else _list_array(self.value))
+
+    def column(self) -> list[float]:
+        """A column's values (an evaluated output vector)."""
+        return [row[0] for row in self.rows()]
+
+
+def _list_array(rows: list[list[float]]) -> Any:
+    import numpy as np
+
+    return np.array(rows, dtype=float)

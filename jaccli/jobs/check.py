@@ -25,18 +25,20 @@ from typing import Any, Callable, Sequence
 import sympy as sp
 
 from ..calculus import tolerance
-from ..calculus.derivatives import substitute_chain
-from ..calculus.evaluate import Point, exact_at, make_point, to_number
+from ..calculus.evaluate import Point, exact_at, to_number
 from ..calculus.numbers import fmt_number
 from ..calculus.printing import to_text
 from ..calculus.sampling import Sampled, Sampler
 from ..calculus.simplify import SIMPLIFY_MAX_OPS, tidy
+from ..calculus.symbols import symbol
 from ..core.budget import attempt
 from ..core.errors import JacError, MathError, ParseError, SpecError, UsageError
 from ..core.request import POINT_ATOL_FLOOR, POINT_ATOL_SCALE, POINT_RTOL, SYMBOLIC_TOL, Request, option
 from ..model.function import VectorFunction
+from ..model.jacobian import substitute_chain
 from ..parse import grammar
 from ..parse.answer import Answer, load_answer
+from ..parse.point import make_point
 from ..results import JacobianResult
 from ..results.check import CheckResult, ClassVerdict, DetVerdict, Diagnosis, EntryVerdict
 
@@ -349,7 +351,7 @@ class Grader:
         from copy import copy
         from dataclasses import replace
 
-        unknowns = [grammar.symbol(name) for name in self.target.output_names]
+        unknowns = [symbol(name) for name in self.target.output_names]
         if answer.matrix.free_symbols & set(unknowns):
             return None
         branches = attempt(lambda: sp.solve(list(self.surface.outputs), unknowns, dict=True), lambda: [],
@@ -642,22 +644,22 @@ def _chain_subs(functions, intermediates: Sequence[str]) -> dict:
     subs = {}
     for k, fn in enumerate(functions[1:], start=1):
         for name, expr in zip(fn.inputs, chain[k - 1]):
-            if name in intermediates and grammar.symbol(name) not in subs:
-                subs[grammar.symbol(name)] = expr
+            if name in intermediates and symbol(name) not in subs:
+                subs[symbol(name)] = expr
     return subs
 
 
 def _in_inputs(matrix: sp.Matrix, functions, intermediates: Sequence[str], target, mode: str) -> sp.Matrix:
     """The answer with intermediate variables replaced: by the inner functions symbolically, by
     their values at the point (the point each function sees) at a point."""
-    if not intermediates or not any(matrix.has(grammar.symbol(n)) for n in intermediates):
+    if not intermediates or not any(matrix.has(symbol(n)) for n in intermediates):
         return matrix
     if mode == "point":
         subs = {}
         for factor in target.factors:
             for name, value in zip(factor.point.names, factor.point.exact):
-                if name in intermediates and grammar.symbol(name) not in subs:
-                    subs[grammar.symbol(name)] = value
+                if name in intermediates and symbol(name) not in subs:
+                    subs[symbol(name)] = value
         return matrix.xreplace(subs)
     return matrix.xreplace(_chain_subs(functions, intermediates))
 

@@ -75,8 +75,8 @@ def _state(fn: VectorFunction) -> list[str]:
 
 
 def _plan(functions: list[VectorFunction], chain_allowed: bool) -> dict[str, Any]:
-    from ..calculus.derivatives import substitute_chain
     from ..chain.order import Shape, optimal
+    from ..model.jacobian import substitute_chain
 
     x = list(functions[0].symbols)
     if len(functions) == 1:

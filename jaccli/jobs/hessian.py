@@ -11,14 +11,15 @@ from typing import Sequence
 import sympy as sp
 
 from ..calculus import tolerance
-from ..calculus.derivatives import substitute_chain
-from ..calculus.evaluate import Point, check_domain, exact_at, make_point
+from ..calculus.evaluate import Point, check_domain, exact_at
 from ..calculus.simplify import tidy, tidy_matrix
 from ..chain import core as chain
 from ..core.budget import phase
 from ..core.errors import SpecError
 from ..core.request import Request
 from ..model.function import VectorFunction
+from ..model.jacobian import substitute_chain
+from ..parse.point import make_point
 from ..results import Evaluated
 from ..results.second_order import HessianResult, OutputHessian, Term
 

@@ -7,14 +7,16 @@ from dataclasses import replace
 
 import sympy as sp
 
-from ..calculus import derivatives as calculus
 from ..calculus import tolerance
-from ..calculus.evaluate import check_domain, exact_at, make_point, to_number
+from ..calculus.derivatives import symbolic_determinant
+from ..calculus.evaluate import check_domain, exact_at, to_number
 from ..calculus.simplify import tidy_matrix
 from ..chain import core as chain
 from ..core.errors import MathError, SpecError
 from ..core.request import Request, option
 from ..model.function import VectorFunction, default_output_names
+from ..model.jacobian import jacobian_matrix
+from ..parse.point import make_point
 from ..results import Evaluated
 from ..results.second_order import ImplicitResult
 
@@ -45,13 +47,13 @@ def implicit_of(request: Request, fn: VectorFunction) -> ImplicitResult:
                         "equations as unknowns (∂F/∂y square)")
     if not parameters:
         raise SpecError("every input is an unknown: there is no x for y(x) to depend on")
-    J = calculus.jacobian_matrix(fn)
+    J = jacobian_matrix(fn)
     col = {name: k for k, name in enumerate(fn.inputs)}
     dF_dy = J.extract(list(range(fn.m)), [col[u] for u in unknowns])
     dF_dx = J.extract(list(range(fn.m)), [col[p] for p in parameters])
     result = ImplicitResult(fn, unknowns, parameters, dF_dy, dF_dx, notes=list(fn.notes))
     if len(unknowns) <= SYMBOLIC_MAX_UNKNOWNS:
-        det = calculus.symbolic_determinant(dF_dy)
+        det = symbolic_determinant(dF_dy)
         if det is not None and det != 0:
             result.symbolic = tidy_matrix(-dF_dy.inv(method="ADJ") * dF_dx)
     point = make_point(request.at, fn)

@@ -44,15 +44,15 @@ def jacobian_of(request: Request, items: list[Any]) -> JacobianResult:
 # Without a point: the symbolic Jacobian
 
 def _symbolic(request: Request, functions: list[VectorFunction]) -> JacobianResult:
-    from ..calculus import derivatives as calculus
+    from ..model import jacobian as model_jacobian
 
-    factors = [Factor(fn.name, fn.inputs, fn.output_names, function=fn, symbolic=calculus.jacobian_matrix(fn))
+    factors = [Factor(fn.name, fn.inputs, fn.output_names, function=fn, symbolic=model_jacobian.jacobian_matrix(fn))
                for fn in functions]
     notes = [note for fn in functions for note in fn.notes] + _engine_notes(functions, at_point=False)
     if len(functions) == 1:
         symbolic = factors[0].symbolic
     else:
-        symbolic = calculus.composed_jacobian(functions, [f.symbolic for f in factors])
+        symbolic = model_jacobian.composed_jacobian(functions, [f.symbolic for f in factors])
         if symbolic is None:
             notes.append("the symbolic composed Jacobian was not formed (time budget); the factors are shown, "
                          f"and {option('at')} gives the product at a point")
@@ -138,7 +138,7 @@ def _at_point(request: Request, items: list[Any], symbolic: Sequence[Any] | None
             factor.point = here
             try:
                 if factor.function is not None:
-                    from ..calculus.derivatives import jacobian_matrix
+                    from ..model.jacobian import jacobian_matrix
 
                     J = next(given) if given is not None else jacobian_matrix(factor.function)
                     seams = _evaluate_function(factor, factor.function, J, here, notes)
@@ -189,7 +189,7 @@ def row_at(command: str, items: list[Any], symbolic: Sequence[Any], point: Point
 def _first_point(at: Any, first: Any) -> Any:
     """An exact point for a function spec (evaluate.make_point); floats for a layer file."""
     if isinstance(first, VectorFunction):
-        from ..calculus.evaluate import make_point
+        from ..parse.point import make_point
 
         return make_point(at, first)
     from ..parse.arrays import NumericPoint, numeric_vector

@@ -5,22 +5,13 @@ the remainder ratio ‖f(x+h) − f(x) − J·h‖ / ‖h‖ shrinks to 0."""
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
 from ..core.errors import SpecError
 from ..core.request import option
+from ..results import LinearStep
 
 STEPS = 6
-
-
-@dataclass
-class LinearStep:
-    h: list[float]
-    norm_h: float
-    change: list[float]  # f(x + h) − f(x)
-    linear: list[float]  # J·h
-    ratio: float  # ‖f(x+h) − f(x) − J·h‖ / ‖h‖
 
 
 def linearise(F: Callable[[Any], Any], point: Any, jacobian_values: Sequence[Sequence[float]],

@@ -124,8 +124,8 @@ class Plan(ChainProperties):
     """Everything a batch computes once: the functions, their compiled kernels, names and shapes."""
 
     def __init__(self, functions: Sequence[VectorFunction]):
-        from ..calculus import derivatives as calculus
         from ..core.budget import phase
+        from ..model import jacobian as calculus
 
         self.functions = list(functions)
         with phase("differentiating for the batch"):

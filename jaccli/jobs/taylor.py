@@ -32,7 +32,8 @@ DIGITS = 60
 
 
 def taylor_of(request: Request, functions: list[VectorFunction]) -> TaylorResult:
-    from ..calculus.evaluate import check_domain, exact_at, make_point
+    from ..calculus.evaluate import check_domain, exact_at
+    from ..parse.point import make_point
 
     if len(functions) != 1:
         raise UsageError("jac taylor expands one function: give one SPEC",

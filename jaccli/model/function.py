@@ -34,7 +34,7 @@ class VectorFunction:
 
     @property
     def symbols(self) -> tuple[sp.Symbol, ...]:
-        from ..parse.grammar import symbol
+        from ..calculus.symbols import symbol
 
         return tuple(symbol(name) for name in self.inputs)
 

@@ -38,12 +38,11 @@ import sympy as sp
 
 from ..calculus import special as jf
 from ..core.errors import ParseError
-from ..core.limits import MAX_DEPTH, MAX_LENGTH, MAX_LITERAL_DIGITS, MAX_TOKENS
+from ..core.limits import MAX_DEPTH, MAX_LENGTH, MAX_LITERAL_DIGITS, MAX_RESULT_DIGITS, MAX_TOKENS
 from ..core.request import option
 
 # ---------------------------------------------------------------------------
 # Limits: input is bounded before sympy sees it.
-MAX_RESULT_DIGITS = 4_000  # digits of an exact power jac agrees to compute (Python prints ints up to 4,300)
 MAX_FACTORIAL = 1_000  # n! for whole numbers up to this (2,568 digits)
 
 
@@ -339,11 +338,6 @@ class Scope:
     def say(self, text: str) -> None:
         if text not in self.notes:
             self.notes.append(text)
-
-
-def symbol(name: str) -> sp.Symbol:
-    """The sympy symbol jac uses for an input called ``name`` (real-valued)."""
-    return sp.Symbol(name, real=True)
 
 
 def _split_into(name: str, parts: Sequence[str]) -> list[str] | None:

@@ -47,10 +47,10 @@ from ..model.layers import (
     Network,
     Residual,
     Softmax,
-    _check_sizes,
     conv_indices,
 )
 from .arrays import MAX_ARRAY_BYTES, MAX_TENSOR_BYTES, TENSOR_LIMIT_HINT, check_tensor_size, read_exactly
+from .layer_spec import check_sizes
 
 KNOWN = ("Gemm", "MatMul", "Add", "Relu", "Tanh", "Sigmoid", "Softmax", "LogSoftmax", "Conv", "Flatten", "Reshape",
          "Identity", "Dropout", "LayerNormalization", "BatchNormalization")
@@ -138,7 +138,7 @@ def network_from_onnx(path: Path, default_name: str) -> Network:
         raise SpecError(f"{path}: the model has no layer to differentiate (its nodes only reshape or pass the "
                         "input on)")
     _check_output(graph.output[0], math.prod(reader.shape), path)
-    _check_sizes(reader.layers, str(path))
+    check_sizes(reader.layers, str(path))
     return Network(graph.name or default_name, reader.layers, str(path))
 
 

@@ -17,6 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
+from ..calculus.symbols import symbol
 from ..core.errors import ParseError, SpecError
 from ..core.request import option
 from ..model.function import VectorFunction, default_output_names, inferred_order_hint
@@ -277,13 +278,12 @@ def greek_to_names(name: str) -> str:
 
 
 def _unused_note(name: str, inputs: Sequence[str], outputs: Sequence[sp.Expr], conditions=()) -> list[str]:
-    from . import grammar
 
     used = set().union(*(e.free_symbols for e in outputs)) if outputs else set()
     for group in conditions:  # 0^y is 0 where it is defined, but it depends on y through its domain
         for cond in group:
             used |= set().union(*(e.free_symbols for e in cond.exprs))
-    unused = [v for v in inputs if grammar.symbol(v) not in used]
+    unused = [v for v in inputs if symbol(v) not in used]
     return _unused_text(name, unused)
 
 
@@ -376,7 +376,7 @@ def from_yaml(text: str, *, origin: str, default_name: str = "f", engine: str = 
     if not isinstance(data, dict):
         raise SpecError(f"the top level is {_yaml_kind(data)}, not a mapping", where=origin, hint=_YAML_EXAMPLE)
     if "layers" in data:
-        from ..model.layers import network_from_yaml  # numpy: only for layer files
+        from .layer_spec import network_from_yaml  # numpy: only for layer files
 
         return network_from_yaml(data, origin, default_name, from_yaml_mapping)
     return from_yaml_mapping(data, origin=origin, default_name=default_name, engine=engine, equations=equations)
@@ -386,7 +386,6 @@ def from_yaml_mapping(data: dict, *, origin: str, default_name: str = "f", engin
                       equations: bool = False) -> VectorFunction:
     """A function spec from its loaded YAML mapping (name, inputs, outputs). Large
     specs headed for the symengine engine are parsed without sympy's evaluation."""
-    from . import grammar
 
     for key in data:
         if key not in SPEC_KEYS:
@@ -439,7 +438,7 @@ def from_yaml_mapping(data: dict, *, origin: str, default_name: str = "f", engin
                         tuple(str(k) for _, k, _ in items) if named else None)
         if fn is not None:
             return fn
-    symbols = {v: grammar.symbol(v) for v in inputs}
+    symbols = {v: symbol(v) for v in inputs}
     outputs, conditions, said = [], [], []
     for key, _, value in items:
         where = f"{origin}: {key}"

@@ -108,7 +108,7 @@ def header(plan: Plan) -> dict:
                 + "; a bad row is an object of type error",
     })
     if plan.is_compose:
-        from ..calculus.derivatives import cheapest_order
+        from ..model.jacobian import cheapest_order
 
         out["order"] = [fn.name for fn in plan.functions]
         parts = "·".join(f"({fn.m}×{fn.n})" for fn in reversed(plan.functions))
