@@ -9,16 +9,16 @@ import sys
 import atheris
 
 with atheris.instrument_imports():
-    from jaccli import grammar
     from jaccli.core.errors import JacError
+    from jaccli.parse import forms
     from jaccli.parse.latex import vector_tokens
 
 
 def test_one(data: bytes) -> None:
     text = atheris.FuzzedDataProvider(data).ConsumeUnicodeNoSurrogates(200)
-    for parse in (lambda: grammar.parse_vector(text, ("x", "y")), lambda: grammar.parse_point(text),
-                  lambda: grammar.parse_matrix(text, ("x", "y")),
-                  lambda: grammar.parse_vector(text, ("x", "y"), tokens=vector_tokens(text))):
+    for parse in (lambda: forms.parse_vector(text, ("x", "y")), lambda: forms.parse_point(text),
+                  lambda: forms.parse_matrix(text, ("x", "y")),
+                  lambda: forms.parse_vector(text, ("x", "y"), tokens=vector_tokens(text))):
         try:
             parse()
         except JacError:

@@ -183,7 +183,7 @@ class PointParam(click.ParamType):
         if all(_is_float(part) for part in value.split(",")):
             return value  # plain numbers: no need to load the grammar (and sympy) here
         from .core.errors import ParseError
-        from .parse.grammar import parse_point
+        from .parse.forms import parse_point
 
         try:
             parse_point(value)

@@ -39,7 +39,7 @@ def read(entry: dict, values: dict[str, float]):
     from jaccli.calculus.symbols import symbol
     from jaccli.core.errors import ParseError
     from jaccli.jobs.check import _parse_det
-    from jaccli.parse import grammar
+    from jaccli.parse import forms
     from jaccli.parse.answer import load_answer
     from jaccli.parse.spec import from_text
 
@@ -51,7 +51,7 @@ def read(entry: dict, values: dict[str, float]):
         return float(sp.N(expr.xreplace(subs), 20))
 
     if kind == "point":
-        return [float(sp.N(item.value, 20)) for item in grammar.parse_point(entry["text"])]
+        return [float(sp.N(item.value, 20)) for item in forms.parse_point(entry["text"])]
     if kind == "answer":
         matrix = load_answer(entry["text"], names).matrix
         return [[number(matrix[i, j]) for j in range(matrix.cols)] for i in range(matrix.rows)]

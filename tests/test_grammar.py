@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from jaccli.calculus.printing import to_text
 from jaccli.calculus.symbols import symbol
 from jaccli.core.errors import JacError, ParseError
-from jaccli.parse import grammar
+from jaccli.parse import forms, grammar
 
 x, y, z = (symbol(n) for n in "xyz")
 XY = ("x", "y")
@@ -137,29 +137,29 @@ def test_unknown_name_lists_inputs_and_close_matches():
 
 
 def test_inferred_inputs_split_only_single_letters():
-    comps, scope = grammar.parse_vector("x^2 + y, 2xy")  # x and y appear alone, all single letters
+    comps, scope = forms.parse_vector("x^2 + y, 2xy")  # x and y appear alone, all single letters
     assert comps[1].expr == 2 * x * y and any("xy is read as x·y" in n for n in scope.notes)
-    comps, scope = grammar.parse_vector("2xy")  # no evidence: one name
+    comps, scope = forms.parse_vector("2xy")  # no evidence: one name
     assert scope.found == ["xy"]
     with pytest.raises(ParseError) as info:
-        grammar.parse_vector("ab + cd + abcd")  # a run made of multi-letter names: ask
+        forms.parse_vector("ab + cd + abcd")  # a run made of multi-letter names: ask
     assert "ab*cd" in info.value.render()
-    comps, scope = grammar.parse_vector("phi + p + h + i")  # Greek names are never split
+    comps, scope = forms.parse_vector("phi + p + h + i")  # Greek names are never split
     assert sorted(scope.found) == ["h", "i", "p", "phi"]
-    comps, scope = grammar.parse_vector("[x^2 + y, 2 x y]")
+    comps, scope = forms.parse_vector("[x^2 + y, 2 x y]")
     assert [c.expr for c in comps] == [x**2 + y, 2 * x * y]
     assert sorted(scope.found) == ["x", "y"]
 
 
 def test_vector_brackets_and_commas_inside_calls():
-    comps, _ = grammar.parse_vector("[max(x, y), atan2(y, x)]", XY)
+    comps, _ = forms.parse_vector("[max(x, y), atan2(y, x)]", XY)
     assert [c.expr for c in comps] == [sp.Max(x, y), sp.atan2(y, x)]
     with pytest.raises(ParseError, match="'\\]'"):
-        grammar.parse_vector("[x, y", XY)
+        forms.parse_vector("[x, y", XY)
 
 
 def test_natural_order():
-    assert sorted(["x10", "x2", "x1", "y"], key=grammar.natural_key) == ["x1", "x2", "x10", "y"]
+    assert sorted(["x10", "x2", "x1", "y"], key=forms.natural_key) == ["x1", "x2", "x10", "y"]
 
 
 @pytest.mark.parametrize("text", [
@@ -171,7 +171,7 @@ def test_natural_order():
 def test_code_like_input_is_refused(text, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     with pytest.raises(ParseError):
-        grammar.parse_vector(text, XY)
+        forms.parse_vector(text, XY)
     assert not (tmp_path / "canary").exists()
 
 
@@ -190,13 +190,13 @@ def test_huge_symbolic_power_is_kept():
 
 
 def test_points():
-    items = grammar.parse_point("-1/3, pi/2, sqrt(2), 1e-3")
+    items = forms.parse_point("-1/3, pi/2, sqrt(2), 1e-3")
     assert [i.value for i in items] == [sp.Rational(-1, 3), sp.pi / 2, sp.sqrt(2), sp.Float("0.001")]
-    named = grammar.parse_point("y=2, x=1")
+    named = forms.parse_point("y=2, x=1")
     assert [(i.name, i.value) for i in named] == [("y", 2), ("x", 1)]
     for bad in ("nan", "inf", "x", "1,", "sqrt(-1)", ""):
         with pytest.raises(ParseError):
-            grammar.parse_point(bad)
+            forms.parse_point(bad)
 
 
 _roundtrip_exprs = st.recursive(
@@ -227,11 +227,11 @@ def test_printed_expressions_read_back_unchanged(text):
 @given(st.text(max_size=60))
 def test_parser_raises_only_jac_errors_on_arbitrary_text(text):
     try:
-        grammar.parse_vector(text, XY)
+        forms.parse_vector(text, XY)
     except JacError:
         pass
     try:
-        grammar.parse_point(text)
+        forms.parse_point(text)
     except JacError:
         pass
 
@@ -240,7 +240,7 @@ def test_parser_raises_only_jac_errors_on_arbitrary_text(text):
 @given(st.text(alphabet="xy0123456789.eE+-*/^() ,[]²·πsincoqrtlgabmx", max_size=40))
 def test_parser_raises_only_jac_errors_on_near_miss_text(text):
     try:
-        grammar.parse_vector(text, XY)
+        forms.parse_vector(text, XY)
     except JacError:
         pass
 

@@ -499,7 +499,7 @@ def _cell_of(label_out: str, label_in: str, functions) -> tuple[int, int] | None
 
 def _name(label: str) -> str:
     """A label's name as jac reads names: Greek letters spelled out (θ → theta, θ1 → theta1)."""
-    from ..parse.grammar import GREEK
+    from ..parse.tokens import GREEK
 
     return "".join(GREEK.get(ch, ch) for ch in label)
 

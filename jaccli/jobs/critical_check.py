@@ -23,7 +23,7 @@ _NONE = ("none", "no critical points", "no points", "∅", "{}")
 
 def parse_answer(text: str, n: int) -> list[tuple[list[sp.Expr], str | None, str]]:
     """(coordinates, classification or None, the item as written) for every point of the answer."""
-    from ..parse import grammar
+    from ..parse import forms
 
     items = [item.strip() for item in re.split(r"[;\n]", text) if item.strip()]
     if len(items) == 1 and items[0].lower().rstrip(".") in _NONE:
@@ -32,7 +32,7 @@ def parse_answer(text: str, n: int) -> list[tuple[list[sp.Expr], str | None, str
     for item in items:
         point_text, word = _split_item(item)
         try:
-            values = grammar.parse_point(point_text)
+            values = forms.parse_point(point_text)
         except ParseError as err:
             raise SpecError(f"the answer's point {point_text!r} cannot be read: {str(err).splitlines()[0]}",
                             hint="write each point and its kind, e.g. \"(1, 2) local minimum; (0, 0) saddle "

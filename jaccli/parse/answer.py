@@ -18,7 +18,7 @@ import sympy as sp
 
 from ..core.errors import ParseError, SpecError
 from ..core.request import option
-from . import grammar
+from . import forms, grammar
 from .spec import _exists, read_text_file
 
 ANSWER_SUFFIXES = (".yaml", ".yml", ".json", ".csv", ".txt", ".tex")
@@ -108,9 +108,9 @@ def _from_text(text: str, scope: grammar.Scope, origin: str, latex: bool | None)
     try:
         if latex if latex is not None else looks_like_latex(text):
             start, end = answer_span(text, "matrix")
-            rows = grammar.parse_matrix(text, tokens=matrix_tokens(text, start, end), scope=scope)
+            rows = forms.parse_matrix(text, tokens=matrix_tokens(text, start, end), scope=scope)
         else:
-            rows = grammar.parse_matrix(text, scope=scope)
+            rows = forms.parse_matrix(text, scope=scope)
     except ParseError as err:
         raise err.located(origin) from None
     return Answer(sp.Matrix([[c.expr for c in row] for row in rows]),

@@ -304,10 +304,10 @@ def _values_of(text: str, what: str) -> list[float]:
         return [float(part) for part in text.split(",")]
     except ValueError:
         from ..core.errors import ParseError
-        from . import grammar  # constants (pi/4, sqrt(2)): the grammar (and sympy) only when needed
+        from . import forms  # sympy: only for a value that is not a plain number
 
         try:
-            items = grammar.parse_point(text)
+            items = forms.parse_point(text)
         except ParseError as err:
             raise err.located(what) from None
         if any(item.name is not None for item in items):

@@ -21,8 +21,10 @@ import re
 from typing import Sequence
 
 from ..core.errors import ParseError
+from ..core.limits import MAX_LENGTH
 from . import grammar
-from .grammar import Token
+from .tokens import GREEK, Token
+from .tokens import normalize as tokens_normalize
 
 _FUNCTIONS = {
     "sin": "sin", "cos": "cos", "tan": "tan", "sec": "sec", "csc": "csc", "cot": "cot", "cosec": "csc",
@@ -77,7 +79,7 @@ def looks_like_latex(text: str) -> bool:
 # ---------------------------------------------------------------------------
 # Characters from the web: one character in, one out (columns stay right)
 
-normalize = grammar.normalize
+normalize = tokens_normalize
 
 
 # ---------------------------------------------------------------------------
@@ -85,9 +87,9 @@ normalize = grammar.normalize
 
 class _Latex:
     def __init__(self, source: str, start: int = 0, end: int | None = None):
-        if len(source) > grammar.MAX_LENGTH:
-            raise ParseError(f"LaTeX is {len(source):,} characters long; the limit is {grammar.MAX_LENGTH:,}",
-                             source, grammar.MAX_LENGTH)
+        if len(source) > MAX_LENGTH:
+            raise ParseError(f"LaTeX is {len(source):,} characters long; the limit is {MAX_LENGTH:,}",
+                             source, MAX_LENGTH)
         self.src = source
         self.text = normalize(source)
         self.i = start
@@ -227,9 +229,9 @@ class _Latex:
             assert m is not None
             self.i = m.end()
             return [Token("NUM", m.group().rstrip("."), pos, self.i)]
-        if ch in grammar.GREEK or ch == "π":
+        if ch in GREEK or ch == "π":
             self.i += 1
-            return [self.subscripted(grammar.GREEK.get(ch, "pi"), pos)]
+            return [self.subscripted(GREEK.get(ch, "pi"), pos)]
         if ch.isalpha():
             self.i += 1
             return [self.subscripted(ch, pos)]
@@ -474,9 +476,9 @@ class _Latex:
         self.i = close + 1
         if command in ("text", "textrm", "textit"):
             return []  # words in \text{…} (for, and, where): not math
-        if not re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", name) and name not in grammar.GREEK:
+        if not re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", name) and name not in GREEK:
             raise self.error(f"{name!r} is not a name", name_pos)
-        name = grammar.GREEK.get(name, name)
+        name = GREEK.get(name, name)
         if name in _FUNCTIONS:
             return self.function(_FUNCTIONS[name], name_pos, close)
         return [self.subscripted(name, name_pos) if self.text.startswith("_", self.i) else

@@ -12,19 +12,19 @@ from ..calculus.evaluate import Point
 from ..core.errors import PointError
 from ..core.request import option
 from ..model.function import inferred_order_hint
-from . import grammar
+from . import forms
 
 
-def parse_point_text(text: str) -> list[grammar.PointItem]:
+def parse_point_text(text: str) -> list[forms.PointItem]:
     from ..core.errors import ParseError
 
     try:
-        return grammar.parse_point(text)
+        return forms.parse_point(text)
     except ParseError as err:
         raise err.located(option("at")) from None
 
 
-def bind_point(items: Sequence[grammar.PointItem], inputs: Sequence[str], fname: str,
+def bind_point(items: Sequence[forms.PointItem], inputs: Sequence[str], fname: str,
                order_hint: str | None = None) -> Point:
     """Match ``1,2`` (positional) or ``x=1,y=2`` (named) to a function's inputs.
     ``order_hint``: the inputs' order was inferred, not declared; positional values are
@@ -66,15 +66,15 @@ def make_point(at: Any, fn: Any) -> Point | None:
     if isinstance(at, str) and at.startswith("@"):
         from .arrays import numeric_vector  # numpy: only for a point from a file
 
-        items = [grammar.PointItem(None, sp.Float(float(v)), 0) for v in numeric_vector(at)]
+        items = [forms.PointItem(None, sp.Float(float(v)), 0) for v in numeric_vector(at)]
     elif isinstance(at, str):
         items = parse_point_text(at)
     elif isinstance(at, Mapping):
-        items = [grammar.PointItem(str(k), _constant(v), 0) for k, v in at.items()]
-    elif all(isinstance(v, grammar.PointItem) for v in at):
+        items = [forms.PointItem(str(k), _constant(v), 0) for k, v in at.items()]
+    elif all(isinstance(v, forms.PointItem) for v in at):
         items = list(at)  # already parsed (the CLI's --at)
     else:
-        items = [grammar.PointItem(None, _constant(v), 0) for v in at]
+        items = [forms.PointItem(None, _constant(v), 0) for v in at]
     return bind_point(items, fn.inputs, fn.name, order_hint=_order_hint(fn))
 
 

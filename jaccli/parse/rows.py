@@ -433,9 +433,9 @@ def _value(cell: str) -> float:
     if _NUMBER.match(cell):
         value = float(cell)
     else:
-        from . import grammar
+        from . import forms
 
-        items = grammar.parse_point(cell)  # constants like pi/4 or sqrt(2)
+        items = forms.parse_point(cell)  # constants like pi/4 or sqrt(2)
         if len(items) != 1 or items[0].name is not None:
             raise ParseError("expected one number", cell, 0)
         value = float(items[0].value.evalf(17))

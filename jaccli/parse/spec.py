@@ -159,7 +159,7 @@ def from_text(text: str, *, name: str = "f", vars: Sequence[str] | None = None,
     """``"x^2 + y, 2*x*y"``, ``"[x^2 + y, 2*x*y]"``, ``"(r, theta) -> (r cos(theta), r sin(theta))"``,
     ``"f(x, y) = (x^2 + y, 2xy)"``, ``"x = u^2 v, y = u v^2"`` (named outputs) or LaTeX
     (``\\begin{bmatrix} x^2 + y \\\\ 2xy \\end{bmatrix}``). ``equations``: ``lhs = rhs`` means lhs − rhs."""
-    from . import grammar
+    from . import forms
 
     where = f"{name} ({origin})" if origin != "inline text" else name
     notes: list[str] = []
@@ -170,7 +170,7 @@ def from_text(text: str, *, name: str = "f", vars: Sequence[str] | None = None,
             from .latex import vector_tokens
 
             tokens = vector_tokens(text)
-        parsed = grammar.parse_spec(text, inputs, tokens=tokens, equations=equations)
+        parsed = forms.parse_spec(text, inputs, tokens=tokens, equations=equations)
     except ParseError as err:
         if display is not None:
             err.source = display
@@ -182,7 +182,7 @@ def from_text(text: str, *, name: str = "f", vars: Sequence[str] | None = None,
     if parsed.inputs is not None:
         inputs = check_input_names(parsed.inputs, f"{name}: inputs")
     if inputs is None:
-        inputs = tuple(sorted(scope.found, key=grammar.natural_key))
+        inputs = tuple(sorted(scope.found, key=forms.natural_key))
         if not inputs:
             raise SpecError(f"{where} uses no input names, so it has no Jacobian",
                             hint="write the components in terms of inputs, e.g. \"x^2 + y, 2*x*y\"")
@@ -271,7 +271,7 @@ def check_input_names(names: Sequence[Any], where: str) -> tuple[str, ...]:
 
 def greek_to_names(name: str) -> str:
     """θ → theta, θ1 → theta1 (as the grammar reads them), so YAML inputs: [r, θ] match "r cos(θ)"."""
-    from .grammar import GREEK, normalize
+    from .tokens import GREEK, normalize
 
     name = normalize(name)
     return "".join(GREEK.get(ch, ch) for ch in name)
@@ -485,7 +485,7 @@ def _yaml_expression(value: Any, inputs: tuple[str, ...], symbols: dict, where: 
     readings that were a choice (x/2y is (x/2)·y)."""
     import sympy as sp
 
-    from . import grammar
+    from . import forms, grammar
 
     if isinstance(value, bool):
         raise SpecError(f"the value is a boolean ({str(value).lower()}): YAML reads unquoted yes/no/on/off/true/false "
@@ -508,7 +508,7 @@ def _yaml_expression(value: Any, inputs: tuple[str, ...], symbols: dict, where: 
                              "or a piecewise definition as cases: [{when: …, value: …}, …, {otherwise: …}]")
     try:
         if equations and "=" in value:
-            parsed = grammar.parse_spec(value, inputs, scope=scope, equations=True)
+            parsed = forms.parse_spec(value, inputs, scope=scope, equations=True)
             if len(parsed.components) != 1:
                 raise SpecError("one equation per output", where=where)
             return parsed.components[0].expr, tuple(scope.conditions), scope.notes
