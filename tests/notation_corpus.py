@@ -38,9 +38,9 @@ def read(entry: dict, values: dict[str, float]):
 
     from jaccli.calculus.symbols import symbol
     from jaccli.core.errors import ParseError
-    from jaccli.jobs.check import _parse_det
     from jaccli.parse import forms
     from jaccli.parse.answer import load_answer
+    from jaccli.parse.entries import parse_det
     from jaccli.parse.spec import from_text
 
     kind = entry.get("kind", "spec")
@@ -56,7 +56,7 @@ def read(entry: dict, values: dict[str, float]):
         matrix = load_answer(entry["text"], names).matrix
         return [[number(matrix[i, j]) for j in range(matrix.cols)] for i in range(matrix.rows)]
     if kind == "det":
-        return [number(_parse_det(entry["text"], names, None))]
+        return [number(parse_det(entry["text"], names, None))]
     equations = kind == "implicit"
     try:
         fn = from_text(entry["text"], vars=list(names) or None, equations=equations)

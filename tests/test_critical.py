@@ -154,19 +154,19 @@ def test_a_gradient_that_is_merely_tiny_is_not_zero():
     (the ratio is about 1e-3, not 1e-30); at (1/√2, 0) it is 0 to 60 digits. The numeric search on these
     equations returns the two true points only, and Newton's method at 60 digits from the false point is
     refused."""
-    from jaccli.jobs import critical
+    from jaccli.jobs import critical_search
 
     f = X * sp.exp(-X ** 2 - Y ** 2)
     equations = [sp.diff(f, X), sp.diff(f, Y)]
-    checker = critical._Checker(equations, [X, Y], 10.0)
+    checker = critical_search.Checker(equations, [X, Y], 10.0)
     fake = checker.residuals([sp.Float("-9.87646"), sp.Float("4.42332")])
     assert fake is not None and max(fake) > 1e-6
     assert abs(float(equations[0].subs({X: -9.87646, Y: 4.42332}))) < 1e-40  # tiny in absolute terms
     true = checker.residuals([1 / sp.sqrt(2), sp.Integer(0)])
-    assert max(true) <= critical.ZERO_TO
-    refiner = critical._Refiner(equations, [X, Y], checker, 20.0)
+    assert max(true) <= critical_search.ZERO_TO
+    refiner = critical_search.Refiner(equations, [X, Y], checker, 20.0)
     assert refiner([-9.87646, 4.42332]) is None
-    search = critical._search(equations, refiner, [X, Y], 2, [(-10.0, 10.0)] * 2, [(-10, 10)] * 2, [X, Y], f, [],
+    search = critical_search.numeric_search(equations, refiner, [X, Y], 2, [(-10.0, 10.0)] * 2, [(-10, 10)] * 2, [X, Y], f, [],
                               [], [])
     found = sorted(tuple(round(float(v), 12) for v in p) for p in search.points)
     assert found == [(-round(2 ** -0.5, 12), 0.0), (round(2 ** -0.5, 12), 0.0)]
@@ -176,13 +176,13 @@ def test_sympys_complex_looking_real_solutions_and_exact_boxes():
     """The issue §2.2: cos x + cos y + cos(x + y) ended in TypeError: Cannot convert complex to float — sympy
     writes −2π/3 as −i·log(16/(1 − √3 i)⁴). Such a value is real (its imaginary part is 0 exactly) and is
     written without i; a truly complex one is dropped; the box is compared exactly (π is in [−π, π])."""
-    from jaccli.jobs import critical
+    from jaccli.jobs import critical_search
 
-    assert critical._real_exact(-sp.I * sp.log(16 / (1 - sp.sqrt(3) * sp.I) ** 4)) == -2 * sp.pi / 3
-    assert critical._real_exact(1 + sp.I) is None
-    assert critical._real_exact(sp.sqrt(2) / 2) == sp.sqrt(2) / 2
-    assert critical._inside_exact([sp.pi, -sp.pi], [(-sp.pi, sp.pi)] * 2)
-    assert not critical._inside_exact([sp.pi + sp.Rational(1, 10**30), 0], [(-sp.pi, sp.pi)] * 2)
+    assert critical_search.real_exact(-sp.I * sp.log(16 / (1 - sp.sqrt(3) * sp.I) ** 4)) == -2 * sp.pi / 3
+    assert critical_search.real_exact(1 + sp.I) is None
+    assert critical_search.real_exact(sp.sqrt(2) / 2) == sp.sqrt(2) / 2
+    assert critical_search.inside_exact([sp.pi, -sp.pi], [(-sp.pi, sp.pi)] * 2)
+    assert not critical_search.inside_exact([sp.pi + sp.Rational(1, 10**30), 0], [(-sp.pi, sp.pi)] * 2)
 
 
 def test_cos_sum_from_the_issue(run):
@@ -254,7 +254,7 @@ def test_the_cusp_when_the_sign_cannot_be_shown():
     """x + y on y² = x³: the cusp is a local minimum, but x − x^(3/2) < 0 for x > 1, so no global argument
     holds and jac says it did not classify it. The Lagrange point (4/9, −8/27) is the maximum of
     x − x^(3/2) on the lower branch (by hand: 1 − (3/2)√x = 0)."""
-    from jaccli.jobs.critical import NOT_CLASSIFIED
+    from jaccli.jobs.critical_classify import NOT_CLASSIFIED
 
     r, found = _points("x + y", "x,y", constraints=["y^2 - x^3 = 0"])
     assert found[(0.0, 0.0)] == NOT_CLASSIFIED

@@ -233,7 +233,7 @@ def grade_with_key(request: Request) -> GradeSheet:
 
 def _judge_one(grader: Any, s: Submission, det_only: bool, request: Request) -> Any:
     from ..parse.answer import answer_from_value
-    from .check import _entries_answer, _labelled_entries, _parse_det, answer_names
+    from ..parse.entries import answer_names, entries_answer, labelled_entries, parse_det
     from .critical_check import CriticalGrader
 
     if isinstance(grader, CriticalGrader):
@@ -241,11 +241,11 @@ def _judge_one(grader: Any, s: Submission, det_only: bool, request: Request) -> 
     functions = grader.functions
     names = answer_names(functions)
     if det_only:  # the exercise asked for a determinant: the answer is one expression
-        return grader.judge(None, _parse_det(str(s.answer), names, request.latex))
-    labelled = _labelled_entries(s.answer, functions) if isinstance(s.answer, str) else None
-    answer = (_entries_answer(labelled, functions, request, "answer") if labelled is not None else
+        return grader.judge(None, parse_det(str(s.answer), names, request.latex))
+    labelled = labelled_entries(s.answer, functions) if isinstance(s.answer, str) else None
+    answer = (entries_answer(labelled, functions, request, "answer") if labelled is not None else
               answer_from_value(s.answer, names, "answer", request.latex))
-    return grader.judge(answer, _parse_det(s.det, names, request.latex))
+    return grader.judge(answer, parse_det(s.det, names, request.latex))
 
 
 def _read_key(text: str, origin: str) -> dict[tuple[str, int], tuple[list[str], str, dict]]:
@@ -274,9 +274,10 @@ def grade(request: Request) -> GradeSheet:
     from pathlib import Path
 
     from ..parse.answer import answer_from_value
+    from ..parse.entries import answer_names, entries_answer, labelled_entries, parse_det
     from ..parse.loading import load
     from ..parse.sources import read_file
-    from .check import _entries_answer, _labelled_entries, _parse_det, answer_names, is_classification, make_grader
+    from .check import is_classification, make_grader
 
     origin = request.answers or "-"
     text = request.stdin_text if origin == "-" else read_file(Path(origin), sheet_limit(), "answers")
@@ -324,10 +325,10 @@ def grade(request: Request) -> GradeSheet:
                 return result
             answer = None
             if s.answer is not None:
-                labelled = _labelled_entries(s.answer, functions) if isinstance(s.answer, str) else None
-                answer = (_entries_answer(labelled, functions, request, "answer") if labelled is not None else
+                labelled = labelled_entries(s.answer, functions) if isinstance(s.answer, str) else None
+                answer = (entries_answer(labelled, functions, request, "answer") if labelled is not None else
                           answer_from_value(s.answer, names, "answer", request.latex))
-            return grader.judge(answer, _parse_det(s.det, names, request.latex))
+            return grader.judge(answer, parse_det(s.det, names, request.latex))
 
         _grade_one(g, judge, request.timeout)
         grades.append(g)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from ..calculus.numbers import json_number
 from ..calculus.printing import to_text
 from ..core.request import RenderOptions
-from ..jobs.check import describe_value
+from ..jobs.diagnoses import describe_value
 from ..results.check import CheckResult
 from .blocks import J, steps_blocks
 from .model import Block, Heading, Line, MatrixBlock
