@@ -12,6 +12,7 @@ from typing import Any, Callable, cast
 
 import click
 
+from .core.commands import COMMANDS
 from .core.docs import EXIT_CODES, LANGUAGE
 from .core.request import DEFAULT_PRECISION, DEFAULT_TIMEOUT, FORMATS, Command, Format
 
@@ -387,7 +388,7 @@ def _run(command: Command, specs: Any, fmt: str | None, precision: int | None, f
                                                   answers=request.answers))
         result = run(request)
     except JacError as err:
-        if command == "check" and fmt == "json":  # graders collect verdicts: an unreadable answer is an object too
+        if COMMANDS[command].error_objects and fmt == "json":  # graders collect verdicts: an unreadable input too
             error_object(request, err)
         raise
     code = write(result, request, quiet)

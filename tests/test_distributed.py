@@ -16,6 +16,7 @@ from jaccli.app.distributed import evaluate_partition
 from jaccli.app.distributed import run as dask_run
 from jaccli.app.samples import folder as sample_folder
 from jaccli.core.errors import SpecError
+from jaccli.jobs.jacobian import row_at
 from jaccli.jobs.points import Plan
 from jaccli.parse.rows import RowReader
 
@@ -68,7 +69,7 @@ def test_csv_files_with_bad_rows_compose(tmp_path):
     (data / "b.csv").write_text("y,x\n3,1.5\n2,-1\n4,0.25\n")  # columns in another order; x = -1: log undefined
     f = "u = log(x) + y, v = x*y"
     g = "u*v, u - v, u^2"
-    result = dask_run(Plan(_bound(f, g)), str(data / "*.csv"), str(tmp_path / "out"), "local", "table")
+    result = dask_run(Plan(_bound(f, g), row_at), str(data / "*.csv"), str(tmp_path / "out"), "local", "table")
     assert result.parts == 2 and result.rows == 4 and result.bad_rows == 3
     assert result.exit_code == 2
     joined = "\n".join(result.errors)
@@ -107,7 +108,7 @@ def test_the_plan_pickles_as_expressions_and_recompiles():
     """What ships to a worker: a symengine-built plan (≥100 entries) pickles and gives the same numbers."""
     n = 12
     text = ", ".join(" + ".join(f"tanh(x{j})*{i + j + 1}" for j in range(n)) for i in range(n))
-    plan = Plan(load(text, vars=[f"x{j}" for j in range(n)]))
+    plan = Plan(load(text, vars=[f"x{j}" for j in range(n)]), row_at)
     copy = pickle.loads(pickle.dumps(plan))
     X = np.random.default_rng(1).normal(size=(50, n))
     from jaccli.parse.rows import Chunk
@@ -123,7 +124,7 @@ def test_partition_function_without_a_cluster(tmp_path):
     """The worker's function on its own: chunks, line numbers after the header, the part file."""
     import pandas as pd
 
-    plan = Plan(load("x^2 + y, x*y", vars=["x", "y"]))
+    plan = Plan(load("x^2 + y, x*y", vars=["x", "y"]), row_at)
     frame = pd.DataFrame({"y": ["1", "2", "x", "4"], "x": ["1", "inf", "3", "0.5"]})
     out = tmp_path / "part.csv"
     row = evaluate_partition(frame, plan, ["in.csv"], [str(out)], 2, partition_info={"number": 0})
@@ -136,7 +137,7 @@ def test_partition_function_without_a_cluster(tmp_path):
 
 
 def test_mistakes_are_explained_before_a_cluster_starts(tmp_path, run):
-    plan = Plan(load(SPHERICAL))
+    plan = Plan(load(SPHERICAL), row_at)
     with pytest.raises(SpecError, match="matches no files"):
         dask_run(plan, str(tmp_path / "*.parquet"), str(tmp_path / "out"), "local", "table")
     _parquet_files(tmp_path, (5,), names=("a", "b", "c"))
@@ -156,7 +157,7 @@ def test_unreachable_scheduler_is_one_message(tmp_path):
     from jaccli.app import distributed
 
     _parquet_files(tmp_path, (5,))
-    plan = Plan(load(SPHERICAL))
+    plan = Plan(load(SPHERICAL), row_at)
     old = distributed.CONNECT_SECONDS
     distributed.CONNECT_SECONDS = 1
     try:

@@ -268,7 +268,7 @@ def test_python_limits_become_messages(exc, code, needle, monkeypatch, run):
     def boom(*args, **kwargs):
         raise exc
 
-    monkeypatch.setattr(running, "_job", boom)
+    monkeypatch.setattr(running, "_run", boom)
     r = run("jacobian", "x")
     assert r.exit_code == code and needle in r.stderr and "Traceback" not in r.stderr
 

@@ -14,6 +14,7 @@ import pytest
 from conftest import JAC
 
 from jaccli.core.sink import OutputClosed, OutputFailed, Sink
+from jaccli.jobs.jacobian import row_at
 from jaccli.jobs.points import Plan
 from jaccli.parse.rows import RowReader
 
@@ -58,7 +59,7 @@ def test_rows_numbered_across_chunks():
     """Bad rows in several chunks keep their file line numbers; good rows stay in order."""
     from jaccli.parse.spec import from_text
 
-    plan = Plan([from_text("sqrt(x) + y, x y", vars=["x", "y"])])
+    plan = Plan([from_text("sqrt(x) + y, x y", vars=["x", "y"])], row_at)
     text = "x,y\n1,1\n-1,1\n2,2\n# note\n3,oops\n4,4\n-2,2\n5,5\n"
     results = list(plan.run(RowReader("", plan.inputs, text=text, chunk_rows=2)))
     assert [int(v) for r in results for v in r.lines] == [2, 4, 7, 9]

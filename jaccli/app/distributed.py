@@ -105,6 +105,12 @@ def _part_names(files: list[str], outdir: Path, suffix: str) -> list[str]:
     return [str((outdir / f"{stem}{suffix}").resolve()) for stem in stems]
 
 
+def run_request(plan: Plan, request: Any) -> Summary:
+    """--dask for a request whose plan was made (within its time budget): the files on the cluster."""
+    assert request.points is not None and request.dask is not None
+    return run(plan, request.points, request.output, request.dask, request.render.format)
+
+
 def run(plan: Plan, pattern: str, outdir: str | None, scheduler: str, fmt: str) -> Summary:
     """Evaluate every file matching ``pattern`` on a Dask cluster (``scheduler``: an address or
     "local"); part files in ``outdir``."""

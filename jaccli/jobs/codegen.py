@@ -27,6 +27,7 @@ from ..calculus import special as jf
 from ..core.errors import UsageError
 from ..core.request import Request, option
 from ..model.function import VectorFunction
+from ..parse.loading import load
 from ..results.tools import CodegenResult
 
 LANGUAGES = ("python", "c", "jax")
@@ -375,3 +376,9 @@ def _c_name(text: str) -> str:
     if name[0].isdigit() or keyword.iskeyword(name):
         name = "f_" + name
     return name
+
+
+def run(request: Request) -> CodegenResult:
+    """jac codegen: sympy's printers and cse write the code, so the functions are read as sympy expressions."""
+    exact = request.with_(engine="sympy")
+    return codegen_of(exact, load(exact))

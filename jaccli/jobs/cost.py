@@ -7,7 +7,8 @@ from typing import Any, Sequence
 
 from ..chain.order import Shape, diag_plus_rank1, identity_plus, plans
 from ..core.errors import SpecError
-from ..core.request import option
+from ..core.request import Request, option
+from ..parse.loading import load
 from ..results.tools import CostResult
 
 
@@ -76,3 +77,10 @@ def _layer_shapes(layers: Sequence[Any], size: int | None) -> list[tuple[str, Sh
         out.append((label, shape))
         size = n_out
     return out
+
+
+def run(request: Request) -> CostResult:
+    """jac cost: from widths (--dims) or from SPECs."""
+    if request.dims:
+        return from_dims(request.dims)
+    return from_specs(load(request, layers=True), request.input_size)

@@ -42,6 +42,7 @@ from ..core.errors import MathError, ParseError, SpecError, UsageError
 from ..core.request import Request, option
 from ..model.function import VectorFunction
 from ..parse import grammar
+from ..parse.loading import load
 from ..results.second_order import CriticalPoint, CriticalResult
 from .critical_classify import bordered_test, constraint_rank, curve_of, second_derivative_test, singular_points
 from .critical_search import (
@@ -342,3 +343,7 @@ def _value_of(f: sp.Expr, subs: dict, checker: Checker) -> sp.Expr:
     if abs(value) <= ZERO_TO * scale:
         return sp.Float(0)
     return sp.Float(value, 30)
+
+
+def run(request: Request) -> CriticalResult:
+    return critical_of(request, load(request))

@@ -26,6 +26,7 @@ from ..core.budget import time_budget
 from ..core.errors import JacError, SpecError
 from ..core.request import Request, option
 from ..core.untrusted import uncell
+from ..parse.loading import load
 from ..results.check import Diagnosis, Grade, GradeSheet
 
 MAX_ANSWER_CHARS = 20_000  # one answer; a longer one is a row with its error (the rest are graded)
@@ -186,7 +187,6 @@ def grade_with_key(request: Request) -> GradeSheet:
     from pathlib import Path
 
     from ..core.request import make
-    from ..parse.loading import load
     from ..parse.sources import read_file
 
     assert request.key is not None
@@ -275,7 +275,6 @@ def grade(request: Request) -> GradeSheet:
 
     from ..parse.answer import answer_from_value
     from ..parse.entries import answer_names, entries_answer, labelled_entries, parse_det
-    from ..parse.loading import load
     from ..parse.sources import read_file
     from .check import is_classification, make_grader
 
@@ -350,3 +349,17 @@ def _grade_one(g: Grade, judge: Any, timeout: float | None) -> None:
             g.result.notes.extend(budget_notes(timeout))
     except JacError as err:
         g.error, g.exit_code = str(err).splitlines()[0], err.exit_code
+
+
+def check_job(request: Request) -> Any:
+    """jac check: one answer (the Jacobian, a Hessian, ∂y/∂x, critical points) or a class's answers."""
+    from .check import check_answer
+    from .critical_check import check_critical
+
+    if request.key is not None:
+        return grade_with_key(request)
+    if request.answers is not None:
+        return grade(request)
+    if request.critical:
+        return check_critical(request, load(request))
+    return check_answer(request, load(request, chain=True, equations=request.implicit))

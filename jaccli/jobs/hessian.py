@@ -19,6 +19,7 @@ from ..core.errors import SpecError
 from ..core.request import Request
 from ..model.function import VectorFunction
 from ..model.jacobian import substitute_chain
+from ..parse.loading import load
 from ..parse.point import make_point
 from ..results import Evaluated
 from ..results.second_order import HessianResult, OutputHessian, Term
@@ -254,3 +255,7 @@ def _chain_conditions(functions: Sequence[VectorFunction]) -> tuple:
 
 def _values(M: sp.Matrix) -> Evaluated:
     return chain.evaluated_exact(M, lambda i, j: "the Hessian")
+
+
+def run(request: Request) -> HessianResult:
+    return hessian_of(request, load(request))

@@ -16,6 +16,7 @@ from ..core.errors import MathError, SpecError
 from ..core.request import Request, option
 from ..model.function import VectorFunction, default_output_names
 from ..model.jacobian import jacobian_matrix
+from ..parse.loading import load
 from ..parse.point import make_point
 from ..results import Evaluated
 from ..results.second_order import ImplicitResult
@@ -85,3 +86,8 @@ def implicit_of(request: Request, fn: VectorFunction) -> ImplicitResult:
     Y = Y if point.is_float else tidy_matrix(Y, thorough=False)
     result.at = _values(Y, "J_y")
     return result
+
+
+def run(request: Request) -> ImplicitResult:
+    (fn,) = load(request, equations=True)
+    return implicit_of(request, fn)

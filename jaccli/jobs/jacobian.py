@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 from ..core.errors import MathError, SpecError, UsageError
 from ..core.request import Request, option
 from ..model.function import VectorFunction, inferred_order_hint
+from ..parse.loading import check_items, load
 from ..results import Determinant, Evaluated, Factor, JacobianResult, VectorProducts, factors_of, input_names
 
 if TYPE_CHECKING:
@@ -424,3 +425,15 @@ def _linearise(result: JacobianResult, items: Sequence[Any], step: Any) -> Any:
 
     assert result.point is not None and result.at is not None
     return linearise(chain_function(items), result.point, result.at.rows(), numeric_vector(step, option("step")).tolist())
+
+
+def run(request: Request) -> Any:
+    """jac jacobian and compose: J at a point or symbolically, or a batch of points (the rows still to
+    stream, jobs/points.py)."""
+    items = load(request, layers=True)
+    check_items(request, items)
+    if request.points is not None or request.points_text is not None:
+        from .points import BatchRun  # numpy: only for a batch
+
+        return BatchRun.start(request, items, row_at)
+    return jacobian_of(request, items)

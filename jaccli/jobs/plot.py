@@ -24,7 +24,9 @@ from typing import Any, Callable
 import numpy as np
 
 from ..core.errors import UsageError
-from ..core.request import option
+from ..core.request import Request, option
+from ..parse.loading import load
+from ..results.tools import PlotResult
 
 GRID_LINES = 7  # grid lines each way across the neighbourhood
 SAMPLES = 60  # points along each grid line (the curved image)
@@ -153,3 +155,12 @@ def _cube(name: str, F: Callable, p: np.ndarray, J: np.ndarray, r: float) -> Pan
     fp = np.asarray(F(p), dtype=float)
     return Panel("cube", f"{name} at ({_fmt(p)})", p, fp, J, float(np.linalg.det(J)), square=cube,
                  parallelogram=fp + (cube - p) @ J.T)
+
+
+def run(request: Request) -> PlotResult:
+    """jac plot: J at the point (of the composition, with several SPECs) and what the picture shows."""
+    from .jacobian import jacobian_of
+
+    items = load(request)
+    result = jacobian_of(request.with_(command="compose" if len(items) > 1 else "jacobian"), items)
+    return PlotResult(plot_data(result, request.radius), request.output or "", list(result.notes), result.functions)

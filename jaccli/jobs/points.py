@@ -15,7 +15,7 @@ so a Dask worker can evaluate partitions with it (distributed.py).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 import numpy as np
 import sympy as sp
@@ -120,14 +120,19 @@ class ChunkResult:
     errors: list[RowError] = field(default_factory=list)
 
 
+ExactRow = Callable[[str, list, Sequence[Any], Point], Any]  # jacobian.row_at
+
+
 class Plan(ChainProperties):
     """Everything a batch computes once: the functions, their compiled kernels, names and shapes."""
 
-    def __init__(self, functions: Sequence[VectorFunction]):
+    def __init__(self, functions: Sequence[VectorFunction], exact_row: ExactRow):
+        """``exact_row``: J at one point on the exact path (jacobian.row_at), for the rows off the fast path."""
         from ..core.budget import phase
         from ..model import jacobian as calculus
 
         self.functions = list(functions)
+        self.exact_row = exact_row
         with phase("differentiating for the batch"):
             self.symbolic = [calculus.jacobian_matrix(fn, simplify=False) for fn in self.functions]
         compose = len(self.functions) > 1
@@ -173,7 +178,6 @@ class Plan(ChainProperties):
     def _redo(self, result: ChunkResult, chunk: Chunk, rows: np.ndarray) -> None:
         """Rows off the fast path, one by one on the exact path: their value, or why they have none."""
         from ..core.progress import progress
-        from .jacobian import row_at
 
         failed = []
         command = "compose" if self.is_compose else "jacobian"
@@ -181,7 +185,7 @@ class Plan(ChainProperties):
             for k in rows:
                 point = Point(self.inputs, tuple(sp.Float(float(v)) for v in result.values[k]))
                 try:
-                    exact = row_at(command, self.functions, self.symbolic, point)
+                    exact = self.exact_row(command, self.functions, self.symbolic, point)
                 except JacError as err:
                     result.errors.append(RowError(int(result.lines[k]), echo(chunk.text(int(k))),
                                                   err.render().splitlines()[0], err.exit_code))
@@ -264,9 +268,9 @@ class BatchRun:
         self.plan, self.reader, self.notes = plan, reader, notes
 
     @classmethod
-    def start(cls, request: Any, items: Sequence[VectorFunction]) -> BatchRun:
+    def start(cls, request: Any, items: Sequence[VectorFunction], exact_row: ExactRow) -> BatchRun:
         """``request.points``: a path, '-' or a glob; ``request.points_text``: the rows themselves (Python)."""
-        plan = Plan(items)
+        plan = Plan(items, exact_row)
         text = request.points_text
         reader = RowReader(request.points or "", plan.inputs, order_hint=plan.order_hint(), text=text,
                            origin="points" if text is not None else None)

@@ -24,6 +24,7 @@ import sympy as sp
 from ..core.errors import MathError, SpecError, UsageError
 from ..core.request import Request, option
 from ..model.function import VectorFunction
+from ..parse.loading import load
 from ..results.second_order import DerivativeEntry, OutputTaylor, TaylorResult, TaylorStep
 
 MAX_ORDER = 4
@@ -135,3 +136,7 @@ def _remainders(fn: VectorFunction, point: Any, outputs: list[OutputTaylor], ord
         remainder = float(sp.sqrt(sum(e ** 2 for e in errors)))
         rows.append(TaylorStep([float(v) for v in h], norm_h, remainder, remainder / norm_h ** order))
     return rows
+
+
+def run(request: Request) -> TaylorResult:
+    return taylor_of(request, load(request))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..core.commands import COMMANDS
 from ..core.errors import SpecError, UsageError
 from ..core.request import Request, option
 from ..model.function import VectorFunction
@@ -17,12 +18,13 @@ def load(request: Request, *, layers: bool = False, chain: bool = True, equation
     from ..model.binding import bind, check_chain
     from .spec import load_all
 
-    if request.command in ("jacobian", "implicit") and len(request.specs) != 1:
+    spec = COMMANDS[request.command]
+    if spec.specs == "one" and len(request.specs) != 1:
         raise UsageError(f"{request.command} takes one SPEC", hint="for a chain of functions use 'jac compose'")
     engine = "sympy" if request.steps else request.engine  # --steps: derivations are written by sympy
     items = load_all(list(request.specs), vars=request.vars, stdin_text=request.stdin_text, latex=request.latex,
                      engine=engine, equations=equations)
-    if request.command == "compose" and len(items) < 2 and isinstance(items[0], VectorFunction):
+    if spec.composes and len(items) < 2 and isinstance(items[0], VectorFunction):
         raise UsageError("compose needs at least two SPECs (or a layer file)", hint="for one function use 'jac jacobian'")
     if not layers:
         for item in items:

@@ -344,7 +344,7 @@ def _norm(values) -> float:
 
 def blocks_for(result: JacobianResult, options: RenderOptions) -> list[Block]:
     precision, full = options.precision, options.full
-    if result.is_chain or result.command == "compose":
+    if result.composed:
         blocks = compose_blocks(result, precision, full)
     else:
         blocks = jacobian_blocks(result, precision, full)

@@ -167,7 +167,7 @@ def jacobian_body(r: JacobianResult) -> dict:
         "determinant": determinant(r.determinant),
         "read_as": read_as(r.functions),
     }
-    if r.command == "compose" or r.is_chain:
+    if r.composed:
         out["order"] = [item.name for item in r.items]
         out["shape_arithmetic"] = r.shape_arithmetic
         out["multiplication"] = _plan(r.multiplication)

@@ -11,6 +11,7 @@ import re
 import sys
 from typing import Any, Iterator
 
+from ..core.commands import COMMANDS
 from ..core.errors import EXIT_WRONG
 from ..core.request import Request
 
@@ -34,7 +35,8 @@ def write(result: Any, request: Request, quiet: bool) -> int:
     if not quiet:
         for note in dict.fromkeys(result.notes):  # each note once
             say("note", note, "yellow")
-    if request.command == "plot":  # the picture is the -o file; stdout says what it shows
+    spec = COMMANDS[request.command]
+    if spec.picture:  # the picture is the -o file; stdout says what it shows
         from .drawing import draw
 
         draw(result.data, result.path)
@@ -43,7 +45,7 @@ def write(result: Any, request: Request, quiet: bool) -> int:
     _write_blocks(_encoded(result, request), request.output)
     if request.answers is not None and request.render.format in ("csv", "json") and not quiet:
         _grade_summary(result)  # the human formats end with it
-    if request.command == "check" and not result.passed:
+    if spec.verdict and not result.passed:
         return EXIT_WRONG
     return 0
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Sequence, Union
 
 from ..chain.values import Evaluated, LinearMap  # noqa: F401  (Evaluated: one of the results' parts)
+from ..core.commands import COMMANDS
 from ..model.function import VectorFunction, space
 
 if TYPE_CHECKING:
@@ -190,6 +191,11 @@ class JacobianResult:
         """The one function of a single-function result."""
         (fn,) = self.functions
         return fn
+
+    @property
+    def composed(self) -> bool:
+        """Shown as a composition: several factors or layers, or asked as one (compose)."""
+        return self.is_chain or COMMANDS[self.command].composes
 
     @property
     def is_chain(self) -> bool:
