@@ -14,7 +14,7 @@ import contextlib
 import contextvars
 import shlex
 from dataclasses import dataclass, field, fields, replace
-from typing import Any, Iterator, Literal, Mapping, Sequence, Union
+from typing import Any, Iterator, Literal, Mapping, Sequence, Union, cast
 
 from .commands import COMMANDS
 
@@ -188,7 +188,7 @@ def make(command: Command, specs: Sequence[Any] | str = (), *, format: Format | 
         values.pop("timeout")
     if values.get("engine") is None:
         values.pop("engine", None)
-    default = COMMANDS[command].default_format if command in COMMANDS else DEFAULT_FORMAT
+    default = cast(Format, COMMANDS[command].default_format) if command in COMMANDS else DEFAULT_FORMAT
     render = RenderOptions(format or default, DEFAULT_PRECISION if precision is None else precision, full,
                            echo, hide_answers)
     return Request(command, (specs,) if isinstance(specs, str) else tuple(specs), render=render,

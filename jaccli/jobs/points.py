@@ -193,7 +193,7 @@ class Plan(ChainProperties):
                     bar.advance()
                     continue
                 result.exact[int(k)] = exact
-                result.jacobian[k] = exact.at.array()  # type: ignore[union-attr]
+                result.jacobian[k] = exact.at.array()
                 if result.determinant is not None:
                     result.determinant[k] = chain.batch_determinants(result.jacobian[k:k + 1])[0]
                 bar.advance()
