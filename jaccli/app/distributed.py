@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from ..core.errors import EXIT_MATH, EXIT_USAGE, SpecError
+from ..core.errors import ExitCode, SpecError
 from ..jobs.points import Plan
 from ..parse.rows import CHUNK_ROWS, Chunk, RowError
 
@@ -172,5 +172,5 @@ def run(plan: Plan, pattern: str, outdir: str | None, scheduler: str, fmt: str) 
                 cluster.close()
     errors = [m for text in table["messages"] for m in text.split("\n") if m]
     codes = {int(c) for text in table["codes"] for c in text.split(",") if c}
-    code = EXIT_USAGE if EXIT_USAGE in codes else (EXIT_MATH if codes else 0)  # as a single-process batch
+    code = ExitCode.USAGE if ExitCode.USAGE in codes else (ExitCode.MATH if codes else 0)  # as a single-process batch
     return Summary(str(folder), len(table), int(table["rows"].sum()), int(table["bad"].sum()), errors, code)

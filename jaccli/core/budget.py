@@ -12,8 +12,11 @@ a grace period of ``GRACE`` seconds, and is then stopped with a TimeBudgetError
 (exit 5) naming what was being done (``phase``). So every command ends within
 --timeout + GRACE seconds (and the time it takes to print).
 
-The timer is SIGALRM, so it works on the main thread of a Unix process;
-elsewhere (threads, Windows) work simply runs to the end.
+The clock is the process's own processor time (``clock()``, timer ``TIMER`` sending ``SIGNAL``: SIGPROF),
+not the wall clock: another program busy on the same cores slows jac down but does not change what it
+gives (a simplification cut short on a loaded machine would print a less simple answer, or grade a
+student differently). It works on the main thread of a Unix process; elsewhere (threads, Windows) work
+simply runs to the end.
 """
 
 from __future__ import annotations
@@ -28,6 +31,10 @@ from typing import Callable, Iterator, TypeVar
 from .errors import TimeBudgetError
 
 T = TypeVar("T")
+
+clock = time.process_time  # the processor time of this process: what the budget counts
+TIMER = getattr(signal, "ITIMER_PROF", 2)  # counts the same time, and sends ...
+SIGNAL = getattr(signal, "SIGPROF", 27)  # ... this signal
 
 DEFAULT_SECONDS = 10.0
 GRACE = 2.0  # work that cannot fall back may run this long past the budget
@@ -58,14 +65,14 @@ _state = _State()
 
 
 def _usable() -> bool:
-    return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    return hasattr(signal, "setitimer") and hasattr(signal, "SIGPROF") and threading.current_thread() is threading.main_thread()
 
 
 RETRY = 0.05  # seconds: an alarm raised inside a finalizer is swallowed by Python; it fires again
 
 
 def _alarm(signum, frame):
-    now = time.monotonic()
+    now = clock()
     for level, deadline in enumerate(_state.stack):
         if now >= deadline - 0.005:
             _retry()
@@ -81,7 +88,7 @@ def _retry() -> None:
     callback, it goes to sys.unraisablehook instead of the work (see _quiet_hook); leaving the
     attempt re-arms the timer anyway."""
     if _usable():
-        signal.setitimer(signal.ITIMER_REAL, RETRY)
+        signal.setitimer(TIMER, RETRY)
 
 
 def _quiet_hook(previous):
@@ -101,9 +108,9 @@ def _arm() -> None:
         return
     targets = list(_state.stack) + ([_state.hard] if _state.hard is not None else [])
     if not targets:
-        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.setitimer(TIMER, 0)
         return
-    signal.setitimer(signal.ITIMER_REAL, max(min(targets) - time.monotonic(), 0.001))
+    signal.setitimer(TIMER, max(min(targets) - clock(), 0.001))
 
 
 @contextmanager
@@ -111,7 +118,7 @@ def time_budget(seconds: float | None) -> Iterator[None]:
     """Give the symbolic work in this block ``seconds`` in all (None or 0: no limit)."""
     saved = (_state.deadline, _state.hard, _state.seconds, list(_state.skipped), _state.phase, list(_state.capped),
              dict(_state.spent))
-    now = time.monotonic()
+    now = clock()
     _state.deadline = now + seconds if seconds else None
     _state.hard = now + seconds + GRACE if seconds else None
     _state.seconds = seconds
@@ -119,7 +126,7 @@ def time_budget(seconds: float | None) -> Iterator[None]:
     _state.capped = []
     _state.spent = {}
     _state.depth += 1
-    previous = signal.signal(signal.SIGALRM, _alarm) if _usable() and seconds else None
+    previous = signal.signal(SIGNAL, _alarm) if _usable() and seconds else None
     previous_hook = sys.unraisablehook
     sys.unraisablehook = _quiet_hook(previous_hook)
     _arm()
@@ -129,9 +136,9 @@ def time_budget(seconds: float | None) -> Iterator[None]:
         sys.unraisablehook = previous_hook
         _state.depth -= 1
         if _usable():
-            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.setitimer(TIMER, 0)
             if previous is not None:
-                signal.signal(signal.SIGALRM, previous)
+                signal.signal(SIGNAL, previous)
         _state.deadline, _state.hard, _state.seconds, outer_skipped, _state.phase, outer_capped, _state.spent = saved
         _state.skipped = outer_skipped + _state.skipped
         _state.capped = outer_capped + _state.capped
@@ -152,11 +159,11 @@ def phase(what: str) -> Iterator[None]:
 @contextmanager
 def timing(what: str) -> Iterator[None]:
     """Add the time this block takes to ``spent(what)``."""
-    start = time.monotonic()
+    start = clock()
     try:
         yield
     finally:
-        _state.spent[what] = _state.spent.get(what, 0.0) + time.monotonic() - start
+        _state.spent[what] = _state.spent.get(what, 0.0) + clock() - start
 
 
 def spent(what: str) -> float:
@@ -193,7 +200,7 @@ def notes(timeout: float | None) -> list[str]:
 
 def remaining() -> float | None:
     """Seconds left before attempts fall back (None: no budget)."""
-    return None if _state.deadline is None else _state.deadline - time.monotonic()
+    return None if _state.deadline is None else _state.deadline - clock()
 
 
 def attempt(work: Callable[[], T], fallback: Callable[[], T], what: str, most: float | None = None) -> T:
@@ -201,7 +208,7 @@ def attempt(work: Callable[[], T], fallback: Callable[[], T], what: str, most: f
     enclosing attempt's time), else ``fallback()``, remembering ``what`` was skipped."""
     if not _usable() or (_state.deadline is None and most is None and not _state.stack):
         return work()
-    now = time.monotonic()
+    now = clock()
     if _state.deadline is not None and _state.deadline <= now:
         _state.skipped.append(what)
         return fallback()
@@ -209,7 +216,7 @@ def attempt(work: Callable[[], T], fallback: Callable[[], T], what: str, most: f
     candidates += _state.stack[-1:]
     mine = min(candidates)
     level = len(_state.stack)
-    previous = signal.signal(signal.SIGALRM, _alarm) if _state.depth == 0 and not _state.stack else None
+    previous = signal.signal(SIGNAL, _alarm) if _state.depth == 0 and not _state.stack else None
     previous_hook = sys.unraisablehook
     if previous is not None:
         sys.unraisablehook = _quiet_hook(previous_hook)
@@ -222,12 +229,12 @@ def attempt(work: Callable[[], T], fallback: Callable[[], T], what: str, most: f
             _state.stack.pop()
             _arm()
             if previous is not None:
-                signal.signal(signal.SIGALRM, previous)
+                signal.signal(SIGNAL, previous)
                 sys.unraisablehook = previous_hook
     except BudgetExceeded as exc:
         if exc.level < level:
             raise  # an enclosing attempt's time is up: it falls back, not this one
-        if _state.deadline is not None and time.monotonic() >= _state.deadline - 0.01:
+        if _state.deadline is not None and clock() >= _state.deadline - 0.01:
             _state.skipped.append(what)
         else:
             _state.capped.append(what)

@@ -1,6 +1,6 @@
 """The JacError family: every failure a user can cause, with its exit code.
 
-One place (``cli.py``) turns these into a message on stderr and an exit code:
+One place (``cli/group.py``) turns these into a message on stderr and an exit code:
 
     0  success
     1  ``check`` found a wrong answer (reserved for ``jac check``)
@@ -11,17 +11,29 @@ One place (``cli.py``) turns these into a message on stderr and an exit code:
 
 from __future__ import annotations
 
-EXIT_OK = 0
-EXIT_WRONG = 1
-EXIT_USAGE = 2
-EXIT_MATH = 3
-EXIT_BUDGET = 5
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """Every exit code jac gives, in one place (docs.EXIT_CODES says them to users; a test keeps the two
+    together). An IntEnum: it is the number wherever a number is wanted (sys.exit, JSON)."""
+
+    OK = 0
+    WRONG = 1  # jac check: the answer is wrong
+    USAGE = 2  # bad input or usage
+    MATH = 3  # undefined at the point, or another math failure
+    INTERNAL = 4  # a bug in jac
+    BUDGET = 5  # the time budget (--timeout) ran out
+    OUTPUT = 6  # the output could not be written
+    INTERRUPT = 130  # 128 + SIGINT
+    PIPE = 141  # 128 + SIGPIPE: the reader closed standard output
+    TERMINATED = 143  # 128 + SIGTERM
 
 
 class JacError(Exception):
     """A failure the user can fix. ``str(err)`` is the whole message."""
 
-    exit_code = EXIT_USAGE
+    exit_code = ExitCode.USAGE
 
     def __init__(self, message: str, hint: str | None = None, where: str | None = None):
         super().__init__(message)
@@ -106,13 +118,13 @@ class SizeMismatchError(JacError):
 class MathError(JacError):
     """Undefined at the point: division by zero, log(0), a non-finite value."""
 
-    exit_code = EXIT_MATH
+    exit_code = ExitCode.MATH
 
 
 class TimeBudgetError(JacError):
     """Work that cannot fall back ran past --timeout plus the grace period."""
 
-    exit_code = EXIT_BUDGET
+    exit_code = ExitCode.BUDGET
 
     def __init__(self, seconds: float, phase: str):
         super().__init__(f"the time budget ({seconds:g} s) ran out while {phase}",

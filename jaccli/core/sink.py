@@ -19,10 +19,7 @@ import sys
 from contextlib import contextmanager
 from typing import BinaryIO, Iterator
 
-EXIT_OUTPUT = 6
-EXIT_PIPE = 141  # 128 + SIGPIPE
-EXIT_INTERRUPT = 130  # 128 + SIGINT
-EXIT_TERMINATED = 143  # 128 + SIGTERM
+from .errors import ExitCode
 
 
 class OutputClosed(Exception):
@@ -153,7 +150,7 @@ class Interrupted(BaseException):
 
     @property
     def exit_code(self) -> int:
-        return EXIT_TERMINATED if self.signum == signal.SIGTERM else EXIT_INTERRUPT
+        return ExitCode.TERMINATED if self.signum == signal.SIGTERM else ExitCode.INTERRUPT
 
     @property
     def name(self) -> str:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import itertools
 import math
-import time
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Callable, Sequence
@@ -15,7 +14,7 @@ import sympy as sp
 from sympy.core.function import ArgumentIndexError
 
 from ..calculus import tolerance
-from ..core.budget import attempt, remaining
+from ..core.budget import SIGNAL, TIMER, attempt, clock, remaining
 from ..core.request import option
 
 STARTS = 400  # the first grid of starts; each finer level has 4× as many
@@ -75,8 +74,8 @@ TIMED_OUT: Any = type("TimedOut", (), {"__repr__": lambda self: "TIMED_OUT"})() 
 
 def capped(seconds: float, work: Callable[[], Any]) -> Any:
     """``work()``, or TIMED_OUT when it takes longer than ``seconds``: sympy's solve of a system of sines can run for
-    minutes, and the numeric search needs the time. Its own timer (SIGALRM, repeating until cleared, as the
-    budget's does); the budget's timer is given back what is left of it."""
+    minutes, and the numeric search needs the time. Its own timer (the budget's processor-time clock, repeating
+    until cleared, as the budget's does); the budget's timer is given back what is left of it."""
     import signal
     import sys
     import threading
@@ -95,22 +94,22 @@ def capped(seconds: float, work: Callable[[], Any]) -> Any:
         if not isinstance(unraisable.exc_value, _Stop):
             hook(unraisable)
 
-    started = time.monotonic()
-    saved, _ = signal.getitimer(signal.ITIMER_REAL)
-    previous = signal.signal(signal.SIGALRM, alarm)
+    started = clock()
+    saved, _ = signal.getitimer(TIMER)
+    previous = signal.signal(SIGNAL, alarm)
     hook = sys.unraisablehook
     sys.unraisablehook = quiet
-    signal.setitimer(signal.ITIMER_REAL, seconds, 0.05)
+    signal.setitimer(TIMER, seconds, 0.05)
     try:
         return work()
     except _Stop:
         return TIMED_OUT
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        signal.setitimer(TIMER, 0)
+        signal.signal(SIGNAL, previous)
         sys.unraisablehook = hook
         if saved > 0:
-            signal.setitimer(signal.ITIMER_REAL, max(saved - (time.monotonic() - started), 0.001))
+            signal.setitimer(TIMER, max(saved - (clock() - started), 0.001))
 
 
 # ---------------------------------------------------------------------------
@@ -349,9 +348,9 @@ def numeric_search(equations: list[sp.Expr], refine: Refiner, unknowns: list[sp.
     seen_curve = _Near(n, same)
     on_families = _Families(families, x, size)
     result.named_curves = bool(families)
-    started = time.monotonic()
+    started = clock()
     for level in range(LEVELS):
-        level_started = time.monotonic()
+        level_started = clock()
         count = STARTS * 4 ** level
         per = max(2, round(count ** (1 / n)))
         cells = (highs - lows) / per
@@ -412,8 +411,8 @@ def numeric_search(equations: list[sp.Expr], refine: Refiner, unknowns: list[sp.
         if level == LEVELS - 1:
             result.unsettled = new_isolated > 0
             break
-        spent = time.monotonic() - level_started
-        if time.monotonic() - started + 4 * spent > SEARCH_SECONDS or time_share(1.0) < 4 * spent + 1.0:
+        spent = clock() - level_started
+        if clock() - started + 4 * spent > SEARCH_SECONDS or time_share(1.0) < 4 * spent + 1.0:
             result.out_of_time = True
             break
     return result

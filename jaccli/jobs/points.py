@@ -22,7 +22,7 @@ import sympy as sp
 
 from ..calculus.evaluate import Point
 from ..chain import core as chain
-from ..core.errors import EXIT_MATH, EXIT_USAGE, JacError
+from ..core.errors import ExitCode, JacError
 from ..core.request import option
 from ..model.function import VectorFunction
 from ..parse.rows import Chunk, RowError, RowReader, echo
@@ -214,7 +214,7 @@ class Plan(ChainProperties):
 
 def exit_code(errors: Sequence[RowError]) -> int:
     codes = {e.exit_code for e in errors}
-    return EXIT_USAGE if EXIT_USAGE in codes else (EXIT_MATH if codes else 0)
+    return ExitCode.USAGE if ExitCode.USAGE in codes else (ExitCode.MATH if codes else 0)
 
 
 # ---------------------------------------------------------------------------

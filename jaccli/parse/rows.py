@@ -25,7 +25,7 @@ from typing import Iterator, Sequence
 
 import numpy as np
 
-from ..core.errors import EXIT_USAGE, JacError, ParseError, SpecError
+from ..core.errors import ExitCode, JacError, ParseError, SpecError
 
 CHUNK_ROWS = 65_536
 READ_BYTES = 1 << 20
@@ -155,7 +155,7 @@ class RowReader:
         """Rows of a numeric array: the non-finite ones are bad input."""
         finite = np.isfinite(block).all(axis=1)
         errors = [RowError(int(lines[k]), ", ".join(repr(float(v)) for v in block[k]),
-                           "the row has a value that is not a finite number", EXIT_USAGE)
+                           "the row has a value that is not a finite number", ExitCode.USAGE)
                   for k in np.flatnonzero(~finite)]
         self.rows_read += len(block)
         return Chunk(lines[finite], block[finite], errors)
@@ -302,26 +302,26 @@ class RowReader:
                 obj = json.loads(line)
             except (ValueError, RecursionError):
                 errors.append(RowError(number, echo(line), "not a JSON object (the first row was one: JSON Lines)",
-                                       EXIT_USAGE))
+                                       ExitCode.USAGE))
                 continue
             if isinstance(obj, dict) and obj.get("type") in ("header", "error"):
                 continue  # jac's own output: the header and its bad rows hold no point
             point = obj.get("point") if isinstance(obj, dict) and obj.get("type") == "row" else obj
             if not isinstance(point, dict):
                 errors.append(RowError(number, echo(line), f"expected an object with the inputs as keys "
-                                                           f"({', '.join(self.inputs)})", EXIT_USAGE))
+                                                           f"({', '.join(self.inputs)})", ExitCode.USAGE))
                 continue
             missing = [v for v in self.inputs if v not in point]
             extra = [k for k in point if k not in self.inputs]
             if missing or extra:
                 what = f"no {', '.join(missing)}" if missing else f"unknown {', '.join(map(str, extra))}"
                 errors.append(RowError(number, echo(line), f"{what}: the keys are the inputs ({', '.join(self.inputs)})",
-                                       EXIT_USAGE))
+                                       ExitCode.USAGE))
                 continue
             try:
                 values = [_json_value(point[v]) for v in self.inputs]
             except JacError as err:
-                errors.append(RowError(number, echo(line), err.render().splitlines()[0], EXIT_USAGE))
+                errors.append(RowError(number, echo(line), err.render().splitlines()[0], ExitCode.USAGE))
                 continue
             rows.append(values)
             lines.append(number)
@@ -346,13 +346,13 @@ class RowReader:
             if len(cells) != self.n:
                 errors.append(RowError(number, echo(line), f"expected {self.n} value{'s' if self.n != 1 else ''} "
                                                            f"({', '.join(self.inputs)}), found {len(cells)}"
-                                       + (f" ({FORMATS})" if first else ""), EXIT_USAGE))
+                                       + (f" ({FORMATS})" if first else ""), ExitCode.USAGE))
                 continue
             try:
                 values = [_value(c) for c in cells]
             except JacError as err:
                 errors.append(RowError(number, echo(line), err.render().splitlines()[0]
-                                       + (f" ({FORMATS})" if first else ""), EXIT_USAGE))
+                                       + (f" ({FORMATS})" if first else ""), ExitCode.USAGE))
                 continue
             rows.append([values[k] for k in self.order] if self.order else values)
             lines.append(number)

@@ -12,7 +12,7 @@ import sys
 from typing import Any, Iterator
 
 from ..core.commands import COMMANDS
-from ..core.errors import EXIT_WRONG
+from ..core.errors import ExitCode
 from ..core.request import Request
 
 
@@ -46,7 +46,7 @@ def write(result: Any, request: Request, quiet: bool) -> int:
     if request.answers is not None and request.render.format in ("csv", "json") and not quiet:
         _grade_summary(result)  # the human formats end with it
     if spec.verdict and not result.passed:
-        return EXIT_WRONG
+        return ExitCode.WRONG
     return 0
 
 

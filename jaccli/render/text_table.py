@@ -23,6 +23,10 @@ def cell_len(text: str) -> int:
                for ch in text)
 
 
+def _combining(text: str) -> bool:
+    return not text.isascii() and any(unicodedata.combining(ch) for ch in text)
+
+
 def draw(blocks: list[Block], width: int) -> str | None:
     out: list[str] = []
     for block in blocks:
@@ -54,8 +58,8 @@ def _matrix(block: MatrixBlock) -> list[str] | None:
     columns = len(header)
     if any(len(row) != columns for row in rows):
         return None
-    if any("\n" in c or c != c.strip() for row in rows + [header] for c in row):
-        return None  # several lines, or blanks at an end (rich justifies those its own way)
+    if any("\n" in c or c != c.strip() or _combining(c) for row in rows + [header] for c in row):
+        return None  # several lines, blanks at an end, combining marks: rich lays those out its own way
     widths = [max(cell_len(row[k]) for row in rows + ([header] if show_header else [header[:1] + [""] * (columns - 1)]))
               for k in range(columns)]
 
