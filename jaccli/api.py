@@ -14,7 +14,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Sequence
 
 from .app.runner import run
+from .core.errors import SpecError
 from .core.request import DEFAULT_TIMEOUT, make
+from .model.function import VectorFunction
+from .parse.spec import load_all
 
 if TYPE_CHECKING:
     from .core.request import Command
@@ -104,9 +107,6 @@ def cost(*specs: Any, dims: Sequence[int] | None = None, input_size: int | None 
 def load(specs: Any, *, vars: Sequence[str] | None = None, stdin_text: str | None = None, latex: bool | None = None,
          equations: bool = False) -> list[VectorFunction]:
     """Function SPECs as loaded (not bound into a chain); ``equations``: read ``lhs = rhs`` as lhs − rhs."""
-    from .core.errors import SpecError
-    from .model.function import VectorFunction
-    from .parse.spec import load_all
 
     if isinstance(specs, (str, VectorFunction)):
         specs = [specs]  # one spec, not a sequence of characters

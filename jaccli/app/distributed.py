@@ -24,8 +24,10 @@ from typing import Any
 import numpy as np
 
 from ..core.errors import ExitCode, SpecError
+from ..core.sink import atomic_output
 from ..jobs.points import Plan
 from ..parse.rows import CHUNK_ROWS, Chunk, RowError
+from ..render.batch import _csv_bytes, _table, columns
 
 LOCAL_WORKERS = 2
 MESSAGES_PER_PART = 20
@@ -67,8 +69,6 @@ def evaluate_partition(frame: Any, plan: Plan, files: list[str], outputs: list[s
     ``first_line``: the line (CSV, after the header) or row (Parquet) number of the first row."""
     import pandas as pd
 
-    from ..render.batch import _csv_bytes, _table, columns
-
     number = partition_info["number"] if partition_info else 0
     lines, values, unread = _values(frame, plan, first_line)
     tables, errors = [], []
@@ -80,7 +80,6 @@ def evaluate_partition(frame: Any, plan: Plan, files: list[str], outputs: list[s
     errors.sort(key=lambda e: e.line)
     table = np.vstack(tables)
     path = Path(outputs[number])
-    from ..core.sink import atomic_output
 
     with atomic_output(str(path)) as out:  # a part file is whole or absent
         if path.suffix == ".parquet":

@@ -13,7 +13,11 @@ from ..core.budget import time_budget
 from ..core.commands import COMMANDS
 from ..core.request import Request
 from ..core.validate import validate
-from ..parse.loading import load  # noqa: F401  (load: also the API's and benchmarks' way in)
+from ..jobs.jacobian import row_at
+from ..parse.loading import (
+    check_items,
+    load,  # noqa: F401  (load: also the API's and benchmarks' way in)
+)
 
 
 def run(request: Request) -> Any:
@@ -48,9 +52,7 @@ def _run(request: Request, spec: Any) -> Any:
 
 
 def _plan(request: Request) -> Any:
-    from ..jobs.jacobian import row_at
     from ..jobs.points import Plan  # numpy: only for --dask
-    from ..parse.loading import check_items
 
     items = load(request, layers=True)
     check_items(request, items)

@@ -10,9 +10,12 @@ from typing import Sequence
 import sympy as sp
 
 from ..core.errors import MathError
+from ..core.limits import MAX_RESULT_DIGITS
 from . import special as jf
 from .numbers import short_list
 from .printing import to_text
+from .simplify import tidy
+from .smoothness import DIGITS, limit_value
 from .symbols import symbol
 
 _NON_FINITE = (sp.zoo, sp.nan, sp.oo, -sp.oo)
@@ -87,8 +90,6 @@ def substitute(expr: sp.Expr, subs: dict) -> sp.Expr:
 
 
 def _guard_power(node: sp.Pow, base: sp.Expr, exp: sp.Expr) -> None:
-    from ..core.limits import MAX_RESULT_DIGITS
-
     if not (base.is_number and exp.is_Rational and not base.has(sp.Float)) or abs(exp) < 64:
         return
     try:
@@ -106,7 +107,6 @@ def exact_at(expr: sp.Expr, point: Point, label: str) -> sp.Expr:
     """``expr`` at ``point``: exact for an exact point, a float otherwise.
 
     ``label`` names the quantity in messages (``∂f1/∂x``)."""
-    from .simplify import tidy
 
     value = substitute(expr, point.subs)
     if value.has(*_NON_FINITE):
@@ -295,7 +295,6 @@ def seam_value(entry: sp.Expr, point: Point, label: str, notes: list[str] | None
     (exact when the formula's value at the point or a simple fraction agrees with it). A note
     goes to ``notes`` when the formula evaluated at the point says something else (a case
     of a piecewise definition that holds only there)."""
-    from .smoothness import limit_value
 
     try:
         candidate = substitute(entry, point.subs)
@@ -322,8 +321,6 @@ def seam_value(entry: sp.Expr, point: Point, label: str, notes: list[str] | None
 
 
 def smoothness_digits() -> int:
-    from .smoothness import DIGITS
-
     return DIGITS
 
 

@@ -16,6 +16,9 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
 import sympy as sp
+from sympy.core.evalf import PrecisionExhausted
+
+from ..core.budget import attempt
 
 DIGITS = 50
 SCALES = (0.25, 1.0, 4.0, 16.0, 100.0, 1000.0)
@@ -210,9 +213,6 @@ def confirm(answer: sp.Expr, expected: sp.Expr, symbols: Sequence[sp.Symbol], po
     precision until CONFIRM_DIGITS digits of each value (and of their difference) are right, however much
     cancels. None when it cannot be certified (a difference that is 0, or too costly): the point is then no
     evidence either way."""
-    from sympy.core.evalf import PrecisionExhausted
-
-    from ..core.budget import attempt
 
     mp = _mp()
     with mp.workdps(DIGITS):

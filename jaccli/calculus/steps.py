@@ -15,6 +15,8 @@ from typing import Any
 
 import sympy as sp
 
+from ..core.errors import SpecError
+from ..core.request import option
 from .printing import to_text
 from .simplify import tidy
 from .special import clean_derivative
@@ -187,8 +189,6 @@ class Derivations:
 def steps_for(result: Any, entry: tuple[int, int] | None = None) -> Derivations:
     """Derivations for a JacobianResult (one function or a chain): every entry, or
     with ``entry`` (1-based row, column) the entries that make it up."""
-    from ..core.errors import SpecError
-    from ..core.request import option
 
     m, n = result.shape
     if entry is not None and not (1 <= entry[0] <= m and 1 <= entry[1] <= n):

@@ -20,6 +20,8 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Sequence
 
+from ..calculus.numbers import numerically_singular, slogdet
+from .order import Shape, diag_plus_rank1, optimal
 from .values import Diagonal, DiagPlusRank1, Evaluated, LinearMap, Value, as_array, is_exact
 
 if TYPE_CHECKING:
@@ -79,7 +81,6 @@ def product(tree: Tree, factors: Sequence[Value]) -> Value:
 
 def shapes(factors: Sequence[Value]) -> list:
     """chainorder.Shape of each factor (a diagonal one is stored as its diagonal)."""
-    from .order import Shape, diag_plus_rank1
 
     out = []
     for f in factors:
@@ -97,7 +98,6 @@ def shapes(factors: Sequence[Value]) -> list:
 
 def multiply(factors: Sequence[Value], names: Sequence[str] | None = None) -> tuple[Value, Plan]:
     """J_L ⋯ J_1 (factors in application order) in the cheapest order, and that order."""
-    from .order import optimal
 
     plan = optimal(shapes(factors), names)
     return product(plan.tree, factors), plan
@@ -197,7 +197,6 @@ def _exact_det(J: Any, exact: Any = None) -> DetValue:
     from ..calculus import tolerance
     from ..calculus.derivatives import determinant as symbolic_det
     from ..calculus.evaluate import to_number
-    from ..calculus.numbers import numerically_singular
 
     if exact is None:
         exact = J[0, 0] if J.rows == 1 else symbolic_det(J)  # one expression: worth simplifying (cos²+sin²)
@@ -213,8 +212,6 @@ def _exact_det(J: Any, exact: Any = None) -> DetValue:
 
 
 def _float_det(values: np.ndarray) -> DetValue:
-    from ..calculus.numbers import numerically_singular, slogdet
-
     sign, log_abs, value = slogdet(values)
     return DetValue(None, value, sign, log_abs, sign == 0 or numerically_singular(values))
 
@@ -222,8 +219,6 @@ def _float_det(values: np.ndarray) -> DetValue:
 def log_abs_det(factor: Value) -> float:
     """log|det| of one square factor (−inf when it is singular)."""
     import numpy as np
-
-    from ..calculus.numbers import slogdet
 
     if isinstance(factor, Diagonal):
         d = factor.values

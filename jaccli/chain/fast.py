@@ -18,6 +18,9 @@ from collections.abc import Callable, Sequence
 import sympy as sp
 
 from ..calculus.printing import symengine_text as to_text
+from ..calculus.symbols import symbol
+from ..core.errors import MathError
+from ..core.progress import progress
 
 AUTO_MIN_ENTRIES = 100
 
@@ -87,8 +90,6 @@ _SYMPY_NAMES = {v: k for k, v in _FUNCTIONS.items()}  # symengine class name (lo
 def to_sympy(expr, cache: dict | None = None) -> sp.Basic:
     """A symengine expression as sympy, node by node, with jac's real input symbols (grammar.symbol)."""
     import symengine as se
-
-    from ..calculus.symbols import symbol
 
     cache = {} if cache is None else cache
 
@@ -250,8 +251,6 @@ def values_at(matrix: FastMatrix, names: Sequence[str], point: Sequence[float], 
     """Decimal values of every entry at a point (float or complex); MathError names an undefined entry."""
     import symengine as se
 
-    from ..core.progress import progress
-
     values = _evaluate_shared(matrix, names, point)
     if values is not None:
         return values
@@ -319,8 +318,6 @@ def _evaluate_shared(matrix: FastMatrix, names: Sequence[str], point: Sequence[f
 
 
 def _row_values(matrix: FastMatrix, i: int, subs: dict, label) -> list:
-    from ..core.errors import MathError
-
     row = []
     for j in range(matrix.cols):
         try:

@@ -9,6 +9,8 @@ from typing import Callable, Sequence
 import numpy as np
 import sympy as sp
 
+from .fast import FastMatrix
+
 
 def _sigmoid(v):
     v = np.asarray(v, dtype=float)
@@ -43,7 +45,6 @@ class CompiledMatrix:
 
     def __init__(self, matrix: sp.Matrix, symbols: Sequence[sp.Symbol]):
         self.shape = matrix.shape
-        from .fast import FastMatrix
 
         if isinstance(matrix, FastMatrix):
             import symengine as se

@@ -4,13 +4,20 @@ options to a Request, its run and its output (run_command)."""
 
 from __future__ import annotations
 
+import inspect
+import shlex
 from typing import Any, Callable, cast
 
 import click
 
+from ..app.runner import run
 from ..core.commands import COMMANDS
 from ..core.docs import EXIT_CODES
-from ..core.request import DEFAULT_PRECISION, DEFAULT_TIMEOUT, FORMATS, Command, Format
+from ..core.errors import JacError, ParseError, SpecError, UsageError
+from ..core.request import DEFAULT_PRECISION, DEFAULT_TIMEOUT, FORMATS, Command, Format, make
+from ..parse.sources import input_limit, read_stdin
+from ..parse.spec import check_input_names
+from ..render.output import error_object, write
 
 
 class JacCommand(click.Command):
@@ -83,8 +90,6 @@ class JacCommand(click.Command):
 
 
 def _quote(text: str) -> str:
-    import shlex
-
     return shlex.quote(text)
 
 # ---------------------------------------------------------------------------
@@ -101,7 +106,6 @@ class PointParam(click.ParamType):
             return value
         if all(_is_float(part) for part in value.split(",")):
             return value  # plain numbers: no need to load the grammar (and sympy) here
-        from ..core.errors import ParseError
         from ..parse.forms import parse_point
 
         try:
@@ -125,8 +129,6 @@ class VarsParam(click.ParamType):
         if not isinstance(value, str):
             return value
         names = [v.strip() for v in value.split(",")]
-        from ..core.errors import SpecError
-        from ..parse.spec import check_input_names
 
         try:
             return check_input_names(names, "--vars")
@@ -259,7 +261,6 @@ def examples(text: str) -> Decorator:
     def deco(fn: Any) -> Any:
         heading = "Examples (samples/: 'jac samples samples' copies jac's sample files here):" \
             if "samples/" in text else "Examples:"
-        import inspect
 
         # the docstring dedented first: appended to as written, its indentation became runs of spaces in --help
         fn.__doc__ = inspect.cleandoc(fn.__doc__ or "") + "\n\n\b\n" + heading + "\n" + text + "\n\n" + EXIT_CODES
@@ -274,8 +275,6 @@ def _stdin(*args: Any, points: str | None = None, answers: str | None = None) ->
     """Standard input, read once, when one argument (a SPEC, --expect, --answers, --vjp, --jvp) is '-',
     with the size limit of what it holds (sources.py; a class's answers: grading.sheet_limit); --points -
     streams it instead (rows.py)."""
-    from ..core.errors import UsageError
-    from ..parse.sources import input_limit, read_stdin
 
     dashes = sum(1 for a in args if a == "-") + (points == "-") + (answers == "-")
     if dashes > 1:
@@ -293,10 +292,6 @@ def run_command(command: Command, specs: Any, fmt: str | None, precision: int | 
          no_echo: bool, output: str | None, hide_answers: bool = False, stdin_args: tuple = (),
          **options: Any) -> None:
     """options → Request → run → write; the exit code the result calls for."""
-    from ..app.runner import run
-    from ..core.errors import JacError
-    from ..core.request import make
-    from ..render.output import error_object, write
 
     request = make(command, specs, format=cast("Format | None", fmt),  # click checked it is one of FORMATS
                    precision=precision, full=full, echo=not no_echo,

@@ -12,7 +12,10 @@ from typing import Any
 import click
 
 from ..core.docs import EXIT_CODES
-from ..core.errors import ExitCode
+from ..core.errors import ExitCode, JacError
+from ..core.request import cli_names
+from ..core.sink import Interrupted, OutputClosed, OutputFailed, interruptible, quiet_exit_on_closed_pipe
+from ..render.output import say
 from .common import JacCommand
 
 
@@ -20,17 +23,6 @@ class JacGroup(click.Group):
     """Turns every JacError into one message on stderr and its exit code."""
 
     def invoke(self, ctx: click.Context) -> Any:
-        from ..core.errors import JacError
-        from ..core.request import cli_names
-        from ..core.sink import (
-            Interrupted,
-            OutputClosed,
-            OutputFailed,
-            interruptible,
-            quiet_exit_on_closed_pipe,
-        )
-        from ..render.output import say
-
         try:
             with interruptible(), cli_names():
                 return super().invoke(ctx)
@@ -76,7 +68,6 @@ WRITE_ERRORS = (errno.ENOSPC, errno.EFBIG, errno.EIO, errno.EDQUOT)
 
 def _internal_error(ctx: click.Context, exc: BaseException) -> None:
     """A bug: say so briefly, no traceback unless asked (JAC_DEBUG=1)."""
-    from ..render.output import say
 
     if os.environ.get("JAC_DEBUG"):
         raise exc
@@ -110,7 +101,6 @@ def main() -> None:
 def entry() -> None:
     """The ``jac`` command: click's main, then a last flush of standard output that cannot end in a
     traceback (``jac --help > /dev/full``: a message and exit 6; a closed pipe: quiet, exit 141)."""
-    from ..core.sink import quiet_exit_on_closed_pipe
 
     code = 0
     try:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
+from ..app.samples import copy_to, listing
+from ..render.output import say
 from .common import JacCommand, examples
 
 
@@ -20,10 +24,6 @@ def samples(directory: str | None, force: bool, quiet: bool) -> None:
     in every command's help and in the README run as printed, e.g.
     'jac samples samples' and then 'jac compose samples/f.yaml …'.
     A file you changed is kept unless --force."""
-    from pathlib import Path
-
-    from ..app.samples import copy_to, listing
-    from ..render.output import say
 
     if directory is None:
         width = max(len(s.name) for s in listing())

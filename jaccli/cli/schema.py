@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from importlib import resources
+
 import click
 
 from .common import JacCommand, examples
@@ -21,7 +23,6 @@ def schema(name: str) -> None:
     (header, row and error objects); check also covers --answers (one
     object per line). A key is filled or absent, never null; the schema
     says when each is present, and "schema" in every object is its version."""
-    from importlib import resources
 
     file = "jacobian" if name == "compose" else name
     click.echo((resources.files("jaccli") / "schemas" / f"{file}.json").read_text(encoding="utf-8").rstrip())

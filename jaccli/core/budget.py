@@ -29,6 +29,7 @@ from contextlib import contextmanager
 from typing import Callable, Iterator, TypeVar
 
 from .errors import TimeBudgetError
+from .request import option
 
 T = TypeVar("T")
 
@@ -186,7 +187,6 @@ def skipped() -> list[str]:
 
 def notes(timeout: float | None) -> list[str]:
     """What the user should know about the budget of the block that just ended (fallbacks, caps)."""
-    from .request import option
 
     fell_back, cut = skipped(), capped()
     if fell_back:

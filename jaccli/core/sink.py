@@ -15,7 +15,10 @@ from __future__ import annotations
 import errno
 import os
 import signal
+import stat
 import sys
+import tempfile
+import threading
 from contextlib import contextmanager
 from typing import BinaryIO, Iterator
 
@@ -54,9 +57,6 @@ class AtomicFile:
     directly: a device cannot be replaced."""
 
     def __init__(self, target: str):
-        import stat
-        import tempfile
-
         self.target = target
         try:
             mode = os.stat(target).st_mode
@@ -175,7 +175,6 @@ def _on_signal(signum, frame):
 @contextmanager
 def interruptible() -> Iterator[None]:
     """SIGINT and SIGTERM raise Interrupted, but only between writes (main thread only)."""
-    import threading
 
     if threading.current_thread() is not threading.main_thread():
         yield

@@ -17,6 +17,8 @@ mode), and the verdict says it was sampled, not proved.
 
 from __future__ import annotations
 
+from copy import copy
+from dataclasses import replace
 from typing import Any, Callable, Sequence
 
 import sympy as sp
@@ -24,6 +26,7 @@ import sympy as sp
 from ..calculus import tolerance
 from ..calculus.evaluate import exact_at, to_number
 from ..calculus.printing import to_text
+from ..calculus.sampling import SCALES
 from ..calculus.symbols import symbol
 from ..core.budget import attempt
 from ..core.errors import MathError, ParseError, SpecError, UsageError
@@ -41,10 +44,14 @@ from ..parse.entries import (
     partial_answer,
 )
 from ..parse.point import make_point
-from ..results import JacobianResult
+from ..results import Factor, JacobianResult
 from ..results.check import CheckResult, ClassVerdict, DetVerdict, EntryVerdict
 from .comparison import Comparer
+from .critical_classify import second_derivative_test
 from .diagnoses import det_diagnosis, diagnose, partial_diagnoses
+from .implicit import implicit_of
+from .jacobian import jacobian_of
+from .taylor import derivative_label as label
 
 # ---------------------------------------------------------------------------
 # The check
@@ -135,8 +142,6 @@ def make_grader(request: Request, functions: list) -> Grader:
 
 
 def derivative_label(output: str, wrt: Sequence[str]) -> str:
-    from .taylor import derivative_label as label
-
     return label(output, wrt)
 
 
@@ -158,10 +163,6 @@ def _gradient_function(functions) -> tuple[VectorFunction, str, tuple[str, ...]]
 
 def _implicit_grader(request: Request, functions) -> Grader:
     """∂y/∂x = −[∂F/∂y]⁻¹ ∂F/∂x as the matrix to check: answers may use the unknowns too (∂z/∂x = −x/z)."""
-    from dataclasses import replace
-
-    from ..results import Factor, JacobianResult
-    from .implicit import implicit_of
 
     if len(functions) != 1:
         raise UsageError(f"{option('implicit')} checks one F(x, y) = 0: give one SPEC")
@@ -195,7 +196,6 @@ class Grader:
                  labels: Callable[[int, int], str] | None = None, what: str = "J", surface: Any = None):
         """``target``: the matrix to check when it is not J (implicit); ``labels`` name its entries;
         ``surface``: F, when answers may be written on F = 0 (implicit)."""
-        from .jacobian import jacobian_of
 
         self.request, self.functions, self.what, self.surface = request, functions, what, surface
         inputs = functions[0].inputs
@@ -243,8 +243,6 @@ class Grader:
     def _on_the_surface(self, answer: Answer, det_answer: sp.Expr | None) -> CheckResult | None:
         """An implicit derivative written without the unknowns (−x/sqrt(1 − x² − y²) for −x/z) is right
         on F = 0, not everywhere: compare on each branch of F = 0 solved for them."""
-        from copy import copy
-        from dataclasses import replace
 
         unknowns = [symbol(name) for name in self.target.output_names]
         if answer.matrix.free_symbols & set(unknowns):
@@ -269,7 +267,6 @@ class Grader:
 
     def classify(self, word: str) -> ClassVerdict:
         """--expect-class: the second-derivative test at the point, against the word given."""
-        from .critical_classify import second_derivative_test
 
         expected_word, _ = second_derivative_test(self.target.at.exact_matrix()  # type: ignore[union-attr]
                                                    if self.mode == "point" else self.expected, "exact")
@@ -283,7 +280,6 @@ class Grader:
         return ClassVerdict(word, expected_word, given == expected_word and gradient_zero, note)
 
     def _gradient_zero(self) -> bool:
-
         point = self.point
         if point is None:
             return True
@@ -296,7 +292,6 @@ class Grader:
     def _entry(self, comparer: Comparer, a: sp.Expr, text: str, i: int, j: int, label: str,
                seams: list) -> EntryVerdict:
         """One entry's verdict; the same entry, read the same, in another answer is not compared again."""
-        from dataclasses import replace
 
         key = (a, i, j, tuple(seams))
         if key not in self._entries:
@@ -353,7 +348,6 @@ class Grader:
 
 def _as_written(result: CheckResult, answer: Answer) -> CheckResult:
     """A verdict computed for an answer that reads the same, shown with this answer's own texts."""
-    from dataclasses import replace
 
     texts = [answer.texts[0][k] for k in range(len(result.entries))] if answer.cells is not None else None
     entries = []
@@ -469,8 +463,6 @@ def _check_det(comparer: Comparer, target, mode: str, value: sp.Expr, functions,
 
 
 def _region(comparer: Comparer, assumptions: Sequence[sp.Basic]) -> str:
-    from ..calculus.sampling import SCALES
-
     where = f"at {comparer.sampled_points} points where J is real, with inputs up to ±{SCALES[-1]:g}"
     if comparer.seams:
         where += " and on both sides of each kink and case boundary"

@@ -36,7 +36,9 @@ from __future__ import annotations
 
 import sympy as sp
 
+from ..calculus import special as jf
 from ..calculus import tolerance
+from ..calculus.evaluate import to_number
 from ..calculus.printing import to_text
 from ..core.errors import MathError, ParseError, SpecError, UsageError
 from ..core.request import Request, option
@@ -184,7 +186,6 @@ def critical_of(request: Request, functions: list[VectorFunction]) -> CriticalRe
 
 def _kinks(f: sp.Expr) -> list[str]:
     """What in f can make it non-differentiable: abs, sign, max, steps, and roots of what can be 0."""
-    from ..calculus import special as jf
 
     out = []
     for node in sp.preorder_traversal(f):
@@ -330,7 +331,6 @@ def _could_have_roots(equations: list[sp.Expr]) -> bool:
 def _value_of(f: sp.Expr, subs: dict, checker: Checker) -> sp.Expr:
     """f at a point: exact at an exact point; at a decimal point 60 digits, 0 when it is 0 to 30 digits
     relative to the size of its terms."""
-    from ..calculus.evaluate import to_number
 
     if all(tolerance.is_exact(v) for v in subs.values()):
         value = f.subs(subs)

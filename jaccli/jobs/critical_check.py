@@ -13,17 +13,19 @@ import re
 
 import sympy as sp
 
+from ..calculus.printing import to_text
 from ..core.errors import ParseError, SpecError
 from ..core.request import Request, option
+from ..parse import forms
 from ..results.check import CriticalCheck, Diagnosis, PointVerdict
 from .check import _CLASS_WORDS
+from .critical import critical_of
 
 _NONE = ("none", "no critical points", "no points", "∅", "{}")
 
 
 def parse_answer(text: str, n: int) -> list[tuple[list[sp.Expr], str | None, str]]:
     """(coordinates, classification or None, the item as written) for every point of the answer."""
-    from ..parse import forms
 
     items = [item.strip() for item in re.split(r"[;\n]", text) if item.strip()]
     if len(items) == 1 and items[0].lower().rstrip(".") in _NONE:
@@ -70,8 +72,6 @@ class CriticalGrader:
     """The expected critical points of one function, computed once; ``judge`` compares one answer."""
 
     def __init__(self, request: Request, functions: list):
-        from .critical import critical_of
-
         if request.constraints:
             raise SpecError(f"{option('critical')} checks unconstrained critical points",
                             hint="check a constrained point with jac critical … --constraint")
@@ -87,8 +87,6 @@ class CriticalGrader:
                               "point is judged against that search")
 
     def judge(self, text: str) -> CriticalCheck:
-        from ..calculus.printing import to_text
-
         n = self.function.n
         answered = parse_answer(text, n)
         expected = [(list(p.point), p.classification) for p in self.result.points]

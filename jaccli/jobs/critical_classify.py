@@ -7,6 +7,7 @@ from __future__ import annotations
 import itertools
 
 import sympy as sp
+from sympy.calculus.util import continuous_domain
 
 from ..calculus import tolerance
 from ..calculus.printing import to_text
@@ -182,7 +183,6 @@ def _sign_on_constraint(f: sp.Expr, value: sp.Expr, constraints: list[sp.Expr],
     leading coefficient (so the branches — the quadratic formula — hold everywhere and cover the whole curve),
     and decide the sign of f − f(p) on each branch over the interval where it is real. A global minimum (or
     maximum) on the constraint set when f − f(p) ≥ 0 (≤ 0) on every branch."""
-    from sympy.calculus.util import continuous_domain
 
     (g,) = constraints
     difference = f - value

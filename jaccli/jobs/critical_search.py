@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import itertools
 import math
+import signal
+import sys
+import threading
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Callable, Sequence
@@ -76,9 +79,6 @@ def capped(seconds: float, work: Callable[[], Any]) -> Any:
     """``work()``, or TIMED_OUT when it takes longer than ``seconds``: sympy's solve of a system of sines can run for
     minutes, and the numeric search needs the time. Its own timer (the budget's processor-time clock, repeating
     until cleared, as the budget's does); the budget's timer is given back what is left of it."""
-    import signal
-    import sys
-    import threading
 
     if seconds <= 0:
         return TIMED_OUT

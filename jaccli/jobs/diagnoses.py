@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 import re
+from fractions import Fraction
 from itertools import permutations
 
 import sympy as sp
@@ -198,8 +199,6 @@ def _ceil_log10(x: float) -> int:
 
 
 def _simple_factor(ratio: complex) -> str | None:
-    from fractions import Fraction
-
     if abs(ratio.imag) > 1e-12 or abs(ratio.real - 1) < 1e-9:
         return None
     frac = Fraction(ratio.real).limit_denominator(12)

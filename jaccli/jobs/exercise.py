@@ -16,14 +16,23 @@ reproducible. A teacher's roster (``--students roster.csv``) gives every id its 
 from __future__ import annotations
 
 import contextvars
+import csv
 import hashlib
+import io
+import json
 import random
+from pathlib import Path
 from typing import Any, Callable
 
 import sympy as sp
 
+from ..calculus.printing import matrix_latex, to_latex, to_text
 from ..core.errors import JacError, SpecError
-from ..core.request import option
+from ..core.request import make, option
+from ..core.sink import atomic_output
+from ..core.untrusted import cell, visible
+from ..parse.loading import load
+from ..parse.sources import input_limit, read_file
 from ..results.tools import Exercise, ExerciseSheet
 
 KINDS = ("jacobian", "chain", "determinant", "change-of-variables", "implicit", "hessian", "critical")
@@ -68,11 +77,6 @@ def from_request(request: Any, run: Callable[[Any], Any]) -> ExerciseSheet:
 
 def read_roster(path: str) -> list[str]:
     """Student ids: a CSV with an ``id`` column (or one id per line)."""
-    import csv
-    import io
-    from pathlib import Path
-
-    from ..parse.sources import input_limit, read_file
 
     text = read_file(Path(path), input_limit(), "roster")
     rows = [r for r in csv.reader(io.StringIO(text)) if any(c.strip() for c in r)]
@@ -92,11 +96,6 @@ KEY_COLUMNS = ("id", "exercise", "kind", "specs", "at", "options", "answer")
 def write_key(sheet: ExerciseSheet, path: str) -> None:
     """id, exercise, kind, specs (jac syntax, ' ;; ' between specs), at, options, answer: what
     ``jac check --key`` grades a class's answers against."""
-    import csv
-    import json
-
-    from ..core.sink import atomic_output
-    from ..core.untrusted import cell, visible
 
     with atomic_output(path) as out, open(out.path, "w", newline="", encoding="utf-8") as stream:
         writer = csv.writer(stream)
@@ -132,8 +131,6 @@ _RUN: contextvars.ContextVar[Callable[[Any], Any]] = contextvars.ContextVar("jac
 
 
 def _calc(command: str, specs: list[str], **options: Any) -> Any:
-    from ..core.request import make
-
     return _RUN.get()(make(command, specs, **options))  # type: ignore[arg-type]
 
 
@@ -197,21 +194,14 @@ def _uses_every_input(fn) -> bool:
 
 
 def _text(expr: sp.Expr) -> str:
-    from ..calculus.printing import to_text
-
     return to_text(expr)
 
 
 def _latex(expr: Any) -> str:
-    from ..calculus.printing import matrix_latex, to_latex
-
     return matrix_latex(expr) if isinstance(expr, sp.MatrixBase) else to_latex(expr)
 
 
 def _read(spec: str, vars: list[str] | None = None):
-    from ..core.request import make
-    from ..parse.loading import load
-
     (fn,) = load(make("jacobian", [spec], vars=vars))
     return fn
 

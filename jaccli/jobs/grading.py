@@ -4,7 +4,6 @@ The specs are read and differentiated once (checking.Grader); each student's ans
 judged on its own. An answer that cannot be read is a row with its error, never the end of the run.
 
 FILE holds one answer per student, with an id:
-
     CSV          id,answer[,det]            (a header line naming the columns; quote answers with commas)
     JSON Lines   {"id": "s01", "answer": "[[2x, 1], [0, 2y]]", "det": "4xy"}
     YAML         a list of such mappings, or a mapping id: answer
@@ -19,14 +18,17 @@ import csv
 import io
 import json
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from ..core.budget import notes as budget_notes
 from ..core.budget import time_budget
 from ..core.errors import JacError, SpecError
-from ..core.request import Request, option
+from ..core.request import Request, make, option
 from ..core.untrusted import uncell
 from ..parse.loading import load
+from ..parse.sources import input_limit, read_file
+from ..parse.spec import safe_loader
 from ..results.check import Diagnosis, Grade, GradeSheet
 
 MAX_ANSWER_CHARS = 20_000  # one answer; a longer one is a row with its error (the rest are graded)
@@ -106,8 +108,6 @@ def _from_json_lines(text: str, origin: str) -> list[Submission]:
 def _from_yaml(text: str, origin: str) -> list[Submission]:
     import yaml
 
-    from ..parse.spec import safe_loader
-
     try:
         data = yaml.load(text, Loader=safe_loader())  # the safe loader: no object construction
     except yaml.YAMLError as err:
@@ -184,10 +184,6 @@ def _flag_duplicates(submissions: list[Submission]) -> list[Submission]:
 def grade_with_key(request: Request) -> GradeSheet:
     """A class whose students each had their own exercises (jac exercise --students … --key KEY): each
     answer is judged against its own row of the key, found by id (and exercise number, default 1)."""
-    from pathlib import Path
-
-    from ..core.request import make
-    from ..parse.sources import read_file
 
     assert request.key is not None
     key = _read_key(read_file(Path(request.key), sheet_limit(), "answer key"), request.key)
@@ -271,11 +267,9 @@ def grade(request: Request) -> GradeSheet:
     """Every submission of ``request.answers`` judged against the chain's Jacobian, computed once (within
     one time budget); each answer is judged within a time budget of its own, so that no answer's verdict
     depends on the others or on its place in the file."""
-    from pathlib import Path
 
     from ..parse.answer import answer_from_value
     from ..parse.entries import answer_names, entries_answer, labelled_entries, parse_det
-    from ..parse.sources import read_file
     from .check import is_classification, make_grader
 
     origin = request.answers or "-"
@@ -336,7 +330,6 @@ def grade(request: Request) -> GradeSheet:
 
 def sheet_limit() -> int:
     """The size limit of an answer file: a class is bigger than one spec."""
-    from ..parse.sources import input_limit
 
     return max(input_limit(), MAX_SHEET_BYTES)
 

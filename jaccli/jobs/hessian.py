@@ -11,14 +11,19 @@ from typing import Sequence
 import sympy as sp
 
 from ..calculus import tolerance
-from ..calculus.evaluate import Point, check_domain, exact_at
+from ..calculus.evaluate import Point, check_domain, exact_at, seam_value
 from ..calculus.simplify import tidy, tidy_matrix
+from ..calculus.smoothness import analyse
+from ..calculus.special import clean_derivative
 from ..chain import core as chain
+from ..chain.fast import AUTO_MIN_ENTRIES, Unsupported, symmetric
+from ..chain.fast import hessian as fast_hessian
 from ..core.budget import phase
 from ..core.errors import SpecError
 from ..core.request import Request
 from ..model.function import VectorFunction
 from ..model.jacobian import substitute_chain
+from ..parse.grammar import Condition
 from ..parse.loading import load
 from ..parse.point import make_point
 from ..results import Evaluated
@@ -26,14 +31,10 @@ from ..results.second_order import HessianResult, OutputHessian, Term
 
 
 def gradient_exprs(expr: sp.Expr, symbols: Sequence[sp.Symbol]) -> list[sp.Expr]:
-    from ..calculus.special import clean_derivative
-
     return [clean_derivative(sp.diff(expr, s)) for s in symbols]
 
 
 def hessian_matrix(expr: sp.Expr, symbols: Sequence[sp.Symbol], grad: Sequence[sp.Expr] | None = None) -> sp.Matrix:
-    from ..calculus.special import clean_derivative
-
     n = len(symbols)
     grad = gradient_exprs(expr, symbols) if grad is None else grad
     return sp.Matrix(n, n, lambda i, j: tidy(clean_derivative(sp.diff(grad[i], symbols[j]))))
@@ -47,8 +48,6 @@ def _evaluate(H: sp.Matrix, point: Point, label: str, on_seam: str | None = None
               grad: Sequence[sp.Expr] | None = None, names: Sequence[str] = (), notes: list[str] | None = None) -> Evaluated:
     """H at the point. On a seam of f (``on_seam``), each gradient component must itself be
     differentiable there (decided from it, as for f), and H's entries are read as limits."""
-    from ..calculus.evaluate import seam_value
-    from ..calculus.smoothness import analyse
 
     if on_seam is not None and grad is not None:
         for j, g in enumerate(grad):
@@ -64,8 +63,6 @@ def _classify(h: OutputHessian, gradient: Sequence[sp.Expr] | None, point: Point
     characteristic polynomial; else relative to max |λ|) and whether ∇f = 0 (exactly, or relative
     to the size of the terms that make up each partial derivative)."""
     import numpy as np
-
-    from ..calculus import tolerance
 
     if h.at is None:
         return
@@ -150,8 +147,6 @@ def _single(fn: VectorFunction, point: Point | None) -> HessianResult:
 def _fast_hessian(fn: VectorFunction, expr: sp.Expr, on_seam: str | None):
     """symengine's Hessian for large ones (n² from fast.AUTO_MIN_ENTRIES entries on), when it can take
     the function and the point is on no seam; else None (sympy)."""
-    from ..chain.fast import AUTO_MIN_ENTRIES, Unsupported
-    from ..chain.fast import hessian as fast_hessian
 
     if on_seam is not None or (fn.engine != "symengine" and fn.n * fn.n < AUTO_MIN_ENTRIES):
         return None
@@ -163,8 +158,6 @@ def _fast_hessian(fn: VectorFunction, expr: sp.Expr, on_seam: str | None):
 
 
 def _fast_symmetric(H) -> bool:
-    from ..chain.fast import symmetric
-
     return symmetric(H)
 
 
@@ -241,7 +234,6 @@ def _chain_domain(functions: Sequence[VectorFunction], point: Point) -> list[str
 
 def _chain_conditions(functions: Sequence[VectorFunction]) -> tuple:
     """Every function's conditions written in the first function's inputs."""
-    from ..parse.grammar import Condition
 
     substituted = substitute_chain(functions)
     out = []

@@ -9,11 +9,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Sequence
 
+from ..chain import core as chain
+from ..chain.core import evaluated_exact, evaluated_floats, evaluated_matrix, is_exact, shapes
+from ..chain.order import Shape, plans
+from ..chain.values import is_finite
 from ..core.errors import MathError, SpecError, UsageError
-from ..core.request import Request, option
+from ..core.progress import progress
+from ..core.request import Request, make, option
 from ..model.function import VectorFunction, inferred_order_hint
 from ..parse.loading import check_items, load
 from ..results import Determinant, Evaluated, Factor, JacobianResult, VectorProducts, factors_of, input_names
+from .linearise import linearise
 
 if TYPE_CHECKING:
     import numpy as np
@@ -109,8 +115,6 @@ def _engine_notes(functions: Sequence[VectorFunction], at_point: bool) -> list[s
 def _costs(factors: Sequence[Factor], values: Sequence[Value] | None = None) -> dict:
     """Forward, reverse and optimal plans: by the evaluated values' structures at a point (diagonal,
     diag + rank 1, convolution, identity + inner), else dense function factors."""
-    from ..chain.core import shapes
-    from ..chain.order import Shape, plans
 
     sizes = shapes(values) if values is not None else [Shape(*f.shape) for f in factors]
     return plans(sizes, [f"J_{f.name}" for f in factors])
@@ -122,8 +126,6 @@ def _costs(factors: Sequence[Factor], values: Sequence[Value] | None = None) -> 
 def _at_point(request: Request, items: list[Any], symbolic: Sequence[Any] | None = None) -> JacobianResult:
     """``symbolic``: each function's Jacobian when already differentiated (a batch's rows off the
     fast path); else differentiated here."""
-    from ..chain import core as chain
-    from ..core.progress import progress
 
     first = items[0]
     point = _first_point(request.at, first)
@@ -182,7 +184,6 @@ def _at_point(request: Request, items: list[Any], symbolic: Sequence[Any] | None
 def row_at(command: str, items: list[Any], symbolic: Sequence[Any], point: Point) -> JacobianResult:
     """One point on the exact path with Jacobians already differentiated (a batch row off the fast
     path): J there and its determinant."""
-    from ..core.request import make
 
     return _at_point(make(command, at=point, format="json"), items, symbolic)  # type: ignore[arg-type]
 
@@ -206,7 +207,6 @@ def _first_point(at: Any, first: Any) -> Any:
 def _evaluate_function(factor: Factor, fn: VectorFunction, J: Any, point: Any, notes: list[str]) -> dict[int, str]:
     """J and f at the point for a function spec; the outputs on a seam where it is still differentiable."""
     from ..calculus.evaluate import check_domain
-    from ..chain.core import evaluated_matrix
 
     point = _as_exact_point(point, fn)
     factor.point = point
@@ -229,7 +229,6 @@ def _as_exact_point(point: Any, fn: VectorFunction) -> Point:
 
 def _outputs_at(fn: VectorFunction, point: Point) -> Evaluated:
     """f at the point: the next factor's point (exact for sympy, decimals for symengine)."""
-    from ..chain.core import evaluated_exact, evaluated_floats
 
     if fn.engine == "symengine":
         from ..chain.fast import fast_exprs, to_symengine, vector_values
@@ -261,7 +260,6 @@ def _evaluate_layer(factor: Factor, point: Any) -> None:
                         hint="check the sizes of the point and the layers")
     J = layer.jacobian(x)
     y = np.asarray(layer.forward(x), dtype=float)
-    from ..chain.values import is_finite
 
     if not (is_finite(J) and np.isfinite(y).all()):
         raise MathError(f"layer {factor.name} ({layer.describe()}) is undefined or overflows at the point it sees",
@@ -299,8 +297,6 @@ def _next_point(factor: Factor, nxt: Factor) -> Any:
 
 
 def _product_evaluated(product: Any, result: JacobianResult, point: Any) -> Evaluated:
-    from ..chain.core import evaluated_exact, evaluated_floats, is_exact
-
     if is_exact(product):
         if not point.is_float and result.is_chain:
             from ..calculus.simplify import tidy_matrix  # sympy: only for exact products
@@ -314,7 +310,6 @@ def _point_determinant(result: JacobianResult, values: list[Value], product: Any
                        symbolic_det: bool = True) -> Determinant | None:
     """det J at the point; for one function also its formula (within the time budget), whose value at
     the point reads better than the determinant of the evaluated matrix (r² sin θ: 4 sin(1))."""
-    from ..chain import core as chain
 
     m, n = result.shape
     if m != n:
@@ -345,7 +340,6 @@ def _partial_label(outputs: Sequence[str], inputs: Sequence[str]) -> Any:
 # What else was asked at the point
 
 def _products(request: Request, values: list[Value], names: list[str], m: int, n: int) -> VectorProducts:
-    from ..chain import core as chain
     from ..parse.arrays import numeric_vector
 
     products = VectorProducts()
@@ -421,7 +415,6 @@ def _verify(result: JacobianResult, items: Sequence[Any]) -> Any:
 
 def _linearise(result: JacobianResult, items: Sequence[Any], step: Any) -> Any:
     from ..parse.arrays import numeric_vector
-    from .linearise import linearise
 
     assert result.point is not None and result.at is not None
     return linearise(chain_function(items), result.point, result.at.rows(), numeric_vector(step, option("step")).tolist())

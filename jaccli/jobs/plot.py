@@ -27,6 +27,7 @@ from ..core.errors import UsageError
 from ..core.request import Request, option
 from ..parse.loading import load
 from ..results.tools import PlotResult
+from .jacobian import chain_function, jacobian_of
 
 GRID_LINES = 7  # grid lines each way across the neighbourhood
 SAMPLES = 60  # points along each grid line (the curved image)
@@ -65,7 +66,6 @@ def polygon_area(corners: np.ndarray) -> float:
 
 def plot_data(result: Any, radius: float) -> PlotData:
     """Panels for a JacobianResult at a point (one function, or a composition of function specs)."""
-    from .jacobian import chain_function
 
     if result.at is None or result.point is None:
         raise UsageError(f"jac plot draws J at a point: add {option('at')}")
@@ -159,7 +159,6 @@ def _cube(name: str, F: Callable, p: np.ndarray, J: np.ndarray, r: float) -> Pan
 
 def run(request: Request) -> PlotResult:
     """jac plot: J at the point (of the composition, with several SPECs) and what the picture shows."""
-    from .jacobian import jacobian_of
 
     items = load(request)
     result = jacobian_of(request.with_(command="compose" if len(items) > 1 else "jacobian"), items)

@@ -20,11 +20,15 @@ from typing import Any, Callable, Iterator, Sequence
 import numpy as np
 import sympy as sp
 
-from ..calculus.evaluate import Point
+from ..calculus.evaluate import Point, need_holds
 from ..chain import core as chain
+from ..chain.numeric import compile_exprs
+from ..core.budget import phase
 from ..core.errors import ExitCode, JacError
+from ..core.progress import progress
 from ..core.request import option
-from ..model.function import VectorFunction
+from ..model import jacobian as calculus
+from ..model.function import VectorFunction, inferred_order_hint
 from ..parse.rows import Chunk, RowError, RowReader, echo
 from ..results import ChainProperties
 
@@ -78,8 +82,6 @@ class Kernel:
 def _condition_checks(fn: VectorFunction):
     """Rows where a denominator or log argument is 0, an argument is outside its function's real domain,
     abs/sign/relu sit on their kink, or min/max arguments tie: the exact path decides what they mean."""
-    from ..calculus.evaluate import need_holds
-    from ..chain.numeric import compile_exprs
 
     exprs, needs = [], []
     for conditions in fn.conditions:
@@ -128,8 +130,6 @@ class Plan(ChainProperties):
 
     def __init__(self, functions: Sequence[VectorFunction], exact_row: ExactRow):
         """``exact_row``: J at one point on the exact path (jacobian.row_at), for the rows off the fast path."""
-        from ..core.budget import phase
-        from ..model import jacobian as calculus
 
         self.functions = list(functions)
         self.exact_row = exact_row
@@ -149,8 +149,6 @@ class Plan(ChainProperties):
         return len(self.functions) > 1
 
     def order_hint(self) -> str | None:
-        from ..model.function import inferred_order_hint
-
         first = self.functions[0]
         return inferred_order_hint(first) if first.order == "inferred" else None
 
@@ -177,7 +175,6 @@ class Plan(ChainProperties):
 
     def _redo(self, result: ChunkResult, chunk: Chunk, rows: np.ndarray) -> None:
         """Rows off the fast path, one by one on the exact path: their value, or why they have none."""
-        from ..core.progress import progress
 
         failed = []
         command = "compose" if self.is_compose else "jacobian"

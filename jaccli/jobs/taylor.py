@@ -21,10 +21,12 @@ from typing import Any, Sequence
 
 import sympy as sp
 
+from ..calculus.evaluate import check_domain, exact_at
 from ..core.errors import MathError, SpecError, UsageError
 from ..core.request import Request, option
 from ..model.function import VectorFunction
 from ..parse.loading import load
+from ..parse.point import make_point
 from ..results.second_order import DerivativeEntry, OutputTaylor, TaylorResult, TaylorStep
 
 MAX_ORDER = 4
@@ -33,9 +35,6 @@ DIGITS = 60
 
 
 def taylor_of(request: Request, functions: list[VectorFunction]) -> TaylorResult:
-    from ..calculus.evaluate import check_domain, exact_at
-    from ..parse.point import make_point
-
     if len(functions) != 1:
         raise UsageError("jac taylor expands one function: give one SPEC",
                          hint="for a composition, write the composed function as one SPEC")

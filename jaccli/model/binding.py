@@ -19,7 +19,7 @@ from itertools import islice, permutations
 from typing import Any, Sequence
 
 from ..core.errors import SizeMismatchError, SpecError
-from .function import VectorFunction
+from .function import VectorFunction, arrow_form
 
 MAX_CANDIDATES = 6
 
@@ -126,7 +126,6 @@ def _ambiguous(inner: Any, outer: VectorFunction, names) -> SpecError:
         total *= k
     if total > MAX_CANDIDATES:
         lines.append(f"  … and {total - MAX_CANDIDATES} more orders")
-    from .function import arrow_form
 
     body = arrow_form(outer.inputs, _short(outer.text, 50)) if outer.text else f"({', '.join(inputs)}) -> …"
     what = "its outputs have no names" if names is None or not getattr(inner, "outputs_named", False) \
@@ -141,7 +140,6 @@ def _ambiguous(inner: Any, outer: VectorFunction, names) -> SpecError:
 
 def check_chain(functions: Sequence[VectorFunction]) -> None:
     """Raise SizeMismatchError unless each function's outputs feed the next one's inputs."""
-    from ..core.errors import SizeMismatchError
 
     for inner, outer in zip(functions, functions[1:]):
         if inner.m != outer.n:

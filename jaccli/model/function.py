@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Sequence
 
+from ..calculus.symbols import symbol
 from ..core.request import option
 
 if TYPE_CHECKING:  # annotations only: the model does not import sympy
@@ -34,8 +35,6 @@ class VectorFunction:
 
     @property
     def symbols(self) -> tuple[sp.Symbol, ...]:
-        from ..calculus.symbols import symbol
-
         return tuple(symbol(name) for name in self.inputs)
 
     @property

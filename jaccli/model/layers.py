@@ -27,7 +27,9 @@ from typing import Callable
 
 import numpy as np
 
-from ..chain.values import Diagonal
+from ..chain.core import shapes, times
+from ..chain.order import identity_plus
+from ..chain.values import Diagonal, DiagPlusRank1, LinearMap, as_array
 from ..core.errors import MathError, SpecError
 from .function import VectorFunction
 
@@ -127,8 +129,6 @@ class Softmax(Layer):
         return _softmax(x)
 
     def jacobian(self, x):
-        from ..chain.values import DiagPlusRank1
-
         s = _softmax(x)
         return DiagPlusRank1(s, -s, s)
 
@@ -145,8 +145,6 @@ class LogSoftmax(Layer):
         return x - (m + np.log(np.sum(np.exp(x - m))))
 
     def jacobian(self, x):
-        from ..chain.values import DiagPlusRank1
-
         ones = np.ones_like(x, dtype=float)
         return DiagPlusRank1(ones, -ones, _softmax(x))
 
@@ -302,8 +300,6 @@ class Conv(Layer):
         return y
 
     def jacobian(self, x):
-        from ..chain.values import LinearMap
-
         assert self.n_in is not None and self.n_out is not None
         return LinearMap((self.n_out, self.n_in), self._linear, self._adjoint, macs=self.macs,
                          stored=int(self.weights.size), parts=(self.weights,))
@@ -343,9 +339,6 @@ class Residual(Layer):
         """I + J_inner as a linear map: J·X = X + J_L(⋯(J_1·X)) and Y·J = Y + ((Y·J_L)⋯)·J_1, factor by
         factor, so a block of structured layers stays structured (one application costs n plus the inner
         factors' applications; nothing n×n is formed unless shown)."""
-        from ..chain.core import shapes, times
-        from ..chain.order import identity_plus
-        from ..chain.values import LinearMap, as_array
 
         factors, here = [], x
         for layer in self.inner:

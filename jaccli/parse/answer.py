@@ -19,7 +19,8 @@ import sympy as sp
 from ..core.errors import ParseError, SpecError
 from ..core.request import option
 from . import forms, grammar
-from .spec import _exists, read_text_file
+from .latex import answer_span, looks_like_latex, matrix_tokens
+from .spec import _exists, check_yaml_structure, read_text_file, safe_loader
 
 ANSWER_SUFFIXES = (".yaml", ".yml", ".json", ".csv", ".txt", ".tex")
 
@@ -89,8 +90,6 @@ def _load_data(text: str, origin: str, suffix: str) -> Any:
             raise SpecError(f"invalid JSON: {exc.msg}", where=f"{origin}:{exc.lineno}:{exc.colno}") from None
     import yaml
 
-    from .spec import check_yaml_structure, safe_loader
-
     check_yaml_structure(text, origin)
     try:
         return yaml.load(text, Loader=safe_loader())  # noqa: S506 - the safe loader (safe_load's, in C)
@@ -103,7 +102,6 @@ def _load_data(text: str, origin: str, suffix: str) -> Any:
 def _from_text(text: str, scope: grammar.Scope, origin: str, latex: bool | None) -> Answer:
     """Text or LaTeX. Pasted LaTeX may hold several displays and equality chains
     (``J = \\begin{bmatrix}…\\end{bmatrix}``): the last display with a matrix, its last side, is the answer."""
-    from .latex import answer_span, looks_like_latex, matrix_tokens
 
     try:
         if latex if latex is not None else looks_like_latex(text):

@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import IO, Any, Iterator, Sequence
 
 import numpy as np
+from numpy.lib import format as npy
 
-from ..calculus.numbers import short_list
+from ..calculus.numbers import fmt_number, short_list
 from ..core.errors import SpecError
 from ..core.request import option
 
@@ -114,7 +115,6 @@ def read_npy(stream: IO[bytes], size: int, what: str, where: str | None = None) 
     .npz member as its zip directory declares it). The header is read and checked first — version, dtype
     (numbers, no objects: nothing is ever unpickled), shape, MAX_TENSOR_BYTES, ``size`` — and then exactly
     the declared bytes."""
-    from numpy.lib import format as npy
 
     try:
         version = npy.read_magic(stream)
@@ -356,6 +356,4 @@ class NumericPoint:
 
 
 def _number(v: float) -> str:
-    from ..calculus.numbers import fmt_number
-
     return fmt_number(float(v), 6)

@@ -12,6 +12,8 @@ from ..core.errors import ParseError, SpecError
 from ..core.request import Request, option
 from ..parse import grammar
 from ..parse.answer import Answer
+from ..parse.latex import answer_span, expression_tokens, looks_like_latex
+from ..parse.tokens import GREEK
 
 _LABEL = re.compile(r"^\s*(?:(?:∂|d)\s*(?P<out1>[^\W\d]\w*)\s*/\s*(?:∂|d)\s*(?P<in1>[^\W\d]\w*)"
                     r"|(?P<out2>[^\W\d][^\W_]*)_(?P<in2>[^\W\d]\w*))\s*=(?P<value>.+)$", re.S)
@@ -34,7 +36,6 @@ def _cell_of(label_out: str, label_in: str, functions) -> tuple[int, int] | None
 
 def _name(label: str) -> str:
     """A label's name as jac reads names: Greek letters spelled out (θ → theta, θ1 → theta1)."""
-    from ..parse.tokens import GREEK
 
     return "".join(GREEK.get(ch, ch) for ch in label)
 
@@ -128,7 +129,6 @@ def parse_det(text: str | None, names: Sequence[str], latex: bool | None) -> sp.
 
 def parse_one(text: str, scope: grammar.Scope, latex: bool | None) -> sp.Expr:
     """One expression, in jac's syntax or LaTeX (the last side of a pasted equality chain)."""
-    from ..parse.latex import answer_span, expression_tokens, looks_like_latex
 
     if latex if latex is not None else looks_like_latex(text):
         start, end = answer_span(text, "det")

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 import sympy as sp
+from sympy.codegen import cfunctions
 
 from ..calculus import special as jf
 
@@ -27,7 +28,6 @@ class FunctionInfo:
 
 def _cfunctions():
     """sympy.codegen.cfunctions (log1p, expm1): imported when a spec uses them (5 ms at start-up otherwise)."""
-    from sympy.codegen import cfunctions
 
     return cfunctions
 

@@ -9,7 +9,8 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from ..core.errors import SpecError
+from ..calculus.symbols import symbol
+from ..core.errors import ParseError, SpecError
 from ..model.function import VectorFunction
 from ..model.layers import (
     ACTIVATIONS,
@@ -29,6 +30,7 @@ from ..model.layers import (
     conv_indices,
     function_layer,
 )
+from ..parse.arrays import load_array as load
 from .arrays import load_array
 
 # ---------------------------------------------------------------------------
@@ -186,7 +188,6 @@ def _conv(kind: str, item: dict, label: str, base: Path, where: str) -> Conv:
 
 def load_tensor(value, base: Path, where: str, ndim: int) -> np.ndarray:
     """A tensor of ``ndim`` dimensions (convolution weights): .npy or a named tensor of .npz/.safetensors."""
-    from ..parse.arrays import load_array as load
 
     if isinstance(value, list):
         array = np.asarray(value, dtype=float)
@@ -202,9 +203,7 @@ def _activation_expression(text: str, where: str) -> tuple[Callable, Callable]:
     import sympy as sp
 
     from ..calculus.special import clean_derivative
-    from ..calculus.symbols import symbol  # sympy: only for an activation written as an expression
     from ..chain.numeric import compile_exprs
-    from ..core.errors import ParseError
     from . import grammar
 
     try:

@@ -9,14 +9,14 @@ from typing import Any
 from ..core.commands import COMMANDS
 from ..core.errors import SpecError, UsageError
 from ..core.request import Request, option
+from ..model.binding import bind, check_chain
 from ..model.function import VectorFunction
+from .spec import load_all
 
 
 def load(request: Request, *, layers: bool = False, chain: bool = True, equations: bool = False) -> list[Any]:
     """The SPECs as functions (and, where ``layers``, layer files), in application order; a chain is
     bound by name (binding.py) and its sizes checked."""
-    from ..model.binding import bind, check_chain
-    from .spec import load_all
 
     spec = COMMANDS[request.command]
     if spec.specs == "one" and len(request.specs) != 1:

@@ -36,9 +36,11 @@ from typing import Any, Iterator
 import numpy as np
 
 from ..core.errors import SpecError
+from ..core.request import option
 from ..model.layers import (
     ACTIVATIONS,
     Affine,
+    Conv,
     Elementwise,
     Layer,
     LayerNorm,
@@ -77,8 +79,6 @@ def external_data_allowed(allowed: bool = True) -> Iterator[None]:
 
 
 def _allow_hint() -> str:
-    from ..core.request import option
-
     flag = option("allow_external_data")
     how = flag if flag.startswith("--") else flag + "True"
     return (f"if that file is beside the model and you trust it: {how} (then only a regular file inside the "
@@ -524,8 +524,6 @@ class _Reader:
                                b=None if b is None else b.copy()), node)
 
     def conv(self, node: Any, name: str) -> str:
-        from ..model.layers import Conv
-
         W = self.need(node, 1, "weights")
         if W.ndim not in (3, 4):
             raise self.error(node, f"the weights have the shape {W.shape}; jac reads 1-D and 2-D convolutions "

@@ -3,21 +3,20 @@ function's inputs: an exact calculus Point (floats in, floats out)."""
 
 from __future__ import annotations
 
+import numbers
 from fractions import Fraction
 from typing import Any, Mapping, Sequence
 
 import sympy as sp
 
 from ..calculus.evaluate import Point
-from ..core.errors import PointError
+from ..core.errors import ParseError, PointError
 from ..core.request import option
 from ..model.function import inferred_order_hint
 from . import forms
 
 
 def parse_point_text(text: str) -> list[forms.PointItem]:
-    from ..core.errors import ParseError
-
     try:
         return forms.parse_point(text)
     except ParseError as err:
@@ -84,8 +83,6 @@ def _order_hint(fn: Any) -> str | None:
 
 
 def _constant(value: object) -> sp.Expr:
-    import numbers
-
     if isinstance(value, bool):
         raise TypeError("a point's value cannot be a boolean")
     if isinstance(value, numbers.Integral):

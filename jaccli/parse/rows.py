@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import codecs
 import io
+import json
 import math
 import os
 import re
@@ -287,7 +288,6 @@ class RowReader:
 
     def _json_lines(self, text: str, line_no: int) -> Chunk:
         """One JSON object per line: the inputs by name, or jac's own row objects (their ``point``)."""
-        import json
 
         rows: list[list[float]] = []
         lines: list[int] = []
@@ -373,8 +373,6 @@ def _json_value(value: object) -> float:
 
 
 def json_text(value: object) -> str:
-    import json
-
     return json.dumps(value)[:40]
 
 

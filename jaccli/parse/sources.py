@@ -8,6 +8,7 @@ A limit is checked while reading, so a stream without end (``yes | jac …``,
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import BinaryIO
@@ -21,7 +22,6 @@ LIMIT_VARIABLE = "JAC_MAX_INPUT_BYTES"
 
 def input_limit() -> int:
     """The size limit for specs and answers: 1 MB, or JAC_MAX_INPUT_BYTES when set."""
-    import os
 
     raw = os.environ.get(LIMIT_VARIABLE)
     if raw:

@@ -21,6 +21,8 @@ from ..calculus.symbols import symbol
 from ..core.errors import ParseError, SpecError
 from ..core.request import option
 from ..model.function import VectorFunction, default_output_names, inferred_order_hint
+from .fastread import read_outputs
+from .sources import input_limit, read_file
 
 if TYPE_CHECKING:  # annotations only: sympy is imported where expressions are built
     import sympy as sp
@@ -88,7 +90,6 @@ def _name_from_stem(stem: str, fallback: str) -> str:
 
 def read_text_file(path: Path, max_bytes: int | None = None, what: str = "spec files") -> str:
     """A text file read like every other source (sources.py): decoded, LF newlines, size-limited."""
-    from .sources import input_limit, read_file
 
     where = str(path)
     if _exists(path) and path.is_dir():
@@ -278,7 +279,6 @@ def greek_to_names(name: str) -> str:
 
 
 def _unused_note(name: str, inputs: Sequence[str], outputs: Sequence[sp.Expr], conditions=()) -> list[str]:
-
     used = set().union(*(e.free_symbols for e in outputs)) if outputs else set()
     for group in conditions:  # 0^y is 0 where it is defined, but it depends on y through its domain
         for cond in group:
@@ -462,7 +462,6 @@ def _read_fast(values: list, inputs: tuple[str, ...], name: str, origin: str, na
     """A large spec read straight into symengine (fastread.py), or None when it uses more of the
     language than that reader takes (grammar.py then reads it)."""
     from ..chain.fast import SymengineExprs
-    from .fastread import read_outputs
     from .grammar import Condition
 
     read = read_outputs(values, inputs)
@@ -604,8 +603,6 @@ def load_all(specs: Sequence[Any], *, vars: Sequence[str] | None = None, stdin_t
 
 
 def _unique_names(items: list) -> list:
-    from dataclasses import replace
-
     counts: dict[str, int] = {}
     for item in items:
         counts[item.name] = counts.get(item.name, 0) + 1

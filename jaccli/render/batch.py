@@ -20,13 +20,15 @@ import math
 from typing import Any
 
 import numpy as np
+import orjson
 
 from ..calculus.numbers import fmt_number
 from ..calculus.printing import matrix_text
-from ..core.sink import Sink
+from ..core.sink import Interrupted, OutputFailed, Sink
 from ..jobs.points import ChunkResult, Plan
 from ..parse.rows import RowError
 from .csv import csv_blocks
+from .json import envelope, prune
 from .reading import read_as
 
 
@@ -57,8 +59,6 @@ class Writer:
     rows = 0
 
     def emit(self, sink: Sink, data: bytes | str, rows: int) -> int:
-        from ..core.sink import Interrupted
-
         try:
             sink.write(data)
         except Interrupted:
@@ -88,7 +88,6 @@ def _rows(matrix) -> list[list[str]]:
 
 def header(plan: Plan) -> dict:
     """What every row of a batch shares (JSON Lines' first object)."""
-    from .json import envelope, prune
 
     m, n = plan.shape
     notes = [note for fn in plan.functions for note in fn.notes]
@@ -129,13 +128,9 @@ class JsonLinesWriter(Writer):
         self.plan, self.sink = plan, sink
 
     def start(self) -> None:
-        import orjson
-
         self.sink.write(orjson.dumps(header(self.plan)) + b"\n")
 
     def write(self, result: ChunkResult) -> int:
-        import orjson
-
         plan = self.plan
         names = list(plan.inputs)
         points = result.values.tolist()
@@ -212,8 +207,6 @@ class NpyWriter(Writer):
         return b"\x93NUMPY\x01\x00" + len(body).to_bytes(2, "little") + body.encode("latin1")
 
     def start(self) -> None:
-        from ..core.sink import OutputFailed
-
         try:
             self.file = open(self.path, "wb")
         except OSError as err:

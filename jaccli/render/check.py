@@ -4,11 +4,12 @@ in words, the determinant, and a verdict line; or one JSON object."""
 from __future__ import annotations
 
 from ..calculus.numbers import json_number
-from ..calculus.printing import to_text
+from ..calculus.printing import matrix_latex, to_text
 from ..core.request import RenderOptions
 from ..jobs.diagnoses import describe_value
 from ..results.check import CheckResult
 from .blocks import J, steps_blocks
+from .latex import symbolic_matrix
 from .model import Block, Heading, Line, MatrixBlock
 from .reading import functions_of, read_as
 
@@ -128,8 +129,6 @@ def body(result: CheckResult, options: RenderOptions) -> dict:
 
 def latex(result: CheckResult, options: RenderOptions) -> str:
     """The answer as read and, unless hidden, J; then the verdict with the wrong entries."""
-    from ..calculus.printing import matrix_latex
-    from .latex import symbolic_matrix
 
     lines = [f"\\text{{your answer}} = {matrix_latex(result.answer.matrix)}"]
     if not options.hide_answers and result.expected is not None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sympy import Float
+
 from ..calculus.numbers import fmt_number, json_number
 from ..calculus.printing import to_text
 from ..core.request import RenderOptions
@@ -71,8 +73,6 @@ def _curve_blocks(r: CriticalResult, precision: int) -> list[Block]:
 
 
 def body(r: CriticalResult, options: RenderOptions) -> dict:
-    from sympy import Float
-
     points = []
     for point in r.points:
         d = point.detail

@@ -10,6 +10,8 @@ import csv
 import io
 from typing import Any, Iterator
 
+import orjson
+
 from ..core.request import option
 
 BLOCK_BYTES = 1 << 20
@@ -35,7 +37,6 @@ def csv_blocks(table: Any, numbers: int = 1 << 16) -> Iterator[bytes]:
     """Rows of finite floats as CSV, in blocks of about ``numbers`` values: orjson writes the shortest
     round-trip digits in C; blocks keep memory small (a 4096×4096 J is 370 MB of text)."""
     import numpy as np
-    import orjson
 
     table = np.ascontiguousarray(table, dtype=np.float64)
     step = max(1, numbers // max(1, table.shape[1]))

@@ -3,11 +3,13 @@ only here and only when ``jac plot`` runs."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import numpy as np
 
 from ..core.errors import UsageError
+from ..core.sink import atomic_sink
 from ..jobs.plot import Panel, PlotData
 
 FORMATS = (".png", ".svg", ".pdf")
@@ -35,9 +37,6 @@ def draw(data: PlotData, path: str) -> None:
     if data.det_product is not None:
         fig.suptitle(data.notes[0] + "  (areas multiply)", fontsize=11)
     fig.tight_layout()
-    import io
-
-    from ..core.sink import atomic_sink
 
     picture = io.BytesIO()  # drawn in memory, then written whole or not at all (never half a PDF)
     try:

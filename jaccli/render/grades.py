@@ -15,6 +15,8 @@ import io
 from typing import TYPE_CHECKING, Iterator
 
 from ..core.untrusted import cell, visible
+from . import renderer
+from .json import dumps, envelope
 from .model import Block, Heading, MatrixBlock
 
 if TYPE_CHECKING:
@@ -49,9 +51,6 @@ def csv(sheet: GradeSheet, options: RenderOptions) -> Iterator[bytes]:
 
 
 def json_text(sheet: GradeSheet, options: RenderOptions) -> str:
-    from . import renderer
-    from .json import dumps, envelope
-
     lines = []
     for g in sheet.grades:
         flags = g.flags or None

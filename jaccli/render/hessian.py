@@ -9,6 +9,8 @@ from ..calculus.printing import matrix_text, to_text
 from ..core.request import RenderOptions
 from ..results.second_order import HessianResult
 from .blocks import LARGE, J, _args, _symbolic_blocks, _value_blocks, cell
+from .latex import _args as latex_args
+from .latex import evaluated_matrix, symbolic_matrix
 from .model import Block, Heading, Line, MatrixBlock
 from .reading import read_as
 
@@ -88,8 +90,6 @@ def body(r: HessianResult, options: RenderOptions) -> dict:
 
 def latex(r: HessianResult, options: RenderOptions) -> str:
     """Each Hessian (symbolic, and at the point), and what the second-derivative test says."""
-    from .latex import _args as latex_args
-    from .latex import evaluated_matrix, symbolic_matrix
 
     lines = []
     for h in r.hessians:

@@ -7,6 +7,7 @@ from ..calculus.printing import matrix_text
 from ..core.request import RenderOptions
 from ..results.second_order import ImplicitResult
 from .blocks import cell
+from .latex import evaluated_matrix, symbolic_matrix
 from .model import Block, Heading, Line, MatrixBlock
 from .reading import read_as
 
@@ -78,7 +79,6 @@ def body(r: ImplicitResult, options: RenderOptions) -> dict:
 
 def latex(r: ImplicitResult, options: RenderOptions) -> str:
     """Both blocks and J_y, symbolically and at the point."""
-    from .latex import evaluated_matrix, symbolic_matrix
 
     fn = r.function
     y, x = names(r.unknowns), names(r.parameters)

@@ -5,6 +5,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Iterator
 
+from .blocks import blocks_for
+from .csv import render_csv
+from .json import jacobian_body
+from .latex import render_latex
+
 if TYPE_CHECKING:
     from ..core.request import RenderOptions
     from ..results import JacobianResult
@@ -12,24 +17,16 @@ if TYPE_CHECKING:
 
 
 def blocks(result: JacobianResult, options: RenderOptions) -> list[Block]:
-    from .blocks import blocks_for
-
     return blocks_for(result, options)
 
 
 def body(result: JacobianResult, options: RenderOptions) -> dict[str, Any]:
-    from .json import jacobian_body
-
     return jacobian_body(result)
 
 
 def latex(result: JacobianResult, options: RenderOptions) -> str:
-    from .latex import render_latex
-
     return render_latex(result, options)
 
 
 def csv(result: JacobianResult, options: RenderOptions) -> Iterator[bytes]:
-    from .csv import render_csv
-
     return render_csv(result)

@@ -9,7 +9,10 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
+import orjson
+
 from ..calculus.numbers import json_number
+from ..chain.values import Diagonal, DiagPlusRank1, LinearMap
 from .reading import read_as
 
 if TYPE_CHECKING:
@@ -43,7 +46,6 @@ def prune(obj: Any) -> Any:
 
 def dumps(obj: Any, indent: bool = True) -> str:
     """The one serializer: orjson (C; numpy arrays natively, shortest round-trip floats)."""
-    import orjson
 
     option = orjson.OPT_SERIALIZE_NUMPY | (orjson.OPT_INDENT_2 if indent else 0)
     return orjson.dumps(obj, option=option).decode()
@@ -86,8 +88,6 @@ def values(at: Evaluated | None, structured: bool = False) -> Any:
     if isinstance(value, list):
         return [[json_number(v) for v in row] for row in value]
     import numpy as np
-
-    from ..chain.values import Diagonal, DiagPlusRank1, LinearMap
 
     if structured and isinstance(value, Diagonal):
         return {"kind": "diagonal", "diagonal": np.ascontiguousarray(value.values)}

@@ -8,19 +8,23 @@ import io
 import itertools
 import os
 import re
+import shutil
 import sys
+from contextlib import ExitStack
 from typing import Any, Iterator
+
+import click
 
 from ..core.commands import COMMANDS
 from ..core.errors import ExitCode
 from ..core.request import Request
+from ..core.sink import Interrupted, Sink, atomic_output, atomic_sink, stdout_sink
+from ..core.untrusted import visible_lines
+from . import render
+from .json import error_object as obj
 
 
 def say(kind: str, text: str, colour: str) -> None:
-    import click
-
-    from ..core.untrusted import visible_lines
-
     color = False if os.environ.get("NO_COLOR") else None
     click.echo(click.style(f"{kind}:", fg=colour, bold=True) + " " + visible_lines(text), err=True, color=color)
 
@@ -56,8 +60,6 @@ def _grade_summary(sheet: Any) -> None:
 
 
 def _encoded(result: Any, request: Request) -> Iterator[bytes]:
-    from . import render
-
     out = render(result, request.render)
     if not isinstance(out, (str, bytes)) and hasattr(out, "__next__"):
         return out  # CSV: blocks of bytes, written as they are made
@@ -70,7 +72,6 @@ def _encoded(result: Any, request: Request) -> Iterator[bytes]:
         text = draw(out.blocks, PAGE_WIDTH)
         if text is not None:
             return iter([(text + "\n").encode("utf-8")])
-    import shutil
 
     from rich.console import Console
 
@@ -92,7 +93,6 @@ _TRAILING_BLANKS = re.compile(r"[ \t]+((?:\x1b\[[0-9;]*m)*)$")  # blanks at a li
 
 def _write_blocks(blocks: Iterator[bytes], output: str | None) -> None:
     """Everything to stdout or ``output``; a renderer's error comes before anything is written or created."""
-    from ..core.sink import atomic_sink, stdout_sink
 
     first = next(blocks, b"")
     if output is None:
@@ -109,17 +109,13 @@ def _write_blocks(blocks: Iterator[bytes], output: str | None) -> None:
 
 def error_object(request: Request, err: Any) -> None:
     """A failure as one JSON object on stdout (check --format json: graders collect verdicts)."""
-    from ..core.sink import stdout_sink
-    from .json import error_object as obj
 
     stdout_sink().write(obj(request.command, err.render(), err.exit_code) + "\n")
 
 
 def _batch(run: Any, request: Request, quiet: bool) -> int:
     """--points: read, evaluate and write chunk by chunk; bad rows on stderr as they come."""
-    from contextlib import ExitStack
 
-    from ..core.sink import Interrupted, Sink, atomic_output, stdout_sink
     from ..jobs.points import exit_code
     from .batch import writer_for
 

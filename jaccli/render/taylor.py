@@ -3,6 +3,8 @@ and the remainder table."""
 
 from __future__ import annotations
 
+import sympy as sp
+
 from ..calculus.numbers import fmt_number, json_number
 from ..calculus.printing import to_latex, to_text
 from ..core.request import RenderOptions
@@ -60,7 +62,6 @@ def polynomial_text(r: TaylorResult, o: OutputTaylor, precision: int | None, lat
     """T as a textbook writes it: in powers of (x − a), (y − b), constant first, lowest degree first, each
     coefficient exact where the point is exact, else a decimal of ``precision`` digits (None: every digit,
     for JSON)."""
-    import sympy as sp
 
     def number(value: sp.Expr) -> str:
         if value.has(sp.Float) or (value.is_number and not value.is_Rational and value.free_symbols == set()

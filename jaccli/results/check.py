@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -161,7 +162,6 @@ class GradeSheet:
 
     def common_diagnoses(self, k: int = 3) -> list[tuple[str, int]]:
         """The most common mistakes, each counted once per student who made it."""
-        from collections import Counter
 
         kinds = Counter(kind for g in self.grades if g.result is not None
                         for kind in dict.fromkeys(d.kind for d in g.result.diagnoses))
