@@ -42,5 +42,12 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'jaccli' has no attribute {name!r}")
 
 
+def load_ipython_extension(ipython: Any) -> None:
+    """``%load_ext jaccli`` in Jupyter or IPython: the %jac and %%jac magics (jaccli/notebook.py)."""
+    from .notebook import load_ipython_extension as load
+
+    load(ipython)
+
+
 def __dir__() -> list[str]:
     return sorted(__all__)

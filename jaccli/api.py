@@ -35,9 +35,11 @@ def jacobian(spec: Any, *, at: Any = None, vars: Sequence[str] | None = None, la
              grad: bool = False, stdin_text: str | None = None,
              allow_external_data: bool = False) -> JacobianResult:
     """The Jacobian of one function (or layer file): symbolic, and at ``at`` when given."""
-    return run(make("jacobian", [spec], at=at, vars=vars, latex=latex, engine=_engine(engine), timeout=timeout,
-                    verify=verify, step=step, steps=steps, entry=entry, vjp=vjp, jvp=jvp, grad=grad,
-                    stdin_text=stdin_text, allow_external_data=allow_external_data))
+    result: JacobianResult
+    result = run(make("jacobian", [spec], at=at, vars=vars, latex=latex, engine=_engine(engine), timeout=timeout,
+                      verify=verify, step=step, steps=steps, entry=entry, vjp=vjp, jvp=jvp, grad=grad,
+                      stdin_text=stdin_text, allow_external_data=allow_external_data))
+    return result
 
 
 def compose(*specs: Any, at: Any = None, vars: Sequence[str] | None = None, latex: bool | None = None,
@@ -47,9 +49,11 @@ def compose(*specs: Any, at: Any = None, vars: Sequence[str] | None = None, late
             allow_external_data: bool = False) -> JacobianResult:
     """The Jacobian of the composition of ``specs`` in application order (``compose(f, g)`` is g∘f)
     by the chain rule, each factor evaluated at the point its function sees."""
-    return run(make("compose", list(specs), at=at, vars=vars, latex=latex, engine=_engine(engine), timeout=timeout,
-                    verify=verify, step=step, steps=steps, entry=entry, vjp=vjp, jvp=jvp, grad=grad,
-                    stdin_text=stdin_text, allow_external_data=allow_external_data))
+    result: JacobianResult
+    result = run(make("compose", list(specs), at=at, vars=vars, latex=latex, engine=_engine(engine), timeout=timeout,
+                      verify=verify, step=step, steps=steps, entry=entry, vjp=vjp, jvp=jvp, grad=grad,
+                      stdin_text=stdin_text, allow_external_data=allow_external_data))
+    return result
 
 
 def check(specs: Any, expect: Any = None, *, at: Any = None, vars: Sequence[str] | None = None,
@@ -63,27 +67,33 @@ def check(specs: Any, expect: Any = None, *, at: Any = None, vars: Sequence[str]
     ``expect_det`` against the Jacobian of ``specs`` (their composition when several); with ``answers``
     (a file of a class's answers), a GradeSheet."""
     specs = [specs] if isinstance(specs, str) or not isinstance(specs, Sequence) else list(specs)
-    return run(make("check", specs, at=at, vars=vars, rtol=rtol, atol=atol, expect=expect, expect_det=expect_det,
-                    expect_entry=tuple(expect_entry), answers=answers, expect_grad=expect_grad, hessian=hessian,
-                    expect_class=expect_class, implicit=implicit, unknowns=tuple(unknowns), assume=assume,
-                    latex=latex, steps=steps,
-                    entry=entry, timeout=timeout, stdin_text=stdin_text))
+    result: CheckResult | GradeSheet
+    result = run(make("check", specs, at=at, vars=vars, rtol=rtol, atol=atol, expect=expect, expect_det=expect_det,
+                      expect_entry=tuple(expect_entry), answers=answers, expect_grad=expect_grad, hessian=hessian,
+                      expect_class=expect_class, implicit=implicit, unknowns=tuple(unknowns), assume=assume,
+                      latex=latex, steps=steps,
+                      entry=entry, timeout=timeout, stdin_text=stdin_text))
+    return result
 
 
 def hessian(*specs: Any, at: Any = None, vars: Sequence[str] | None = None, latex: bool | None = None,
             engine: str = "auto", timeout: float | None = DEFAULT_TIMEOUT, stdin_text: str | None = None) -> HessianResult:
     """One spec: a Hessian per output. Several (application order, ending in a scalar): the Hessian of
     the composition by the second-order chain rule."""
-    return run(make("hessian", list(specs), at=at, vars=vars, latex=latex, engine=_engine(engine), timeout=timeout,
-                    stdin_text=stdin_text))
+    result: HessianResult
+    result = run(make("hessian", list(specs), at=at, vars=vars, latex=latex, engine=_engine(engine), timeout=timeout,
+                      stdin_text=stdin_text))
+    return result
 
 
 def implicit(spec: Any, unknowns: Sequence[str], *, at: Any = None, vars: Sequence[str] | None = None,
              latex: bool | None = None, timeout: float | None = DEFAULT_TIMEOUT,
              stdin_text: str | None = None) -> ImplicitResult:
     """The implicit function theorem for F(x, y) = 0 solved for ``unknowns``."""
-    return run(make("implicit", [spec], unknowns=tuple(u.strip() for u in unknowns), at=at, vars=vars, latex=latex,
-                    timeout=timeout, stdin_text=stdin_text))
+    result: ImplicitResult
+    result = run(make("implicit", [spec], unknowns=tuple(u.strip() for u in unknowns), at=at, vars=vars, latex=latex,
+                      timeout=timeout, stdin_text=stdin_text))
+    return result
 
 
 def evaluate_points(specs: Any, points_text: str, *, vars: Sequence[str] | None = None, latex: bool | None = None,
@@ -95,13 +105,16 @@ def evaluate_points(specs: Any, points_text: str, *, vars: Sequence[str] | None 
     command: Command = "compose" if len(specs) > 1 else "jacobian"
     batch = run(make(command, specs, points_text=points_text, vars=vars, latex=latex, engine=_engine(engine),
                      timeout=timeout, stdin_text=stdin_text))
-    return batch.collect()
+    result: Batch = batch.collect()
+    return result
 
 
 def cost(*specs: Any, dims: Sequence[int] | None = None, input_size: int | None = None,
          allow_external_data: bool = False) -> CostResult:
     """What forward, reverse and the best order cost for a chain: from widths or from SPECs."""
-    return run(make("cost", list(specs), dims=dims, input_size=input_size, allow_external_data=allow_external_data))
+    result: CostResult
+    result = run(make("cost", list(specs), dims=dims, input_size=input_size, allow_external_data=allow_external_data))
+    return result
 
 
 def load(specs: Any, *, vars: Sequence[str] | None = None, stdin_text: str | None = None, latex: bool | None = None,

@@ -135,3 +135,142 @@ def test_a_layer_chain_loads_only_what_it_needs(tmp_path):
             "print('LOADED', sorted(m for m in heavy if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip().splitlines()[-1] == "LOADED []"
+
+
+# The folders, top to bottom: each imports only the folders below it (and itself). The top-level modules
+# (__init__, __main__, api) sit above them all.
+LAYERS = ("cli", "app", "render", "jobs", "results", "parse", "model", "chain", "calculus", "core")
+HEAVY = ("sympy", "numpy", "rich", "symengine", "yaml", "difflib", "mpmath", "scipy", "pyarrow", "pandas", "dask",
+         "onnx", "matplotlib", "mpl_toolkits", "jax", "torch", "safetensors")
+
+
+def _imports(type_only: bool = True) -> list[tuple[str, str, bool]]:
+    """(importing module, imported jac module, inside a function) for every relative import, type-only ones
+    included when asked."""
+    modules = _modules()
+    found = []
+    for name, path in modules.items():
+        tree = ast.parse(path.read_text())
+        typing_only = {id(sub) for node in ast.walk(tree) if isinstance(node, ast.If)
+                       and "TYPE_CHECKING" in ast.unparse(node.test) for sub in ast.walk(node)}
+        in_function = {id(sub) for node in ast.walk(tree) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+                       for sub in ast.walk(node)}
+        package = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.ImportFrom) or not node.level or (id(node) in typing_only and not type_only):
+                continue
+            base = package.split(".")[: len(package.split(".")) - node.level + 1]
+            target = ".".join(base + ([node.module] if node.module else []))
+            for alias in node.names:
+                full = f"{target}.{alias.name}"
+                found.append((name, full if full in modules else target, id(node) in in_function))
+    return found
+
+
+def _layer(module: str) -> int | None:
+    parts = module.split(".")
+    return LAYERS.index(parts[1]) if len(parts) > 1 and parts[1] in LAYERS else None
+
+
+def _crossings(imports: list[tuple[str, str, bool]]) -> list[str]:
+    bad = []
+    for source, target, _ in imports:
+        mine, theirs = _layer(source), _layer(target)
+        if mine is not None and (theirs is None or theirs < mine):
+            bad.append(f"{source} imports {target}")
+    return sorted(set(bad))
+
+
+def test_each_folder_imports_only_the_folders_below_it():
+    """The pipeline reads top to bottom (ARCHITECTURE.md): cli > app > render > jobs > results > parse >
+    model > chain > calculus > core, counting imports inside functions and type-only ones."""
+    assert set(LAYERS) == {p.name for p in PACKAGE.iterdir() if (p / "__init__.py").exists()}
+    assert _crossings(_imports()) == []
+
+
+def test_the_folder_rule_sees_an_import_upwards():
+    assert _crossings([("jaccli.chain.core", "jaccli.jobs.points", True),
+                       ("jaccli.jobs.points", "jaccli.chain.core", False),
+                       ("jaccli.core.errors", "jaccli.api", False)]) == [
+        "jaccli.chain.core imports jaccli.jobs.points", "jaccli.core.errors imports jaccli.api"]
+
+
+def _heavy_at_top() -> dict[str, set[str]]:
+    """Each module's heavy third-party imports through its module-level imports (its own and its
+    packages' and the jac modules it imports at the top), type-only imports aside."""
+    modules = _modules()
+    own: dict[str, set[str]] = {}
+    deps: dict[str, set[str]] = defaultdict(set)
+    for name, path in modules.items():
+        tree = ast.parse(path.read_text())
+        own[name] = set()
+        package = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
+        for node in tree.body:
+            if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+                continue
+            for sub in ast.walk(node) if isinstance(node, (ast.Try, ast.If)) else [node]:
+                if isinstance(sub, ast.Import):
+                    own[name] |= {a.name.split(".")[0] for a in sub.names} & set(HEAVY)
+                elif isinstance(sub, ast.ImportFrom) and not sub.level:
+                    own[name] |= {(sub.module or "").split(".")[0]} & set(HEAVY)
+                elif isinstance(sub, ast.ImportFrom):
+                    base = package.split(".")[: len(package.split(".")) - sub.level + 1]
+                    target = ".".join(base + ([sub.module] if sub.module else []))
+                    parts = target.split(".")
+                    deps[name] |= {".".join(parts[:k]) for k in range(1, len(parts) + 1)} & set(modules)
+                    deps[name] |= {f"{target}.{a.name}" for a in sub.names} & set(modules)
+        parts = name.split(".")
+        deps[name] |= {".".join(parts[:k]) for k in range(1, len(parts))}
+        deps[name].discard(name)
+    heavy: dict[str, set[str]] = {}
+
+    def visit(name: str, seen: frozenset[str]) -> set[str]:
+        if name in heavy:
+            return heavy[name]
+        found = set(own.get(name, ()))
+        for dep in deps[name]:
+            if dep not in seen:
+                found |= visit(dep, seen | {name})
+        if not seen:
+            heavy[name] = found
+        return found
+
+    return {name: visit(name, frozenset()) for name in modules}
+
+
+def test_an_import_inside_a_function_is_there_for_start_up():
+    """A jac module imported inside a function must bring in something heavy (sympy, numpy, rich, …) that
+    the importing module does not load already, or be one command's own job or result module (so that no
+    other command loads it); anything else belongs at the top, where it shows what the module depends on (the
+    package's __init__ aside: the lazy root of the API imports nothing until a name is asked for).
+    The heavy third-party imports inside functions are the start-up discipline itself."""
+    heavy = _heavy_at_top()
+    per_command = ("jaccli.jobs.", "jaccli.results.")
+    needless = sorted({f"{source} imports {target} inside a function" for source, target, inside in
+                       _imports(type_only=False) if inside and heavy[target] <= heavy[source] and source != "jaccli"
+                       and not (target.startswith(per_command) and not source.startswith(target.rsplit(".", 1)[0]))})
+    assert needless == []
+
+
+def test_a_heavy_import_inside_a_function_is_one_the_module_does_not_have():
+    heavy = _heavy_at_top()
+    needless = []
+    for name, path in _modules().items():
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                for sub in ast.walk(node):
+                    names = [a.name for a in sub.names] if isinstance(sub, ast.Import) else \
+                        [sub.module or ""] if isinstance(sub, ast.ImportFrom) and not sub.level else []
+                    needless += [f"{name}: {n}" for n in names if n.split(".")[0] in heavy[name]]
+    assert needless == []
+
+
+def test_every_exit_code_is_told_to_users():
+    """One ExitCode enum; the text in README and every --help (core/docs.EXIT_CODES) names each value."""
+    import re
+
+    from jaccli.core.docs import EXIT_CODES
+    from jaccli.core.errors import ExitCode
+
+    told = {int(n) for n in re.findall(r"^\s+(\d+)(?:,\s*(\d+))?", EXIT_CODES, re.M) for n in n if n}
+    assert told == {int(code) for code in ExitCode}

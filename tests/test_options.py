@@ -47,6 +47,7 @@ _JACOBIAN_LIKE = {
     "engine=symengine": (["--engine", "symengine"], []),
     "format=csv": (["--format", "csv"], []),
     "format=latex": (["--format", "latex"], []),
+    "format=html": (["--format", "html"], []),
     "output-dir": ([], []),  # only as a companion of --dask (below)
 }
 
@@ -86,8 +87,10 @@ TABLE = {
             "steps": (["--steps"], []),
             "entry": (["--entry", "1,1"], ["steps"]),
             "format=latex": (["--format", "latex"], []),
+            "format=html": (["--format", "html"], []),
         }.items()},
         "format=csv": (["--format", "csv"], ["answers"]),  # a grade sheet
+        "feedback": (["--feedback", "{tmp}/feedback"], ["answers"]),
     }),
     # check of a scalar function: its gradient, its Hessian and the classification of a point
     "check:scalar": (["x^3 + y^3 - 3 x y", "--vars", "x,y"], {

@@ -19,7 +19,7 @@ from __future__ import annotations
 import glob
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -64,7 +64,7 @@ def _values(frame: Any, plan: Plan, first_line: int) -> tuple[np.ndarray, np.nda
 
 
 def evaluate_partition(frame: Any, plan: Plan, files: list[str], outputs: list[str], first_line: int,
-                       partition_info: dict | None = None) -> Any:
+                       partition_info: dict[str, Any] | None = None) -> Any:
     """One file on a worker: evaluate it chunk by chunk, write its part, return one summary row.
     ``first_line``: the line (CSV, after the header) or row (Parquet) number of the first row."""
     import pandas as pd
@@ -155,10 +155,10 @@ def run(plan: Plan, pattern: str, outdir: str | None, scheduler: str, fmt: str) 
     cluster: Any = None
     with dask.config.set({"logging.distributed": "error"}):
         if scheduler == "local":
-            cluster = LocalCluster(n_workers=LOCAL_WORKERS, threads_per_worker=1, processes=True,
-                                   dashboard_address=None)
+            cluster = cast(Any, LocalCluster)(n_workers=LOCAL_WORKERS, threads_per_worker=1, processes=True,
+                                               dashboard_address=None)
         try:
-            client = Client(cluster if cluster is not None else scheduler, timeout=CONNECT_SECONDS)
+            client = cast(Any, Client)(cluster if cluster is not None else scheduler, timeout=CONNECT_SECONDS)
         except (OSError, TimeoutError, ValueError) as err:
             raise SpecError(f"cannot reach the Dask scheduler {scheduler}: {err}",
                             hint="give its address, e.g. --dask tcp://10.0.0.5:8786, or --dask alone for a local "

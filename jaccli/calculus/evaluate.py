@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import cmath
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Any, Sequence
 
 import sympy as sp
 
@@ -15,7 +15,7 @@ from . import special as jf
 from .numbers import short_list
 from .printing import to_text
 from .simplify import tidy
-from .smoothness import DIGITS, limit_value
+from .smoothness import DIGITS, analyse, limit_value
 from .symbols import symbol
 
 _NON_FINITE = (sp.zoo, sp.nan, sp.oo, -sp.oo)
@@ -67,7 +67,7 @@ def to_number(expr: sp.Expr, label: str) -> float:
     return number.real
 
 
-def substitute(expr: sp.Expr, subs: dict) -> sp.Expr:
+def substitute(expr: sp.Expr, subs: dict[Any, Any]) -> sp.Expr:
     """``expr.xreplace(subs)``, rebuilt bottom-up so that a power which would
     become an astronomically large exact number (x^(10^100) at x = 2) is
     refused before sympy tries to compute it."""
@@ -144,10 +144,6 @@ def _reason(expr: sp.Expr, point: Point) -> str:
     return "it has no finite value there"
 
 
-def values_of(exprs: Sequence[sp.Expr]) -> list[float | complex]:
-    return [to_number(e, to_text(e)) for e in exprs]
-
-
 def _is_zero(value: sp.Expr) -> bool:
     return value.is_zero is True or (value.is_number and value.is_Float and float(value) == 0.0)
 
@@ -164,7 +160,7 @@ NEED_TEXT = {
 }
 
 
-def need_holds(need: str, v):
+def need_holds(need: str, v: Any) -> Any:
     """Does a real value (float, mpmath or numpy array) satisfy the domain need?"""
     if need == ">=0":
         return v >= 0
@@ -203,7 +199,7 @@ def _real_value(value: sp.Expr) -> tuple[sp.Expr, bool]:
     return re_part, bool(real)
 
 
-def _domain_message(fn, i: int, cond, value, point: Point) -> MathError:
+def _domain_message(fn: Any, i: int, cond: Any, value: sp.Expr, point: Point) -> MathError:
     name, arg = fn.output_names[i], cond.exprs[0]
     shown = to_text(value) if not value.has(sp.Float) else f"{float(complex(value).real):.6g}"
     head = f"{name} = {to_text(fn.outputs[i])} is not real at {point.text()}"
@@ -221,7 +217,7 @@ def _domain_message(fn, i: int, cond, value, point: Point) -> MathError:
                      f"{to_text(arg)} = {shown} there", hint="choose a point inside the domain")
 
 
-def check_domain(fn, point: Point) -> dict[int, str]:
+def check_domain(fn: Any, point: Point) -> dict[int, str]:
     """Refuse a point where ``fn`` as written is undefined (a denominator or a log argument
     is 0, even if sympy simplified it away: x/x) or not real (sqrt, log, asin, fractional
     powers outside their domain). Where an output is on a seam (abs, sign, relu, step at
@@ -264,8 +260,6 @@ def check_domain(fn, point: Point) -> dict[int, str]:
                 seams.setdefault(i, f"{cond.function}({', '.join(to_text(e) for e in cond.exprs)}) has a tie for the "
                                     f"{'largest' if cond.function == 'max' else 'smallest'} value here")
     for i, seam in sorted(seams.items()):
-        from .smoothness import analyse
-
         analyse(fn.outputs[i], fn.output_names[i], point.names, point.exact, point.text(), seam=seam)
     return seams
 
@@ -277,7 +271,7 @@ def _negative(value: sp.Expr) -> bool:
         return False
 
 
-def _tie(exprs, values: list[sp.Expr], function: str) -> bool:
+def _tie(exprs: Sequence[sp.Expr], values: list[sp.Expr], function: str) -> bool:
     """Do two different arguments tie for the extreme value?"""
     try:
         numbers = [complex(v.evalf(30)) for v in values]
@@ -324,7 +318,7 @@ def smoothness_digits() -> int:
     return DIGITS
 
 
-def _numeric(expr: sp.Expr, names, values) -> float:
+def _numeric(expr: sp.Expr, names: Sequence[str], values: Sequence[Any]) -> float:
     """``expr`` at the point as a float, computed at 40 digits."""
     subs = {symbol(n): sp.Float(v, 40) for n, v in zip(names, values)}
     value = substitute(expr, subs).evalf(40)

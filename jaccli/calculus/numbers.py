@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING, Iterable
+
+if TYPE_CHECKING:
+    import numpy.typing as npt
 
 
 def fmt_number(value: float | complex, precision: int = 6) -> str:
@@ -18,13 +22,13 @@ def fmt_number(value: float | complex, precision: int = 6) -> str:
     return text
 
 
-def short_list(items, most: int = 6) -> str:
+def short_list(items: Iterable[str], most: int = 6) -> str:
     """All items, or for many the first two, an ellipsis and the last: ``x0, x1, …, x39``."""
     items = list(items)
     return ", ".join(items) if len(items) <= most else f"{items[0]}, {items[1]}, …, {items[-1]}"
 
 
-def json_number(value: float | complex):
+def json_number(value: float | complex) -> float | dict[str, float]:
     """JSON has no complex numbers: they become {"re": ..., "im": ...}."""
     if isinstance(value, complex):
         return {"re": value.real, "im": value.imag}
@@ -33,7 +37,7 @@ def json_number(value: float | complex):
     return value
 
 
-def slogdet(values) -> tuple[float, float | None, float | None]:
+def slogdet(values: npt.ArrayLike) -> tuple[float, float | None, float | None]:
     """sign, log|det| (LU in log space: no overflow or underflow) and det itself, None when it
     does not fit in a double (a 4096-wide chain's det is about 10^-3107, not 0)."""
     import numpy as np
@@ -58,7 +62,7 @@ SINGULAR = 1e-12  # floats: σ_min/σ_max below this is numerically singular
 SVD_MAX_N = 512  # beyond this the singular values cost more than the answer is worth: only det = 0 counts
 
 
-def numerically_singular(values) -> bool:
+def numerically_singular(values: npt.ArrayLike) -> bool:
     """A float matrix whose smallest singular value is below SINGULAR × its largest (up to SVD_MAX_N;
     larger ones are singular only when their LU has a zero pivot: det exactly 0)."""
     import numpy as np

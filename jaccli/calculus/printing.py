@@ -5,38 +5,40 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Iterator
+from typing import Any, Iterator, cast
 
 import sympy as sp
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.str import StrPrinter
 
+from ..core.errors import MathError
 
-class _JacPrinter(StrPrinter):
+
+class _JacPrinter(StrPrinter):  # type: ignore[misc, unused-ignore]
     """sympy's str printer, with the names jac's grammar uses."""
 
-    def _print_Abs(self, expr):
+    def _print_Abs(self, expr: Any) -> str:
         return f"abs({self._print(expr.args[0])})"
 
-    def _print_Max(self, expr):
+    def _print_Max(self, expr: Any) -> str:
         return "max(" + ", ".join(self._print(a) for a in expr.args) + ")"
 
-    def _print_Min(self, expr):
+    def _print_Min(self, expr: Any) -> str:
         return "min(" + ", ".join(self._print(a) for a in expr.args) + ")"
 
-    def _print_Exp1(self, expr):
+    def _print_Exp1(self, expr: Any) -> str:
         return "e"
 
-    def _print_Float(self, expr):
+    def _print_Float(self, expr: Any) -> str:
         value = float(expr)
         if expr._prec <= 53 and math.isfinite(value):
             return repr(value)  # shortest text that reads back as the same double; 2.0 stays a float
-        return super()._print_Float(expr)
+        return cast(str, super()._print_Float(expr))
 
-    def _print_ImaginaryUnit(self, expr):
+    def _print_ImaginaryUnit(self, expr: Any) -> str:
         return "i"
 
-    def _print_Piecewise(self, expr):
+    def _print_Piecewise(self, expr: Any) -> str:
         parts = []
         for value, condition in expr.args:
             if condition is sp.true:
@@ -45,14 +47,14 @@ class _JacPrinter(StrPrinter):
             parts += [self._print(condition), self._print(value)]
         return "piecewise(" + ", ".join(parts) + ")"
 
-    def _print_Relational(self, expr):
+    def _print_Relational(self, expr: Any) -> str:
         op = {"==": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}[expr.rel_op]
         return f"{self._print(expr.lhs)} {op} {self._print(expr.rhs)}"
 
-    def _print_And(self, expr):
+    def _print_And(self, expr: Any) -> str:
         return " and ".join(self._print(a) for a in expr.args)
 
-    def _print_Or(self, expr):
+    def _print_Or(self, expr: Any) -> str:
         return " or ".join(self._print(a) for a in expr.args)
 
 
@@ -69,8 +71,6 @@ def printable(expr: sp.Expr) -> sp.Expr:
         return expr
     for atom in expr.atoms(sp.Rational):
         if max(int(atom.p).bit_length(), int(atom.q).bit_length()) > _MAX_BITS:
-            from ..core.errors import MathError
-
             raise MathError(f"a number in the result has more than {MAX_PRINTED_DIGITS:,} digits, more than jac "
                             "prints", hint="choose a point with smaller values, or ask for the value in floating "
                                            "point (a decimal point in the point: 2.0)")
@@ -81,10 +81,10 @@ def to_text(expr: sp.Expr) -> str:
     """``expr`` in jac's syntax: ``x^2 + 2*x*y``, ``4*cos(4)`` (symengine expressions too)."""
     if not isinstance(expr, sp.Basic):
         return symengine_text(expr)
-    return _printer.doprint(printable(expr)).replace("**", "^")
+    return cast(str, _printer.doprint(printable(expr))).replace("**", "^")
 
 
-def matrix_rows(matrix):
+def matrix_rows(matrix: Any) -> Iterator[list[str]]:
     """Each row of a matrix's entries in jac's syntax, one list at a time (symengine matrices
     print each shared subexpression once: row_texts)."""
     if not isinstance(matrix, sp.MatrixBase):
@@ -94,19 +94,19 @@ def matrix_rows(matrix):
         yield [to_text(matrix[i, j]) for j in range(matrix.cols)]
 
 
-def matrix_text(matrix) -> list[list[str]]:
+def matrix_text(matrix: Any) -> list[list[str]]:
     """Every entry of a matrix in jac's syntax, rows of strings."""
     return list(matrix_rows(matrix))
 
 
-class _JacLatexPrinter(LatexPrinter):
+class _JacLatexPrinter(LatexPrinter):  # type: ignore[misc, unused-ignore]
     """sympy's LaTeX, readable back by jac with the same meaning: x^(1/3) is not \\sqrt[3]{x}
     (which jac reads as the real cube root, cbrt)."""
 
-    def _print_Pow(self, expr):
+    def _print_Pow(self, expr: Any) -> str:
         if expr.exp.is_Rational and expr.exp.q % 3 == 0 and not expr.base.is_number:
             return r"\left(%s\right)^{%s}" % (self._print(expr.base), self._print(expr.exp))
-        return super()._print_Pow(expr)
+        return cast(str, super()._print_Pow(expr))
 
 
 _latex_printer = _JacLatexPrinter()
@@ -115,7 +115,7 @@ _latex_printer = _JacLatexPrinter()
 def to_latex(expr: sp.Expr) -> str:
     if not isinstance(expr, sp.Basic):
         expr = expr._sympy_()  # a symengine expression: sympy prints LaTeX
-    return _latex_printer.doprint(printable(expr))
+    return cast(str, _latex_printer.doprint(printable(expr)))
 
 
 def matrix_latex(matrix: sp.Matrix) -> str:
@@ -134,7 +134,7 @@ def is_plain_number(expr: sp.Expr) -> bool:
 _E = re.compile(r"\bE\b")
 
 
-def symengine_text(expr) -> str:
+def symengine_text(expr: Any) -> str:
     """A symengine expression in jac's syntax."""
     text = str(expr).replace("**", "^")
     if "Abs(" in text:
@@ -146,7 +146,7 @@ SHARED_MIN_TERMS = 8  # a sum this long, met in an entry, is printed once and re
 _SLOT = re.compile("\u00a7([0-9]+)\u00a7")  # §12§: a placeholder symbol, a name jac's inputs cannot have
 
 
-def row_texts(matrix) -> Iterator[list[str]]:
+def row_texts(matrix: Any) -> Iterator[list[str]]:
     """The rows of a symengine matrix as text, each long sum printed once. Every entry of row i of
     a dense ``tanh(Σ wᵢⱼ xⱼ)`` layer contains the same n-term sum; printing each entry whole prints
     it n times (15.8 s for n = 300). Here each entry is printed with its long sums replaced by
@@ -154,11 +154,11 @@ def row_texts(matrix) -> Iterator[list[str]]:
     in parentheses unless the placeholder is already a whole argument or parenthesised."""
     import symengine as se
 
-    slots: dict = {}  # long sum → placeholder symbol
+    slots: dict[Any, Any] = {}  # long sum → placeholder symbol
     texts: list[str] = []  # placeholder number → its text
-    inside: dict = {}  # node → the long sums in it (shared nodes are searched once)
+    inside: dict[Any, dict[Any, Any]] = {}  # node → the long sums in it (shared nodes are searched once)
 
-    def long_sums(node) -> dict:
+    def long_sums(node: Any) -> dict[Any, Any]:
         hit = inside.get(node)
         if hit is not None:
             return hit
@@ -177,7 +177,7 @@ def row_texts(matrix) -> Iterator[list[str]]:
         return found
 
     def put_back(text: str) -> str:
-        def fill(match) -> str:
+        def fill(match: re.Match[str]) -> str:
             inner = texts[int(match.group(1))]
             start, end = match.start(), match.end()
             if start == 0 and end == len(text):
@@ -189,7 +189,7 @@ def row_texts(matrix) -> Iterator[list[str]]:
         return _SLOT.sub(fill, text)
 
     for i in range(matrix.rows):
-        row = []
+        row: list[str] = []
         for entry in matrix._rows[i]:
             found = long_sums(entry)
             row.append(put_back(symengine_text(entry.xreplace(found))) if found else symengine_text(entry))

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Sequence, cast
 
+import mpmath
 import sympy as sp
 from sympy.core.evalf import PrecisionExhausted
 
@@ -28,24 +29,22 @@ MAX_SEAM_POINTS = 48
 SEED = 20261121
 
 
-def _mp():
-    import mpmath
-
+def _mp() -> Any:
     return mpmath
 
 
-def _namespace() -> dict:
+def _namespace() -> dict[str, Callable[..., Any]]:
     """mpmath versions of jac's own functions (real semantics)."""
     mp = _mp()
 
-    def step(x):
+    def step(x: Any) -> Any:
         if x > 0:
             return mp.mpf(1)
         if x < 0:
             return mp.mpf(0)
         return mp.nan
 
-    def cbrt(x):
+    def cbrt(x: Any) -> Any:
         return mp.sign(x) * mp.cbrt(abs(x))
 
     return {"sigmoid": lambda x: 1 / (1 + mp.exp(-x)), "softplus": lambda x: mp.log(1 + mp.exp(x)),
@@ -53,11 +52,11 @@ def _namespace() -> dict:
             "Heaviside": step}
 
 
-def compile_mp(exprs: Sequence[sp.Expr], symbols: Sequence[sp.Symbol]) -> Callable:
-    return sp.lambdify(list(symbols), list(exprs), modules=[_namespace(), "mpmath"])
+def compile_mp(exprs: Sequence[sp.Expr], symbols: Sequence[sp.Symbol]) -> Callable[..., Any]:
+    return cast("Callable[..., Any]", sp.lambdify(list(symbols), list(exprs), modules=[_namespace(), "mpmath"]))
 
 
-def real_value(value):
+def real_value(value: Any) -> Any:
     """A finite real mpf, or None (complex, infinite, nan, or not a number)."""
     mp = _mp()
     try:
@@ -80,7 +79,7 @@ class Sampler:
     symbols: Sequence[sp.Symbol]
     assumptions: Sequence[sp.Basic] = ()
     seams: Sequence[sp.Expr] = ()
-    points: list[list] = field(default_factory=list)
+    points: list[list[Any]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         mp = _mp()
@@ -99,13 +98,13 @@ class Sampler:
             points += self._seam_points(points, keep)
         self.points = points
 
-    def _seam_points(self, points: list[list], keep) -> list[list]:
+    def _seam_points(self, points: list[list[Any]], keep: Callable[..., Any] | None) -> list[list[Any]]:
         """Pairs of points just on either side of each seam crossed between consecutive points."""
         if not self.seams or len(points) < 2:
             return []
         mp = _mp()
         u = compile_mp(list(self.seams), self.symbols)
-        out: list[list] = []
+        out: list[list[Any]] = []
         for p, q in zip(points, points[1:] + points[:1]):
             try:
                 up, uq = u(*p), u(*q)
@@ -207,7 +206,7 @@ class Confirmed:
     expected: Any
 
 
-def confirm(answer: sp.Expr, expected: sp.Expr, symbols: Sequence[sp.Symbol], point: list, rtol: float,
+def confirm(answer: sp.Expr, expected: sp.Expr, symbols: Sequence[sp.Symbol], point: list[Any], rtol: float,
             atol: float) -> Confirmed | None:
     """Decide a sampled difference at ``point`` with certified digits: sympy's evalf raises the working
     precision until CONFIRM_DIGITS digits of each value (and of their difference) are right, however much
@@ -218,7 +217,7 @@ def confirm(answer: sp.Expr, expected: sp.Expr, symbols: Sequence[sp.Symbol], po
     with mp.workdps(DIGITS):
         subs = {s: sp.Rational(mp.nstr(c, DIGITS, min_fixed=-mp.inf, max_fixed=mp.inf)) for s, c in zip(symbols, point)}
 
-    def certified(expr: sp.Expr):
+    def certified(expr: sp.Expr) -> Any:
         value = sp.N(expr.xreplace(subs), CONFIRM_DIGITS, maxn=CONFIRM_MAX_PRECISION, strict=True)
         if not value.is_number or value.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
             return None
@@ -252,7 +251,7 @@ def confirm(answer: sp.Expr, expected: sp.Expr, symbols: Sequence[sp.Symbol], po
     return attempt(work, lambda: None, "confirming a sampled difference")
 
 
-def _twice(f, point):
+def _twice(f: Callable[..., Any], point: Sequence[Any]) -> tuple[Any, Any]:
     """f at the point at DIGITS and 2·DIGITS digits: (the precise value, |difference|), or (None, None)."""
     mp = _mp()
     values = []
@@ -273,7 +272,7 @@ def _twice(f, point):
 class Sampled:
     ok: bool
     points: int  # how many points were compared
-    where: list | None = None  # the first point where they differ
+    where: list[Any] | None = None  # the first point where they differ
     answer: Any = None  # mpmath numbers there (mpmath is untyped)
     expected: Any = None
     reason: str | None = None

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
-from typing import Sequence
+from typing import Any, Sequence
 
 import sympy as sp
 
@@ -33,7 +33,7 @@ ZERO = 1e-30  # relative to the scale of f: numerically zero at this precision
 LIMIT_STEPS = (1e-30, 1e-45)  # distances from the point at which the derivative's limit is read
 
 
-def _float(value) -> sp.Float:
+def _float(value: Any) -> sp.Float:
     return sp.Float(value, DIGITS)
 
 
@@ -52,7 +52,7 @@ def exact_point(values: Sequence[sp.Expr]) -> list[sp.Float]:
     return [_float(sp.N(v, DIGITS + 10)) for v in values]
 
 
-def _fmt(value) -> str:
+def _fmt(value: Any) -> str:
     return f"{float(value):.6g}"
 
 

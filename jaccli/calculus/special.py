@@ -8,10 +8,12 @@ read back in unchanged.
 
 from __future__ import annotations
 
+from typing import Any
+
 import sympy as sp
 
 
-def _numeric(expr: sp.Expr, prec: int):
+def _numeric(expr: sp.Expr, prec: int) -> sp.Expr:
     return expr.evalf(prec_to_dps(prec))
 
 
@@ -19,64 +21,64 @@ def prec_to_dps(prec: int) -> int:
     return max(1, int(round(prec * 0.30103)))
 
 
-class sigmoid(sp.Function):
+class sigmoid(sp.Function):  # type: ignore[misc, unused-ignore]
     """The logistic function 1/(1 + e^(-x))."""
 
     nargs = 1
 
     @classmethod
-    def eval(cls, x):
+    def eval(cls, x: sp.Expr) -> sp.Expr | None:
         if x.is_zero:
             return sp.S.Half
         if x.is_Float:
             return 1 / (1 + sp.exp(-x))
         return None
 
-    def fdiff(self, argindex=1):
+    def fdiff(self, argindex: int = 1) -> sp.Expr:
         s = sigmoid(self.args[0])
         return s * (1 - s)
 
-    def _eval_rewrite_as_exp(self, x, **kwargs):
+    def _eval_rewrite_as_exp(self, x: sp.Expr, **kwargs: Any) -> sp.Expr:
         return 1 / (1 + sp.exp(-x))
 
-    def _eval_evalf(self, prec):
+    def _eval_evalf(self, prec: int) -> sp.Expr | None:
         return _numeric(self._eval_rewrite_as_exp(self.args[0]), prec)  # not rewrite(): it would rewrite the argument too (sin 1 in exponentials: complex round-off)
 
-    def _eval_is_real(self):
+    def _eval_is_real(self) -> Any:
         return self.args[0].is_real
 
-    def _latex(self, printer, exp=None):
+    def _latex(self, printer: Any, exp: Any = None) -> str:
         return _with_power(r"\operatorname{sigmoid}\left(%s\right)" % printer._print(self.args[0]), exp)  # reads back
 
 
-class softplus(sp.Function):
+class softplus(sp.Function):  # type: ignore[misc, unused-ignore]
     """log(1 + e^x), the smooth relu."""
 
     nargs = 1
 
     @classmethod
-    def eval(cls, x):
+    def eval(cls, x: sp.Expr) -> sp.Expr | None:
         if x.is_Float:
             return sp.log(1 + sp.exp(x))
         return None
 
-    def fdiff(self, argindex=1):
+    def fdiff(self, argindex: int = 1) -> sp.Expr:
         return sigmoid(self.args[0])
 
-    def _eval_rewrite_as_log(self, x, **kwargs):
+    def _eval_rewrite_as_log(self, x: sp.Expr, **kwargs: Any) -> sp.Expr:
         return sp.log(1 + sp.exp(x))
 
-    def _eval_evalf(self, prec):
+    def _eval_evalf(self, prec: int) -> sp.Expr | None:
         return _numeric(self._eval_rewrite_as_log(self.args[0]), prec)  # the argument as it is
 
-    def _eval_is_real(self):
+    def _eval_is_real(self) -> Any:
         return self.args[0].is_real
 
-    def _latex(self, printer, exp=None):
+    def _latex(self, printer: Any, exp: Any = None) -> str:
         return _with_power(r"\operatorname{softplus}\left(%s\right)" % printer._print(self.args[0]), exp)
 
 
-class step(sp.Function):
+class step(sp.Function):  # type: ignore[misc, unused-ignore]
     """The unit step: 0 for x < 0, 1 for x > 0, left undefined at 0.
 
     It is the derivative of relu (and appears in derivatives of min and max).
@@ -87,56 +89,56 @@ class step(sp.Function):
     nargs = 1
 
     @classmethod
-    def eval(cls, x):
+    def eval(cls, x: sp.Expr) -> sp.Expr | None:
         if x.is_extended_positive:
             return sp.S.One
         if x.is_extended_negative:
             return sp.S.Zero
         return None
 
-    def fdiff(self, argindex=1):
+    def fdiff(self, argindex: int = 1) -> sp.Expr:
         return sp.S.Zero  # almost everywhere; undefined at 0, where step is unevaluated
 
-    def _eval_evalf(self, prec):
+    def _eval_evalf(self, prec: int) -> sp.Expr | None:
         return None
 
-    def _eval_is_real(self):
+    def _eval_is_real(self) -> Any:
         return self.args[0].is_real
 
-    def _latex(self, printer, exp=None):
+    def _latex(self, printer: Any, exp: Any = None) -> str:
         return _with_power(r"\operatorname{step}\left(%s\right)" % printer._print(self.args[0]), exp)
 
 
-class relu(sp.Function):
+class relu(sp.Function):  # type: ignore[misc, unused-ignore]
     """max(0, x)."""
 
     nargs = 1
 
     @classmethod
-    def eval(cls, x):
+    def eval(cls, x: sp.Expr) -> sp.Expr | None:
         if x.is_extended_nonnegative:
             return x
         if x.is_extended_negative:
             return sp.S.Zero
         return None
 
-    def fdiff(self, argindex=1):
+    def fdiff(self, argindex: int = 1) -> sp.Expr:
         return step(self.args[0])
 
-    def _eval_is_real(self):
+    def _eval_is_real(self) -> Any:
         return self.args[0].is_real
 
-    def _latex(self, printer, exp=None):
+    def _latex(self, printer: Any, exp: Any = None) -> str:
         return _with_power(r"\operatorname{relu}\left(%s\right)" % printer._print(self.args[0]), exp)
 
 
-class cbrt(sp.Function):
+class cbrt(sp.Function):  # type: ignore[misc, unused-ignore]
     """The real cube root: cbrt(-8) = -2 (sympy's own cbrt is the principal, complex root)."""
 
     nargs = 1
 
     @classmethod
-    def eval(cls, x):
+    def eval(cls, x: sp.Expr) -> sp.Expr | None:
         if x.is_Number and x.is_real:
             if x.is_negative:
                 return -cbrt(-x)
@@ -145,24 +147,24 @@ class cbrt(sp.Function):
                 return root
         return None
 
-    def fdiff(self, argindex=1):
+    def fdiff(self, argindex: int = 1) -> sp.Expr:
         return 1 / (3 * cbrt(self.args[0]) ** 2)
 
-    def _eval_evalf(self, prec):
+    def _eval_evalf(self, prec: int) -> sp.Expr | None:
         value = self.args[0].evalf(prec_to_dps(prec))
         if not value.is_real:
             return None
         sign = -1 if value.is_negative else 1
         return sign * sp.root(abs(value), 3).evalf(prec_to_dps(prec))
 
-    def _eval_is_real(self):
+    def _eval_is_real(self) -> Any:
         return self.args[0].is_real
 
-    def _latex(self, printer, exp=None):
+    def _latex(self, printer: Any, exp: Any = None) -> str:
         return _with_power(r"\sqrt[3]{%s}" % printer._print(self.args[0]), exp)
 
 
-def _with_power(text: str, exp) -> str:
+def _with_power(text: str, exp: Any) -> str:
     """sympy passes ``exp`` when it prints a power of the function: sigmoid(x)^2."""
     return text if exp is None else r"\left(%s\right)^{%s}" % (text, exp)
 

@@ -30,7 +30,7 @@ class Step:
     result: sp.Expr
     children: list["Step"] = field(default_factory=list)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"expression": to_text(self.expr), "rule": self.rule, "formula": self.formula,
                 "result": to_text(self.result), "steps": [c.to_dict() for c in self.children]}
 
@@ -43,7 +43,7 @@ class EntryDerivation:
     step: Step
     simplified: sp.Expr
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"entry": self.label, "row": self.row, "col": self.col, "derivation": self.step.to_dict(),
                 "result": to_text(self.simplified)}
 
@@ -145,7 +145,7 @@ def _name(expr: sp.Expr) -> str:
     return text.split("(", 1)[0]
 
 
-def derivations(fn, rows: list[int] | None = None, cols: list[int] | None = None) -> list[EntryDerivation]:
+def derivations(fn: Any, rows: list[int] | None = None, cols: list[int] | None = None) -> list[EntryDerivation]:
     """Derivations of the entries of J_fn (all, or the given 0-based rows/columns)."""
     out = []
     for i in rows if rows is not None else range(fn.m):
@@ -180,7 +180,7 @@ class Derivations:
     groups: list[tuple[str, list[EntryDerivation]]]
     chain_sum: str | None = None  # how the chosen composed entry is assembled from the factors' entries
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"chain_sum": self.chain_sum,
                 "functions": [{"function": name, "entries": [d.to_dict() for d in derivations]}
                               for name, derivations in self.groups]}
@@ -207,7 +207,7 @@ def steps_for(result: Any, entry: tuple[int, int] | None = None) -> Derivations:
     return Derivations(out, chain_sum(result, entry) if entry else None)
 
 
-def chain_sum(result, entry: tuple[int, int]) -> str | None:
+def chain_sum(result: Any, entry: tuple[int, int]) -> str | None:
     """``∂g1/∂x = ∂g1/∂u·∂f1/∂x + ∂g1/∂v·∂f2/∂x`` for a two-function chain."""
     if len(getattr(result, "functions", ())) != 2:
         return None

@@ -12,7 +12,7 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Any, Sequence
 
 import sympy as sp
 
@@ -44,7 +44,7 @@ def is_exact_matrix(matrix: sp.Matrix) -> bool:
     return all(is_exact(v) for v in matrix)
 
 
-def term_scale(expr: sp.Expr, subs: dict) -> float:
+def term_scale(expr: sp.Expr, subs: dict[Any, Any]) -> float:
     """Σ |term| of ``expr`` (its top-level sum) at a point: the scale against which its value's
     zero-ness is judged (a difference of two 1e-18 terms that is 1e-33 is zero)."""
     terms = expr.args if isinstance(expr, sp.Add) else (expr,)
@@ -86,7 +86,7 @@ def exact_inertia(matrix: sp.Matrix) -> tuple[int, int, int] | None:
         zero += 1
     nonzero = [s for s in signs[: n + 1 - zero] if s != 0]
 
-    def changes(seq):
+    def changes(seq: Sequence[int]) -> int:
         return sum(1 for a, b in zip(seq, seq[1:]) if a != b)
 
     positive = changes(nonzero)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence, cast
 
 from ..calculus.numbers import numerically_singular, slogdet
 from .order import Shape, diag_plus_rank1, optimal
@@ -79,7 +79,7 @@ def product(tree: Tree, factors: Sequence[Value]) -> Value:
     return times(product(left, factors), product(right, factors))
 
 
-def shapes(factors: Sequence[Value]) -> list:
+def shapes(factors: Sequence[Value]) -> list[Shape]:
     """chainorder.Shape of each factor (a diagonal one is stored as its diagonal)."""
 
     out = []
@@ -244,12 +244,12 @@ def batch_determinants(J: np.ndarray) -> np.ndarray:
     n = J.shape[-1]
     with np.errstate(all="ignore"):
         if n == 1:
-            return J[:, 0, 0] + 0.0
+            return cast("np.ndarray", J[:, 0, 0] + 0.0)
         if n == 2:
-            return J[:, 0, 0] * J[:, 1, 1] - J[:, 0, 1] * J[:, 1, 0] + 0.0
+            return cast("np.ndarray", J[:, 0, 0] * J[:, 1, 1] - J[:, 0, 1] * J[:, 1, 0] + 0.0)
         if n == 3:
             a = J
-            return (a[:, 0, 0] * (a[:, 1, 1] * a[:, 2, 2] - a[:, 1, 2] * a[:, 2, 1])
-                    - a[:, 0, 1] * (a[:, 1, 0] * a[:, 2, 2] - a[:, 1, 2] * a[:, 2, 0])
-                    + a[:, 0, 2] * (a[:, 1, 0] * a[:, 2, 1] - a[:, 1, 1] * a[:, 2, 0])) + 0.0
-        return np.linalg.det(J) + 0.0
+            return cast("np.ndarray", (a[:, 0, 0] * (a[:, 1, 1] * a[:, 2, 2] - a[:, 1, 2] * a[:, 2, 1])
+                                        - a[:, 0, 1] * (a[:, 1, 0] * a[:, 2, 2] - a[:, 1, 2] * a[:, 2, 0])
+                                        + a[:, 0, 2] * (a[:, 1, 0] * a[:, 2, 1] - a[:, 1, 1] * a[:, 2, 0])) + 0.0)
+        return cast("np.ndarray", np.linalg.det(J) + 0.0)

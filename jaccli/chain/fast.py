@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import cmath
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
 
 import sympy as sp
 
@@ -21,6 +22,10 @@ from ..calculus.printing import symengine_text as to_text
 from ..calculus.symbols import symbol
 from ..core.errors import MathError
 from ..core.progress import progress
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
 
 AUTO_MIN_ENTRIES = 100
 
@@ -36,21 +41,13 @@ class Unsupported(Exception):
     """The expression uses something symengine does not have with jac's meaning (sigmoid, relu, min, …)."""
 
 
-def available() -> bool:
-    try:
-        import symengine  # noqa: F401
-    except ImportError:  # pragma: no cover - a declared dependency
-        return False
-    return True
-
-
-def to_symengine(expr: sp.Basic, cache: dict | None = None):
+def to_symengine(expr: sp.Basic, cache: dict[Any, Any] | None = None) -> Any:
     """A sympy expression (from jac's grammar) as a symengine one, node by node."""
     import symengine as se
 
     cache = {} if cache is None else cache
 
-    def walk(node):
+    def walk(node: sp.Basic) -> Any:
         if node in cache:
             return cache[node]
         if node.is_Symbol:
@@ -87,13 +84,13 @@ def to_symengine(expr: sp.Basic, cache: dict | None = None):
 _SYMPY_NAMES = {v: k for k, v in _FUNCTIONS.items()}  # symengine class name (lower case) → sympy name
 
 
-def to_sympy(expr, cache: dict | None = None) -> sp.Basic:
+def to_sympy(expr: Any, cache: dict[Any, Any] | None = None) -> sp.Basic:
     """A symengine expression as sympy, node by node, with jac's real input symbols (grammar.symbol)."""
     import symengine as se
 
     cache = {} if cache is None else cache
 
-    def walk(node):
+    def walk(node: Any) -> sp.Basic:
         hit = cache.get(node)
         if hit is not None:
             return hit
@@ -130,25 +127,25 @@ def to_sympy(expr, cache: dict | None = None) -> sp.Basic:
     return walk(expr)
 
 
-class SymengineExprs(Sequence):
+class SymengineExprs(Sequence[sp.Expr]):
     """Expressions read straight into symengine (fastread.py). The symengine path uses ``fast``
     directly; anything that asks for items gets sympy expressions, converted on first use, so every
     other part of jac works on them unchanged."""
 
-    def __init__(self, exprs: Sequence):
+    def __init__(self, exprs: Sequence[Any]) -> None:
         self.fast = tuple(exprs)
-        self._sympy: list | None = None
+        self._sympy: list[sp.Basic] | None = None
 
     def __len__(self) -> int:
         return len(self.fast)
 
-    def __getitem__(self, k):
+    def __getitem__(self, k: int | slice) -> Any:
         if self._sympy is None:
-            cache: dict = {}
+            cache: dict[Any, Any] = {}
             self._sympy = [to_sympy(e, cache) for e in self.fast]
         return tuple(self._sympy)[k] if isinstance(k, slice) else self._sympy[k]
 
-    def __eq__(self, other) -> bool:
+    def __eq__(self, other: object) -> bool:
         if isinstance(other, SymengineExprs):
             return self.fast == other.fast
         return isinstance(other, (tuple, list)) and tuple(self) == tuple(other)
@@ -159,21 +156,21 @@ class SymengineExprs(Sequence):
     def __repr__(self) -> str:
         return f"SymengineExprs({list(self.fast)!r})"
 
-    def __getstate__(self) -> dict:
+    def __getstate__(self) -> dict[str, Any]:
         return {"fast": self.fast}
 
-    def __setstate__(self, state: dict) -> None:
+    def __setstate__(self, state: dict[str, Any]) -> None:
         self.fast, self._sympy = state["fast"], None
 
 
-def fast_exprs(exprs: Sequence) -> tuple | None:
+def fast_exprs(exprs: Sequence[Any]) -> tuple[Any, ...] | None:
     """The symengine expressions behind ``exprs`` when they were read straight into symengine."""
     return exprs.fast if isinstance(exprs, SymengineExprs) else None
 
 
 def supported(exprs: Sequence[sp.Basic]) -> bool:
     try:
-        cache: dict = {}
+        cache: dict[Any, Any] = {}
         for e in exprs:
             to_symengine(e, cache)
     except Unsupported:
@@ -185,7 +182,7 @@ class FastMatrix:
     """An m×n matrix of symengine expressions with the bits of sympy's Matrix
     interface the renderers use (``shape``, ``rows``, ``cols``, ``[i, j]``)."""
 
-    def __init__(self, rows: list[list]):
+    def __init__(self, rows: list[list[Any]]) -> None:
         self._rows = rows
         self.rows = len(rows)
         self.cols = len(rows[0]) if rows else 0
@@ -194,11 +191,11 @@ class FastMatrix:
     def shape(self) -> tuple[int, int]:
         return (self.rows, self.cols)
 
-    def __getitem__(self, ij):
+    def __getitem__(self, ij: tuple[int, int]) -> Any:
         i, j = ij
         return self._rows[i][j]
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Any]:
         for row in self._rows:
             yield from row
 
@@ -206,12 +203,12 @@ class FastMatrix:
         return [[not (e == 0) for e in row] for row in self._rows]
 
 
-def jacobian(fn) -> FastMatrix:
+def jacobian(fn: Any) -> FastMatrix:
     """J of a VectorFunction by symengine (raises Unsupported)."""
     import symengine as se
 
     fast = fast_exprs(fn.outputs)
-    cache: dict = {}
+    cache: dict[Any, Any] = {}
     outputs = fast if fast is not None else [to_symengine(e, cache) for e in fn.outputs]
     symbols = [se.Symbol(name) for name in fn.inputs]
     return FastMatrix([[out.diff(s) for s in symbols] for out in outputs])
@@ -222,7 +219,7 @@ def jacobian(fn) -> FastMatrix:
 MAX_SYMBOLIC_PRODUCT = 20_000
 
 
-def composed_jacobian(functions, factors: Sequence[FastMatrix]) -> FastMatrix | None:
+def composed_jacobian(functions: Sequence[Any], factors: Sequence[FastMatrix]) -> FastMatrix | None:
     """J_L(f_{L-1}(…)) ⋯ J_1(x) in symengine: each factor written in the first function's inputs, then
     multiplied; None when the product is too large to form symbolically."""
     import symengine as se
@@ -230,9 +227,9 @@ def composed_jacobian(functions, factors: Sequence[FastMatrix]) -> FastMatrix | 
     work = sum(factors[k].rows * factors[k].cols * factors[0].cols for k in range(1, len(factors)))
     if work > MAX_SYMBOLIC_PRODUCT:
         return None
-    cache: dict = {}
+    cache: dict[Any, Any] = {}
 
-    def as_se(fn):
+    def as_se(fn: Any) -> list[Any]:
         exprs = fast_exprs(fn.outputs)
         return list(exprs) if exprs is not None else [to_symengine(e, cache) for e in fn.outputs]
 
@@ -247,7 +244,8 @@ def composed_jacobian(functions, factors: Sequence[FastMatrix]) -> FastMatrix | 
     return FastMatrix(product)
 
 
-def values_at(matrix: FastMatrix, names: Sequence[str], point: Sequence[float], label) -> list[list]:
+def values_at(matrix: FastMatrix, names: Sequence[str], point: Sequence[float] | npt.NDArray[np.float64],
+              label: Callable[[int, int], str]) -> list[list[Any]]:
     """Decimal values of every entry at a point (float or complex); MathError names an undefined entry."""
     import symengine as se
 
@@ -269,7 +267,8 @@ _MATH: dict[str, Callable[..., float]] = {"sin": math.sin, "cos": math.cos, "tan
          "acosh": math.acosh, "atanh": math.atanh, "log": math.log, "atan2": math.atan2}
 
 
-def _evaluate_shared(matrix: FastMatrix, names: Sequence[str], point: Sequence[float]) -> list[list] | None:
+def _evaluate_shared(matrix: FastMatrix, names: Sequence[str],
+                     point: Sequence[float] | npt.NDArray[np.float64]) -> list[list[float]] | None:
     """Every entry at a point in double arithmetic, each shared subexpression once: the entries of a
     row of ``tanh(Σ wᵢⱼ xⱼ)`` all contain the same 300-term sum, which symengine's substitution
     evaluates again for each (8.6 s at n = 300; this: under 1 s). None when any value is not a
@@ -277,12 +276,12 @@ def _evaluate_shared(matrix: FastMatrix, names: Sequence[str], point: Sequence[f
     decides, with its messages."""
     import symengine as se
 
-    memo: dict = {se.Symbol(n): float(v) for n, v in zip(names, point)}
+    memo: dict[Any, float] = {se.Symbol(n): float(v) for n, v in zip(names, point)}
     memo[se.E], memo[se.pi] = math.e, math.pi
     add, mul, pow_, number = se.Add, se.Mul, se.Pow, se.Number
     get = memo.get
 
-    def value(node):
+    def value(node: Any) -> float:
         v = get(node)
         if v is not None:
             return v
@@ -317,8 +316,9 @@ def _evaluate_shared(matrix: FastMatrix, names: Sequence[str], point: Sequence[f
     return out
 
 
-def _row_values(matrix: FastMatrix, i: int, subs: dict, label) -> list:
-    row = []
+def _row_values(matrix: FastMatrix, i: int, subs: dict[Any, Any],
+                label: Callable[[int, int], str]) -> list[float | complex]:
+    row: list[float | complex] = []
     for j in range(matrix.cols):
         try:
             value = complex(matrix[i, j].xreplace(subs).n(53))
@@ -331,7 +331,7 @@ def _row_values(matrix: FastMatrix, i: int, subs: dict, label) -> list:
     return row
 
 
-def hessian(expr: sp.Expr, names: Sequence[str]) -> tuple[FastMatrix, list]:
+def hessian(expr: sp.Expr, names: Sequence[str]) -> tuple[FastMatrix, list[Any]]:
     """The Hessian of one sympy expression by symengine, and its gradient (raises Unsupported)."""
     import symengine as se
 
@@ -345,7 +345,7 @@ def symmetric(matrix: FastMatrix) -> bool:
     return all((matrix[i, j] - matrix[j, i]).expand() == 0 for i in range(matrix.rows) for j in range(i))
 
 
-def vector_values(exprs: Sequence, names: Sequence[str], point: Sequence[float]) -> list[float]:
+def vector_values(exprs: Sequence[Any], names: Sequence[str], point: Sequence[float]) -> list[float]:
     """Decimal values of symengine expressions at a point, with the size of their terms (for relative zero tests)."""
     import symengine as se
 
@@ -353,7 +353,7 @@ def vector_values(exprs: Sequence, names: Sequence[str], point: Sequence[float])
     return [float(complex(e.xreplace(subs).n(53)).real) for e in exprs]
 
 
-def term_scales(exprs: Sequence, names: Sequence[str], point: Sequence[float]) -> list[float]:
+def term_scales(exprs: Sequence[Any], names: Sequence[str], point: Sequence[float]) -> list[float]:
     """Σ|term| of each expression's top-level sum at the point."""
     import symengine as se
 

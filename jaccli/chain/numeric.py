@@ -4,21 +4,24 @@ arrays of points at once."""
 
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence, cast
 
 import numpy as np
 import sympy as sp
 
 from .fast import FastMatrix
 
+if TYPE_CHECKING:
+    import numpy.typing as npt
 
-def _sigmoid(v):
+
+def _sigmoid(v: npt.ArrayLike) -> np.ndarray:
     v = np.asarray(v, dtype=float)
     e = np.exp(-np.abs(v))
-    return np.where(v >= 0, 1 / (1 + e), e / (1 + e))
+    return cast("np.ndarray", np.where(v >= 0, 1 / (1 + e), e / (1 + e)))
 
 
-def _step(v):
+def _step(v: npt.ArrayLike) -> np.ndarray:
     v = np.asarray(v, dtype=float)
     return np.where(v > 0, 1.0, np.where(v < 0, 0.0, np.nan))  # undefined at the kink
 
@@ -32,9 +35,10 @@ NUMPY_FUNCTIONS = {
 }
 
 
-def compile_exprs(exprs: Sequence[sp.Expr], symbols: Sequence[sp.Symbol]) -> Callable[..., list]:
+def compile_exprs(exprs: Sequence[sp.Expr], symbols: Sequence[sp.Symbol]) -> Callable[..., list[Any]]:
     """One numpy function of the symbols returning all ``exprs``."""
-    return sp.lambdify(list(symbols), list(exprs), modules=[NUMPY_FUNCTIONS, "numpy"], cse=True)
+    return cast("Callable[..., list[Any]]",
+                sp.lambdify(list(symbols), list(exprs), modules=[NUMPY_FUNCTIONS, "numpy"], cse=True))
 
 
 class CompiledMatrix:
@@ -43,15 +47,16 @@ class CompiledMatrix:
     (symengine) is compiled by symengine's Lambdify with common-subexpression
     elimination; a sympy matrix by sympy's lambdify (cse too)."""
 
-    def __init__(self, matrix: sp.Matrix, symbols: Sequence[sp.Symbol]):
+    def __init__(self, matrix: sp.Matrix, symbols: Sequence[sp.Symbol]) -> None:
         self.shape = matrix.shape
+        self._fn: Callable[..., list[Any]]
 
         if isinstance(matrix, FastMatrix):
             import symengine as se
 
             compiled = se.Lambdify([se.Symbol(s.name) for s in symbols], list(matrix), cse=True)
 
-            def evaluate_all(*arrays):
+            def evaluate_all(*arrays: npt.ArrayLike) -> list[Any]:
                 X = np.column_stack([np.asarray(a, dtype=float) for a in arrays])
                 return list(np.asarray(compiled(X), dtype=float).reshape(len(X), -1).T)
 
@@ -95,7 +100,7 @@ class Verification:
         self.error_estimate = float(error.max()) if error.size else 0.0
         self.agrees = bool((diff <= 10 * error + VERIFY_RTOL * scale).all())
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"method": FD_METHOD, "agrees": self.agrees, "max_abs_diff": self.max_abs_diff,
                 "max_rel_diff": self.max_rel_diff, "error_estimate": self.error_estimate,
                 "estimate": self.estimate.tolist()}
@@ -118,7 +123,8 @@ def finite_difference_jacobian(F: Callable[[np.ndarray], np.ndarray], x0: np.nda
         def central(step: float) -> np.ndarray:
             e = np.zeros_like(x0)
             e[j] = step
-            return (np.asarray(F(x0 + e), dtype=float) - np.asarray(F(x0 - e), dtype=float)) / (2 * step)
+            return cast("np.ndarray",
+                        (np.asarray(F(x0 + e), dtype=float) - np.asarray(F(x0 - e), dtype=float)) / (2 * step))
 
         d1, d2, d4 = central(h), central(h / 2), central(h / 4)
         r1, r2 = (4 * d2 - d1) / 3, (4 * d4 - d2) / 3
@@ -129,7 +135,7 @@ def finite_difference_jacobian(F: Callable[[np.ndarray], np.ndarray], x0: np.nda
     return est, err
 
 
-def chain_function(functions) -> Callable[[np.ndarray], np.ndarray]:
+def chain_function(functions: Sequence[Any]) -> Callable[[np.ndarray], np.ndarray]:
     """x ↦ f_L(…f_1(x)) as floats, each function compiled once."""
     compiled = [compile_exprs(fn.outputs, fn.symbols) for fn in functions]
 
@@ -143,7 +149,7 @@ def chain_function(functions) -> Callable[[np.ndarray], np.ndarray]:
     return F
 
 
-def verify(functions, point_values, jacobian_values) -> Verification | None:
+def verify(functions: Sequence[Any], point_values: Sequence[Any], jacobian_values: Any) -> Verification | None:
     """Compare the Jacobian at a point with finite differences; None if complex."""
     J = np.asarray(jacobian_values)
     if np.iscomplexobj(J) or any(isinstance(v, complex) for v in point_values):

@@ -87,7 +87,7 @@ def _names(names: Sequence[str] | None, count: int) -> list[str]:
     return list(names) if names else [f"J{k + 1}" for k in range(count)]
 
 
-def _text(tree, names: list[str], top: bool = True) -> str:
+def _text(tree: Tree, names: list[str], top: bool = True) -> str:
     if isinstance(tree, int):
         return names[tree]
     left, right = tree

@@ -5,7 +5,7 @@ core (chain.py) and the results (results/); numpy is imported only when a float 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Union
+from typing import TYPE_CHECKING, Any, Union, cast
 
 if TYPE_CHECKING:
     import numpy as np
@@ -62,12 +62,12 @@ class LinearMap:
     apply_left: Any  # (k, m) -> (k, n)
     macs: int = 0  # multiply-adds of one application (a convolution: C_out·positions·C_in·kernel)
     stored: int = 0  # the numbers it keeps (its weights)
-    parts: tuple = ()  # the values it is made of (weights; a residual block's inner factors)
+    parts: tuple[Value, ...] = ()  # the values it is made of (weights; a residual block's inner factors)
 
     def dense(self) -> np.ndarray:
         import numpy as np
 
-        return self.apply(np.eye(self.shape[1]))
+        return cast("np.ndarray", self.apply(np.eye(self.shape[1])))
 
 
 Value = Union["sp.MatrixBase", "np.ndarray", Diagonal, DiagPlusRank1, LinearMap]  # what the chain core multiplies
@@ -142,7 +142,7 @@ class Evaluated:
         """The values as rows of floats (dense; for printing)."""
         if isinstance(self.value, list):
             return self.value
-        return as_array(self.value).tolist()
+        return cast("list[list[float]]", as_array(self.value).tolist())
 
     def array(self) -> np.ndarray:
         return as_array(self.value if not isinstance(self.value, list) else _list_array(self.value))

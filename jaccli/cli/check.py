@@ -60,6 +60,10 @@ from .common import (
               help="With --critical: the region the critical points are asked for, e.g. \"x=0..6, y=-3..3\".")
 @click.option("--unknowns", metavar="NAMES", default=None,
               help="With --implicit: the inputs F = 0 solves for, e.g. --unknowns z.")
+@click.option("--feedback", metavar="DIR", default=None,
+              help="With --answers: write DIR/index.html (the class, linked) and one html page per student: the "
+                   "question, the answer as jac read it, each entry's verdict, the mistake in words and, unless "
+                   "--hide-answers, the right Jacobian.")
 @click.option("--hide-answers", is_flag=True,
               help="Never show the expected values (for graders); --steps is refused with it.")
 @steps_options

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import inspect
 import shlex
-from typing import Any, Callable, cast
+from typing import TYPE_CHECKING, Any, Callable, cast
 
 import click
 
@@ -95,7 +95,13 @@ def _quote(text: str) -> str:
 # ---------------------------------------------------------------------------
 # Option types: checked while click parses
 
-class PointParam(click.ParamType):
+if TYPE_CHECKING:
+    _ParamType = click.ParamType[Any]  # generic for mypy; the plain class at run time (older clicks allowed)
+else:
+    _ParamType = click.ParamType
+
+
+class PointParam(_ParamType):
     """``1,2``, ``x=1,y=2`` or ``@FILE``: checked while click parses; the text is
     kept and bound to a function's inputs later."""
 
@@ -122,7 +128,7 @@ def _is_float(text: str) -> bool:
         return False
 
 
-class VarsParam(click.ParamType):
+class VarsParam(_ParamType):
     name = "NAMES"
 
     def convert(self, value: Any, param: Any, ctx: Any) -> Any:
@@ -136,7 +142,7 @@ class VarsParam(click.ParamType):
             self.fail(err.render(), param, ctx)
 
 
-class EntryParam(click.ParamType):
+class EntryParam(_ParamType):
     """``2,1``: row 2 (an output), column 1 (an input), 1-based."""
 
     name = "ROW,COL"
@@ -167,7 +173,8 @@ def _options(*decorators: Decorator) -> Decorator:
 def format_option(command: str) -> Decorator:
     choices = FORMATS[command]
     helps = {"table": "rich tables", "plain": "aligned text", "json": "one object", "latex": "display math",
-             "csv": "the matrix only", "markdown": "Markdown with $…$ math"}
+             "csv": "the matrix only", "markdown": "Markdown with $…$ math",
+             "html": "a page with typeset math (MathML), offline"}
     return click.option("--format", "fmt", type=click.Choice(choices), default=None,
                         help="table (default) · " + " · ".join(f"{c}: {helps[c]}" for c in choices if c != "table")
                              + ".")
@@ -194,8 +201,8 @@ def output_options(command: str) -> Decorator:
 timeout_option = click.option(
     "--timeout", type=click.FloatRange(min=0), default=DEFAULT_TIMEOUT, show_default=True,
     help="Seconds for symbolic work that can blow up (simplification, symbolic determinants and "
-         "compositions); after it jac gives what it can exactly or at the point and says what it skipped. "
-         "0: no limit.")
+         "compositions), counted in jac's processor time so that a busy machine gives the same answer; after it "
+         "jac gives what it can exactly or at the point and says what it skipped. 0: no limit.")
 
 engine_option = click.option(
     "--engine", type=click.Choice(("auto", "sympy", "symengine")), default=None,
@@ -282,33 +289,47 @@ def _stdin(*args: Any, points: str | None = None, answers: str | None = None) ->
     if points == "-" or not dashes:
         return None
     if answers == "-":
-        from ..jobs.grading import sheet_limit
+        from ..jobs.grading import sheet_limit  # a grading module: not loaded by any other command
 
         return read_stdin(sheet_limit(), "answers")
     return read_stdin(input_limit(), "specs and answers")
 
 
 def run_command(command: Command, specs: Any, fmt: str | None, precision: int | None, full: bool, quiet: bool,
-         no_echo: bool, output: str | None, hide_answers: bool = False, stdin_args: tuple = (),
+         no_echo: bool, output: str | None, hide_answers: bool = False, stdin_args: tuple[Any, ...] = (),
          **options: Any) -> None:
     """options → Request → run → write; the exit code the result calls for."""
 
     request = make(command, specs, format=cast("Format | None", fmt),  # click checked it is one of FORMATS
                    precision=precision, full=full, echo=not no_echo,
                    hide_answers=hide_answers, output=output, **options)
+    capture = _capture()
     try:
-        request = request.with_(stdin_text=_stdin(*request.specs, *stdin_args, points=request.points,
-                                                  answers=request.answers))
+        stdin_text = capture.get("stdin") if capture is not None else None
+        if stdin_text is None:
+            stdin_text = _stdin(*request.specs, *stdin_args, points=request.points, answers=request.answers)
+        request = request.with_(stdin_text=stdin_text)
         result = run(request)
     except JacError as err:
         if COMMANDS[command].error_objects and fmt == "json":  # graders collect verdicts: an unreadable input too
             error_object(request, err)
         raise
+    if capture is not None:  # the notebook's %jac: the result object, nothing printed
+        capture["result"] = result
+        return
     code = write(result, request, quiet)
     if code:
         click.get_current_context().exit(code)
 
 
-def vars_option(options: dict) -> dict:
+def _capture() -> dict[str, Any] | None:
+    """The notebook's %jac runs a command line for its result (jaccli/notebook.py): click's context object
+    is then a dict that receives it (and may hold the cell's text, read as standard input)."""
+    ctx = click.get_current_context(silent=True)
+    obj = ctx.find_root().obj if ctx is not None else None
+    return obj if isinstance(obj, dict) and "result" in obj else None
+
+
+def vars_option(options: dict[str, Any]) -> dict[str, Any]:
     options["vars"] = options.pop("vars_")
     return options

@@ -98,6 +98,14 @@ def main() -> None:
 
 
 
+def _usage_error(err: click.UsageError) -> None:
+    """A usage error in jac's words, like every other error: ``error: …`` and where the help is."""
+    message = err.format_message().replace(": \n", ":\n")
+    where = f"\n(see '{err.ctx.command_path} --help')" if err.ctx is not None else ""
+    color = False if os.environ.get("NO_COLOR") else None
+    click.echo(click.style("error:", fg="red", bold=True) + " " + message + where, err=True, color=color)
+
+
 def entry() -> None:
     """The ``jac`` command: click's main, then a last flush of standard output that cannot end in a
     traceback (``jac --help > /dev/full``: a message and exit 6; a closed pipe: quiet, exit 141)."""
@@ -110,6 +118,9 @@ def entry() -> None:
             code = result if isinstance(result, int) else 0
         except click.exceptions.Exit as done:
             code = done.exit_code
+        except click.UsageError as err:
+            _usage_error(err)
+            code = err.exit_code
         except click.ClickException as err:
             err.show()
             code = err.exit_code

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from ..app.samples import copy_to, listing
+from ..core.errors import UsageError
 from ..render.output import say
 from .common import JacCommand, examples
 
@@ -35,8 +36,6 @@ def samples(directory: str | None, force: bool, quiet: bool) -> None:
     try:
         done = copy_to(Path(directory), force=force)
     except OSError as err:
-        from ..core.errors import UsageError
-
         raise UsageError(f"cannot copy the samples into {directory}: {err.strerror or err}") from None
     for name in done.written:
         click.echo(str(Path(directory) / name))

@@ -26,10 +26,13 @@ import sys
 import threading
 import time
 from contextlib import contextmanager
-from typing import Callable, Iterator, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Iterator, TypeVar
 
 from .errors import TimeBudgetError
 from .request import option
+
+if TYPE_CHECKING:
+    from types import FrameType
 
 T = TypeVar("T")
 
@@ -72,7 +75,7 @@ def _usable() -> bool:
 RETRY = 0.05  # seconds: an alarm raised inside a finalizer is swallowed by Python; it fires again
 
 
-def _alarm(signum, frame):
+def _alarm(signum: int, frame: FrameType | None) -> None:
     now = clock()
     for level, deadline in enumerate(_state.stack):
         if now >= deadline - 0.005:
@@ -92,10 +95,10 @@ def _retry() -> None:
         signal.setitimer(TIMER, RETRY)
 
 
-def _quiet_hook(previous):
+def _quiet_hook(previous: Callable[[sys.UnraisableHookArgs], Any]) -> Callable[[sys.UnraisableHookArgs], None]:
     """sys.unraisablehook while a budget is open: the budget's own alarms, lost in a finalizer, are
     not errors (they fire again); anything else goes to the previous hook."""
-    def hook(unraisable) -> None:
+    def hook(unraisable: sys.UnraisableHookArgs) -> None:
         if isinstance(unraisable.exc_value, (BudgetExceeded, TimeBudgetError)):
             return
         previous(unraisable)

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from importlib import import_module
-from typing import Any, Callable
+from typing import Any, Callable, cast
 
-TEXT_FORMATS = ("table", "plain", "json", "latex")
+TEXT_FORMATS = ("table", "plain", "json", "latex", "html")
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ class CommandSpec:
         return "table" if "table" in self.formats else self.formats[0]
 
     def load_job(self) -> Callable[..., Any]:
-        return _resolve(self.job)
+        return cast("Callable[..., Any]", _resolve(self.job))
 
     def load_rules(self) -> Callable[..., None] | None:
         return _resolve(self.rules) if self.rules else None
@@ -47,6 +47,7 @@ def _resolve(path: str) -> Any:
 
 
 _JACOBIAN = TEXT_FORMATS + ("csv",)
+_HUMAN = ("table", "plain", "json", "html")
 
 COMMANDS: dict[str, CommandSpec] = {spec.name: spec for spec in (
     CommandSpec("jacobian", "jaccli.jobs.jacobian:run", _JACOBIAN, "jaccli.core.validate:jacobian_rules",
@@ -58,9 +59,9 @@ COMMANDS: dict[str, CommandSpec] = {spec.name: spec for spec in (
                 own_budgets=lambda request: request.answers is not None or request.key is not None),
     CommandSpec("hessian", "jaccli.jobs.hessian:run", TEXT_FORMATS),
     CommandSpec("implicit", "jaccli.jobs.implicit:run", TEXT_FORMATS, specs="one"),
-    CommandSpec("cost", "jaccli.jobs.cost:run", ("table", "plain", "json"), "jaccli.core.validate:cost_rules"),
+    CommandSpec("cost", "jaccli.jobs.cost:run", _HUMAN, "jaccli.core.validate:cost_rules"),
     CommandSpec("taylor", "jaccli.jobs.taylor:run", TEXT_FORMATS),
-    CommandSpec("critical", "jaccli.jobs.critical:run", ("table", "plain", "json")),
+    CommandSpec("critical", "jaccli.jobs.critical:run", _HUMAN),
     CommandSpec("exercise", "jaccli.jobs.exercise:from_request", ("markdown", "latex", "json"), calls_back=True,
                 own_budgets=lambda request: True),
     CommandSpec("plot", "jaccli.jobs.plot:run", ("table", "plain", "json"), "jaccli.core.validate:plot_rules",
@@ -68,6 +69,3 @@ COMMANDS: dict[str, CommandSpec] = {spec.name: spec for spec in (
     CommandSpec("codegen", "jaccli.jobs.codegen:run", ("plain",)),
 )}
 
-
-def spec_of(command: str) -> CommandSpec:
-    return COMMANDS[command]

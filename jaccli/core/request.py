@@ -19,7 +19,7 @@ from typing import Any, Iterator, Literal, Mapping, Sequence, Union, cast
 from .commands import COMMANDS
 
 Command = Literal["jacobian", "compose", "check", "hessian", "implicit", "cost", "taylor", "critical", "exercise", "plot", "codegen"]
-Format = Literal["table", "plain", "json", "latex", "csv", "markdown"]
+Format = Literal["table", "plain", "json", "latex", "csv", "markdown", "html"]
 Engine = Literal["auto", "sympy", "symengine"]
 
 # ---------------------------------------------------------------------------
@@ -113,6 +113,7 @@ class Request:
     expect_det: str | None = None
     expect_entry: tuple[str, ...] = ()  # ROW,COL=VALUE or LABEL=VALUE, some entries only
     answers: str | None = None  # a class's answers: a file (CSV, JSON Lines, YAML) or '-'
+    feedback: str | None = None  # with answers: a folder for one html page per student and an index
     expect_grad: str | None = None  # a gradient (row or column) of a scalar function
     expect_class: str | None = None  # with hessian: the second-derivative test's word at --at
     hessian: bool = False  # check the Hessian (of a scalar function, or of the composition)
@@ -156,9 +157,6 @@ class Request:
 
     def with_(self, **changes: Any) -> Request:
         return replace(self, **changes)
-
-
-RENDER_OPTIONS = ("format", "precision", "full", "no_echo", "hide_answers")
 
 
 def _absent(value: Any) -> bool:

@@ -20,9 +20,12 @@ import sys
 import tempfile
 import threading
 from contextlib import contextmanager
-from typing import BinaryIO, Iterator
+from typing import TYPE_CHECKING, Any, BinaryIO, Iterator, TextIO
 
 from .errors import ExitCode
+
+if TYPE_CHECKING:
+    from types import FrameType
 
 
 class OutputClosed(Exception):
@@ -165,7 +168,7 @@ class _Signals:
 _signals = _Signals()
 
 
-def _on_signal(signum, frame):
+def _on_signal(signum: int, frame: FrameType | None) -> None:
     if _signals.writing:
         _signals.pending = signum
         return
@@ -247,7 +250,7 @@ def stdout_sink() -> Sink:
     return Sink(buffer, "standard output")
 
 
-def _has_fd(stream) -> bool:
+def _has_fd(stream: Any) -> bool:
     try:
         stream.fileno()
         return True
@@ -258,7 +261,7 @@ def _has_fd(stream) -> bool:
 class _TextAsBytes:
     """A text stream (click's test runner) seen as a byte stream."""
 
-    def __init__(self, text_stream):
+    def __init__(self, text_stream: TextIO) -> None:
         self.text_stream = text_stream
 
     def write(self, data: bytes) -> None:

@@ -20,7 +20,7 @@ _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _escape(match: re.Match) -> str:
+def _escape(match: re.Match[str]) -> str:
     ch = match.group(0)
     if ch in _NAMED:
         return _NAMED[ch]

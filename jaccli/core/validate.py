@@ -55,6 +55,8 @@ def cost_rules(r: Request, g: Any, fmt: str) -> None:
 
 def check_rules(r: Request, g: Any, fmt: str) -> None:
     _validate_check(r, g)
+    if r.feedback is not None and r.answers is None:
+        raise UsageError(f"{option('feedback')} writes one page per student of a class: add {option('answers')} FILE")
     if r.steps and r.render.hide_answers:
         raise _both("steps", "hide_answers", "the derivations would show the answers that are hidden")
     if r.entry is not None and not r.steps:
@@ -74,9 +76,9 @@ def jacobian_rules(r: Request, g: Any, fmt: str) -> None:
         for name in _ONE_POINT:
             if g(name):
                 raise _both(name, "points", f"{option(name)} works at one point")
-        if fmt == "latex":
-            raise UsageError(f"{option('format', 'latex')} cannot be combined with {option('points')}: LaTeX shows "
-                             "one point; use csv or json for many")
+        if fmt in ("latex", "html"):
+            raise UsageError(f"{option('format', fmt)} cannot be combined with {option('points')}: "
+                             f"{'LaTeX' if fmt == 'latex' else 'a page'} shows one point; use csv or json for many")
         if r.output and r.output.lower().endswith((".npy", ".parquet")) and g("format"):
             raise _both("format", "output", f"{r.output} is an array file, not text")
     else:

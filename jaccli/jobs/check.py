@@ -27,6 +27,7 @@ from ..calculus import tolerance
 from ..calculus.evaluate import exact_at, to_number
 from ..calculus.printing import to_text
 from ..calculus.sampling import SCALES
+from ..calculus.simplify import quick, tidy
 from ..calculus.symbols import symbol
 from ..core.budget import attempt
 from ..core.errors import MathError, ParseError, SpecError, UsageError
@@ -86,7 +87,7 @@ def _split_top_level(text: str) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
-def check_answer(request: Request, functions: list) -> CheckResult:
+def check_answer(request: Request, functions: list[VectorFunction]) -> CheckResult:
     """Check ``request.expect`` (and ``expect_det``, ``expect_entry``) against the Jacobian of ``functions``
     (their composition when several, application order). Every input is parsed before any symbolic work.
     ``rtol``/``atol`` default to request.POINT_RTOL and POINT_ATOL_SCALE × J's largest entry at a point,
@@ -129,7 +130,7 @@ def is_classification(answer: object) -> bool:
     return isinstance(answer, str) and " ".join(answer.lower().replace("-", " ").split()) in _CLASS_WORDS
 
 
-def make_grader(request: Request, functions: list) -> Grader:
+def make_grader(request: Request, functions: list[VectorFunction]) -> Grader:
     """The Grader for what is checked: J (of a chain), the Hessian (--hessian: the Jacobian of ∇f), or
     ∂y/∂x of F(x, y) = 0 (--implicit)."""
     if request.hessian:
@@ -145,7 +146,7 @@ def derivative_label(output: str, wrt: Sequence[str]) -> str:
     return label(output, wrt)
 
 
-def _gradient_function(functions) -> tuple[VectorFunction, str, tuple[str, ...]]:
+def _gradient_function(functions: list[VectorFunction]) -> tuple[VectorFunction, str, tuple[str, ...]]:
     """∇f as a vector function: its Jacobian is f's Hessian (for a chain, of the composed f, written in the
     first function's inputs)."""
     last, first = functions[-1], functions[0]
@@ -161,7 +162,7 @@ def _gradient_function(functions) -> tuple[VectorFunction, str, tuple[str, ...]]
     return fn, name, first.inputs
 
 
-def _implicit_grader(request: Request, functions) -> Grader:
+def _implicit_grader(request: Request, functions: list[VectorFunction]) -> Grader:
     """∂y/∂x = −[∂F/∂y]⁻¹ ∂F/∂x as the matrix to check: answers may use the unknowns too (∂z/∂x = −x/z)."""
 
     if len(functions) != 1:
@@ -179,7 +180,7 @@ def _implicit_grader(request: Request, functions) -> Grader:
                   labels=lambda i, j: f"∂{r.unknowns[i]}/∂{r.parameters[j]}", surface=F)
 
 
-def read_answer(request: Request, functions, expect: Any) -> Answer:
+def read_answer(request: Request, functions: list[VectorFunction], expect: Any) -> Answer:
     if isinstance(expect, Answer):
         return expect
     labelled = labelled_entries(expect, functions) if isinstance(expect, str) else None
@@ -192,7 +193,7 @@ class Grader:
     """The Jacobian of a chain, computed once, and answers judged against it one by one (jac check,
     and a class's answers with --answers)."""
 
-    def __init__(self, request: Request, functions: list, *, target: JacobianResult | None = None,
+    def __init__(self, request: Request, functions: list[VectorFunction], *, target: JacobianResult | None = None,
                  labels: Callable[[int, int], str] | None = None, what: str = "J", surface: Any = None):
         """``target``: the matrix to check when it is not J (implicit); ``labels`` name its entries;
         ``surface``: F, when answers may be written on F = 0 (implicit)."""
@@ -207,8 +208,6 @@ class Grader:
                             "has no determinant")
         self.point = point
         if target is None:
-            from ..calculus.simplify import quick
-
             with quick():  # compared, not shown whole: the entries shown are tidied when they are (_entry)
                 target = jacobian_of(request.with_(command="jacobian" if len(functions) == 1 else "compose",
                                                    at=point), functions)
@@ -275,9 +274,11 @@ class Grader:
             raise SpecError(f"{option('expect_class')} {word!r}: not a classification jac knows",
                             hint="local minimum, local maximum, saddle point or inconclusive (min, max, saddle)")
         gradient_zero = self._gradient_zero()
-        note = None if gradient_zero else "∇f is not 0 at this point: it is not a critical point, and the " \
-                                          "second-derivative test classifies critical points only"
-        return ClassVerdict(word, expected_word, given == expected_word and gradient_zero, note)
+        if gradient_zero:
+            return ClassVerdict(word, expected_word, given == expected_word, None)
+        return ClassVerdict(word, "not a critical point", False,
+                            "∇f is not 0 at this point, and the second-derivative test classifies critical points "
+                            f"only (the Hessian here alone would say {expected_word})")
 
     def _gradient_zero(self) -> bool:
         point = self.point
@@ -290,7 +291,7 @@ class Grader:
         return True
 
     def _entry(self, comparer: Comparer, a: sp.Expr, text: str, i: int, j: int, label: str,
-               seams: list) -> EntryVerdict:
+               seams: list[sp.Expr]) -> EntryVerdict:
         """One entry's verdict; the same entry, read the same, in another answer is not compared again."""
 
         key = (a, i, j, tuple(seams))
@@ -362,16 +363,17 @@ def _as_written(result: CheckResult, answer: Answer) -> CheckResult:
     return replace(result, answer=answer, entries=entries, notes=list(result.notes), diagnoses=list(result.diagnoses))
 
 
-def _tolerances(mode: str, rtol: float | None, atol: float | None, target) -> tuple[float, float]:
+def _tolerances(mode: str, rtol: float | None, atol: float | None, target: JacobianResult) -> tuple[float, float]:
     if mode == "symbolic":
         return (SYMBOLIC_TOL if rtol is None else rtol), (SYMBOLIC_TOL if atol is None else atol)
     if atol is None:
+        assert target.at is not None  # a point: J was evaluated there
         largest = max((abs(v) for row in target.at.rows() for v in row), default=0.0)
         atol = POINT_ATOL_SCALE * largest if largest else POINT_ATOL_FLOOR
     return (POINT_RTOL if rtol is None else rtol), atol
 
 
-def _chain_subs(functions, intermediates: Sequence[str]) -> dict:
+def _chain_subs(functions: list[VectorFunction], intermediates: Sequence[str]) -> dict[sp.Symbol, sp.Expr]:
     """Each intermediate variable as the expression in the first function's inputs it stands for."""
     if not intermediates:
         return {}
@@ -384,7 +386,8 @@ def _chain_subs(functions, intermediates: Sequence[str]) -> dict:
     return subs
 
 
-def _in_inputs(matrix: sp.Matrix, functions, intermediates: Sequence[str], target, mode: str) -> sp.Matrix:
+def _in_inputs(matrix: sp.Matrix, functions: list[VectorFunction], intermediates: Sequence[str],
+               target: JacobianResult, mode: str) -> sp.Matrix:
     """The answer with intermediate variables replaced: by the inner functions symbolically, by
     their values at the point (the point each function sees) at a point."""
     if not intermediates or not any(matrix.has(symbol(n)) for n in intermediates):
@@ -392,6 +395,7 @@ def _in_inputs(matrix: sp.Matrix, functions, intermediates: Sequence[str], targe
     if mode == "point":
         subs = {}
         for factor in target.factors:
+            assert factor.point is not None  # each factor's point, at a point
             for name, value in zip(factor.point.names, factor.point.exact):
                 if name in intermediates and symbol(name) not in subs:
                     subs[symbol(name)] = value
@@ -399,7 +403,7 @@ def _in_inputs(matrix: sp.Matrix, functions, intermediates: Sequence[str], targe
     return matrix.xreplace(_chain_subs(functions, intermediates))
 
 
-def _expected_seams(functions) -> list[sp.Expr]:
+def _expected_seams(functions: list[VectorFunction]) -> list[sp.Expr]:
     out = []
     for fn in functions:
         for group in fn.conditions:
@@ -418,8 +422,17 @@ def _layout(answer: sp.Matrix, expected: sp.Matrix) -> tuple[sp.Matrix, str]:
     return answer, "as J"
 
 
-def _labels(target) -> Callable[[int, int], str]:
+def _labels(target: JacobianResult) -> Callable[[int, int], str]:
     return lambda i, j: f"∂{target.output_names[i]}/∂{target.inputs[j]}"
+
+
+def _differ(yours: float, js: float) -> str:
+    """The two values with enough digits to tell them apart, and the difference."""
+    for digits in (10, 14, 17):
+        a, b = f"{yours:.{digits}g}", f"{js:.{digits}g}"
+        if a != b:
+            break
+    return f"yours {a}, J's {b} (a difference of {yours - js:.3g})"
 
 
 def _entry(comparer: Comparer, a: sp.Expr, text: str, expected: sp.Matrix, i: int, j: int,
@@ -427,8 +440,6 @@ def _entry(comparer: Comparer, a: sp.Expr, text: str, expected: sp.Matrix, i: in
     e = expected[i, j]
     ok, method = comparer.equal(a, e, label)
     if not ok and comparer.point is None:
-        from ..calculus.simplify import tidy
-
         e = tidy(e)  # shown as J's entry: the readable form (J was formed quickly, for comparing)
     verdict = EntryVerdict(i + 1, j + 1, label, a, text, e, ok, method)
     sampled = comparer.last
@@ -436,8 +447,8 @@ def _entry(comparer: Comparer, a: sp.Expr, text: str, expected: sp.Matrix, i: in
         at = ", ".join(f"{float(v):.6g}" for v in sampled.where)
         names = ", ".join(s.name for s in comparer.symbols)
         verdict.remark = (f"differs from J at ({names}) = ({at}): " +
-                          (sampled.reason if sampled.reason else
-                           f"yours {float(sampled.answer):.10g}, J's {float(sampled.expected):.10g}"))
+                          (sampled.reason if sampled.reason else _differ(float(sampled.answer),
+                                                                         float(sampled.expected))))
     if comparer.point is not None:
         try:
             verdict.answer_value = comparer.value(a, label)
@@ -447,7 +458,7 @@ def _entry(comparer: Comparer, a: sp.Expr, text: str, expected: sp.Matrix, i: in
     return verdict
 
 
-def _check_det(comparer: Comparer, target, mode: str, value: sp.Expr, functions,
+def _check_det(comparer: Comparer, target: JacobianResult, mode: str, value: sp.Expr, functions: list[VectorFunction],
                intermediates: Sequence[str]) -> DetVerdict:
     det = target.determinant
     if det is None:
@@ -459,6 +470,8 @@ def _check_det(comparer: Comparer, target, mode: str, value: sp.Expr, functions,
                         hint=f"check it at a point with {option('at')}")
     value = _in_inputs(sp.Matrix([[value]]), functions, intermediates, target, mode)[0, 0]
     ok, method = comparer.equal(value, expected, "the determinant")
+    if mode != "point":
+        expected = tidy(expected)  # shown as the key: the readable form (it was formed quickly, for comparing)
     return DetVerdict(value, expected, ok, method)
 
 

@@ -34,11 +34,11 @@ class Comparer:
             self._sampler = Sampler(self.symbols, self.assumptions, self.seams)
         return self._sampler
 
-    def value(self, expr: sp.Expr, label: str):
+    def value(self, expr: sp.Expr, label: str) -> float:
         assert self.point is not None
         return to_number(exact_at(expr, self.point, label), label)
 
-    def close(self, a, e, rtol: float | None = None) -> bool:
+    def close(self, a: sp.Expr, e: sp.Expr, rtol: float | None = None) -> bool:
         rtol = self.rtol if rtol is None else rtol
         return abs(complex(a) - complex(e)) <= self.atol + rtol * abs(complex(e))
 

@@ -102,9 +102,9 @@ def critical_of(request: Request, functions: list[VectorFunction]) -> CriticalRe
                + (" (the equations are not polynomial, so it would give principal solutions only)"
                   if not polynomial else " (its share of the time budget)"))
         exact = None
-    solutions: list[tuple] = []
-    families: list[dict] = []
-    loose: list[tuple] = []  # Lagrange points whose multipliers are not determined: dependent constraints
+    solutions: list[tuple[sp.Expr, ...]] = []
+    families: list[dict[sp.Symbol, sp.Expr]] = []
+    loose: list[tuple[sp.Expr, ...]] = []  # Lagrange points whose multipliers are not determined: dependent constraints
     dropped = 0
     if exact is not None:
         found, families, loose, complex_families = exact
@@ -153,7 +153,7 @@ def critical_of(request: Request, functions: list[VectorFunction]) -> CriticalRe
     points = []
     hessian = sp.hessian(lagrangian, x)
     gradients = sp.Matrix([[sp.diff(g, v) for v in x] for g in constraints]) if m else sp.zeros(0, n)
-    singular: list[tuple] = []
+    singular: list[tuple[sp.Expr, ...]] = []
     for values in solutions:
         subs = dict(zip(unknowns, values))
         point = tuple(values[:n])
@@ -213,7 +213,8 @@ def _constraint(text: str, fn: VectorFunction) -> sp.Expr:
         raise err.located(option("constraint")) from None
 
 
-def _box(text: str | None, fn: VectorFunction) -> tuple[list[tuple[float, float]] | None, list[tuple] | None]:
+def _box(text: str | None, fn: VectorFunction) -> tuple[list[tuple[float, float]] | None,
+                                                           list[tuple[sp.Expr, sp.Expr]] | None]:
     """``--in "x=-2..2, y=0..3"`` or ``--in -2..2`` (every input): the box as floats, and its bounds exactly
     (``-pi..pi`` holds ±π, which the floats ±3.141592653589793 do not)."""
     if text is None:
@@ -289,7 +290,8 @@ def _without_nonzero_factors(expr: sp.Expr) -> tuple[sp.Expr, list[str]]:
 
 
 def _solve_exactly(equations: list[sp.Expr], unknowns: list[sp.Symbol],
-                   n: int) -> tuple[list[tuple], list[dict], list[tuple], int] | None:
+                   n: int) -> tuple[list[tuple[sp.Expr, ...]], list[dict[sp.Symbol, sp.Expr]],
+                                 list[tuple[sp.Expr, ...]], int] | None:
     """The real solutions of the system exactly — (points, families with a free parameter, points whose
     multipliers are free, how many families are complex) — or None when sympy cannot give them all."""
     try:
@@ -328,7 +330,7 @@ def _could_have_roots(equations: list[sp.Expr]) -> bool:
 
 
 
-def _value_of(f: sp.Expr, subs: dict, checker: Checker) -> sp.Expr:
+def _value_of(f: sp.Expr, subs: dict[sp.Symbol, sp.Expr], checker: Checker) -> sp.Expr:
     """f at a point: exact at an exact point; at a decimal point 60 digits, 0 when it is 0 to 30 digits
     relative to the size of its terms."""
 

@@ -10,6 +10,7 @@ inconclusive; min, max, saddle); ``none`` says there are no critical points. Poi
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 import sympy as sp
 
@@ -20,6 +21,9 @@ from ..parse import forms
 from ..results.check import CriticalCheck, Diagnosis, PointVerdict
 from .check import _CLASS_WORDS
 from .critical import critical_of
+
+if TYPE_CHECKING:
+    from ..model.function import VectorFunction
 
 _NONE = ("none", "no critical points", "no points", "∅", "{}")
 
@@ -71,7 +75,7 @@ def _split_item(item: str) -> tuple[str, str]:
 class CriticalGrader:
     """The expected critical points of one function, computed once; ``judge`` compares one answer."""
 
-    def __init__(self, request: Request, functions: list):
+    def __init__(self, request: Request, functions: list[VectorFunction]):
         if request.constraints:
             raise SpecError(f"{option('critical')} checks unconstrained critical points",
                             hint="check a constrained point with jac critical … --constraint")
@@ -128,7 +132,7 @@ class CriticalGrader:
         return True
 
 
-def check_critical(request: Request, functions: list) -> CriticalCheck:
+def check_critical(request: Request, functions: list[VectorFunction]) -> CriticalCheck:
     if request.expect is None:
         raise SpecError(f"{option('critical')} checks an answer: give {option('expect')} \"(1, 1) local minimum; …\"")
     text = request.stdin_text if request.expect == "-" else request.expect

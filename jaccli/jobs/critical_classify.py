@@ -5,7 +5,9 @@ where the constraints' gradients are dependent; curves of critical points."""
 from __future__ import annotations
 
 import itertools
+from typing import Any, cast
 
+import numpy as np
 import sympy as sp
 from sympy.calculus.util import continuous_domain
 
@@ -21,14 +23,13 @@ def constraint_rank(G: sp.Matrix, exact: bool) -> int:
     if G.rows == 0:
         return 0
     if exact:
-        return G.rank(simplify=True)
-    import numpy as np
+        return cast(int, G.rank(simplify=True))
 
     s = np.linalg.svd(np.array(G.evalf(30).tolist(), dtype=float), compute_uv=False)
     return int(np.sum(s > 1e-12 * max(float(s[0]), 1e-300))) if s.size else 0
 
 
-def second_derivative_test(H: sp.Matrix, method: str) -> tuple[str, dict]:
+def second_derivative_test(H: sp.Matrix, method: str) -> tuple[str, dict[str, Any]]:
     """``method`` "exact": H's entries are exact at an exact point (decided by Descartes' rule when they are)."""
     eigenvalues = [float(v) for v in _eigenvalues(H)]
     exact = method == "exact" and tolerance.is_exact_matrix(H)
@@ -50,13 +51,11 @@ def second_derivative_test(H: sp.Matrix, method: str) -> tuple[str, dict]:
 
 
 def _eigenvalues(H: sp.Matrix) -> list[float]:
-    import numpy as np
-
     values = np.array(H.evalf(17).tolist(), dtype=float)
     return list(np.linalg.eigvalsh((values + values.T) / 2))
 
 
-def bordered_test(H: sp.Matrix, G: sp.Matrix, n: int, m: int, exact_point: bool) -> tuple[str, dict]:
+def bordered_test(H: sp.Matrix, G: sp.Matrix, n: int, m: int, exact_point: bool) -> tuple[str, dict[str, Any]]:
     """The bordered Hessian [[0, G], [Gᵀ, H_L]] and its last n − m leading principal minors; when one is 0,
     the Hessian of L on the tangent space of the constraints decides."""
     B = sp.zeros(m + n, m + n)
@@ -73,7 +72,7 @@ def bordered_test(H: sp.Matrix, G: sp.Matrix, n: int, m: int, exact_point: bool)
             signs.append(tolerance.exact_sign(v))
         else:  # a minor of order r scales like the entries to the power r
             signs.append(0 if abs(value) <= 1e-12 * scale ** order else (1 if value > 0 else -1))
-    detail: dict = {"bordered_minors": minors, "decided": "exactly" if exact else "numerically"}
+    detail: dict[str, Any] = {"bordered_minors": minors, "decided": "exactly" if exact else "numerically"}
     if 0 in signs:
         return _tangent_test(H, G, exact, detail)
     if all(s == (-1) ** m for s in signs):
@@ -83,14 +82,12 @@ def bordered_test(H: sp.Matrix, G: sp.Matrix, n: int, m: int, exact_point: bool)
     return "saddle point (on the constraint)", detail
 
 
-def _tangent_test(H: sp.Matrix, G: sp.Matrix, exact: bool, detail: dict) -> tuple[str, dict]:
+def _tangent_test(H: sp.Matrix, G: sp.Matrix, exact: bool, detail: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     """ZᵀH_L Z for Z a basis of the null space of the constraints' Jacobian (the tangent space): its inertia."""
     if exact:
         basis = G.nullspace(simplify=True)
         Z = sp.Matrix.hstack(*basis) if basis else sp.zeros(H.rows, 0)
     else:
-        import numpy as np
-
         values = np.array(G.evalf(30).tolist(), dtype=float)
         _, s, vt = np.linalg.svd(values)
         rank = int(np.sum(s > 1e-12 * max(float(s[0]), 1e-300))) if s.size else 0
@@ -118,8 +115,9 @@ def _tangent_test(H: sp.Matrix, G: sp.Matrix, exact: bool, detail: dict) -> tupl
 NOT_CLASSIFIED = "not classified (Lagrange's method does not apply here)"
 
 
-def singular_points(f: sp.Expr, x: list[sp.Symbol], constraints: list[sp.Expr], G: sp.Matrix, found: list[tuple],
-                     bounds: list[tuple], boxed: bool, hessian: sp.Matrix, notes: list[str]) -> list[CriticalPoint]:
+def singular_points(f: sp.Expr, x: list[sp.Symbol], constraints: list[sp.Expr], G: sp.Matrix,
+                    found: list[tuple[sp.Expr, ...]], bounds: list[tuple[sp.Expr, sp.Expr]], boxed: bool,
+                    hessian: sp.Matrix, notes: list[str]) -> list[CriticalPoint]:
     """Points of the constraint set where rank ∇g < m: Lagrange's method cannot see them, yet an extremum
     can be there (the minimum of x on y² = x³ is at the cusp (0, 0), where ∇g = 0)."""
     m = len(constraints)
@@ -130,7 +128,7 @@ def singular_points(f: sp.Expr, x: list[sp.Symbol], constraints: list[sp.Expr], 
         conditions = [G.extract(list(range(m)), list(cols)).det() for cols in itertools.combinations(range(n), m)]
     system = list(constraints) + conditions
 
-    def solve():
+    def solve() -> Any:
         try:
             return sp.solve(system, x, dict=True)
         except (NotImplementedError, ValueError, TypeError, AttributeError, sp.PolynomialError):
@@ -151,7 +149,7 @@ def singular_points(f: sp.Expr, x: list[sp.Symbol], constraints: list[sp.Expr], 
                 if all(v is not None for v in values):
                     points.append(values)
     out = []
-    seen: list[tuple] = []
+    seen: list[tuple[sp.Expr, ...]] = []
     for values in points:
         if any(all(tolerance.exact_sign(a - b) == 0 if tolerance.is_exact(a) and tolerance.is_exact(b)
                    else abs(float(sp.N(a - b))) < 1e-12 for a, b in zip(values, other)) for other in seen):
@@ -187,7 +185,7 @@ def _sign_on_constraint(f: sp.Expr, value: sp.Expr, constraints: list[sp.Expr],
     (g,) = constraints
     difference = f - value
 
-    def decide():
+    def decide() -> tuple[str, str] | None:
         for solve_for, other in ((x[1], x[0]), (x[0], x[1])):
             try:
                 poly = sp.Poly(g, solve_for)
@@ -236,7 +234,7 @@ def _set_text(s: sp.Set) -> str:
     if isinstance(s, sp.Union):
         return " ∪ ".join(_set_text(a) for a in s.args)
     if isinstance(s, sp.Interval):
-        def end(v):
+        def end(v: sp.Expr) -> str:
             return "∞" if v is sp.oo else "-∞" if v is -sp.oo else to_text(v)
 
         return f"{'(' if s.left_open else '['}{end(s.start)}, {end(s.end)}{')' if s.right_open else ']'}"
@@ -245,7 +243,7 @@ def _set_text(s: sp.Set) -> str:
     return str(s)
 
 
-def curve_of(family: dict, f: sp.Expr, x: list[sp.Symbol], unknowns: list[sp.Symbol],
+def curve_of(family: dict[sp.Symbol, sp.Expr], f: sp.Expr, x: list[sp.Symbol], unknowns: list[sp.Symbol],
            hessian: sp.Matrix) -> CriticalCurve:
     """A set of critical points with a free parameter (``{x: 0}``: the line x = 0), f along it, and what can
     be said: along a curve of critical points the Hessian is singular, so the second-derivative test is

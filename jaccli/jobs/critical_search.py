@@ -11,14 +11,22 @@ import sys
 import threading
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
+import mpmath as mp
+import numpy as np
 import sympy as sp
 from sympy.core.function import ArgumentIndexError
 
 from ..calculus import tolerance
+from ..chain.numeric import CompiledMatrix
 from ..core.budget import SIGNAL, TIMER, attempt, clock, remaining
 from ..core.request import option
+
+if TYPE_CHECKING:
+    from types import FrameType
+
+    from numpy.typing import NDArray
 
 STARTS = 400  # the first grid of starts; each finer level has 4× as many
 LEVELS = 3  # grids of 400, 1600 and 6400 starts at most
@@ -51,7 +59,7 @@ def real_exact(value: sp.Expr) -> sp.Expr | None:
     return real
 
 
-def inside_exact(point: Sequence[sp.Expr], bounds: list[tuple] | None) -> bool:
+def inside_exact(point: Sequence[sp.Expr], bounds: list[tuple[sp.Expr, sp.Expr]] | None) -> bool:
     """Inside the box, decided exactly for exact coordinates (no float() of anything)."""
     if bounds is None:
         return True
@@ -87,10 +95,10 @@ def capped(seconds: float, work: Callable[[], Any]) -> Any:
     if not (hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()):
         return attempt(work, lambda: TIMED_OUT, "exact solution of ∇f = 0")
 
-    def alarm(signum, frame):
+    def alarm(signum: int, frame: FrameType | None) -> None:
         raise _Stop
 
-    def quiet(unraisable):
+    def quiet(unraisable: sys.UnraisableHookArgs) -> None:
         if not isinstance(unraisable.exc_value, _Stop):
             hook(unraisable)
 
@@ -137,12 +145,10 @@ class Checker:
         self.unknowns = unknowns
         self.length = length
 
-    def value_and_scale(self, expr: sp.Expr, values: Sequence) -> tuple[Any, Any] | None:
-        import mpmath as mp
-
+    def value_and_scale(self, expr: sp.Expr, values: Sequence[Any]) -> tuple[Any, Any] | None:
         with mp.workdps(DIGITS):
             env = {u: _mp(v) for u, v in zip(self.unknowns, values)}
-            cache: dict = {}
+            cache: dict[sp.Basic, tuple[Any, Any]] = {}
             try:
                 value, scale = self._walk(expr, env, cache)
             except (_Undefined, ZeroDivisionError, ValueError, TypeError, OverflowError):
@@ -153,7 +159,7 @@ class Checker:
                 return None  # not real there
             return mp.re(value), scale
 
-    def residuals(self, values: Sequence) -> list[float] | None:
+    def residuals(self, values: Sequence[Any]) -> list[float] | None:
         """|equation| / size of its terms, for each equation (None where something is undefined)."""
         out = []
         for e in self.equations:
@@ -168,9 +174,8 @@ class Checker:
         r = self.residuals(values)
         return r is not None and max(r, default=0.0) <= ZERO_TO
 
-    def _walk(self, node: sp.Basic, env: dict, cache: dict):
-        import mpmath as mp
-
+    def _walk(self, node: sp.Basic, env: dict[sp.Basic, Any],
+              cache: dict[sp.Basic, tuple[Any, Any]]) -> tuple[Any, Any]:
         if node in cache:
             return cache[node]
         if node in env:
@@ -243,7 +248,6 @@ class Checker:
 
 def _mp(value: Any) -> Any:
     """A sympy number (or an mpmath one) as an mpmath number at the current precision."""
-    import mpmath as mp
 
     if isinstance(value, (mp.mpf, mp.mpc)):
         return value
@@ -258,8 +262,6 @@ def _mp(value: Any) -> Any:
 
 
 def _sympy_number(value: Any) -> sp.Expr:
-    import mpmath as mp
-
     if isinstance(value, mp.mpc):
         return sp.Float(value.real, DIGITS) + sp.I * sp.Float(value.imag, DIGITS)
     return sp.Float(value, DIGITS)
@@ -270,13 +272,13 @@ def _sympy_number(value: Any) -> sp.Expr:
 
 @dataclass
 class _Search:
-    points: list[tuple] = field(default_factory=list)  # verified isolated points (exact or 30-digit Floats)
+    points: list[tuple[sp.Expr, ...]] = field(default_factory=list)  # verified isolated points (exact or 30-digit Floats)
     starts: int = 0
     levels: int = 0
     unsettled: bool = False  # the finest grid still found new points
     out_of_time: bool = False
-    rejected: list[tuple] = field(default_factory=list)  # converged in double precision, not verified
-    curve_points: list[tuple] = field(default_factory=list)  # where the solutions seem to form curves
+    rejected: list[tuple[float, ...]] = field(default_factory=list)  # converged in double precision, not verified
+    curve_points: list[tuple[float, ...]] = field(default_factory=list)  # where the solutions seem to form curves
     named_curves: bool = False  # sympy gave some curves (listed with their equations)
     failed: bool = False  # numpy could not evaluate the equations
 
@@ -313,13 +315,12 @@ class _Search:
 
 
 def numeric_search(equations: list[sp.Expr], refine: Refiner, unknowns: list[sp.Symbol], n: int,
-            box: list[tuple[float, float]], bounds: list[tuple], x: list[sp.Symbol], f: sp.Expr,
-            constraints: list[sp.Expr], known: list[tuple], families: list[dict]) -> _Search:
+            box: list[tuple[float, float]], bounds: list[tuple[sp.Expr, sp.Expr]], x: list[sp.Symbol], f: sp.Expr,
+            constraints: list[sp.Expr], known: list[tuple[sp.Expr, ...]],
+            families: list[dict[sp.Symbol, sp.Expr]]) -> _Search:
     """Newton's method (double precision, all starts at once) from grids of 400, 1600, 6400 starts, then each new
     point snapped to an exact value or refined and verified at 60 digits (see the module's docstring)."""
-    import numpy as np
 
-    from ..chain.numeric import CompiledMatrix
 
     result = _Search()
     system = sp.Matrix(equations)
@@ -335,7 +336,7 @@ def numeric_search(equations: list[sp.Expr], refine: Refiner, unknowns: list[sp.
         grad = CompiledMatrix(sp.Matrix([sp.diff(f, v) for v in x]), x)
         G = CompiledMatrix(sp.Matrix([[sp.diff(g, v) for v in x] for g in constraints]), x)
 
-        def multipliers(X):  # λ that best fits ∇f = Gᵀλ at each start
+        def multipliers(X: NDArray[np.float64]) -> NDArray[np.float64]:  # λ that best fits ∇f = Gᵀλ at each start
             with np.errstate(all="ignore"):
                 Gt = np.transpose(G(*X.T), (0, 2, 1))
                 lam = (np.linalg.pinv(Gt) @ grad(*X.T))[..., 0]
@@ -423,12 +424,12 @@ def _almost_everywhere(matrix: sp.Matrix) -> sp.Matrix:
     return matrix.replace(sp.DiracDelta, lambda *args: sp.S.Zero)
 
 
-def _linear(steps: list) -> bool:
+def _linear(steps: list[Any]) -> bool:
     """The last steps shrink by a steady factor (Newton's method at a degenerate root)."""
     return len(steps) >= 6 and all(b <= 0.95 * a for a, b in zip(steps[-6:], steps[-5:]))
 
 
-def _remaining(steps: list):
+def _remaining(steps: list[Any]) -> Any:
     """How far Newton's method still has to go when its steps shrink by a factor r: step · r / (1 − r)."""
     r = min(steps[-1] / steps[-2], 0.95)
     return steps[-1] * r / (1 - r)
@@ -438,28 +439,23 @@ class _Near:
     """Points seen so far, and whether a point is within ``tol`` (max norm) of one of them."""
 
     def __init__(self, n: int, tol: float):
-        import numpy as np
-
         self.rows = np.empty((0, n))
         self.tol = tol
 
-    def has(self, point) -> bool:
-        import numpy as np
-
+    def has(self, point: NDArray[np.float64]) -> bool:
         return bool(len(self.rows)) and bool(np.any(np.max(np.abs(self.rows - point), axis=1) < self.tol))
 
-    def add(self, point) -> None:
-        import numpy as np
-
+    def add(self, point: NDArray[np.float64]) -> None:
         self.rows = np.vstack([self.rows, point])
 
 
-def _iterate(F, J, Z, lows, highs, n: int, size: float, length: float):
+def _iterate(F: CompiledMatrix, J: CompiledMatrix, Z: NDArray[np.float64], lows: NDArray[np.float64],
+             highs: NDArray[np.float64], n: int, size: float,
+             length: float) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
     """Damped Newton's method from every row of Z at once (steps at most 1/8 of the box, least squares where
     the Jacobian is singular). Returns where each start ended and whether it settled there: the steps shrank to
     nothing inside the box and the equations are 0 relative to the Jacobian's scale (|F| ≤ 10⁻⁶ |J| · length,
     so neither a least-squares stall nor a place where F and J are both merely tiny)."""
-    import numpy as np
 
     Z = Z.copy()
     count = len(Z)
@@ -496,10 +492,11 @@ def _iterate(F, J, Z, lows, highs, n: int, size: float, length: float):
     return Z, settled
 
 
-def _newton(F, J, Z, lows, highs, n: int, size: float, length: float):
+def _newton(F: CompiledMatrix, J: CompiledMatrix, Z: NDArray[np.float64], lows: NDArray[np.float64],
+            highs: NDArray[np.float64], n: int, size: float,
+            length: float) -> tuple[list[NDArray[np.float64]], list[bool]]:
     """The distinct points where Newton's method settled (``_iterate``), and whether the Jacobian is singular
     there."""
-    import numpy as np
 
     Z, settled = _iterate(F, J, Z, lows, highs, n, size, length)
     Z = Z[settled]
@@ -513,11 +510,11 @@ def _newton(F, J, Z, lows, highs, n: int, size: float, length: float):
     return list(Z), list(singular)
 
 
-def _on_curves(F, J, points: list, lows, highs, n: int, size: float, length: float) -> list[bool]:
+def _on_curves(F: CompiledMatrix, J: CompiledMatrix, points: list[NDArray[np.float64]], lows: NDArray[np.float64],
+               highs: NDArray[np.float64], n: int, size: float, length: float) -> list[bool]:
     """At points where the Jacobian is singular: does Newton's method from a little way along its null
     direction (both ways) settle at a new point that far away — a curve of solutions — or come back to the
     point, which is then an isolated (degenerate) one?"""
-    import numpy as np
 
     if not points:
         return []
@@ -537,9 +534,7 @@ def _on_curves(F, J, points: list, lows, highs, n: int, size: float, length: flo
 class _Families:
     """The curves sympy gave (x = 0, x = π/(2y) …), compiled: is a point found numerically on one of them?"""
 
-    def __init__(self, families: list[dict], x: list[sp.Symbol], size: float):
-        from ..chain.numeric import CompiledMatrix
-
+    def __init__(self, families: list[dict[sp.Symbol, sp.Expr]], x: list[sp.Symbol], size: float):
         self.tests = []
         for family in families:
             residuals = [v - value for v, value in family.items() if v in x and not (value.free_symbols - set(x))]
@@ -547,9 +542,7 @@ class _Families:
                 self.tests.append(CompiledMatrix(sp.Matrix(residuals), x))
         self.tol = 1e-6 * size
 
-    def has(self, point) -> bool:
-        import numpy as np
-
+    def has(self, point: NDArray[np.float64]) -> bool:
         with np.errstate(all="ignore"):
             for test in self.tests:
                 values = test(*[np.array([v]) for v in point])[0, :, 0]
@@ -558,7 +551,7 @@ class _Families:
         return False
 
 
-def inside_numeric(point: Sequence[sp.Expr], bounds: list[tuple], size: float) -> bool:
+def inside_numeric(point: Sequence[sp.Expr], bounds: list[tuple[sp.Expr, sp.Expr]], size: float) -> bool:
     """A decimal point is inside when within its precision of the box (π found at 30 digits is on [-π, π])."""
     slack = 1e-25 * size
     for v, (lo, hi) in zip(point, bounds):
@@ -587,9 +580,8 @@ class Refiner:
             self.F = self.J = None
         self.jacobian = _almost_everywhere(system.jacobian(unknowns))
 
-    def __call__(self, z) -> tuple[tuple, Any] | None:
+    def __call__(self, z: Iterable[float]) -> tuple[tuple[sp.Expr, ...], NDArray[np.float64]] | None:
         """(values, location as floats), or None when the point is not verified."""
-        import numpy as np
 
         exact = self.snap(z)
         if exact is None:
@@ -601,7 +593,7 @@ class Refiner:
             exact = refined
         return exact, np.array([float(sp.N(v)) for v in exact])
 
-    def snap(self, z: Sequence, within: float = 0.0) -> tuple | None:
+    def snap(self, z: Iterable[Any], within: float = 0.0) -> tuple[sp.Expr, ...] | None:
         """Exact coordinates near z (0, p/q, pπ/q with q ≤ 24, within 10⁻⁹ or ``within``) at which sympy's exact
         evaluation of every equation is 0 — a proof that the point is a critical point."""
         choices = [self._candidates(float(v), within) for v in z]
@@ -629,19 +621,18 @@ class Refiner:
         self.snaps[key] = out
         return out
 
-    def _newton(self, z) -> list | tuple | None:
+    def _newton(self, z: Iterable[Any]) -> list[sp.Expr] | tuple[sp.Expr, ...] | None:
         """Newton's method at 60 digits (Levenberg–Marquardt-damped, so a singular Jacobian does not throw it
         far). A point is accepted when the steps converged to nothing (quadratically), the Jacobian there is
         not singular (a damped step can be tiny without a root), and every equation is 0 to 30 digits
         relative to the size of its terms — 30-digit Floats, with coordinates that are 0 to 40 digits written
         as 0. Where the steps shrink only linearly (a degenerate root, x⁵ at 0) or the Jacobian is singular,
         only exact coordinates within the distance still to go are accepted (as a tuple); else None."""
-        import mpmath as mp
 
         with mp.workdps(DIGITS):
             point = [mp.mpf(float(v)) for v in z]
             tiny = mp.mpf(10) ** (-(DIGITS - 8)) * self.size
-            steps: list = []
+            steps: list[Any] = []
             for k in range(30):
                 try:
                     Fv, Jv = self._evaluate(point)
@@ -679,9 +670,7 @@ class Refiner:
                 return candidate
         return None
 
-    def _evaluate(self, point):
-        import mpmath as mp
-
+    def _evaluate(self, point: list[Any]) -> tuple[Any, Any]:
         if self.F is not None:
             return mp.matrix(self.F(*point)), mp.matrix(self.J(*point))
         subs = {u: _sympy_number(v) for u, v in zip(self.unknowns, point)}
@@ -689,7 +678,7 @@ class Refiner:
         Jv = mp.matrix([[_mp(e.xreplace(subs)) for e in row] for row in self.jacobian.tolist()])
         return Fv, Jv
 
-    def _tidy(self, point: list) -> list[list[sp.Expr]]:
+    def _tidy(self, point: list[Any]) -> list[list[sp.Expr]]:
         """30-digit Floats, first with the coordinates that are 0 to 40 digits of the box written as 0 (an
         x·cos(y) term is then exactly 0, not 10⁻⁶⁰ of its own size), then as they came."""
         out = [sp.Float(v, 30) for v in point]

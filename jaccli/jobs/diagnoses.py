@@ -8,6 +8,7 @@ import math
 import re
 from fractions import Fraction
 from itertools import permutations
+from typing import TYPE_CHECKING, Callable, Iterator, Sequence
 
 import sympy as sp
 
@@ -22,11 +23,15 @@ from ..model.jacobian import substitute_chain
 from ..results.check import CheckResult, Diagnosis, EntryVerdict
 from .comparison import Comparer
 
+if TYPE_CHECKING:
+    from ..model.function import VectorFunction
+
 _CLOSE_RTOL = 1e-2  # "close: rounding?" below this relative difference
 MAX_PERMUTED = 4  # columns/rows in another order are looked for up to this size
 
 
-def diagnose(result: CheckResult, comparer: Comparer, functions, answer: sp.Matrix) -> list[Diagnosis]:
+def diagnose(result: CheckResult, comparer: Comparer, functions: Sequence[VectorFunction],
+             answer: sp.Matrix) -> list[Diagnosis]:
     """Every classic mistake that explains the whole answer (several can, e.g. when the factors are
     symmetric), also combined with sign slips; else remarks on single entries."""
     expected = result.expected
@@ -72,7 +77,8 @@ def diagnose(result: CheckResult, comparer: Comparer, functions, answer: sp.Matr
     return out
 
 
-def _layouts(result: CheckResult, comparer: Comparer, functions, answer: sp.Matrix):
+def _layouts(result: CheckResult, comparer: Comparer, functions: Sequence[VectorFunction],
+             answer: sp.Matrix) -> Iterator[tuple[str, sp.Matrix | None, str]]:
     """(kind, the matrix that mistake would give, what to say) for each classic mistake."""
     expected = result.expected
     m, n = expected.shape
@@ -168,15 +174,34 @@ def _entry_remark(v: EntryVerdict, comparer: Comparer) -> Diagnosis | None:
     ratio = attempt(lambda: tidy(v.answer / v.expected), lambda: None, "diagnosis")
     if ratio is not None and ratio.is_number and ratio != 0 and ratio != 1 and ratio.is_Rational:
         return Diagnosis("factor", f"{v.label} is off by a constant factor ({to_text(ratio)} times the right value)")
-    if v.answer.has(sp.Float) and v.method == "sampled":
+    if v.answer.has(sp.Float) and v.method == "sampled" and _rounds(v.answer, v.expected):
         used, differ, worst = comparer.sampler.differences(v.answer, v.expected)
         if used and differ >= 0.8 * used and worst < _CLOSE_RTOL:
             return Diagnosis("rounding", f"{v.label} has rounded numbers: it differs from J by up to {worst:.1e} "
-                                         f"(relative) everywhere; symbolic answers are compared exactly (pass "
+                                         f"(relative) at the points sampled; symbolic answers are compared exactly (pass "
                                          f"{option('rtol', float(f'{10 ** _ceil_log10(worst):g}'))} to allow rounding)")
     if v.remark:
         return Diagnosis("value", f"{v.label}: {v.remark}")
     return None
+
+
+def _rounds(answer: sp.Expr, expected: sp.Expr) -> bool:
+    """Is ``answer`` J with some of its numbers rounded? J must have the answer's form with a number in place
+    of each decimal, and each decimal must be within 1 % of that number, which is not 0: ``2.0001 cos(2x) + y``
+    rounds ``2 cos(2x) + y``; ``-sin(2y) + 1e-12`` adds a term to ``-sin(2y)`` and rounds nothing."""
+    floats = sorted(answer.atoms(sp.Float), key=str)
+    wilds = {f: sp.Wild(f"w{k}", properties=[lambda w: w.is_number]) for k, f in enumerate(floats)}
+    found = attempt(lambda: expected.match(answer.xreplace(wilds)), lambda: None, "diagnosis")
+    if not found:
+        return False
+    for f, w in wilds.items():
+        value = found.get(w)
+        if value is None or not value.is_number or value == 0:
+            return False
+        exact = complex(value)
+        if exact == 0 or abs(complex(f) - exact) > _CLOSE_RTOL * abs(exact):
+            return False
+    return True
 
 
 def _last_place(text: str) -> float | None:
@@ -207,7 +232,7 @@ def _simple_factor(ratio: complex) -> str | None:
     return None
 
 
-def _factor_matrices(result: CheckResult, functions) -> list[sp.Matrix]:
+def _factor_matrices(result: CheckResult, functions: Sequence[VectorFunction]) -> list[sp.Matrix]:
     """Each factor as the answer would hold it: at its point, or symbolic in x."""
     target = result.target
     if result.mode == "point":
@@ -219,7 +244,7 @@ def _factor_matrices(result: CheckResult, functions) -> list[sp.Matrix]:
     return mats
 
 
-def _reversed_product(result: CheckResult, functions) -> sp.Matrix | None:
+def _reversed_product(result: CheckResult, functions: Sequence[VectorFunction]) -> sp.Matrix | None:
     """J_1 · J_2 ⋯ J_L (the factors in application order): defined when the inner sizes match."""
     mats = _factor_matrices(result, functions)
     product = mats[0]
@@ -230,7 +255,7 @@ def _reversed_product(result: CheckResult, functions) -> sp.Matrix | None:
     return product
 
 
-def _outer_at_x(result: CheckResult, functions) -> sp.Matrix | None:
+def _outer_at_x(result: CheckResult, functions: Sequence[VectorFunction]) -> sp.Matrix | None:
     first = functions[0]
     if any(fn.n != first.n for fn in functions[1:]):
         return None
@@ -257,7 +282,7 @@ def _expected_factor(result: CheckResult, k: int) -> sp.Matrix:
     return factor.exact_at() if result.mode == "point" else factor.sympy_jacobian()
 
 
-def _safe_at(expr: sp.Expr, point: Point):
+def _safe_at(expr: sp.Expr, point: Point) -> sp.Expr | None:
     try:
         return exact_at(expr, point, "entry")
     except JacError:
@@ -273,7 +298,8 @@ def describe_value(v: EntryVerdict, precision: int) -> str:
     return f"{to_text(v.expected)} ≈ {fmt_number(v.expected_value, precision)}"
 
 
-def partial_diagnoses(result: CheckResult, comparer: Comparer, expected: sp.Matrix, labels) -> list[Diagnosis]:
+def partial_diagnoses(result: CheckResult, comparer: Comparer, expected: sp.Matrix,
+                      labels: Callable[[int, int], str]) -> list[Diagnosis]:
     """A wrong entry that is another entry of J (the variables swapped, a row for a column), or off by a
     sign or a constant factor."""
     out: list[Diagnosis] = []

@@ -22,7 +22,7 @@ import io
 import json
 import random
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 import sympy as sp
 
@@ -34,6 +34,9 @@ from ..core.untrusted import cell, visible
 from ..parse.loading import load
 from ..parse.sources import input_limit, read_file
 from ..results.tools import Exercise, ExerciseSheet
+
+if TYPE_CHECKING:
+    from ..model.function import VectorFunction
 
 KINDS = ("jacobian", "chain", "determinant", "change-of-variables", "implicit", "hessian", "critical")
 MAX_TRIES = 200  # candidates drawn per exercise before giving up (never reached in the tests' 5,000 seeds)
@@ -160,12 +163,12 @@ def _shifted(v: str, value: int) -> str:
     return v if value == 0 else f"({v} - {value})" if value > 0 else f"({v} + {-value})"
 
 
-def _component(rng, names, point, difficulty) -> str:
+def _component(rng: random.Random, names: list[str], point: dict[str, int], difficulty: int) -> str:
     terms = [_term(rng, names, point, difficulty) for _ in range(rng.randint(2, 3))]
     return " + ".join(terms).replace("+ -", "- ")
 
 
-def _point(rng, names) -> dict[str, int]:
+def _point(rng: random.Random, names: list[str]) -> dict[str, int]:
     return {v: rng.randint(-2, 3) for v in names}
 
 
@@ -177,7 +180,7 @@ def _at(point: dict[str, int]) -> str:
 LARGEST = {1: 60, 2: 300, 3: 2000}
 
 
-def _nice(values, difficulty: int = 3) -> bool:
+def _nice(values: Iterable[Any], difficulty: int = 3) -> bool:
     """Integers or fractions with small denominators (the answer a student can write down), and small
     numbers at difficulty 1."""
     for v in values:
@@ -187,7 +190,7 @@ def _nice(values, difficulty: int = 3) -> bool:
     return True
 
 
-def _uses_every_input(fn) -> bool:
+def _uses_every_input(fn: VectorFunction) -> bool:
     """Every variable of f(x, y, …) appears in it (f(x, y) = (y³ + 4y², 4y² − 2y) does not use x)."""
     used = set().union(*(e.free_symbols for e in fn.outputs))
     return set(fn.symbols) <= used
@@ -201,12 +204,13 @@ def _latex(expr: Any) -> str:
     return matrix_latex(expr) if isinstance(expr, sp.MatrixBase) else to_latex(expr)
 
 
-def _read(spec: str, vars: list[str] | None = None):
+def _read(spec: str, vars: list[str] | None = None) -> VectorFunction:
+    fn: VectorFunction
     (fn,) = load(make("jacobian", [spec], vars=vars))
     return fn
 
 
-def _vector_latex(fn) -> str:
+def _vector_latex(fn: VectorFunction) -> str:
     return r"\left(" + ", ".join(_latex(e) for e in fn.outputs) + r"\right)"
 
 
@@ -217,7 +221,7 @@ def _matrix_text(M: sp.MatrixBase) -> str:
 # ---------------------------------------------------------------------------
 # One builder per kind: a candidate Exercise (or _Reject)
 
-def _jacobian(rng, difficulty) -> Exercise:
+def _jacobian(rng: random.Random, difficulty: int) -> Exercise:
     names = ["x", "y", "z"][: 3 if difficulty >= 3 else 2]
     point = _point(rng, names)
     components = [_component(rng, names, point, difficulty) for _ in names]
@@ -235,7 +239,7 @@ def _jacobian(rng, difficulty) -> Exercise:
                     [spec], _at(point), _matrix_text(J), _latex(J), [spec, "--at", _at(point)])
 
 
-def _determinant(rng, difficulty) -> Exercise:
+def _determinant(rng: random.Random, difficulty: int) -> Exercise:
     ex = _jacobian(rng, difficulty)
     r = _calc("jacobian", ex.specs, at=ex.at)
     det = r.determinant.exact if r.determinant is not None else None
@@ -246,7 +250,7 @@ def _determinant(rng, difficulty) -> Exercise:
                     ex.check, {"det": True})
 
 
-def _chain(rng, difficulty) -> Exercise:
+def _chain(rng: random.Random, difficulty: int) -> Exercise:
     if rng.random() < 0.5:  # w(x(u, v), y(u, v)): the MIT / Stewart form
         inner_vars, point = ["u", "v"], {"u": rng.randint(-2, 2), "v": rng.randint(-2, 2)}
     else:  # w(x(t), y(t))
@@ -294,7 +298,7 @@ _MAPS = [  # (x, y) in (u, v), and a note of its name
 ]
 
 
-def _change_of_variables(rng, difficulty) -> Exercise:
+def _change_of_variables(rng: random.Random, difficulty: int) -> Exercise:
     template = rng.choice(_MAPS[: 2 + 2 * difficulty])
     coefficients = {k: rng.choice([1, 2, 3, -1, -2]) for k in "abcd"}
     xs = [part.format(**coefficients) for part in template]
@@ -310,7 +314,7 @@ def _change_of_variables(rng, difficulty) -> Exercise:
                     [spec], {"det": True})
 
 
-def _implicit(rng, difficulty) -> Exercise:
+def _implicit(rng: random.Random, difficulty: int) -> Exercise:
     names = ["x", "y", "z"]
     point = _point(rng, names)
     F = _component(rng, names, point, difficulty)
@@ -335,7 +339,7 @@ def _implicit(rng, difficulty) -> Exercise:
                     [equation, "--vars", "x,y,z", "--implicit", "--unknowns", "z", "--at", at], {"implicit": True})
 
 
-def _hessian(rng, difficulty) -> Exercise:
+def _hessian(rng: random.Random, difficulty: int) -> Exercise:
     names = ["x", "y"]
     point = _point(rng, names)
     f = _component(rng, names, point, difficulty) + " + " + _term(rng, names, point, difficulty)
@@ -351,7 +355,7 @@ def _hessian(rng, difficulty) -> Exercise:
                     [spec, "--at", _at(point), "--hessian"], {"hessian": True})
 
 
-def _critical(rng, difficulty) -> Exercise:
+def _critical(rng: random.Random, difficulty: int) -> Exercise:
     p, q = rng.randint(-2, 2), rng.randint(-2, 2)
     c, d = rng.choice([0, 1, 2, -1, -2, 3]), rng.choice([1, 2, -1, -2, 3])
     e, g = -(2 * p + c * q), -(c * p + 2 * d * q)
@@ -465,7 +469,7 @@ def _specs_of(args: list[str]) -> list[str]:
     return out
 
 
-def _options_of(args: list[str]) -> dict:
+def _options_of(args: list[str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for k, a in enumerate(args):
         if a == "--at":

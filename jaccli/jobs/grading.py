@@ -192,7 +192,7 @@ def grade_with_key(request: Request) -> GradeSheet:
     if text is None:
         raise SpecError(f"{option('answers')} - means answers on standard input, but none were given")
     submissions = read_submissions(text, origin if origin != "-" else "<stdin>")
-    graders: dict[tuple, Any] = {}
+    graders: dict[tuple[tuple[str, ...], str, str], Any] = {}
     grades = []
     for s in submissions:
         number = s.exercise
@@ -244,7 +244,7 @@ def _judge_one(grader: Any, s: Submission, det_only: bool, request: Request) -> 
     return grader.judge(answer, parse_det(s.det, names, request.latex))
 
 
-def _read_key(text: str, origin: str) -> dict[tuple[str, int], tuple[list[str], str, dict]]:
+def _read_key(text: str, origin: str) -> dict[tuple[str, int], tuple[list[str], str, dict[str, Any]]]:
     rows = list(csv.DictReader(io.StringIO(text)))
     if not rows or not {"id", "exercise", "specs", "answer"} <= set(rows[0]):
         raise SpecError(f"{origin}: not an answer key", hint="jac exercise … --students ROSTER --key FILE writes one")

@@ -6,7 +6,7 @@ classification at a point, and the second-order chain rule
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 import sympy as sp
 
@@ -16,8 +16,9 @@ from ..calculus.simplify import tidy, tidy_matrix
 from ..calculus.smoothness import analyse
 from ..calculus.special import clean_derivative
 from ..chain import core as chain
-from ..chain.fast import AUTO_MIN_ENTRIES, Unsupported, symmetric
+from ..chain.fast import AUTO_MIN_ENTRIES, Unsupported, symmetric, term_scales, vector_values
 from ..chain.fast import hessian as fast_hessian
+from ..chain.values import Evaluated
 from ..core.budget import phase
 from ..core.errors import SpecError
 from ..core.request import Request
@@ -26,8 +27,10 @@ from ..model.jacobian import substitute_chain
 from ..parse.grammar import Condition
 from ..parse.loading import load
 from ..parse.point import make_point
-from ..results import Evaluated
 from ..results.second_order import HessianResult, OutputHessian, Term
+
+if TYPE_CHECKING:
+    from ..chain.fast import FastMatrix
 
 
 def gradient_exprs(expr: sp.Expr, symbols: Sequence[sp.Symbol]) -> list[sp.Expr]:
@@ -89,7 +92,6 @@ def _classify(h: OutputHessian, gradient: Sequence[sp.Expr] | None, point: Point
     else:
         h.definiteness = "positive semidefinite" if positive else "negative semidefinite"
     if gradient is not None and gradient and not isinstance(gradient[0], sp.Basic):  # symengine
-        from ..chain.fast import term_scales, vector_values
 
         floats = vector_values(gradient, point.names, point.values)
         scales = term_scales(gradient, point.names, point.values)
@@ -144,7 +146,7 @@ def _single(fn: VectorFunction, point: Point | None) -> HessianResult:
     return HessianResult([fn], hessians, point, notes=notes)
 
 
-def _fast_hessian(fn: VectorFunction, expr: sp.Expr, on_seam: str | None):
+def _fast_hessian(fn: VectorFunction, expr: sp.Expr, on_seam: str | None) -> tuple[FastMatrix, list[Any]] | None:
     """symengine's Hessian for large ones (n² from fast.AUTO_MIN_ENTRIES entries on), when it can take
     the function and the point is on no seam; else None (sympy)."""
 
@@ -157,11 +159,11 @@ def _fast_hessian(fn: VectorFunction, expr: sp.Expr, on_seam: str | None):
         return None
 
 
-def _fast_symmetric(H) -> bool:
+def _fast_symmetric(H: FastMatrix) -> bool:
     return symmetric(H)
 
 
-def _fast_values(H, point: Point, name: str) -> Evaluated:
+def _fast_values(H: FastMatrix, point: Point, name: str) -> Evaluated:
     return chain.evaluated_matrix(H, point, lambda i, j: f"H_{name}[{i + 1},{j + 1}]")
 
 
@@ -207,7 +209,7 @@ def _composition(functions: list[VectorFunction], point: Point | None) -> Hessia
     Hf_at = [_evaluate(H, point, f"H_{f.name}{i + 1}") for i, H in enumerate(Hf)]
     first, _ = chain.multiply([Jf_at.exact_matrix(), Hg_at.exact_matrix(), Jf_at.exact_matrix().T])  # J_fᵀ · H_g · J_f
     second = sum((grad_at[i] * Hf_at[i].exact_matrix() for i in range(m)), sp.zeros(n, n))
-    clean = (lambda M: M) if point.is_float else (lambda M: tidy_matrix(M, thorough=False))
+    clean: Callable[[sp.Matrix], sp.Matrix] = (lambda M: M) if point.is_float else (lambda M: tidy_matrix(M, thorough=False))
     terms[0].at = _values(clean(first))
     terms[1].at = _values(clean(second))
     total = _values(clean(first + second))
@@ -232,7 +234,7 @@ def _chain_domain(functions: Sequence[VectorFunction], point: Point) -> list[str
     return on_seam
 
 
-def _chain_conditions(functions: Sequence[VectorFunction]) -> tuple:
+def _chain_conditions(functions: Sequence[VectorFunction]) -> tuple[Condition, ...]:
     """Every function's conditions written in the first function's inputs."""
 
     substituted = substitute_chain(functions)

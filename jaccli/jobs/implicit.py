@@ -12,13 +12,13 @@ from ..calculus.derivatives import symbolic_determinant
 from ..calculus.evaluate import check_domain, exact_at, to_number
 from ..calculus.simplify import tidy_matrix
 from ..chain import core as chain
+from ..chain.values import Evaluated
 from ..core.errors import MathError, SpecError
 from ..core.request import Request, option
 from ..model.function import VectorFunction, default_output_names
 from ..model.jacobian import jacobian_matrix
 from ..parse.loading import load
 from ..parse.point import make_point
-from ..results import Evaluated
 from ..results.second_order import ImplicitResult
 
 SYMBOLIC_MAX_UNKNOWNS = 3

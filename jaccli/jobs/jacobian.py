@@ -7,25 +7,26 @@ computed here too, so the result comes back finished.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from ..chain import core as chain
-from ..chain.core import evaluated_exact, evaluated_floats, evaluated_matrix, is_exact, shapes
+from ..chain.core import evaluated_exact, evaluated_floats, evaluated_matrix, shapes
 from ..chain.order import Shape, plans
-from ..chain.values import is_finite
+from ..chain.values import Evaluated, is_exact, is_finite
 from ..core.errors import MathError, SpecError, UsageError
 from ..core.progress import progress
 from ..core.request import Request, make, option
 from ..model.function import VectorFunction, inferred_order_hint
 from ..parse.loading import check_items, load
-from ..results import Determinant, Evaluated, Factor, JacobianResult, VectorProducts, factors_of, input_names
+from ..results import Determinant, Factor, JacobianResult, VectorProducts, factors_of, input_names
 from .linearise import linearise
 
 if TYPE_CHECKING:
     import numpy as np
 
     from ..calculus.evaluate import Point
-    from ..chain.core import Value
+    from ..chain.order import Plan
+    from ..chain.values import Value
 
 MAX_DENSE_ENTRIES = 50_000_000  # a full J larger than this is not formed (use vector products)
 
@@ -112,7 +113,7 @@ def _engine_notes(functions: Sequence[VectorFunction], at_point: bool) -> list[s
             f"({option('engine', 'sympy')} for exact ones)" for fn in functions if fn.engine == "symengine"]
 
 
-def _costs(factors: Sequence[Factor], values: Sequence[Value] | None = None) -> dict:
+def _costs(factors: Sequence[Factor], values: Sequence[Value] | None = None) -> dict[str, Plan]:
     """Forward, reverse and optimal plans: by the evaluated values' structures at a point (diagonal,
     diag + rank 1, convolution, identity + inner), else dense function factors."""
 
@@ -320,7 +321,7 @@ def _point_determinant(result: JacobianResult, values: list[Value], product: Any
     exact = None
     if result.symbolic is not None and symbolic_det:
         det = _symbolic_determinant(result.symbolic, result.shape, result.function) or det
-        if det.symbolic is not None and 1 < m and not seams and chain.is_exact(product):
+        if det.symbolic is not None and 1 < m and not seams and is_exact(product):
             from ..calculus.evaluate import exact_at
 
             exact = exact_at(det.symbolic, result.point, "the determinant")  # type: ignore[arg-type]
@@ -377,7 +378,7 @@ def chain_function(items: Sequence[Any]) -> Any:
 
     from ..chain.numeric import compile_exprs
 
-    steps = []
+    steps: list[Callable[..., np.ndarray]] = []
     for item in items:
         if isinstance(item, VectorFunction):
             compiled = compile_exprs(list(item.outputs), item.symbols)

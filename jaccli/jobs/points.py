@@ -15,14 +15,14 @@ so a Dask worker can evaluate partitions with it (distributed.py).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 
 import numpy as np
 import sympy as sp
 
 from ..calculus.evaluate import Point, need_holds
 from ..chain import core as chain
-from ..chain.numeric import compile_exprs
+from ..chain.numeric import CompiledMatrix, compile_exprs
 from ..core.budget import phase
 from ..core.errors import ExitCode, JacError
 from ..core.progress import progress
@@ -31,6 +31,9 @@ from ..model import jacobian as calculus
 from ..model.function import VectorFunction, inferred_order_hint
 from ..parse.rows import Chunk, RowError, RowReader, echo
 from ..results import ChainProperties
+
+if TYPE_CHECKING:
+    _Checks = Callable[[Sequence[np.ndarray], int], np.ndarray]  # which rows need the exact path
 
 
 class Kernel:
@@ -42,20 +45,18 @@ class Kernel:
         self.function = function
         self.symbolic = symbolic
         self.want_outputs = want_outputs
-        self._compiled: tuple | None = None
+        self._compiled: tuple[CompiledMatrix, Callable[..., list[Any]] | None, _Checks] | None = None
 
-    def __getstate__(self) -> dict:
+    def __getstate__(self) -> dict[str, Any]:
         # sympy or symengine (fast.FastMatrix) expressions both pickle; the compiled code does not
         return {"function": self.function, "symbolic": self.symbolic, "want_outputs": self.want_outputs}
 
-    def __setstate__(self, state: dict) -> None:
+    def __setstate__(self, state: dict[str, Any]) -> None:
         self.function, self.symbolic, self.want_outputs = state["function"], state["symbolic"], state["want_outputs"]
         self._compiled = None
 
-    def compiled(self) -> tuple:
+    def compiled(self) -> tuple[CompiledMatrix, Callable[..., list[Any]] | None, _Checks]:
         if self._compiled is None:
-            from ..chain.numeric import CompiledMatrix, compile_exprs
-
             fn = self.function
             outputs = compile_exprs(fn.outputs, fn.symbols) if self.want_outputs else None
             self._compiled = (CompiledMatrix(self.symbolic, fn.symbols), outputs, _condition_checks(fn))
@@ -79,7 +80,7 @@ class Kernel:
         return J, outputs, bad
 
 
-def _condition_checks(fn: VectorFunction):
+def _condition_checks(fn: VectorFunction) -> _Checks:
     """Rows where a denominator or log argument is 0, an argument is outside its function's real domain,
     abs/sign/relu sit on their kink, or min/max arguments tie: the exact path decides what they mean."""
 
@@ -95,7 +96,7 @@ def _condition_checks(fn: VectorFunction):
                 needs.append(cond.need if cond.kind == "domain" else None)
     compiled = compile_exprs(exprs, fn.symbols) if exprs else None
 
-    def check(columns, count: int) -> np.ndarray:
+    def check(columns: Sequence[np.ndarray], count: int) -> np.ndarray:
         hit = np.zeros(count, dtype=bool)
         if compiled is None:
             return hit
@@ -122,7 +123,7 @@ class ChunkResult:
     errors: list[RowError] = field(default_factory=list)
 
 
-ExactRow = Callable[[str, list, Sequence[Any], Point], Any]  # jacobian.row_at
+ExactRow = Callable[[str, list[Any], Sequence[Any], Point], Any]  # jacobian.row_at
 
 
 class Plan(ChainProperties):

@@ -24,7 +24,7 @@ from .function import VectorFunction, arrow_form
 MAX_CANDIDATES = 6
 
 
-def bind(items: Sequence[Any]) -> list:
+def bind(items: Sequence[Any]) -> list[Any]:
     """The items (application order) with each function's inputs bound to the outputs
     before it: a function bound by name has its inputs reordered (and completed with
     unused ones) to the previous outputs' order, so that factor k's columns are
@@ -86,7 +86,7 @@ def _reordered(outer: VectorFunction, names: Sequence[str], note: str) -> Vector
                                and "never used" not in n) + (note,))
 
 
-def _size_error(inner: Any, outer: VectorFunction, names, size: int) -> SizeMismatchError:
+def _size_error(inner: Any, outer: VectorFunction, names: Sequence[str] | None, size: int) -> SizeMismatchError:
     plural = "s" if size != 1 else ""
     if not outer.inputs_declared and names is not None and any(v in names for v in outer.inputs):
         strangers = [v for v in outer.inputs if v not in names]
@@ -107,7 +107,7 @@ def _short(text: str, most: int = 40) -> str:
     return text if len(text) <= most else text[:most - 1] + "…"
 
 
-def _ambiguous(inner: Any, outer: VectorFunction, names) -> SpecError:
+def _ambiguous(inner: Any, outer: VectorFunction, names: Sequence[str] | None) -> SpecError:
     from ..calculus.printing import to_text
 
     inputs = outer.inputs

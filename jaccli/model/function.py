@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 from ..calculus.symbols import symbol
 from ..core.request import option
@@ -27,7 +27,7 @@ class VectorFunction:
     origin: str = "inline text"
     notes: tuple[str, ...] = field(default=(), compare=False)
     # per output, where it is undefined, not real or perhaps not differentiable as written (grammar.Condition)
-    conditions: tuple[tuple, ...] = field(default=(), compare=False)
+    conditions: tuple[tuple[Any, ...], ...] = field(default=(), compare=False)
     engine: str = field(default="sympy", compare=False)  # "sympy" or "symengine" (fast.py), for derivatives
     inputs_declared: bool = field(default=True, compare=False)  # False: the names were found in the text
     outputs_named: bool = field(default=False, compare=False)  # YAML mapping, or "x = …" in text
@@ -38,7 +38,7 @@ class VectorFunction:
         return tuple(symbol(name) for name in self.inputs)
 
     @property
-    def printable_outputs(self) -> Sequence:
+    def printable_outputs(self) -> Sequence[Any]:
         """The outputs as printing.to_text takes them: symengine's own expressions when the spec was
         read straight into symengine (fastread.py), so showing them converts nothing to sympy."""
         return getattr(self.outputs, "fast", self.outputs)

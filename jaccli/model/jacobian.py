@@ -4,7 +4,7 @@ chain's factors. sympy for exact work, symengine (chain/fast.py) for large syste
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 import sympy as sp
 
@@ -17,6 +17,9 @@ from ..core.errors import MathError
 from ..core.progress import progress
 from ..core.request import option
 from .function import VectorFunction
+
+if TYPE_CHECKING:
+    from ..chain.order import Plan
 
 
 def jacobian_matrix(fn: VectorFunction, simplify: bool = True) -> sp.Matrix:
@@ -40,7 +43,7 @@ def jacobian_matrix(fn: VectorFunction, simplify: bool = True) -> sp.Matrix:
     return sp.Matrix(fn.m, fn.n, entries)
 
 
-def _no_nan(entries, fn: VectorFunction) -> None:
+def _no_nan(entries: Sequence[sp.Expr], fn: VectorFunction) -> None:
     """No NaN comes out of the symbolic side: a derivative sympy cannot give is an error, not "nan"."""
     for k, entry in enumerate(entries):
         if entry.has(sp.nan):
@@ -76,6 +79,6 @@ def composed_jacobian(functions: Sequence[VectorFunction], factors: Sequence[sp.
     return attempt(work, lambda: None, "symbolic composition")
 
 
-def cheapest_order(functions: Sequence[VectorFunction]):
+def cheapest_order(functions: Sequence[VectorFunction]) -> Plan:
     """The bracketing of J_L ⋯ J_1 (application order) with the fewest multiply-adds."""
     return optimal([Shape(fn.m, fn.n) for fn in functions], [f"J_{fn.name}" for fn in functions])

@@ -12,7 +12,7 @@ import io
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Sequence, cast
 
 import sympy as sp
 
@@ -35,7 +35,7 @@ class Answer:
 
     @property
     def shape(self) -> tuple[int, int]:
-        return self.matrix.shape
+        return cast("tuple[int, int]", self.matrix.shape)
 
     @property
     def seams(self) -> list[sp.Expr]:

@@ -16,7 +16,7 @@ import numpy as np
 from numpy.lib import format as npy
 
 from ..calculus.numbers import fmt_number, short_list
-from ..core.errors import SpecError
+from ..core.errors import ParseError, SpecError
 from ..core.request import option
 
 MAX_ARRAY_BYTES = 1 << 30  # a file of numbers (.npy, .npz, .safetensors, .csv, .txt) at most this large
@@ -303,7 +303,6 @@ def _values_of(text: str, what: str) -> list[float]:
     try:
         return [float(part) for part in text.split(",")]
     except ValueError:
-        from ..core.errors import ParseError
         from . import forms  # sympy: only for a value that is not a plain number
 
         try:

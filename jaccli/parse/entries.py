@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 import sympy as sp
 
@@ -15,12 +15,15 @@ from ..parse.answer import Answer
 from ..parse.latex import answer_span, expression_tokens, looks_like_latex
 from ..parse.tokens import GREEK
 
+if TYPE_CHECKING:
+    from ..model.function import VectorFunction
+
 _LABEL = re.compile(r"^\s*(?:(?:∂|d)\s*(?P<out1>[^\W\d]\w*)\s*/\s*(?:∂|d)\s*(?P<in1>[^\W\d]\w*)"
                     r"|(?P<out2>[^\W\d][^\W_]*)_(?P<in2>[^\W\d]\w*))\s*=(?P<value>.+)$", re.S)
 _POSITION = re.compile(r"^\s*\(?\s*(?P<i>\d+)\s*,\s*(?P<j>\d+)\s*\)?\s*=(?P<value>.+)$", re.S)
 
 
-def _cell_of(label_out: str, label_in: str, functions) -> tuple[int, int] | None:
+def _cell_of(label_out: str, label_in: str, functions: Sequence[VectorFunction]) -> tuple[int, int] | None:
     outputs = list(functions[-1].output_names)
     inputs = list(functions[0].inputs)
     label_out, label_in = _name(label_out), _name(label_in)  # ∂w/∂θ names the input theta
@@ -40,7 +43,7 @@ def _name(label: str) -> str:
     return "".join(GREEK.get(ch, ch) for ch in label)
 
 
-def labelled_entries(text: str, functions) -> list[tuple[int, int, str]] | None:
+def labelled_entries(text: str, functions: Sequence[VectorFunction]) -> list[tuple[int, int, str]] | None:
     """``dw/du = 116; ∂w/∂v = 65`` (or ``w_u = 116``): the entries it names, or None when the text is not
     in this form (then it is a whole answer)."""
     parts = [p for p in text.split(";") if p.strip()]
@@ -63,7 +66,7 @@ def labelled_entries(text: str, functions) -> list[tuple[int, int, str]] | None:
     return out
 
 
-def position_entries(items: Sequence[str], functions) -> list[tuple[int, int, str]]:
+def position_entries(items: Sequence[str], functions: Sequence[VectorFunction]) -> list[tuple[int, int, str]]:
     """``--expect-entry 1,2=3e+2`` (row, column from 1), or a label ``dw/du=116``."""
     m_rows, n_cols = functions[-1].m, functions[0].n
     out = []
@@ -85,7 +88,8 @@ def position_entries(items: Sequence[str], functions) -> list[tuple[int, int, st
     return out
 
 
-def entries_answer(entries: list[tuple[int, int, str]], functions, request: Request, what: str) -> Answer:
+def entries_answer(entries: list[tuple[int, int, str]], functions: Sequence[VectorFunction], request: Request,
+                   what: str) -> Answer:
     scope = grammar.Scope(answer_names(functions))
     values, texts, cells = [], [], []
     for i, j, text in entries:
@@ -100,7 +104,7 @@ def entries_answer(entries: list[tuple[int, int, str]], functions, request: Requ
     return Answer(sp.Matrix([values]), [texts], what, scope, cells=cells)
 
 
-def partial_answer(request: Request, functions, answer: Answer | None) -> Answer | None:
+def partial_answer(request: Request, functions: Sequence[VectorFunction], answer: Answer | None) -> Answer | None:
     """--expect-entry (repeatable), merged with a labelled --expect."""
     if not request.expect_entry:
         return None
@@ -113,7 +117,7 @@ def partial_answer(request: Request, functions, answer: Answer | None) -> Answer
     return entries_answer(entries, functions, request, option("expect_entry"))
 
 
-def answer_names(functions) -> tuple[str, ...]:
+def answer_names(functions: Sequence[VectorFunction]) -> tuple[str, ...]:
     """The names an answer may use: the first function's inputs, and the intermediate names of a chain."""
     return tuple(functions[0].inputs) + tuple(intermediate_names(functions))
 
@@ -143,7 +147,7 @@ def parse_one(text: str, scope: grammar.Scope, latex: bool | None) -> sp.Expr:
 _DET_LABEL = re.compile(r"det\s*\(?\s*\w*\s*\)?|\|\s*\w+\s*\||J|[∂d]\s*\([^()]*\)\s*/\s*[∂d]\s*\([^()]*\)")
 
 
-def intermediate_names(functions) -> list[str]:
+def intermediate_names(functions: Sequence[VectorFunction]) -> list[str]:
     """Names of the intermediate variables of a composition (later functions' inputs)
     an answer may use, besides the first function's inputs."""
     first = set(functions[0].inputs)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from ..core.limits import MAX_DEPTH, MAX_LENGTH, MAX_LITERAL_DIGITS, MAX_TOKENS
 
@@ -47,7 +47,7 @@ class Reader:
     """Reads the outputs of one function over ``inputs``; ``conditions`` as grammar.Scope records them
     (kind, symengine expressions, function, need)."""
 
-    def __init__(self, inputs: Sequence[str]):
+    def __init__(self, inputs: Sequence[str]) -> None:
         import symengine as se
 
         self.se = se
@@ -81,7 +81,7 @@ class Reader:
         return expr
 
     # -- grammar (grammar.py's precedence: sum, term, unary, power with right-associative ^)
-    def sum(self):
+    def sum(self) -> Any:
         terms = [self.term()]
         while self.tokens[self.i][1] in ("+", "-") and self.tokens[self.i][0] == "op":
             op = self.tokens[self.i][1]
@@ -90,7 +90,7 @@ class Reader:
             terms.append(term if op == "+" else -term)
         return terms[0] if len(terms) == 1 else self.se.Add(*terms)
 
-    def term(self):
+    def term(self) -> Any:
         left = self.unary()
         while True:
             kind, text = self.tokens[self.i]
@@ -109,7 +109,7 @@ class Reader:
             else:
                 return left
 
-    def deeper(self, parse):
+    def deeper(self, parse: Callable[[], Any]) -> Any:
         """``parse()`` one level of nesting down, within MAX_DEPTH (deeper: left to the grammar)."""
         self.depth += 1
         if self.depth > MAX_DEPTH:
@@ -118,7 +118,7 @@ class Reader:
         self.depth -= 1
         return value
 
-    def unary(self):
+    def unary(self) -> Any:
         kind, text = self.tokens[self.i]
         if kind == "op" and text in ("-", "+"):
             self.i += 1
@@ -126,7 +126,7 @@ class Reader:
             return -operand if text == "-" else operand
         return self.power()
 
-    def power(self):
+    def power(self) -> Any:
         base = self.atom()
         kind, text = self.tokens[self.i]
         if kind == "op" and text in ("^", "**"):
@@ -134,7 +134,7 @@ class Reader:
             return self.raise_to(base, self.deeper(self.unary))
         return base
 
-    def atom(self):
+    def atom(self) -> Any:
         kind, text = self.tokens[self.i]
         self.i += 1
         if kind == "num":
@@ -157,7 +157,7 @@ class Reader:
             return inner
         raise _Fallback
 
-    def number(self, text: str):
+    def number(self, text: str) -> Any:
         if len(text) > MAX_LITERAL_DIGITS and sum(c.isdigit() for c in text) > MAX_LITERAL_DIGITS:
             raise _Fallback
         if text.isdigit():
@@ -168,7 +168,7 @@ class Reader:
             raise _Fallback  # beyond a double: grammar.py keeps it exactly or refuses it with a message
         return self.se.RealDouble(value)
 
-    def call(self, name: str):
+    def call(self, name: str) -> Any:
         if self.tokens[self.i] != ("op", "("):
             raise _Fallback  # sin x, sin^2 x: grammar.py's notation rules
         self.i += 1
@@ -186,18 +186,18 @@ class Reader:
         return getattr(self.se, target)(arg)
 
     # -- construction with grammar.py's conditions
-    def condition(self, kind: str, expr, function: str, need: str = "") -> None:
+    def condition(self, kind: str, expr: Any, function: str, need: str = "") -> None:
         if expr.free_symbols:
             self.conditions.append((kind, expr, function, need))
 
-    def divide(self, left, right):
+    def divide(self, left: Any, right: Any) -> Any:
         if not right.free_symbols:
             if not right.is_Number or float(right) == 0:  # 0.0 too (symengine: RealDouble(0) != 0)
                 raise _Fallback  # grammar.py checks constants (and refuses x/0)
         self.condition("division", right, "/")
         return left / right
 
-    def raise_to(self, base, exponent):
+    def raise_to(self, base: Any, exponent: Any) -> Any:
         se = self.se
         if not exponent.free_symbols:
             if not exponent.is_Number:
@@ -220,7 +220,7 @@ class Reader:
         return base ** exponent
 
 
-def read_outputs(texts: Sequence[str], inputs: Sequence[str]) -> tuple[list, list[list]] | None:
+def read_outputs(texts: Sequence[str], inputs: Sequence[str]) -> tuple[list[Any], list[list[tuple[str, Any, str, str]]]] | None:
     """Every output of a spec in the subset: (symengine expressions, conditions per output as
     (kind, expression, function, need)); None when any one is not (grammar.py reads them all)."""
     try:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 import sympy as sp
 
@@ -16,13 +16,16 @@ from .function_table import CONSTANTS, RESERVED
 from .grammar import Scope, _Parser, _trailing
 from .tokens import Token, tokenize
 
+if TYPE_CHECKING:
+    from .grammar import Condition
+
 
 @dataclass
 class Component:
     expr: sp.Expr
     text: str  # the component's own source text
     start: int  # its column in the whole source
-    conditions: tuple = ()  # Conditions recorded while parsing it
+    conditions: tuple[Condition, ...] = ()  # Conditions recorded while parsing it
     name: str | None = None  # x in "x = u^2 v"
 
 
@@ -334,7 +337,7 @@ def parse_point(source: str) -> list[PointItem]:
         return items
 
 
-def natural_key(name: str) -> list:
+def natural_key(name: str) -> list[tuple[int, int, str]]:
     """Sort key so that x1 < x2 < x10."""
     return [(0, int(part), "") if part.isdigit() else (1, 0, part)
             for part in re.split(r"([0-9]+)", name) if part]

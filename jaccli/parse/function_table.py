@@ -4,7 +4,7 @@ it is built in sympy, how many arguments it takes, and where its argument must l
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any, Callable
 
 import sympy as sp
 from sympy.codegen import cfunctions
@@ -14,7 +14,7 @@ from ..calculus import special as jf
 # ---------------------------------------------------------------------------
 # Whitelists
 
-def _log(x, base=None):
+def _log(x: sp.Expr, base: sp.Expr | None = None) -> sp.Expr:
     return sp.log(x) if base is None else sp.log(x) / sp.log(base)
 
 
@@ -26,7 +26,7 @@ class FunctionInfo:
     usage: str
 
 
-def _cfunctions():
+def _cfunctions() -> Any:
     """sympy.codegen.cfunctions (log1p, expm1): imported when a spec uses them (5 ms at start-up otherwise)."""
 
     return cfunctions

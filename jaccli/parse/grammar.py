@@ -32,15 +32,18 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
 import sympy as sp
 
 from ..calculus import special as jf
 from ..core.errors import ParseError
-from ..core.limits import MAX_DEPTH, MAX_LITERAL_DIGITS, MAX_RESULT_DIGITS
+from ..core.limits import MAX_DEPTH as MAX_DEPTH  # re-exported: latex.py reads grammar.MAX_DEPTH
+from ..core.limits import MAX_LITERAL_DIGITS, MAX_RESULT_DIGITS
 from ..core.request import option
-from .function_table import CONSTANTS, DOMAIN_NEEDS, FUNCTIONS, INVERSES, PIECEWISE_USAGE, RESERVED, FunctionInfo
+from .function_table import CONSTANTS as CONSTANTS  # re-exported (spec.py)
+from .function_table import DOMAIN_NEEDS, FUNCTIONS, INVERSES, PIECEWISE_USAGE, FunctionInfo
+from .function_table import RESERVED as RESERVED  # re-exported (spec.py)
 from .tokens import _NOT_NUMBERS, _RELATIONS, GREEK_NAMES, Token, tokenize
 
 # ---------------------------------------------------------------------------
@@ -64,7 +67,7 @@ class Condition:
     boundary)."""
 
     kind: str
-    exprs: Sequence  # a tuple, or fast.SymengineExprs
+    exprs: Sequence[Any]  # a tuple, or fast.SymengineExprs
     function: str
     need: str = ""
 
@@ -182,9 +185,6 @@ class _Parser:
         if tok.kind == "END":
             return "the end of the expression"
         return repr(tok.text) if tok.kind != "SUP" else "a superscript"
-
-    def text_of(self, start: Token, end: Token) -> str:
-        return self.source[start.pos:end.end]
 
     def enter(self, tok: Token) -> None:
         self.depth += 1
@@ -714,7 +714,7 @@ def _integer_valued(value: sp.Expr) -> bool:
     return bool(value.is_integer)
 
 
-def piecewise_of(pairs, scope: Scope) -> sp.Expr:
+def piecewise_of(pairs: Sequence[tuple[Any, Any]], scope: Scope) -> sp.Expr:
     """``Piecewise`` from (value, condition) pairs, the last condition True. What the
     cases recorded applies only where their case holds, so the scope keeps just the
     boundaries, where the analysis at a point (smoothness.analyse) decides from the

@@ -5,7 +5,7 @@ layers and activations read with jac's grammar."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 
@@ -39,7 +39,7 @@ from .arrays import load_array
 FunctionReader = Callable[..., VectorFunction]  # spec.from_yaml_mapping: the loader reads a function layer
 
 
-def network_from_yaml(data: dict, origin: str, default_name: str, read_function: FunctionReader) -> Network:
+def network_from_yaml(data: dict[str, Any], origin: str, default_name: str, read_function: FunctionReader) -> Network:
     """A layer file (``name``, ``layers``); ``read_function`` reads a function layer's inputs and outputs
     (the loader above both readers passes its own, so this module does not import it)."""
     base = Path(origin).parent if origin not in ("<stdin>", "") else Path(".")
@@ -69,7 +69,7 @@ def network_from_yaml(data: dict, origin: str, default_name: str, read_function:
     return Network(str(name), layers, origin)
 
 
-def _layer(kind: str, item: dict, label: str, base: Path, where: str, read_function: FunctionReader) -> Layer:
+def _layer(kind: str, item: dict[str, Any], label: str, base: Path, where: str, read_function: FunctionReader) -> Layer:
     if kind == "linear":
         if "matrix" not in item:
             raise SpecError("a linear layer needs 'matrix'", where=where)
@@ -158,7 +158,7 @@ def _layer(kind: str, item: dict, label: str, base: Path, where: str, read_funct
     return function_layer(function)
 
 
-def _conv(kind: str, item: dict, label: str, base: Path, where: str) -> Conv:
+def _conv(kind: str, item: dict[str, Any], label: str, base: Path, where: str) -> Conv:
     dims = 1 if kind == "conv1d" else 2
     for key in ("weights", "input_shape"):
         if key not in item:
@@ -186,7 +186,7 @@ def _conv(kind: str, item: dict, label: str, base: Path, where: str) -> Conv:
                 in_shape=tuple(shape))
 
 
-def load_tensor(value, base: Path, where: str, ndim: int) -> np.ndarray:
+def load_tensor(value: Any, base: Path, where: str, ndim: int) -> np.ndarray:
     """A tensor of ``ndim`` dimensions (convolution weights): .npy or a named tensor of .npz/.safetensors."""
 
     if isinstance(value, list):
@@ -198,7 +198,7 @@ def load_tensor(value, base: Path, where: str, ndim: int) -> np.ndarray:
     return array
 
 
-def _activation_expression(text: str, where: str) -> tuple[Callable, Callable]:
+def _activation_expression(text: str, where: str) -> tuple[Callable[..., Any], Callable[..., Any]]:
     """σ written in jac's language in z: compiled σ and σ′ (sympy is used here only)."""
     import sympy as sp
 

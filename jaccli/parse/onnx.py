@@ -373,7 +373,7 @@ class _Reader:
         return self.passed(node, len(self.layers))
 
     def passed(self, node: Any, at: int) -> str:
-        out = node.output[0]
+        out: str = node.output[0]
         self.at[out] = at
         self.sizes[out] = math.prod(self.shape)
         return out

@@ -22,11 +22,12 @@ import re
 import select
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Any, Iterator, Sequence, cast
 
 import numpy as np
 
 from ..core.errors import ExitCode, JacError, ParseError, SpecError
+from .spec import _near_files
 
 CHUNK_ROWS = 65_536
 READ_BYTES = 1 << 20
@@ -186,8 +187,6 @@ class RowReader:
             return
         path = Path(self.source)
         if not path.exists():
-            from .spec import _near_files
-
             raise SpecError(f"no such file: {path}", hint=_near_files(path))
         if path.is_dir():
             raise SpecError(f"{path} is a directory, not a points file")
@@ -197,7 +196,7 @@ class RowReader:
         except OSError as exc:
             raise SpecError(f"cannot read {path}: {exc.strerror or exc}") from None
 
-    def _stream_pieces(self, stream) -> Iterator[tuple[str, bool]]:
+    def _stream_pieces(self, stream: Any) -> Iterator[tuple[str, bool]]:
         """Read bytes as they come, decode them incrementally, and hand on whole lines: a chunk's worth,
         or what there is when the producer has nothing more for now (so output follows input)."""
         fd = _fileno(stream)
@@ -376,7 +375,7 @@ def json_text(value: object) -> str:
     return json.dumps(value)[:40]
 
 
-def _numeric_arrow(pa, kind) -> bool:
+def _numeric_arrow(pa: Any, kind: Any) -> bool:
     """A Parquet column type whose values are numbers (a dictionary of numbers too; null: all missing)."""
     if pa.types.is_dictionary(kind):
         kind = kind.value_type
@@ -389,9 +388,9 @@ def _first_line(exc: BaseException) -> str:
     return (text[0] if text else type(exc).__name__)[:200]
 
 
-def _fileno(stream) -> int | None:
+def _fileno(stream: Any) -> int | None:
     try:
-        return stream.fileno()
+        return cast(int, stream.fileno())
     except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
         return None
 

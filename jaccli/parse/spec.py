@@ -27,6 +27,9 @@ from .sources import input_limit, read_file
 if TYPE_CHECKING:  # annotations only: sympy is imported where expressions are built
     import sympy as sp
 
+    from ..model.layers import Network
+    from .grammar import Condition, Scope
+
 # sympy (through grammar) is imported inside the functions that build
 # expressions, so that layer files (network.py) and --help never load it.
 
@@ -39,7 +42,7 @@ SPEC_KEYS = ("name", "inputs", "outputs")
 
 def load_spec(arg: str, *, name: str = "f", vars: Sequence[str] | None = None,
               stdin_text: str | None = None, latex: bool | None = None, engine: str = "auto",
-              equations: bool = False):
+              equations: bool = False) -> VectorFunction | Network:
     """Read one SPEC argument (see the module docstring).
 
     ``name`` is used for inline text and stdin; files default to their stem.
@@ -52,6 +55,9 @@ def load_spec(arg: str, *, name: str = "f", vars: Sequence[str] | None = None,
             raise SpecError("'-' means a spec on standard input, but none was given")
         return _from_text(stdin_text, origin="<stdin>", name=name, vars=vars, latex=latex, engine=engine,
                           equations=equations)
+    if not arg.strip():
+        raise SpecError("the SPEC is empty", hint="give a function: inline text such as \"x^2 + y, 2*x*y\", a "
+                                                  "YAML file, or - for standard input")
     path = Path(arg)
     if path.suffix.lower() == ".onnx" and _exists(path):
         from .onnx import network_from_onnx  # onnx and numpy: only for models
@@ -114,7 +120,7 @@ def _near_files(path: Path) -> str | None:
 
 
 def _from_text(text: str, *, origin: str, name: str, vars: Sequence[str] | None,
-               latex: bool | None = None, engine: str = "auto", equations: bool = False) -> VectorFunction:
+               latex: bool | None = None, engine: str = "auto", equations: bool = False) -> VectorFunction | Network:
     """Text from a file or stdin: a YAML mapping if it looks like one, else inline text."""
     if _is_latex(text, latex):
         return from_text(text.strip(), name=name, vars=vars, origin=origin, latex=True, engine=engine,
@@ -202,7 +208,7 @@ def from_text(text: str, *, name: str = "f", vars: Sequence[str] | None = None,
     return _choose_engine(fn, engine)
 
 
-def with_structural(conditions: tuple, expr: "sp.Expr") -> tuple:
+def with_structural(conditions: tuple[Condition, ...], expr: "sp.Expr") -> tuple[Condition, ...]:
     """The conditions recorded while parsing, and those of kinks sympy created itself
     (sqrt(x^2) becomes abs(x)): every abs, sign, relu, step, min and max left in ``expr``."""
     import sympy as sp
@@ -278,7 +284,8 @@ def greek_to_names(name: str) -> str:
     return "".join(GREEK.get(ch, ch) for ch in name)
 
 
-def _unused_note(name: str, inputs: Sequence[str], outputs: Sequence[sp.Expr], conditions=()) -> list[str]:
+def _unused_note(name: str, inputs: Sequence[str], outputs: Sequence[sp.Expr],
+                 conditions: Sequence[Sequence[Condition]] = ()) -> list[str]:
     used = set().union(*(e.free_symbols for e in outputs)) if outputs else set()
     for group in conditions:  # 0^y is 0 where it is defined, but it depends on y through its domain
         for cond in group:
@@ -300,7 +307,7 @@ def _unused_text(name: str, unused: Sequence[str]) -> list[str]:
 MAX_YAML_NODES = 100_000  # after expanding aliases
 
 
-def safe_loader():
+def safe_loader() -> Any:
     """PyYAML's safe loader — what ``yaml.safe_load`` uses: plain data, no tags, no objects — in its C
     implementation (libyaml) when installed: a 300×300 layer spec loads in 0.03 s instead of 1.5 s."""
     import yaml
@@ -321,7 +328,7 @@ def check_yaml_structure(text: str, origin: str) -> None:
     sizes: dict[int, int] = {}
     visiting: set[int] = set()
 
-    def size(node) -> int:
+    def size(node: Any) -> int:
         key = id(node)
         if key in sizes:
             return sizes[key]
@@ -353,7 +360,8 @@ def check_yaml_structure(text: str, origin: str) -> None:
         size(root)
 
 
-def from_yaml(text: str, *, origin: str, default_name: str = "f", engine: str = "auto", equations: bool = False):
+def from_yaml(text: str, *, origin: str, default_name: str = "f", engine: str = "auto",
+              equations: bool = False) -> VectorFunction | Network:
     """A VectorFunction, or a network.Network when the mapping has 'layers'."""
     import yaml
 
@@ -382,7 +390,7 @@ def from_yaml(text: str, *, origin: str, default_name: str = "f", engine: str = 
     return from_yaml_mapping(data, origin=origin, default_name=default_name, engine=engine, equations=equations)
 
 
-def from_yaml_mapping(data: dict, *, origin: str, default_name: str = "f", engine: str = "auto",
+def from_yaml_mapping(data: dict[Any, Any], *, origin: str, default_name: str = "f", engine: str = "auto",
                       equations: bool = False) -> VectorFunction:
     """A function spec from its loaded YAML mapping (name, inputs, outputs). Large
     specs headed for the symengine engine are parsed without sympy's evaluation."""
@@ -457,7 +465,7 @@ def from_yaml_mapping(data: dict, *, origin: str, default_name: str = "f", engin
     return fn
 
 
-def _read_fast(values: list, inputs: tuple[str, ...], name: str, origin: str, named: bool,
+def _read_fast(values: list[Any], inputs: tuple[str, ...], name: str, origin: str, named: bool,
                names: tuple[str, ...] | None) -> VectorFunction | None:
     """A large spec read straight into symengine (fastread.py), or None when it uses more of the
     language than that reader takes (grammar.py then reads it)."""
@@ -478,8 +486,8 @@ def _read_fast(values: list, inputs: tuple[str, ...], name: str, origin: str, na
                           conditions, engine="symengine", outputs_named=named)
 
 
-def _yaml_expression(value: Any, inputs: tuple[str, ...], symbols: dict, where: str,
-                     lazy: bool = False, equations: bool = False) -> tuple[sp.Expr, tuple, list[str]]:
+def _yaml_expression(value: Any, inputs: tuple[str, ...], symbols: dict[str, sp.Symbol], where: str,
+                     lazy: bool = False, equations: bool = False) -> tuple[sp.Expr, tuple[Condition, ...], list[str]]:
     """One output from YAML, the conditions recorded while parsing it, and the grammar's notes on
     readings that were a choice (x/2y is (x/2)·y)."""
     import sympy as sp
@@ -516,7 +524,7 @@ def _yaml_expression(value: Any, inputs: tuple[str, ...], symbols: dict, where: 
         raise err.located(where) from None
 
 
-def _yaml_cases(cases: Any, inputs: tuple[str, ...], scope, where: str):
+def _yaml_cases(cases: Any, inputs: tuple[str, ...], scope: Scope, where: str) -> sp.Expr:
     """``cases: [{when: COND, value: EXPR}, …, {otherwise: EXPR}]`` → a piecewise output."""
     from . import grammar
 
@@ -545,7 +553,7 @@ def _yaml_cases(cases: Any, inputs: tuple[str, ...], scope, where: str):
     return value
 
 
-def _case_expr(value: Any, inputs, scope, where: str):
+def _case_expr(value: Any, inputs: tuple[str, ...], scope: Scope, where: str) -> sp.Expr:
     from . import grammar
 
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
@@ -585,7 +593,7 @@ DEFAULT_NAMES = ("f", "g", "h", "k", "p", "q")
 
 
 def load_all(specs: Sequence[Any], *, vars: Sequence[str] | None = None, stdin_text: str | None = None,
-             latex: bool | None = None, engine: str = "auto", equations: bool = False) -> list:
+             latex: bool | None = None, engine: str = "auto", equations: bool = False) -> list[Any]:
     """Load SPEC arguments (paths, inline text, '-', or loaded objects) in application
     order. Inline specs are named f, g, h, … by position; ``vars`` orders the first
     function's inputs when it is inline text; equal names get suffixes (f_1, f_2)."""
@@ -602,7 +610,7 @@ def load_all(specs: Sequence[Any], *, vars: Sequence[str] | None = None, stdin_t
     return _unique_names(loaded)
 
 
-def _unique_names(items: list) -> list:
+def _unique_names(items: list[Any]) -> list[Any]:
     counts: dict[str, int] = {}
     for item in items:
         counts[item.name] = counts.get(item.name, 0) + 1

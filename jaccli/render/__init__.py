@@ -11,8 +11,14 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
+from .html import render_html
+from .json import dumps, envelope
+from .plain import draw as draw_plain
+from .reading import functions_of, reading_blocks
+
 if TYPE_CHECKING:
     from ..core.request import RenderOptions
+    from .model import Block
 
 
 # The renderer module of each result type, by the type's qualified name (results/: the core in
@@ -36,7 +42,7 @@ MODULES = {
 class Table:
     """``--format table``'s blocks, to be drawn where they go (rich for a terminal; text_table elsewhere)."""
 
-    def __init__(self, blocks: list):
+    def __init__(self, blocks: list[Block]):
         self.blocks = blocks
 
 
@@ -53,9 +59,9 @@ def render(result: Any, options: RenderOptions) -> Any:
     if fmt == "json" and hasattr(module, "json_text"):
         return module.json_text(result, options)  # a grade sheet: JSON Lines
     if fmt == "json":
-        from .json import dumps, envelope
-
         return dumps(envelope(result.command, module.body(result, options), result.notes))
+    if fmt == "html":
+        return render_html(result, module, options, functions_of(result))
     if fmt == "latex":
         return module.latex(result, options)
     if fmt == "markdown":
@@ -64,11 +70,8 @@ def render(result: Any, options: RenderOptions) -> Any:
         return module.csv(result, options)
     blocks = module.blocks(result, options)
     if options.echo:
-        from .reading import functions_of, reading_blocks
-
         blocks = reading_blocks(functions_of(result), options.full) + list(blocks)
     if fmt == "table":
         return Table(blocks)  # drawn by output.py: with rich on a terminal, as text elsewhere
-    from .plain import draw as draw_plain
 
     return draw_plain(blocks)

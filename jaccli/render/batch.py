@@ -17,15 +17,17 @@ Bad rows are not written here (except as JSON error objects): the CLI reports th
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import orjson
 
 from ..calculus.numbers import fmt_number
 from ..calculus.printing import matrix_text
+from ..core.errors import SpecError
 from ..core.sink import Interrupted, OutputFailed, Sink
 from ..jobs.points import ChunkResult, Plan
+from ..model.jacobian import cheapest_order
 from ..parse.rows import RowError
 from .csv import csv_blocks
 from .json import envelope, prune
@@ -82,11 +84,11 @@ class CsvWriter(Writer):
         self.sink.flush()
 
 
-def _rows(matrix) -> list[list[str]]:
+def _rows(matrix: Any) -> list[list[str]]:
     return matrix_text(matrix)
 
 
-def header(plan: Plan) -> dict:
+def header(plan: Plan) -> dict[str, Any]:
     """What every row of a batch shares (JSON Lines' first object)."""
 
     m, n = plan.shape
@@ -107,8 +109,6 @@ def header(plan: Plan) -> dict:
                 + "; a bad row is an object of type error",
     })
     if plan.is_compose:
-        from ..model.jacobian import cheapest_order
-
         out["order"] = [fn.name for fn in plan.functions]
         parts = "·".join(f"({fn.m}×{fn.n})" for fn in reversed(plan.functions))
         out["shape_arithmetic"] = f"{parts} → {m}×{n}"
@@ -119,7 +119,7 @@ def header(plan: Plan) -> dict:
     return out
 
 
-def error_dict(err: RowError) -> dict:
+def error_dict(err: RowError) -> dict[str, Any]:
     return {"type": "error", "line": err.line, "input": err.text, "error": err.message, "exit_code": err.exit_code}
 
 
@@ -161,7 +161,7 @@ class JsonLinesWriter(Writer):
             out += b"\n"
         for error in errors[next_error:]:
             out += orjson.dumps(error_dict(error)) + b"\n"
-        return self.emit(self.sink, out, len(lines))
+        return self.emit(self.sink, cast(bytes, out), len(lines))  # the sink writes a bytearray as bytes
 
     def finish(self) -> None:
         self.sink.flush()
@@ -241,8 +241,6 @@ class ParquetWriter(Writer):
             import pyarrow as pa
             import pyarrow.parquet as pq
         except ImportError:
-            from ..core.errors import SpecError
-
             raise SpecError("writing .parquet needs pyarrow", hint="pip install 'jaccli[parquet]'") from None
         self.pa = pa
         self.schema = pa.schema([(c, pa.float64()) for c in columns(self.plan)])
@@ -260,11 +258,13 @@ class ParquetWriter(Writer):
         self.writer.close()
 
 
-def writer_for(plan: Plan, fmt: str, sink: Sink | None, precision: int, path: str | None = None):
+def writer_for(plan: Plan, fmt: str, sink: Sink | None, precision: int, path: str | None = None
+               ) -> CsvWriter | JsonLinesWriter | TextWriter | NpyWriter | ParquetWriter:
     """The writer for a format (or an output file's suffix: .npy, .parquet)."""
     if path is not None and path.lower().endswith(".npy"):
         return NpyWriter(plan, path)
     if path is not None and path.lower().endswith(".parquet"):
         return ParquetWriter(plan, path)
     assert sink is not None
-    return {"csv": CsvWriter, "json": JsonLinesWriter}.get(fmt, TextWriter)(plan, sink, precision)
+    streamed: dict[str, type[CsvWriter | JsonLinesWriter | TextWriter]] = {"csv": CsvWriter, "json": JsonLinesWriter}
+    return streamed.get(fmt, TextWriter)(plan, sink, precision)

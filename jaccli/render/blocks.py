@@ -3,15 +3,18 @@ formats (table, plain) draw. Everything a person reads is decided here, once."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence, cast
 
 from ..calculus.numbers import fmt_number, power_of_ten, short_list
+from ..chain.values import Evaluated
 from ..core.request import RenderOptions, option
-from ..results import Determinant, Evaluated, JacobianResult
+from ..results import Determinant, JacobianResult
 from .model import Block, Heading, Line, MatrixBlock
 
 if TYPE_CHECKING:
     import sympy as sp
+
+    from ..calculus.steps import Derivations
 
 # Symbolic entries are printed by printing.py (sympy), imported where they are met: a layer chain's
 # output (numbers only) never loads sympy.
@@ -69,7 +72,7 @@ def sparsity(nonzero: list[list[bool]], width: int = 64, height: int = 32) -> li
     return lines
 
 
-def _symbolic_blocks(title: str, matrix, rows: Sequence[str], cols: Sequence[str], full: bool) -> list[Block]:
+def _symbolic_blocks(title: str, matrix: Any, rows: Sequence[str], cols: Sequence[str], full: bool) -> list[Block]:
     if _is_large(matrix.shape, full):
         nonzero = [[not (matrix[i, j] == 0) for j in range(matrix.cols)] for i in range(matrix.rows)]
         count = sum(map(sum, nonzero))
@@ -323,7 +326,7 @@ def _products_blocks(r: JacobianResult, precision: int, full: bool) -> list[Bloc
     return blocks
 
 
-def steps_blocks(steps) -> list[Block]:
+def steps_blocks(steps: Derivations) -> list[Block]:
     """The derivations added by --steps (a steps.Derivations)."""
     from ..calculus.steps import render_lines
 
@@ -338,8 +341,8 @@ def steps_blocks(steps) -> list[Block]:
     return blocks
 
 
-def _norm(values) -> float:
-    return sum(v * v for v in values) ** 0.5
+def _norm(values: Sequence[float]) -> float:
+    return cast(float, sum(v * v for v in values) ** 0.5)
 
 
 def blocks_for(result: JacobianResult, options: RenderOptions) -> list[Block]:

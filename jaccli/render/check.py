@@ -3,6 +3,8 @@ in words, the determinant, and a verdict line; or one JSON object."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..calculus.numbers import json_number
 from ..calculus.printing import matrix_latex, to_text
 from ..core.request import RenderOptions
@@ -82,7 +84,7 @@ def blocks(result: CheckResult, options: RenderOptions) -> list[Block]:
     return blocks
 
 
-def body(result: CheckResult, options: RenderOptions) -> dict:
+def body(result: CheckResult, options: RenderOptions) -> dict[str, Any]:
     hide_answers = options.hide_answers
     entries = []
     for v in result.entries:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..core.request import RenderOptions
 from ..results.tools import CostResult
@@ -43,7 +43,7 @@ def _shape(s: Shape) -> str:
     return f"{s.rows:,}×{s.cols:,}"
 
 
-def body(r: CostResult, options: RenderOptions) -> dict:
+def body(r: CostResult, options: RenderOptions) -> dict[str, Any]:
     out = {"dims": r.dims,
            "factors": [{"name": n, "shape": [s.rows, s.cols], "diagonal": s.diagonal, "per_vector": s.per_vector,
                         "stored": s.entries} for n, s in zip(r.names, r.shapes)]}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sympy import Float
 
 from ..calculus.numbers import fmt_number, json_number
@@ -72,7 +74,7 @@ def _curve_blocks(r: CriticalResult, precision: int) -> list[Block]:
     return out + [Line(f"  {k}. {_curve_line(c, precision)}") for k, c in enumerate(r.curves, start=1)]
 
 
-def body(r: CriticalResult, options: RenderOptions) -> dict:
+def body(r: CriticalResult, options: RenderOptions) -> dict[str, Any]:
     points = []
     for point in r.points:
         d = point.detail
@@ -100,7 +102,7 @@ def body(r: CriticalResult, options: RenderOptions) -> dict:
         })
     curves = []
     for c in r.curves:
-        curve: dict = {"shape": c.shape, "equations": list(c.equations), "free": list(c.free),
+        curve: dict[str, Any] = {"shape": c.shape, "equations": list(c.equations), "free": list(c.free),
                        "classification": c.classification}
         if c.value is not None:
             curve["f"] = {"exact": to_text(c.value), "value": json_number(float(c.value.evalf(17)))}

@@ -3,7 +3,7 @@ classification given and the right one."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .model import Block, Heading, Line, MatrixBlock
 from .reading import read_as
@@ -38,7 +38,7 @@ def blocks(r: CriticalCheck, options: RenderOptions) -> list[Block]:
     return out
 
 
-def body(r: CriticalCheck, options: RenderOptions) -> dict:
+def body(r: CriticalCheck, options: RenderOptions) -> dict[str, Any]:
     hide = options.hide_answers
     return {
         "pass": r.passed,

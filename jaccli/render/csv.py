@@ -12,12 +12,13 @@ from typing import Any, Iterator
 
 import orjson
 
+from ..core.errors import MathError
 from ..core.request import option
 
 BLOCK_BYTES = 1 << 20
 
 
-def csv_number(value) -> str:
+def csv_number(value: float | complex) -> str:
     """``6``, ``-2.6145744834544478``, ``0.5-1.0j`` (complex), full precision."""
     if isinstance(value, complex):
         return f"{value.real!r}{value.imag:+}j"
@@ -51,8 +52,6 @@ def _rows(result: Any) -> Iterator[str]:
         return
     matrix = result.symbolic
     if matrix is None:
-        from ..core.errors import MathError
-
         raise MathError("the symbolic composed Jacobian was not formed within the time budget",
                         hint=f"give {option('at')} for its value at a point, or raise {option('timeout')}")
     from ..calculus.printing import matrix_rows  # sympy: only for symbolic entries

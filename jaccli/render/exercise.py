@@ -3,6 +3,8 @@ JSON (question, specs, point, answer and the jac check that verified it)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..core.request import RenderOptions
 from ..results.tools import Exercise, ExerciseSheet
 from .model import Block, Heading, Line
@@ -49,7 +51,7 @@ def latex(sheet: ExerciseSheet, options: RenderOptions) -> str:
     return "\n".join(lines)
 
 
-def _exercise(e: Exercise, hide_answers: bool) -> dict:
+def _exercise(e: Exercise, hide_answers: bool) -> dict[str, Any]:
     # the command that checks an answer, up to the option that takes it: append the answer and run it
     takes = "--expect-det" if e.options.get("det") else "--expect"
     out = {"number": e.number, "kind": e.kind, "question": e.question, "specs": e.specs, "at": e.at,
@@ -59,7 +61,7 @@ def _exercise(e: Exercise, hide_answers: bool) -> dict:
     return out
 
 
-def body(sheet: ExerciseSheet, options: RenderOptions) -> dict:
+def body(sheet: ExerciseSheet, options: RenderOptions) -> dict[str, Any]:
     return {"sheets": [{"student": s.student, "kind": s.kind, "seed": s.seed, "difficulty": s.difficulty,
                         "exercises": [_exercise(e, options.hide_answers) for e in s.exercises]}
                        for s in _sheets(sheet)]}

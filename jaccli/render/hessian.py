@@ -3,6 +3,8 @@ classification at a point, and the two terms of the second-order chain rule."""
 
 from __future__ import annotations
 
+from typing import Any, Sequence
+
 from ..calculus.evaluate import to_number
 from ..calculus.numbers import fmt_number, json_number
 from ..calculus.printing import matrix_text, to_text
@@ -15,7 +17,7 @@ from .model import Block, Heading, Line, MatrixBlock
 from .reading import read_as
 
 
-def _labels(inputs):
+def _labels(inputs: Sequence[str]) -> list[str]:
     return [f"∂/∂{v}" for v in inputs]
 
 
@@ -60,15 +62,15 @@ def blocks(r: HessianResult, options: RenderOptions) -> list[Block]:
     return blocks
 
 
-def _rows(M):
+def _rows(M: Any) -> list[list[str]] | None:
     return None if M is None else matrix_text(M)
 
 
-def _values(at):
+def _values(at: Any) -> list[list[float | dict[str, float]]] | None:
     return None if at is None else [[json_number(v) for v in row] for row in at.value]
 
 
-def body(r: HessianResult, options: RenderOptions) -> dict:
+def body(r: HessianResult, options: RenderOptions) -> dict[str, Any]:
     items = [{"output": h.output, "symbolic": _rows(h.symbolic), "exact": _rows(h.at.exact) if h.at else None,
               "value": _values(h.at), "symmetric": h.symmetric, "eigenvalues": h.eigenvalues,
               "definiteness": h.definiteness, "critical": h.gradient_zero,

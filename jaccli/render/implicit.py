@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
+
 from ..calculus.numbers import json_number
 from ..calculus.printing import matrix_text
 from ..core.request import RenderOptions
@@ -11,19 +13,22 @@ from .latex import evaluated_matrix, symbolic_matrix
 from .model import Block, Heading, Line, MatrixBlock
 from .reading import read_as
 
+if TYPE_CHECKING:
+    import sympy as sp
 
-def _symbolic(title, M, rows, cols) -> MatrixBlock:
+
+def _symbolic(title: str, M: sp.Matrix, rows: Sequence[str], cols: Sequence[str]) -> MatrixBlock:
     return MatrixBlock(title, list(rows), [f"∂/∂{c}" for c in cols],
                        matrix_text(M))
 
 
-def _at(title, ev, rows, cols, precision) -> MatrixBlock:
+def _at(title: str, ev: Any, rows: Sequence[str], cols: Sequence[str], precision: int) -> MatrixBlock:
     return MatrixBlock(title, list(rows), [f"∂/∂{c}" for c in cols],
                        [[cell(ev.exact_entry(i, j), ev.value[i][j], precision) for j in range(ev.shape[1])]
                         for i in range(ev.exact.rows)])
 
 
-def names(items) -> str:
+def names(items: Iterable[str]) -> str:
     """``z`` or ``(u, v)``: one name bare, several in parentheses."""
     items = list(items)
     return items[0] if len(items) == 1 else f"({', '.join(items)})"
@@ -54,16 +59,16 @@ def blocks(r: ImplicitResult, options: RenderOptions) -> list[Block]:
     return blocks
 
 
-def _rows(M):
+def _rows(M: sp.Matrix | None) -> list[list[str]] | None:
     return None if M is None else matrix_text(M)
 
 
-def _block(M, ev):
+def _block(M: sp.Matrix, ev: Any) -> dict[str, Any]:
     return {"symbolic": _rows(M), "exact": _rows(ev.exact) if ev else None,
             "value": None if ev is None else [[json_number(v) for v in row] for row in ev.value]}
 
 
-def body(r: ImplicitResult, options: RenderOptions) -> dict:
+def body(r: ImplicitResult, options: RenderOptions) -> dict[str, Any]:
     k, n = r.shape
     return {
         "function": r.function.name, "shape": [k, n],

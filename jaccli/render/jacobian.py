@@ -28,5 +28,10 @@ def latex(result: JacobianResult, options: RenderOptions) -> str:
     return render_latex(result, options)
 
 
+def html_latex(result: JacobianResult, options: RenderOptions) -> str:
+    """The displays of the html page: as --format latex, with each factor's shape and the point it sees."""
+    return render_latex(result, options, shapes=True)
+
+
 def csv(result: JacobianResult, options: RenderOptions) -> Iterator[bytes]:
     return render_csv(result)

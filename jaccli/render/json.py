@@ -16,12 +16,13 @@ from ..chain.values import Diagonal, DiagPlusRank1, LinearMap
 from .reading import read_as
 
 if TYPE_CHECKING:
-    from ..results import Determinant, Evaluated, Factor, JacobianResult
+    from ..chain.values import Evaluated
+    from ..results import Determinant, Factor, JacobianResult
 
 SCHEMA_VERSION = 2  # bumped when a key moves or changes type (CHANGELOG.md); the schemas: jaccli/schemas/
 
 
-def envelope(command: str, body: dict, notes: list[str]) -> dict:
+def envelope(command: str, body: dict[str, Any], notes: list[str]) -> dict[str, Any]:
     """What every JSON object jac writes starts with. A key is filled or absent, never null: what was not
     computed is left out (each schema says when a key is present)."""
     return {"schema": SCHEMA_VERSION, "command": command, "notes": list(dict.fromkeys(notes)), **prune(body)}
@@ -103,13 +104,13 @@ def values(at: Evaluated | None, structured: bool = False) -> Any:
     return np.ascontiguousarray(value)
 
 
-def point(p: Any) -> dict | None:
+def point(p: Any) -> dict[str, Any] | None:
     if p is None:
         return None
     return {name: json_number(v) for name, v in zip(p.names, p.values)}
 
 
-def determinant(det: Determinant | None) -> dict | None:
+def determinant(det: Determinant | None) -> dict[str, Any] | None:
     if det is None:
         return None
     return {
@@ -125,7 +126,7 @@ def determinant(det: Determinant | None) -> dict | None:
     }
 
 
-def _factor(f: Factor) -> dict:
+def _factor(f: Factor) -> dict[str, Any]:
     out = f.outputs
     return {
         "name": f.name,
@@ -145,11 +146,11 @@ def _factor(f: Factor) -> dict:
     }
 
 
-def _plan(plan: Any) -> dict | None:
+def _plan(plan: Any) -> dict[str, Any] | None:
     return None if plan is None else {"order": plan.order, "macs": plan.macs, "memory": plan.memory}
 
 
-def jacobian_body(r: JacobianResult) -> dict:
+def jacobian_body(r: JacobianResult) -> dict[str, Any]:
     m, n = r.shape
     at = r.at
     out: dict[str, Any] = {

@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, Any, Sequence
 from ..calculus.numbers import fmt_number, power_of_ten
 
 if TYPE_CHECKING:
+    from ..chain.values import Evaluated
     from ..core.request import RenderOptions
-    from ..results import Evaluated, JacobianResult
+    from ..results import JacobianResult
 
 LARGE = 12
 
@@ -69,6 +70,13 @@ def evaluated_matrix(at: Evaluated, precision: int, full: bool) -> str:
     return "\\begin{bmatrix} " + " \\\\ ".join(lines) + " \\end{bmatrix}"
 
 
+def _column(values: Evaluated) -> list[Any]:
+    """The entries of an evaluated column, exact where they are."""
+    if values.exact is not None:
+        return list(values.exact)
+    return [float(row[0]) for row in values.rows()]
+
+
 def _vector(values: Any, precision: int, full: bool) -> str:
     if not full and values.size > 64:
         from ..parse.arrays import summary
@@ -77,7 +85,14 @@ def _vector(values: Any, precision: int, full: bool) -> str:
     return "\\begin{bmatrix} " + " & ".join(fmt_number(float(v), precision) for v in values) + " \\end{bmatrix}"
 
 
-def render_latex(result: JacobianResult, options: RenderOptions) -> str:
+def _shaped(latex: str, shape: tuple[int, int], shapes: bool) -> str:
+    """With ``shapes`` (the html page): the matrix with its shape written under it, as a textbook does."""
+    return f"\\underset{{{shape[0]}\\times {shape[1]}}}{{{latex}}}" if shapes else latex
+
+
+def render_latex(result: JacobianResult, options: RenderOptions, shapes: bool = False) -> str:
+    """``--format latex``: each display of the result; ``shapes`` adds each factor's shape under it and the
+    point each factor sees (the html page's chain rule)."""
     precision, full = options.precision, options.full
     lines = []
     inputs = _args(result.inputs)
@@ -90,10 +105,16 @@ def render_latex(result: JacobianResult, options: RenderOptions) -> str:
         elif result.point is not None:
             factors = list(reversed(result.factors))
             names = " \\, ".join(_J(f.name, _args(f.point.exact)) for f in factors)  # type: ignore[union-attr]
-            values = " ".join(evaluated_matrix(f.at, precision, full) for f in factors if f.at is not None)
+            values = " ".join(_shaped(evaluated_matrix(f.at, precision, full), f.at.shape, shapes)
+                              for f in factors if f.at is not None)
             head = f"{_J(result.name, _args(result.point.exact))} = {names}"
+            if shapes:
+                for f in result.factors[:-1]:
+                    if f.outputs is not None and f.point is not None and f.outputs.shape[0] <= 6:
+                        lines.append(f"{_name(f.name)}({_args(f.point.exact)}) = ({_args(_column(f.outputs))})")
             if result.at is not None:
-                lines.append(f"{head} = {values} = {evaluated_matrix(result.at, precision, full)}")
+                lines.append(f"{head} = {values} = "
+                             f"{_shaped(evaluated_matrix(result.at, precision, full), result.at.shape, shapes)}")
             else:
                 lines.append(head)
     else:

@@ -11,7 +11,7 @@ import re
 import shutil
 import sys
 from contextlib import ExitStack
-from typing import Any, Iterator
+from typing import Any, Iterator, cast
 
 import click
 
@@ -22,6 +22,7 @@ from ..core.sink import Interrupted, Sink, atomic_output, atomic_sink, stdout_si
 from ..core.untrusted import visible_lines
 from . import render
 from .json import error_object as obj
+from .text_table import draw
 
 
 def say(kind: str, text: str, colour: str) -> None:
@@ -47,6 +48,12 @@ def write(result: Any, request: Request, quiet: bool) -> int:
         _write_blocks(_encoded(result, request), None)
         return 0
     _write_blocks(_encoded(result, request), request.output)
+    if request.feedback is not None:
+        from .feedback import links, write_feedback  # the html pages: only for a class with --feedback
+
+        written = write_feedback(result, request.feedback, request.render)
+        if not quiet:
+            say("feedback", links(written), "cyan")
     if request.answers is not None and request.render.format in ("csv", "json") and not quiet:
         _grade_summary(result)  # the human formats end with it
     if spec.verdict and not result.passed:
@@ -62,12 +69,11 @@ def _grade_summary(sheet: Any) -> None:
 def _encoded(result: Any, request: Request) -> Iterator[bytes]:
     out = render(result, request.render)
     if not isinstance(out, (str, bytes)) and hasattr(out, "__next__"):
-        return out  # CSV: blocks of bytes, written as they are made
+        return cast("Iterator[bytes]", out)  # CSV: blocks of bytes, written as they are made
     if isinstance(out, str):
         return iter([(out + "\n").encode("utf-8")])
     tty = request.output is None and (sys.stdout.isatty() or bool(os.environ.get("FORCE_COLOR")))
     if not tty:  # a pipe or a file: the same characters as rich draws there, without importing rich
-        from .text_table import draw
 
         text = draw(out.blocks, PAGE_WIDTH)
         if text is not None:
@@ -163,4 +169,4 @@ def _summary(summary: Any, quiet: bool) -> int:
         files = "1 file" if summary.parts == 1 else f"{summary.parts:,} files"
         say("note", f"{summary.rows:,} rows from {files} written to {summary.folder}/ "
                     f"({summary.bad_rows:,} bad rows)", "yellow")
-    return summary.exit_code
+    return cast(int, summary.exit_code)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..core.untrusted import visible_lines
 from .model import Heading, Line, MatrixBlock
 
-
-def _is_numeric(text: str) -> bool:
-    head = text.split(" ≈ ")[0].replace("/", "").replace(".", "").replace("-", "").replace("e", "")
-    return head.isdigit()
+if TYPE_CHECKING:
+    from .model import Block
 
 
 def matrix_lines(block: MatrixBlock) -> list[str]:
@@ -23,11 +23,11 @@ def matrix_lines(block: MatrixBlock) -> list[str]:
     return out
 
 
-def draw(blocks) -> str:
+def draw(blocks: list[Block]) -> str:
     return visible_lines(_draw(blocks))  # control characters of untrusted text shown as escapes
 
 
-def _draw(blocks) -> str:
+def _draw(blocks: list[Block]) -> str:
     lines: list[str] = []
     for block in blocks:
         if isinstance(block, Heading):

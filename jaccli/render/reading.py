@@ -5,15 +5,18 @@ once. Human formats start with these lines (``--no-echo`` leaves them out); JSON
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .model import Block, Line
+
+if TYPE_CHECKING:
+    from ..model.function import VectorFunction
 
 MOST_COMPONENTS = 6  # large systems: the first few, then how many more
 MOST_CHARACTERS = 100
 
 
-def functions_of(result: Any) -> list:
+def functions_of(result: Any) -> list[VectorFunction]:
     """The functions a result was computed from, as shown (none for costs; a layer file is not shown).
     Each result type says which (``shown_functions``, else ``functions``): no result module is imported
     here, so a composition never loads the check, second-order and tool result types."""
@@ -31,12 +34,12 @@ def _short(text: str) -> str:
     return text if len(text) <= MOST_CHARACTERS else text[:MOST_CHARACTERS - 1] + "…"
 
 
-def _args(fn) -> str:
+def _args(fn: VectorFunction) -> str:
     names = list(fn.inputs)
     return ", ".join(names) if len(names) <= 6 else f"{names[0]}, {names[1]}, …, {names[-1]}"
 
 
-def reading_blocks(functions: list, full: bool = False) -> list[Block]:
+def reading_blocks(functions: list[VectorFunction], full: bool = False) -> list[Block]:
     """``f(x, y):  f1 = x^2 + y`` / ``          f2 = 2*x*y``, one line per component."""
     lines: list[Block] = []
     for fn in functions:
@@ -56,7 +59,7 @@ def reading_blocks(functions: list, full: bool = False) -> list[Block]:
     return lines
 
 
-def read_as(functions: list) -> list[dict]:
+def read_as(functions: list[VectorFunction]) -> list[dict[str, Any]]:
     """JSON: each function's name, inputs (in column order) and components as read."""
     return [{"function": fn.name, "inputs": list(fn.inputs), "input_order": fn.order,
              "components": {name: to_text(expr) for name, expr in zip(fn.output_names, fn.printable_outputs)}}

@@ -3,6 +3,8 @@ never with NO_COLOR (rich honours it)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich import box
 from rich.console import Group
 from rich.table import Table
@@ -10,6 +12,9 @@ from rich.text import Text
 
 from ..core.untrusted import visible_lines
 from .model import Heading, Line, MatrixBlock
+
+if TYPE_CHECKING:
+    from .model import Block
 
 
 def _text(text: str, style: str = "") -> Text:
@@ -31,7 +36,7 @@ def _matrix(block: MatrixBlock) -> Group:
     return Group(_text(block.title, "bold"), table)
 
 
-def draw(blocks) -> Group:
+def draw(blocks: list[Block]) -> Group:
     parts: list[Text | Table | Group] = []
     for block in blocks:
         if isinstance(block, Heading):

@@ -3,6 +3,8 @@ and the remainder table."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import sympy as sp
 
 from ..calculus.numbers import fmt_number, json_number
@@ -35,7 +37,7 @@ def blocks(r: TaylorResult, options: RenderOptions) -> list[Block]:
     return out
 
 
-def body(r: TaylorResult, options: RenderOptions) -> dict:
+def body(r: TaylorResult, options: RenderOptions) -> dict[str, Any]:
     return {
         "function": r.function.name,
         "inputs": list(r.function.inputs),

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Sequence, Union
 
 from ..chain.values import Evaluated, LinearMap  # noqa: F401  (Evaluated: one of the results' parts)
 from ..core.commands import COMMANDS
+from ..core.display import Displayable
 from ..model.function import VectorFunction, space
 
 if TYPE_CHECKING:
@@ -162,8 +163,8 @@ class VectorProducts:
     plan: Plan | None = None  # the order actually used
 
 
-@dataclass
-class JacobianResult:
+@dataclass(repr=False)
+class JacobianResult(Displayable):
     """The Jacobian of a chain (application order), symbolic and/or at a point, with what was asked."""
 
     command: str  # "jacobian" or "compose": what was asked, which fixes the JSON schema

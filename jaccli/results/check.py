@@ -6,10 +6,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ..core.display import Displayable
+
 if TYPE_CHECKING:
     import sympy as sp
 
     from ..calculus.evaluate import Point
+    from ..model.function import VectorFunction
     from ..parse.answer import Answer
     from ..parse.arrays import NumericPoint
     from . import JacobianResult
@@ -57,8 +60,8 @@ class DetVerdict:
     method: str
 
 
-@dataclass
-class CheckResult:
+@dataclass(repr=False)
+class CheckResult(Displayable):
     command = "check"
 
     target: JacobianResult
@@ -75,14 +78,14 @@ class CheckResult:
     layout: str = "as J"  # "as J", or "gradient as a column" when a column was accepted
     what: str = "J"  # what was checked: J, H (--hessian), ∂y/∂x (--implicit)
     classification: ClassVerdict | None = None  # --expect-class
-    read: list = field(default_factory=list)  # the functions as given (shown as read), when J is of others
+    read: list[VectorFunction] = field(default_factory=list)  # the functions as given (shown as read), when J is of others
 
     @property
     def expected(self) -> sp.Matrix:
         return self.target.at.exact if self.mode == "point" else self.target.symbolic  # type: ignore[union-attr]
 
     @property
-    def shown_functions(self) -> list:
+    def shown_functions(self) -> list[VectorFunction]:
         """The functions as given (the Jacobian may be of others: the gradient of f for --hessian)."""
         return list(self.read) if self.read else list(self.target.functions)
 
@@ -105,6 +108,8 @@ class CheckResult:
     def wrong_count(self) -> int:
         """How many entries of J are wrong (all of them when the shape is wrong); the determinant aside."""
         if not self.shape_ok:
+            m: int
+            n: int
             m, n = self.expected.shape
             return m * n
         return sum(not v.ok for v in self.entries)
@@ -141,13 +146,13 @@ class Grade:
         return self.result is not None and self.result.passed
 
 
-@dataclass
-class GradeSheet:
+@dataclass(repr=False)
+class GradeSheet(Displayable):
     command = "check"
 
     grades: list[Grade]
     origin: str
-    functions: list = field(default_factory=list)  # what was differentiated (shown as read)
+    functions: list[VectorFunction] = field(default_factory=list)  # what was differentiated (shown as read)
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -190,8 +195,8 @@ class PointVerdict:
     ok: bool
 
 
-@dataclass
-class CriticalCheck:
+@dataclass(repr=False)
+class CriticalCheck(Displayable):
     """``jac check SPEC --critical --expect "(1, 1) local minimum; (0, 0) saddle point"``: the set of critical
     points (within --in) and each one's classification, against jac critical's exact solution."""
 
@@ -206,7 +211,7 @@ class CriticalCheck:
     classification: None = None
 
     @property
-    def functions(self) -> list:
+    def functions(self) -> list[VectorFunction]:
         return [self.function]
 
     @property

@@ -4,10 +4,12 @@ function theorem."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from ..chain.values import Evaluated
+from ..core.display import Displayable
 from ..model.function import VectorFunction
-from . import ChainProperties, Evaluated
+from . import ChainProperties
 
 if TYPE_CHECKING:
     import sympy as sp
@@ -65,8 +67,8 @@ class Term:
     at: Evaluated | None = None
 
 
-@dataclass
-class HessianResult(ChainProperties):
+@dataclass(repr=False)
+class HessianResult(ChainProperties, Displayable):
     command = "hessian"  # the JSON's "command"
 
     functions: list[VectorFunction]
@@ -81,11 +83,11 @@ class HessianResult(ChainProperties):
 
 @dataclass
 class CriticalPoint:
-    point: tuple  # coordinates (exact, or Floats when found numerically)
-    multipliers: tuple  # λ for each constraint
+    point: tuple[sp.Expr, ...]  # coordinates (exact, or Floats when found numerically)
+    multipliers: tuple[sp.Expr, ...]  # λ for each constraint
     value: sp.Expr  # f there
     classification: str  # local minimum, local maximum, saddle point, inconclusive (… on the constraint)
-    detail: dict  # D, f_xx, eigenvalues (or bordered minors), and whether decided exactly
+    detail: dict[str, Any]  # D, f_xx, eigenvalues (or bordered minors), and whether decided exactly
     hessian: sp.MatrixBase  # of f (of the Lagrangian with constraints) there
 
 
@@ -101,8 +103,8 @@ class CriticalCurve:
     argument: str | None = None  # why, when classified
 
 
-@dataclass
-class CriticalResult:
+@dataclass(repr=False)
+class CriticalResult(Displayable):
     command = "critical"
 
     function: VectorFunction
@@ -152,8 +154,8 @@ class TaylorStep:
     ratio: float  # remainder / ‖h‖^K: shrinks to 0 like ‖h‖
 
 
-@dataclass
-class TaylorResult:
+@dataclass(repr=False)
+class TaylorResult(Displayable):
     command = "taylor"
 
     function: VectorFunction
@@ -171,8 +173,8 @@ class TaylorResult:
 # ---------------------------------------------------------------------------
 # The implicit function theorem (implicit_function.py)
 
-@dataclass
-class ImplicitResult:
+@dataclass(repr=False)
+class ImplicitResult(Displayable):
     command = "implicit"
 
     function: VectorFunction

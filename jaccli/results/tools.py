@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ..core.display import Displayable
 from ..model.function import VectorFunction
 
 if TYPE_CHECKING:
@@ -15,8 +16,8 @@ if TYPE_CHECKING:
 # ---------------------------------------------------------------------------
 # The cost of an order (cost.py)
 
-@dataclass
-class CostResult:
+@dataclass(repr=False)
+class CostResult(Displayable):
     command = "cost"
 
     shapes: list[Shape]
@@ -29,15 +30,15 @@ class CostResult:
         return [self.shapes[0].cols] + [s.rows for s in self.shapes]
 
     @property
-    def shown_functions(self) -> list:
+    def shown_functions(self) -> list[VectorFunction]:
         return []  # widths, not functions
 
 
 # ---------------------------------------------------------------------------
 # Generated code (codegen.py)
 
-@dataclass
-class CodegenResult:
+@dataclass(repr=False)
+class CodegenResult(Displayable):
     command = "codegen"
 
     code: str
@@ -52,8 +53,8 @@ class CodegenResult:
 # ---------------------------------------------------------------------------
 # Pictures (plotting.py: the data; plot_draw.py: matplotlib)
 
-@dataclass
-class PlotResult:
+@dataclass(repr=False)
+class PlotResult(Displayable):
     command = "plot"
 
     data: Any  # plotting.PlotData (numpy arrays)
@@ -77,11 +78,11 @@ class Exercise:
     answer: str  # jac syntax (what --expect reads)
     answer_latex: str
     check: list[str]  # the jac check arguments that verified it
-    options: dict = field(default_factory=dict)  # e.g. {"hessian": True}
+    options: dict[str, Any] = field(default_factory=dict)  # e.g. {"hessian": True}
 
 
-@dataclass
-class ExerciseSheet:
+@dataclass(repr=False)
+class ExerciseSheet(Displayable):
     command = "exercise"
 
     exercises: list[Exercise]
