@@ -126,6 +126,7 @@ TABLE = {
         "vars": (["--vars", "r,t"], []),
         "latex": (["--latex"], []),
         "radius": (["--radius", "0.2"], []),
+        "dpi": (["--dpi", "100"], []),
         "timeout": (["--timeout", "20"], []),
         "quiet": (["--quiet"], []),
         "format=plain": (["--format", "plain"], []),

@@ -12,6 +12,9 @@ from .common import JacCommand, examples, point_options, run_command, timeout_op
 @click.command(cls=JacCommand)
 @click.argument("specs", nargs=-1, required=True, metavar="SPEC [SPEC2 ...]")
 @point_options
+@click.option("--dpi", type=click.IntRange(50, 1200), default=None, metavar="N",
+              help="PNG resolution in dots per inch [default: 320: about 1,700 pixels across one panel, sharp on a slide]; "
+                   "SVG and PDF are vector pictures with selectable text.")
 @click.option("--radius", type=click.FloatRange(min=0, min_open=True), default=0.5, show_default=True,
               help="The neighbourhood drawn around the point (half the grid's width).")
 @timeout_option

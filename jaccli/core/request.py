@@ -132,6 +132,7 @@ class Request:
     name: str | None = None
     # plot
     radius: float = 0.5
+    dpi: int | None = None  # PNG resolution (drawing.DPI when not given)
     # exercise
     kind: str | None = None
     seed: int = 0

@@ -18,6 +18,7 @@ for the composition: the parallelograms' areas multiply, det J_{g∘f} = det J_g
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -48,6 +49,13 @@ class Panel:
     parallelogram: np.ndarray | None = None  # their images f(p) + J·(corner − p)
     contour: tuple | None = None  # (X, Y, Z) for R² → R
     labels: tuple[list[str], list[str]] = ([], [])  # rows (outputs), columns (inputs) for a heat map
+    input_names: tuple[str, ...] = ()  # the axes of the input plane (contours)
+    output_names: tuple[str, ...] = ()  # the axes of the output plane or space (maps, curves, cubes)
+    point_text: str = ""  # the point as jac prints it: (r, θ) = (1, π/4)
+    linear_map: bool = False  # f equals its linearisation on the drawn grid: one grid, said so
+    edge_labels: tuple[str, str] = ("r·J e₁", "r·J e₂")  # the parallelogram's edges: J's columns (times r)
+    det_text: str = ""  # det J as jac prints it (exact where it is)
+    shape_name: str = "the square"  # what the shaded shape is the image of
 
 
 @dataclass
@@ -76,37 +84,78 @@ def plot_data(result: Any, radius: float) -> PlotData:
     J = np.array(result.at.rows(), dtype=float)
     F = chain_function(items)
     name = result.name
+    inputs = tuple(result.inputs)
+    outputs = tuple(result.factors[-1].output_names)
+    at = pretty(result.point.text())
     panels = []
     if len(result.factors) > 1:
         if not all(f.shape == (2, 2) for f in result.factors) or J.shape != (2, 2):
             raise UsageError("jac plot draws a composition when every factor is 2→2 (R² → R²)",
                              hint="plot each function on its own, or the composed function as one SPEC")
-        here = p
+        # one shape followed through the chain: the square at p, its image under J_f at f(p), that image's
+        # image under J_g at g(f(p)), …: the areas visibly multiply
+        here, shape, labels, previous = p, None, ("r·J e₁", "r·J e₂"), ""
         for factor, item in zip(result.factors, items):
             Jk = np.array(factor.at.rows(), dtype=float)
             Fk = chain_function([item])
-            panels.append(_map2d(f"{factor.name} at ({_fmt(here)})", Fk, here, Jk, radius))
-            here = Fk(here)
+            seen = pretty(factor.point.text()) if factor.point is not None else _fmt(here)
+            names = ("r·J_" + factor.name + " e₁", "r·J_" + factor.name + " e₂") if shape is None else \
+                ("J_" + factor.name + "·(edge 1)", "J_" + factor.name + "·(edge 2)")
+            panel = _map2d(f"{factor.name} at {seen}", Fk, here, Jk, radius, shape=shape, labels=names,
+                           inputs=tuple(factor.inputs), outputs=tuple(factor.output_names),
+                           det_text=_det_text(factor.at))
+            if previous:
+                panel.shape_name = f"{previous}'s parallelogram"
+            panels.append(panel)
+            here, shape, previous = Fk(here), panel.parallelogram, factor.name
         dets = [float(pnl.det) for pnl in panels if pnl.det is not None]
-        panels.append(_map2d(f"{name} at ({_fmt(p)})", F, p, J, radius))
+        panels.append(_map2d(f"{name} at {at}", F, p, J, radius, labels=labels, inputs=inputs, outputs=outputs,
+                             det_text=_det_text(result.at)))
         product = float(np.prod(dets))
         return PlotData(panels, radius, det_product=product,
                         notes=[f"det J_{name} = {' · '.join(_num(d) for d in reversed(dets))} = {_num(product)}"])
     m, n = J.shape
     if (m, n) == (2, 2):
-        panels.append(_map2d(f"{name} at ({_fmt(p)})", F, p, J, radius))
+        panels.append(_map2d(f"{name} at {at}", F, p, J, radius, inputs=inputs, outputs=outputs,
+                             det_text=_det_text(result.at)))
     elif n == 1 and m in (2, 3):
-        panels.append(_curve(name, F, p, J, radius))
+        panels.append(_curve(name, F, p, J, radius, at, outputs))
     elif (m, n) == (1, 2):
-        panels.append(_contour(name, F, p, J, radius))
+        panels.append(_contour(name, F, p, J, radius, at, inputs))
     elif (m, n) == (3, 3):
-        panels.append(_cube(name, F, p, J, radius))
+        panels.append(_cube(name, F, p, J, radius, at, outputs, _det_text(result.at)))
     else:
-        fn = result.function if result.functions else None
-        rows = list(fn.output_names) if fn else [f"y{i + 1}" for i in range(m)]
-        cols = list(fn.inputs) if fn else [f"x{j + 1}" for j in range(n)]
-        panels.append(Panel("heatmap", f"J_{name} at ({_fmt(p)})", p, F(p), J, labels=(rows, cols)))
+        rows = list(outputs) if len(outputs) == m else [f"y{i + 1}" for i in range(m)]
+        cols = list(inputs) if len(inputs) == n else [f"x{j + 1}" for j in range(n)]
+        panels.append(Panel("heatmap", f"J_{name} at {at}", p, F(p), J, labels=(rows, cols), point_text=at))
     return PlotData(panels, radius)
+
+
+_GREEK = {"alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "theta": "θ", "lambda": "λ",
+          "mu": "μ", "rho": "ρ", "sigma": "σ", "tau": "τ", "phi": "φ", "psi": "ψ", "omega": "ω", "pi": "π"}
+
+
+def pretty(text: str) -> str:
+    """jac's text as a picture writes it: pi → π, theta → θ, sqrt(2) → √2, * dropped."""
+    text = re.sub(r"\b(" + "|".join(_GREEK) + r")\b", lambda m: _GREEK[m.group(1)], text)
+    text = re.sub(r"sqrt\((\w+)\)", r"√\1", text)
+    return text.replace("*", "")
+
+
+def _det_text(at: Any) -> str:
+    """det J as jac prints it: exact where the point is exact (2·√2), else a decimal."""
+    import sympy as sp
+
+    from ..calculus.printing import to_text
+
+    if at is not None and at.exact is not None and at.exact.rows == at.exact.cols:
+        det = sp.nsimplify(at.exact.det()) if at.exact.has(sp.Float) else sp.simplify(at.exact.det())
+        if not det.has(sp.Float):
+            value = float(det)
+            text = pretty(to_text(det))
+            return text if text == _num(value) else f"{text} ≈ {_num(value)}"
+    rows = np.array(at.rows(), dtype=float) if at is not None else None
+    return _num(float(np.linalg.det(rows))) if rows is not None and rows.shape[0] == rows.shape[1] else ""
 
 
 def _fmt(v: np.ndarray) -> str:
@@ -121,7 +170,11 @@ def _along(F: Callable, points: np.ndarray) -> np.ndarray:
     return np.array([F(q) for q in points], dtype=float)
 
 
-def _map2d(title: str, F: Callable, p: np.ndarray, J: np.ndarray, r: float) -> Panel:
+def _map2d(title: str, F: Callable, p: np.ndarray, J: np.ndarray, r: float, shape: np.ndarray | None = None,
+           labels: tuple[str, str] = ("r·J e₁", "r·J e₂"), inputs: tuple[str, ...] = (),
+           outputs: tuple[str, ...] = (), det_text: str = "") -> Panel:
+    """The grid around p, its images, and a shape at p with its image f(p) + J·(corner − p): the square of
+    side r, or (``shape``, in a composition) the previous factor's image parallelogram, now at p."""
     fp = np.asarray(F(p), dtype=float)
     offsets = np.linspace(-r, r, GRID_LINES)
     t = np.linspace(-r, r, SAMPLES)
@@ -129,32 +182,42 @@ def _map2d(title: str, F: Callable, p: np.ndarray, J: np.ndarray, r: float) -> P
            [np.column_stack([p[0] + t, np.full_like(t, p[1] + b)]) for b in offsets]
     image = [_along(F, line) for line in grid]
     linear = [fp + (line - p) @ J.T for line in grid]
-    square = p + r * np.array([[0, 0], [1, 0], [1, 1], [0, 1]], dtype=float)
+    square = p + r * np.array([[0, 0], [1, 0], [1, 1], [0, 1]], dtype=float) if shape is None else shape
     parallelogram = fp + (square - p) @ J.T
-    return Panel("map2d", title, p, fp, J, float(np.linalg.det(J)), grid, image, linear, square, parallelogram)
+    scale = max(float(np.max(np.abs(np.vstack(image) - fp))), 1e-300)
+    coincide = all(np.allclose(a, b, rtol=0, atol=1e-9 * scale) for a, b in zip(image, linear))
+    det = float(np.linalg.det(J))
+    return Panel("map2d", title, p, fp, J, det, grid, image, linear, square, parallelogram,
+                 input_names=inputs, output_names=outputs, linear_map=coincide, edge_labels=labels,
+                 det_text=det_text or _num(det))
 
 
-def _curve(name: str, F: Callable, p: np.ndarray, J: np.ndarray, r: float) -> Panel:
-    t = np.linspace(p[0] - 4 * r, p[0] + 4 * r, 4 * SAMPLES)
+def _curve(name: str, F: Callable, p: np.ndarray, J: np.ndarray, r: float, at: str,
+           outputs: tuple[str, ...]) -> Panel:
+    t = np.linspace(p[0] - r, p[0] + r, 4 * SAMPLES)  # the parameter within --radius of the point
     curve = _along(F, t[:, None])
-    return Panel("curve", f"{name} near t = {_num(p[0])}", p, np.asarray(F(p), dtype=float), J, None,
-                 grid=[t[:, None]], image=[curve])
+    return Panel("curve", f"{name} near {at}", p, np.asarray(F(p), dtype=float), J, None,
+                 grid=[t[:, None]], image=[curve], output_names=outputs, point_text=at)
 
 
-def _contour(name: str, F: Callable, p: np.ndarray, J: np.ndarray, r: float) -> Panel:
-    xs = np.linspace(p[0] - 4 * r, p[0] + 4 * r, SAMPLES)
-    ys = np.linspace(p[1] - 4 * r, p[1] + 4 * r, SAMPLES)
+def _contour(name: str, F: Callable, p: np.ndarray, J: np.ndarray, r: float, at: str,
+             inputs: tuple[str, ...]) -> Panel:
+    xs = np.linspace(p[0] - r, p[0] + r, SAMPLES)  # the square of half-width --radius around the point
+    ys = np.linspace(p[1] - r, p[1] + r, SAMPLES)
     X, Y = np.meshgrid(xs, ys)
     Z = np.array([[float(F(np.array([x, y]))[0]) for x in xs] for y in ys])
-    return Panel("contour", f"{name} near ({_fmt(p)})", p, np.asarray(F(p), dtype=float), J, None, contour=(X, Y, Z))
+    return Panel("contour", f"{name} near {at}", p, np.asarray(F(p), dtype=float), J, None, contour=(X, Y, Z),
+                 input_names=inputs, point_text=at)
 
 
-def _cube(name: str, F: Callable, p: np.ndarray, J: np.ndarray, r: float) -> Panel:
+def _cube(name: str, F: Callable, p: np.ndarray, J: np.ndarray, r: float, at: str, outputs: tuple[str, ...],
+          det_text: str) -> Panel:
     corners = np.array([[i, j, k] for i in (0, 1) for j in (0, 1) for k in (0, 1)], dtype=float)
     cube = p + r * corners
     fp = np.asarray(F(p), dtype=float)
-    return Panel("cube", f"{name} at ({_fmt(p)})", p, fp, J, float(np.linalg.det(J)), square=cube,
-                 parallelogram=fp + (cube - p) @ J.T)
+    det = float(np.linalg.det(J))
+    return Panel("cube", f"{name} at {at}", p, fp, J, det, square=cube, parallelogram=fp + (cube - p) @ J.T,
+                 output_names=outputs, point_text=at, det_text=det_text or _num(det))
 
 
 def run(request: Request) -> PlotResult:

@@ -44,7 +44,7 @@ def write(result: Any, request: Request, quiet: bool) -> int:
     if spec.picture:  # the picture is the -o file; stdout says what it shows
         from .drawing import draw
 
-        draw(result.data, result.path)
+        draw(result.data, result.path, request.dpi)
         _write_blocks(_encoded(result, request), None)
         return 0
     _write_blocks(_encoded(result, request), request.output)
