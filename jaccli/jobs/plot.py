@@ -47,7 +47,7 @@ class Panel:
     linear: list[np.ndarray] = field(default_factory=list)  # their images under the linearisation
     square: np.ndarray | None = None  # corners of the square (cube) at p
     parallelogram: np.ndarray | None = None  # their images f(p) + J·(corner − p)
-    contour: tuple | None = None  # (X, Y, Z) for R² → R
+    contour: tuple[Any, Any, Any] | None = None  # (X, Y, Z) for R² → R
     labels: tuple[list[str], list[str]] = ([], [])  # rows (outputs), columns (inputs) for a heat map
     input_names: tuple[str, ...] = ()  # the axes of the input plane (contours)
     output_names: tuple[str, ...] = ()  # the axes of the output plane or space (maps, curves, cubes)
@@ -166,11 +166,11 @@ def _num(x: float) -> str:
     return f"{x:.4g}"
 
 
-def _along(F: Callable, points: np.ndarray) -> np.ndarray:
+def _along(F: Callable[..., Any], points: np.ndarray) -> np.ndarray:
     return np.array([F(q) for q in points], dtype=float)
 
 
-def _map2d(title: str, F: Callable, p: np.ndarray, J: np.ndarray, r: float, shape: np.ndarray | None = None,
+def _map2d(title: str, F: Callable[..., Any], p: np.ndarray, J: np.ndarray, r: float, shape: np.ndarray | None = None,
            labels: tuple[str, str] = ("r·J e₁", "r·J e₂"), inputs: tuple[str, ...] = (),
            outputs: tuple[str, ...] = (), det_text: str = "") -> Panel:
     """The grid around p, its images, and a shape at p with its image f(p) + J·(corner − p): the square of
@@ -192,7 +192,7 @@ def _map2d(title: str, F: Callable, p: np.ndarray, J: np.ndarray, r: float, shap
                  det_text=det_text or _num(det))
 
 
-def _curve(name: str, F: Callable, p: np.ndarray, J: np.ndarray, r: float, at: str,
+def _curve(name: str, F: Callable[..., Any], p: np.ndarray, J: np.ndarray, r: float, at: str,
            outputs: tuple[str, ...]) -> Panel:
     t = np.linspace(p[0] - r, p[0] + r, 4 * SAMPLES)  # the parameter within --radius of the point
     curve = _along(F, t[:, None])
@@ -200,7 +200,7 @@ def _curve(name: str, F: Callable, p: np.ndarray, J: np.ndarray, r: float, at: s
                  grid=[t[:, None]], image=[curve], output_names=outputs, point_text=at)
 
 
-def _contour(name: str, F: Callable, p: np.ndarray, J: np.ndarray, r: float, at: str,
+def _contour(name: str, F: Callable[..., Any], p: np.ndarray, J: np.ndarray, r: float, at: str,
              inputs: tuple[str, ...]) -> Panel:
     xs = np.linspace(p[0] - r, p[0] + r, SAMPLES)  # the square of half-width --radius around the point
     ys = np.linspace(p[1] - r, p[1] + r, SAMPLES)
@@ -210,7 +210,7 @@ def _contour(name: str, F: Callable, p: np.ndarray, J: np.ndarray, r: float, at:
                  input_names=inputs, point_text=at)
 
 
-def _cube(name: str, F: Callable, p: np.ndarray, J: np.ndarray, r: float, at: str, outputs: tuple[str, ...],
+def _cube(name: str, F: Callable[..., Any], p: np.ndarray, J: np.ndarray, r: float, at: str, outputs: tuple[str, ...],
           det_text: str) -> Panel:
     corners = np.array([[i, j, k] for i in (0, 1) for j in (0, 1) for k in (0, 1)], dtype=float)
     cube = p + r * corners

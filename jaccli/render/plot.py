@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..calculus.numbers import fmt_number, json_number
 from ..core.request import RenderOptions
 from ..results.tools import PlotResult
@@ -26,7 +28,7 @@ def blocks(r: PlotResult, options: RenderOptions) -> list[Block]:
     return out
 
 
-def body(r: PlotResult, options: RenderOptions) -> dict:
+def body(r: PlotResult, options: RenderOptions) -> dict[str, Any]:
     return {"file": r.path, "radius": r.data.radius,
             "panels": [{"kind": p.kind, "title": p.title, "point": [json_number(v) for v in p.point],
                         "value": [json_number(v) for v in p.value],
