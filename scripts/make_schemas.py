@@ -122,8 +122,22 @@ STEPS = obj({"chain_sum": STRING, "functions": {"type": "array", "items": obj({
     "function": STRING, "entries": {"type": "array", "items": ENTRY_STEPS}})}},
     description="with --steps: every entry derived rule by rule")
 
+INTS = {"type": "array", "items": INT}
+SPARSE = obj({
+    "format": {"const": "coordinate"}, "nnz": INT, "density": NUMBER,
+    "bandwidth": obj({"lower": INT, "upper": INT}, ("lower", "upper")), "most_in_a_row": INT,
+    "colour_count": described(INT, "how many directional derivatives (JVPs) recover J"),
+    "colouring_optimal": described(BOOL, "the count equals the most non-zeros in a row, a lower bound"),
+    "colours": described(INTS, "the colour of each column (input)"),
+    "rows": described(INTS, "the row (output) of each non-zero, from 0, CSR order"),
+    "cols": described(INTS, "the column (input) of each non-zero, from 0"),
+    "values": described(NUMBERS, "with --at: each non-zero's value"),
+    "kept_sparse_because": {"enum": ["asked", "file", "large"]},
+}, ("format", "nnz", "rows", "cols", "colours"),
+    "a Jacobian kept sparse (--sparsity, -o .npz/.mtx, or large and sparse): J itself is absent")
+
 JACOBIAN_BODY = {
-    "function": STRING, "signature": STRING, "shape": SHAPE,
+    "function": STRING, "signature": STRING, "shape": SHAPE, "sparse": SPARSE,
     "inputs": described(NAMES, "column order"), "outputs": described(NAMES, "row order"),
     "point": described(POINT, "with --at"),
     "jacobian": JACOBIAN, "determinant": DETERMINANT, "read_as": READ_AS,

@@ -112,7 +112,8 @@ def test_every_result_type_has_a_renderer():
     from jaccli.render import MODULES, renderer
 
     found = {}
-    for module in ("jaccli.results", "jaccli.results.check", "jaccli.results.second_order", "jaccli.results.tools"):
+    for module in ("jaccli.results", "jaccli.results.check", "jaccli.results.second_order", "jaccli.results.tools",
+                   "jaccli.results.sparse"):
         for name, kind in inspect.getmembers(importlib.import_module(module), inspect.isclass):
             if kind.__module__ == module and (isinstance(kind.__dict__.get("command"), str)
                                               or "command" in getattr(kind, "__dataclass_fields__", {})):

@@ -58,6 +58,7 @@ TABLE = {
         "vars": (["--vars", "u,v"], []),
         "vjp": (["--vjp", "2"], ["at"]),
         "grad": (["--grad"], ["at"]),
+        "sparsity": (["--sparsity"], []),
     }),
     # w(x(u, v), y(u, v)), bound by name (the MIT/Stewart way)
     "compose": (["x = u^2 v, y = u v^2", "x^2 y + y^2 + x"], {
@@ -313,6 +314,7 @@ EFFECTS = {
     "grad": ("∇ = Jᵀ", '"products"'),
     "engine=symengine": ("symengine", "symengine"),
     "expect-det": ("det", '"determinant"'),
+    "sparsity": ("non-zeros", '"sparse"'),
 }
 
 

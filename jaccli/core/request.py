@@ -108,6 +108,7 @@ class Request:
     step: VectorLike = None
     steps: bool = False
     entry: tuple[int, int] | None = None
+    sparsity: bool = False  # jacobian: the pattern, a column colouring and the non-zeros only (chain/sparse.py)
     # check
     expect: Any = None
     expect_det: str | None = None

@@ -72,6 +72,14 @@ def jacobian_rules(r: Request, g: Any, fmt: str) -> None:
         raise _both("steps", "engine", "derivations are written by sympy (use the default engine)")
     if r.steps and fmt in ("latex", "csv"):
         raise _both("steps", "format", "derivations print as table, plain or json")
+    sparse_file = bool(r.output) and str(r.output).lower().endswith((".npz", ".mtx"))
+    if r.sparsity or sparse_file:
+        what = "sparsity" if r.sparsity else "output"
+        for name in ("points", "steps", "verify", "step", "vjp", "jvp", "grad", "engine"):
+            if g(name):
+                raise _both(name, what, "a sparse J is its pattern and, at one point, its non-zeros")
+        if g("format") and sparse_file:
+            raise _both("format", "output", f"{r.output} is a sparse matrix file, not text")
     if r.points is not None or r.points_text is not None:
         for name in _ONE_POINT:
             if g(name):

@@ -14,6 +14,7 @@ from ..chain.core import evaluated_exact, evaluated_floats, evaluated_matrix, sh
 from ..chain.order import Shape, plans
 from ..chain.values import Evaluated, is_exact, is_finite
 from ..core.errors import MathError, SpecError, UsageError
+from ..core.limits import SPARSE_MIN_ENTRIES
 from ..core.progress import progress
 from ..core.request import Request, make, option
 from ..model.function import VectorFunction, inferred_order_hint
@@ -421,11 +422,26 @@ def _linearise(result: JacobianResult, items: Sequence[Any], step: Any) -> Any:
     return linearise(chain_function(items), result.point, result.at.rows(), numeric_vector(step, option("step")).tolist())
 
 
+def _maybe_sparse(request: Request, items: list[Any]) -> bool:
+    """Asked for (--sparsity, -o J.npz / J.mtx), or one function large enough to look at its pattern."""
+    if request.sparsity or (request.output or "").lower().endswith((".npz", ".mtx")):
+        return True
+    return len(items) == 1 and isinstance(items[0], VectorFunction) and \
+        len(items[0].output_names) * items[0].n > SPARSE_MIN_ENTRIES
+
+
 def run(request: Request) -> Any:
     """jac jacobian and compose: J at a point or symbolically, or a batch of points (the rows still to
     stream, jobs/points.py)."""
     items = load(request, layers=True)
     check_items(request, items)
+    if _maybe_sparse(request, items):
+        from .sparse import run as run_sparse  # numpy: only for a sparse J
+        from .sparse import wanted
+
+        sparse = wanted(request, items)
+        if sparse is not None:
+            return run_sparse(request, items, *sparse)
     if request.points is not None or request.points_text is not None:
         from .points import BatchRun  # numpy: only for a batch
 

@@ -256,6 +256,7 @@ def check_input_names(names: Sequence[Any], where: str) -> tuple[str, ...]:
     from . import grammar
 
     seen: list[str] = []
+    known: set[str] = set()  # membership in a set: linear in the number of inputs
     for k, raw in enumerate(names):
         if not isinstance(raw, str):
             raise SpecError(f"{where}: input {k + 1} is {_yaml_kind(raw)}, not a name",
@@ -268,9 +269,10 @@ def check_input_names(names: Sequence[Any], where: str) -> tuple[str, ...]:
             raise SpecError(f"{where}: input name {item!r} is already jac's "
                             f"{'constant' if item in grammar.CONSTANTS else 'function'} {item}",
                             hint="choose another name")
-        if item in seen:
+        if item in known:
             raise SpecError(f"{where}: input {item!r} is declared twice", hint="each input name must be unique")
         seen.append(item)
+        known.add(item)
     if not seen:
         raise SpecError(f"{where}: no inputs declared", hint="list at least one input name, e.g. [x, y]")
     return tuple(seen)
@@ -480,7 +482,8 @@ def _read_fast(values: list[Any], inputs: tuple[str, ...], name: str, origin: st
     conditions = tuple(tuple(Condition(kind, SymengineExprs((expr,)), function, need)
                              for kind, expr, function, need in group) for group in found)
     used = set().union(*(e.free_symbols for e in exprs), *(c[1].free_symbols for g in found for c in g))
-    unused = [v for v in inputs if not any(s.name == v for s in used)]
+    used_names = {s.name for s in used}  # a set: 10⁴ inputs must not cost 10⁸ comparisons
+    unused = [v for v in inputs if v not in used_names]
     notes = tuple(_unused_text(name, unused))
     return VectorFunction(name, inputs, outputs, names or default_output_names(name, len(exprs)), origin, notes,
                           conditions, engine="symengine", outputs_named=named)

@@ -36,6 +36,7 @@ MODULES = {
     "jaccli.results.tools.ExerciseSheet": "exercise",
     "jaccli.results.tools.PlotResult": "plot",
     "jaccli.results.tools.CodegenResult": "codegen",
+    "jaccli.results.sparse.SparseJacobianResult": "sparse",
 }
 
 

@@ -47,7 +47,12 @@ def write(result: Any, request: Request, quiet: bool) -> int:
         draw(result.data, result.path, request.dpi)
         _write_blocks(_encoded(result, request), None)
         return 0
-    _write_blocks(_encoded(result, request), request.output)
+    if request.output is not None and request.output.lower().endswith((".npz", ".mtx")):
+        from .sparse import file_bytes  # a sparse J's file (jobs/sparse.py made sure it is one)
+
+        _write_blocks(iter([file_bytes(result, request.output.lower()[-4:])]), request.output)
+    else:
+        _write_blocks(_encoded(result, request), request.output)
     if request.feedback is not None:
         from .feedback import links, write_feedback  # the html pages: only for a class with --feedback
 

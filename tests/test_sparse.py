@@ -1,0 +1,178 @@
+"""Sparse Jacobians (issue 26): the exact pattern, a valid and (on banded systems) optimal column colouring,
+values per non-zero equal to the dense J computed independently, files that SciPy reads back, and no
+quadratic step between 10³ and 10⁴ outputs."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+import brusselator  # noqa: E402  (the benchmark's system: a spec written by a few lines of Python)
+
+from jaccli import load  # noqa: E402
+from jaccli.chain.sparse import colour_columns, differentiate, pattern_only, valid_colouring  # noqa: E402
+
+TERMS = ["{a}", "{a}*{b}", "sin({a})", "{a}^2*{b}", "exp({a} - {b})", "{a}/(1 + {b}^2)", "3", "tanh({a}*{b})"]
+
+
+def _function(tmp_path, outputs, n):
+    names = [f"x{j}" for j in range(n)]
+    spec = "inputs: [" + ", ".join(names) + "]\noutputs:\n" + "".join(
+        f"  y{i}: {expr}\n" for i, expr in enumerate(outputs))
+    path = tmp_path / "f.yaml"
+    path.write_text(spec)
+    loaded = load(str(path))
+    return loaded[0] if isinstance(loaded, list) else loaded
+
+
+@settings(max_examples=25, deadline=None)
+@given(data=st.data(), n=st.integers(2, 7), m=st.integers(1, 7))
+def test_the_pattern_is_the_structure_of_the_dense_jacobian(tmp_path_factory, data, n, m):
+    """On random small systems: the symbolic pattern is where sympy's dense J (differentiated here, on its
+    own) is not identically zero, and the values at a point are sympy's."""
+    import sympy as sp
+
+    outputs = []
+    for _ in range(m):
+        terms = data.draw(st.lists(st.tuples(st.sampled_from(TERMS), st.integers(0, n - 1), st.integers(0, n - 1)),
+                                   min_size=1, max_size=3))
+        outputs.append(" + ".join(t.format(a=f"x{a}", b=f"x{b}") for t, a, b in terms))
+    fn = _function(tmp_path_factory.mktemp("f"), outputs, n)
+    symbols = sp.symbols(f"x0:{n}")
+    exprs = [sp.sympify(o.replace("^", "**"), locals={f"x{j}": symbols[j] for j in range(n)}) for o in outputs]
+    dense = sp.Matrix(exprs).jacobian(symbols)  # independent: sympy on the test's own text
+    expected = np.array([[not sp.simplify(e).is_zero for e in row] for row in dense.tolist()])
+    derivative = differentiate(fn)
+    assert (derivative.pattern.dense_mask() == expected).all()
+    point = [0.3 + 0.1 * j for j in range(n)]
+    values = np.array(dense.subs(dict(zip(symbols, point))).evalf(), dtype=float)
+    sparse = np.zeros((m, n))
+    sparse[derivative.pattern.rows, derivative.pattern.cols] = derivative.values(point)
+    np.testing.assert_allclose(sparse, values, rtol=1e-12, atol=1e-12)
+    colours = colour_columns(derivative.pattern)
+    assert valid_colouring(derivative.pattern, colours)
+
+
+@pytest.mark.parametrize("N", [5, 50, 500])
+def test_banded_systems_are_coloured_optimally(tmp_path, N):
+    path = tmp_path / "b.yaml"
+    path.write_text(brusselator.spec(N))
+    fn = load(str(path))
+    fn = fn[0] if isinstance(fn, list) else fn
+    pattern = pattern_only(fn)
+    colours = colour_columns(pattern)
+    assert valid_colouring(pattern, colours)
+    assert colours.max() + 1 == pattern.most_in_a_row == 4  # whatever n: the lower bound, reached
+    assert pattern.bandwidths == (2, 2)
+
+
+def test_a_tridiagonal_system_needs_three_colours(tmp_path):
+    n = 40
+    outputs = [f"x{max(i - 1, 0)} - 2*x{i} + x{min(i + 1, n - 1)}^2" for i in range(n)]
+    fn = _function(tmp_path, outputs, n)
+    pattern = pattern_only(fn)
+    assert colour_columns(pattern).max() + 1 == 3
+
+
+def test_the_colouring_check_sees_a_clash():
+    from jaccli.chain.sparse import Pattern
+
+    p = Pattern((1, 2), np.array([0, 0]), np.array([0, 1]))
+    assert not valid_colouring(p, [0, 0]) and valid_colouring(p, [0, 1])
+
+
+def test_brusselator_values_against_the_formula(run, tmp_path):
+    """The sparse J at a point against the Brusselator's Jacobian written by hand (numpy, here)."""
+    N = 200
+    (tmp_path / "b.yaml").write_text(brusselator.spec(N))
+    x = np.array(brusselator.initial(N))
+    np.save(tmp_path / "x.npy", x)
+    result = run("jacobian", tmp_path / "b.yaml", "--at", f"@{tmp_path / 'x.npy'}", "-o", tmp_path / "J.npz")
+    assert result.exit_code == 0, result.stderr
+    from scipy.sparse import load_npz
+
+    J = load_npz(tmp_path / "J.npz").toarray()
+    u, v = x[0::2], x[1::2]
+    alpha = 0.02 * (N + 1) ** 2
+    H = np.zeros((2 * N, 2 * N))
+    for i in range(N):
+        iu, iv = 2 * i, 2 * i + 1
+        H[iu, iu] = 2 * u[i] * v[i] - 4.0 - 2 * alpha
+        H[iu, iv] = u[i] ** 2
+        H[iv, iu] = 3.0 - 2 * u[i] * v[i]
+        H[iv, iv] = -u[i] ** 2 - 2 * alpha
+        for k in (i - 1, i + 1):
+            if 0 <= k < N:
+                H[iu, 2 * k] = alpha
+                H[iv, 2 * k + 1] = alpha
+    np.testing.assert_allclose(J, H, rtol=1e-13, atol=1e-12)
+
+
+def test_files_and_formats_round_trip(run, tmp_path):
+    from scipy.io import mmread
+    from scipy.sparse import load_npz
+
+    spec, at = "samples/brusselator.yaml", "@samples/brusselator_x.npy"
+    assert run("jacobian", spec, "--at", at, "-o", tmp_path / "J.npz").exit_code == 0
+    assert run("jacobian", spec, "--at", at, "-o", tmp_path / "J.mtx").exit_code == 0
+    a = load_npz(tmp_path / "J.npz").toarray()
+    b = mmread(str(tmp_path / "J.mtx")).toarray()
+    np.testing.assert_array_equal(a, b)
+    body = json.loads(run("jacobian", spec, "--at", at, "--sparsity", "--format", "json").stdout)
+    sparse = body["sparse"]
+    c = np.zeros(body["shape"])
+    c[sparse["rows"], sparse["cols"]] = sparse["values"]
+    np.testing.assert_array_equal(a, c)
+    assert "jacobian" not in body and sparse["colour_count"] == 4 and sparse["colouring_optimal"]
+    text = run("jacobian", spec, "--at", at, "--sparsity", "--format", "csv").stdout.splitlines()
+    assert text[0] == "# shape 100 100" and text[1] == "row,column,value" and len(text) == 2 + a.astype(bool).sum()
+    human = run("jacobian", spec, "--sparsity").stdout
+    assert "396 non-zeros" in human and "4 colours" in human and "█" in human
+
+
+def test_large_and_sparse_is_kept_sparse_on_its_own(run, tmp_path):
+    (tmp_path / "b.yaml").write_text(brusselator.spec(60))  # 120×120 = 14,400 entries, 3.3 % non-zero
+    result = run("jacobian", tmp_path / "b.yaml", "--at", ",".join(["1"] * 120), "--format", "json")
+    body = json.loads(result.stdout)
+    assert body["sparse"]["kept_sparse_because"] == "large" and "jacobian" not in body
+    assert any("kept sparse" in note for note in body["notes"])
+    small = json.loads(run("jacobian", "samples/brusselator.yaml", "--at", "@samples/brusselator_x.npy",
+                           "--format", "json").stdout)  # 100×100 = 10,000 entries: dense, as before
+    assert "sparse" not in small and len(small["jacobian"]["value"]) == 100
+
+
+def test_refusals_name_both_options(run, tmp_path):
+    r = run("jacobian", "samples/brusselator.yaml", "--sparsity", "--points", "samples/points.csv")
+    assert r.exit_code == 2 and "--sparsity" in r.stderr and "--points" in r.stderr
+    r = run("jacobian", "samples/brusselator.yaml", "-o", tmp_path / "J.npz")
+    assert r.exit_code == 2 and "--at" in r.stderr and not (tmp_path / "J.npz").exists()
+    r = run("jacobian", "x^2 + y, x y", "--vars", "x,y", "--at", "0,0", "--sparsity")  # a small J works too
+    assert r.exit_code == 0 and "2 colours" in r.stdout
+    r = run("jacobian", "log(x), x y", "--vars", "x,y", "--at", "-1,1", "--sparsity")
+    assert r.exit_code == 3 and "log(x) is not real" in r.stderr  # outside the domain: named, never a NaN
+
+
+def test_reading_and_differentiating_grow_linearly(tmp_path):
+    """10× the outputs costs about 10× the processor time, not 100× (no quadratic step)."""
+    times = {}
+    for N in (500, 5000):
+        path = tmp_path / f"b{N}.yaml"
+        path.write_text(brusselator.spec(N))
+        best = float("inf")
+        for _ in range(2):
+            start = time.process_time()
+            fn = load(str(path))
+            fn = fn[0] if isinstance(fn, list) else fn
+            differentiate(fn).values(brusselator.initial(N))
+            colour_columns(pattern_only(fn))
+            best = min(best, time.process_time() - start)
+        times[N] = best
+    assert times[5000] < 25 * times[500], times  # linear: ~10×; quadratic would be ~100×
