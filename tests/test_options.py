@@ -137,6 +137,7 @@ TABLE = {
         "lang=c": (["--lang", "c"], []),
         "lang=jax": (["--lang", "jax"], []),
         "for=solve_ivp": (["--for", "solve_ivp"], []),
+        "sparse": (["--sparse"], []),
         "for=least_squares": (["--for", "least_squares"], []),
         "vectorize": (["--vectorize"], []),
         "name": (["--name", "polar"], []),
@@ -315,6 +316,7 @@ EFFECTS = {
     "engine=symengine": ("symengine", "symengine"),
     "expect-det": ("det", '"determinant"'),
     "sparsity": ("non-zeros", '"sparse"'),
+    "sparse": ("kept sparse", "kept sparse"),
 }
 
 

@@ -176,3 +176,51 @@ def test_reading_and_differentiating_grow_linearly(tmp_path):
             best = min(best, time.process_time() - start)
         times[N] = best
     assert times[5000] < 25 * times[500], times  # linear: ~10×; quadratic would be ~100×
+
+
+def test_sparse_code_for_solve_ivp_and_c(run, tmp_path, monkeypatch):
+    """jac codegen --sparse: the Python module's J equals the sparse J jac prints (and the hand formula via
+    the file test above); solve_ivp with it gives the solution finite differences with its pattern give; the C
+    code compiles and writes the same values."""
+    import ctypes
+    import importlib
+    import shutil
+    import subprocess
+
+    from scipy.integrate import solve_ivp
+    from scipy.sparse import load_npz
+
+    N = 40
+    (tmp_path / "b.yaml").write_text(brusselator.spec(N))
+    x = np.array(brusselator.initial(N))
+    np.save(tmp_path / "x.npy", x)
+    assert run("codegen", tmp_path / "b.yaml", "--sparse", "--for", "solve_ivp", "-o", tmp_path / "bjac.py").exit_code == 0
+    assert run("jacobian", tmp_path / "b.yaml", "--at", f"@{tmp_path / 'x.npy'}", "-o", tmp_path / "J.npz").exit_code == 0
+    monkeypatch.syspath_prepend(str(tmp_path))
+    module = importlib.import_module("bjac")
+    np.testing.assert_allclose(module.J(x).toarray(), load_npz(tmp_path / "J.npz").toarray(), rtol=1e-14, atol=0)
+    assert module.J(x).nnz == module.NNZ == 4 * 2 * N - 4
+    with_jac = solve_ivp(module.fun, (0, 5), x, method="BDF", jac=module.jac, rtol=1e-7, atol=1e-10)
+    with_fd = solve_ivp(module.fun, (0, 5), x, method="BDF", jac_sparsity=module.sparsity(), rtol=1e-7, atol=1e-10)
+    assert with_jac.status == with_fd.status == 0
+    np.testing.assert_allclose(with_jac.y[:, -1], with_fd.y[:, -1], rtol=1e-5, atol=1e-7)
+    if shutil.which("gcc") is None:
+        pytest.skip("no C compiler")
+    assert run("codegen", tmp_path / "b.yaml", "--sparse", "--lang", "c", "--name", "bz", "-o", tmp_path / "bz.c").exit_code == 0
+    subprocess.run(["gcc", "-O2", "-shared", "-fPIC", "-o", str(tmp_path / "bz.so"), str(tmp_path / "bz.c"), "-lm"],
+                   check=True)
+    lib = ctypes.CDLL(str(tmp_path / "bz.so"))
+    values = np.zeros(module.NNZ)
+    pointer = ctypes.POINTER(ctypes.c_double)
+    lib.bz_J_values(x.ctypes.data_as(pointer), values.ctypes.data_as(pointer))
+    np.testing.assert_allclose(values, module.jac_values(x), rtol=1e-12, atol=1e-12)
+    y = np.zeros(2 * N)
+    lib.bz_f(x.ctypes.data_as(pointer), y.ctypes.data_as(pointer))
+    np.testing.assert_allclose(y, module.f(x), rtol=1e-12, atol=1e-12)  # C sums in its own order
+
+
+def test_sparse_code_refusals(run):
+    r = run("codegen", "samples/brusselator.yaml", "--sparse", "--lang", "jax")
+    assert r.exit_code == 2 and "--lang" in r.stderr
+    r = run("codegen", "samples/f.yaml", "samples/g.yaml", "--sparse")
+    assert r.exit_code == 2 and "--sparse" in r.stderr

@@ -130,6 +130,7 @@ class Request:
     lang: str = "python"
     target: str = "plain"
     vectorize: bool = False
+    sparse: bool = False  # codegen: J as CSR, the structure once and the values per call
     name: str | None = None
     # plot
     radius: float = 0.5

@@ -29,12 +29,14 @@ from ..calculus import special as jf
 from ..calculus.printing import to_text
 from ..chain import fast
 from ..chain.order import Shape, optimal
+from ..chain.sparse import keep_sparse
 from ..core.errors import UsageError
 from ..core.request import Request, option
 from ..model.function import VectorFunction
 from ..model.jacobian import substitute_chain
 from ..parse.loading import load
 from ..results.tools import CodegenResult
+from .codegen_sparse import codegen_sparse
 
 LANGUAGES = ("python", "c", "jax")
 TARGETS = ("plain", "solve_ivp", "least_squares", "minimize")
@@ -369,6 +371,20 @@ def _c_name(text: str) -> str:
 
 
 def run(request: Request) -> CodegenResult:
-    """jac codegen: sympy's printers and cse write the code, so the functions are read as sympy expressions."""
+    """jac codegen: sympy's printers and cse write the code, so the functions are read as sympy expressions;
+    one large, sparse function (or --sparse) keeps J sparse (codegen_sparse.py)."""
+    if request.sparse or _maybe_large(request):
+        items = load(request)
+        if len(items) == 1 and isinstance(items[0], VectorFunction) and \
+                (request.sparse or (items[0].engine == "symengine" and keep_sparse(items[0]) is not None)):
+            return codegen_sparse(request, items[0])
+        if request.sparse:
+            raise UsageError(f"{option('sparse')} writes the sparse Jacobian of one function spec",
+                             hint="compose the functions into one spec")
     exact = request.with_(engine="sympy")
     return codegen_of(exact, load(exact))
+
+
+def _maybe_large(request: Request) -> bool:
+    """A single YAML spec file could be large enough to keep J sparse (looked at once loaded)."""
+    return len(request.specs) == 1 and str(request.specs[0]).lower().endswith((".yaml", ".yml", ".json"))
