@@ -261,7 +261,9 @@ def check_input_names(names: Sequence[Any], where: str) -> tuple[str, ...]:
         if not isinstance(raw, str):
             raise SpecError(f"{where}: input {k + 1} is {_yaml_kind(raw)}, not a name",
                             hint="input names are identifiers like x, y, x1, theta")
-        item = greek_to_names(raw.strip())
+        item = raw.strip()
+        if not (item.isascii() and item.isidentifier()):  # plain ASCII names (most, and all of a large spec) as they are
+            item = greek_to_names(item)
         if not re.fullmatch(r"[^\W\d]\w*", item) or any(c in item for c in "²³¹⁰⁴⁵⁶⁷⁸⁹"):
             raise SpecError(f"{where}: {item!r} is not a valid input name",
                             hint="input names start with a letter and use letters, digits and _ (x, x1, theta)")
