@@ -25,6 +25,7 @@ _WHERE = {
 
 def __getattr__(name: str) -> Any:
     if name in _WHERE:
+        # deferred: importlib, only this path
         from importlib import import_module
 
         module, attribute = _WHERE[name]
@@ -32,10 +33,12 @@ def __getattr__(name: str) -> Any:
         globals()[name] = value  # later lookups skip this hook
         return value
     if name == "errors":  # the JacError family, as `jaccli.errors` (its home is jaccli.core.errors)
+        # deferred: importlib, only this path
         from importlib import import_module
 
         return import_module(".core.errors", __name__)
     if name == "__version__":
+        # deferred: importlib, only this path
         from importlib.metadata import version
 
         return version("jaccli")
@@ -44,6 +47,7 @@ def __getattr__(name: str) -> Any:
 
 def load_ipython_extension(ipython: Any) -> None:
     """``%load_ext jaccli`` in Jupyter or IPython: the %jac and %%jac magics (jaccli/notebook.py)."""
+    # deferred: only this path needs it
     from .notebook import load_ipython_extension as load
 
     load(ipython)

@@ -275,3 +275,30 @@ def test_every_exit_code_is_told_to_users():
 
     told = {int(n) for n in re.findall(r"^\s+(\d+)(?:,\s*(\d+))?", EXIT_CODES, re.M) for n in n if n}
     assert told == {int(code) for code in ExitCode}
+
+
+def test_every_import_inside_a_function_says_why():
+    """A comment on the line, or above its group of imports (ARCHITECTURE.md: an import inside a function is
+    there for start-up, and says what it defers)."""
+    import re
+
+    silent = []
+    for name, path in _modules().items():
+        lines = path.read_text().split("\n")
+        for node in ast.walk(ast.parse("\n".join(lines))):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                for sub in ast.walk(node):
+                    if not isinstance(sub, (ast.Import, ast.ImportFrom)) or "#" in lines[sub.lineno - 1]:
+                        continue
+                    j, said = sub.lineno - 2, False
+                    while j >= 0:  # up through the group: imports, their continuation lines, blank lines
+                        text = lines[j].strip()
+                        if text.startswith("#"):
+                            said = True
+                            break
+                        if text and not (text.startswith(("import ", "from ", ")")) or re.fullmatch(r"[\w, ]+,?", text)):
+                            break
+                        j -= 1
+                    if not said:
+                        silent.append(f"{name}:{sub.lineno}")
+    assert silent == []

@@ -46,6 +46,7 @@ class Summary:
 
 def _values(frame: Any, plan: Plan, first_line: int) -> tuple[np.ndarray, np.ndarray, list[RowError]]:
     """The partition's inputs as floats: good rows (line numbers, values) and a RowError per bad row."""
+    # deferred: pandas is heavy at start-up
     import pandas as pd
 
     columns = [frame[name] for name in plan.inputs]
@@ -67,6 +68,7 @@ def evaluate_partition(frame: Any, plan: Plan, files: list[str], outputs: list[s
                        partition_info: dict[str, Any] | None = None) -> Any:
     """One file on a worker: evaluate it chunk by chunk, write its part, return one summary row.
     ``first_line``: the line (CSV, after the header) or row (Parquet) number of the first row."""
+    # deferred: pandas is heavy at start-up
     import pandas as pd
 
     number = partition_info["number"] if partition_info else 0
@@ -83,6 +85,7 @@ def evaluate_partition(frame: Any, plan: Plan, files: list[str], outputs: list[s
 
     with atomic_output(str(path)) as out:  # a part file is whole or absent
         if path.suffix == ".parquet":
+            # deferred: pyarrow is heavy at start-up
             import pyarrow as pa
             import pyarrow.parquet as pq
 
@@ -114,6 +117,7 @@ def run(plan: Plan, pattern: str, outdir: str | None, scheduler: str, fmt: str) 
     """Evaluate every file matching ``pattern`` on a Dask cluster (``scheduler``: an address or
     "local"); part files in ``outdir``."""
     try:
+        # deferred: dask, pandas are heavy at start-up
         import dask
         import dask.dataframe as dd
         import pandas as pd

@@ -40,6 +40,7 @@ def json_number(value: float | complex) -> float | dict[str, float]:
 def slogdet(values: npt.ArrayLike) -> tuple[float, float | None, float | None]:
     """sign, log|det| (LU in log space: no overflow or underflow) and det itself, None when it
     does not fit in a double (a 4096-wide chain's det is about 10^-3107, not 0)."""
+    # deferred: numpy is heavy at start-up
     import numpy as np
 
     sign, log_abs = np.linalg.slogdet(np.asarray(values, dtype=float))
@@ -65,6 +66,7 @@ SVD_MAX_N = 512  # beyond this the singular values cost more than the answer is 
 def numerically_singular(values: npt.ArrayLike) -> bool:
     """A float matrix whose smallest singular value is below SINGULAR × its largest (up to SVD_MAX_N;
     larger ones are singular only when their LU has a zero pivot: det exactly 0)."""
+    # deferred: numpy is heavy at start-up
     import numpy as np
 
     array = np.asarray(values, dtype=float)

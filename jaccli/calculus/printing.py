@@ -152,6 +152,7 @@ def row_texts(matrix: Any) -> Iterator[list[str]]:
     it n times (15.8 s for n = 300). Here each entry is printed with its long sums replaced by
     placeholder symbols, and the sums' text (printed once, by symengine) is put in their place —
     in parentheses unless the placeholder is already a whole argument or parenthesised."""
+    # deferred: symengine is heavy at start-up
     import symengine as se
 
     slots: dict[Any, Any] = {}  # long sum → placeholder symbol

@@ -50,6 +50,7 @@ def times(a: Value, b: Value) -> Value:
         return as_array(a) * b.values[..., None, :]
     if is_exact(a) and is_exact(b):
         return a * b
+    # deferred: numpy is heavy at start-up
     import numpy as np
 
     return np.matmul(as_array(a), as_array(b))
@@ -125,11 +126,13 @@ def evaluated_matrix(matrix: Any, point: Any, label: Any, seams: Any = (), notes
     """A symbolic matrix at a point: exact for the sympy engine (rows in ``seams`` — outputs on a kink
     where the function is still differentiable — read as the limit of their formula), decimals for
     symengine's (fast.FastMatrix)."""
+    # deferred: loads sympy, which the rest of this module does not need
     from .fast import FastMatrix, values_at
 
     if isinstance(matrix, FastMatrix):
         values = values_at(matrix, point.names, point.values, label)
         return Evaluated(_float_matrix(values), values)
+    # deferred: sympy (also through the jac modules imported here) is heavy at start-up
     import sympy as sp
 
     from ..calculus.evaluate import exact_at, seam_value
@@ -142,6 +145,7 @@ def evaluated_matrix(matrix: Any, point: Any, label: Any, seams: Any = (), notes
 
 def evaluated_exact(exact: Any, label: Any) -> Evaluated:
     """Exact entries and their decimal values (MathError naming the entry when one is not real)."""
+    # deferred: loads sympy, which the rest of this module does not need
     from ..calculus.evaluate import to_number
 
     value = [[to_number(exact[i, j], label(i, j)) for j in range(exact.cols)] for i in range(exact.rows)]
@@ -154,6 +158,7 @@ def evaluated_floats(values: Any, what: str) -> Evaluated:
 
 
 def _float_matrix(values: list[list[float]]) -> Any:
+    # deferred: sympy is heavy at start-up
     import sympy as sp
 
     return sp.Matrix(len(values), len(values[0]) if values else 0, [sp.Float(v) for row in values for v in row])
@@ -192,6 +197,7 @@ def determinant(J: Value, factors: Sequence[Value] | None = None, exact: sp.Expr
 
 
 def _exact_det(J: Any, exact: Any = None) -> DetValue:
+    # deferred: sympy (also through the jac modules imported here) is heavy at start-up
     import sympy as sp
 
     from ..calculus import tolerance
@@ -218,6 +224,7 @@ def _float_det(values: np.ndarray) -> DetValue:
 
 def log_abs_det(factor: Value) -> float:
     """log|det| of one square factor (−inf when it is singular)."""
+    # deferred: numpy is heavy at start-up
     import numpy as np
 
     if isinstance(factor, Diagonal):
@@ -237,6 +244,7 @@ def batch_determinants(J: np.ndarray) -> np.ndarray:
     """det of each matrix of a stack (N, n, n); + 0.0 so that a zero prints as 0, not -0. 1×1, 2×2 and 3×3
     by their formulas (LU's pivoting rounds [[0.5, 1], [0, 8]] to 3.999999999999999; the formula gives 4, as
     --at does), larger ones by LU."""
+    # deferred: numpy is heavy at start-up
     import numpy as np
 
     if not len(J):

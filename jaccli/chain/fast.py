@@ -43,6 +43,7 @@ class Unsupported(Exception):
 
 def to_symengine(expr: sp.Basic, cache: dict[Any, Any] | None = None) -> Any:
     """A sympy expression (from jac's grammar) as a symengine one, node by node."""
+    # deferred: symengine is heavy at start-up
     import symengine as se
 
     cache = {} if cache is None else cache
@@ -86,6 +87,7 @@ _SYMPY_NAMES = {v: k for k, v in _FUNCTIONS.items()}  # symengine class name (lo
 
 def to_sympy(expr: Any, cache: dict[Any, Any] | None = None) -> sp.Basic:
     """A symengine expression as sympy, node by node, with jac's real input symbols (grammar.symbol)."""
+    # deferred: symengine is heavy at start-up
     import symengine as se
 
     cache = {} if cache is None else cache
@@ -205,6 +207,7 @@ class FastMatrix:
 
 def jacobian(fn: Any) -> FastMatrix:
     """J of a VectorFunction by symengine (raises Unsupported)."""
+    # deferred: symengine is heavy at start-up
     import symengine as se
 
     fast = fast_exprs(fn.outputs)
@@ -222,6 +225,7 @@ MAX_SYMBOLIC_PRODUCT = 20_000
 def composed_jacobian(functions: Sequence[Any], factors: Sequence[FastMatrix]) -> FastMatrix | None:
     """J_L(f_{L-1}(…)) ⋯ J_1(x) in symengine: each factor written in the first function's inputs, then
     multiplied; None when the product is too large to form symbolically."""
+    # deferred: symengine is heavy at start-up
     import symengine as se
 
     work = sum(factors[k].rows * factors[k].cols * factors[0].cols for k in range(1, len(factors)))
@@ -247,6 +251,7 @@ def composed_jacobian(functions: Sequence[Any], factors: Sequence[FastMatrix]) -
 def values_at(matrix: FastMatrix, names: Sequence[str], point: Sequence[float] | npt.NDArray[np.float64],
               label: Callable[[int, int], str]) -> list[list[Any]]:
     """Decimal values of every entry at a point (float or complex); MathError names an undefined entry."""
+    # deferred: symengine is heavy at start-up
     import symengine as se
 
     values = _evaluate_shared(matrix, names, point)
@@ -274,6 +279,7 @@ def _evaluate_shared(matrix: FastMatrix, names: Sequence[str],
     evaluates again for each (8.6 s at n = 300; this: under 1 s). None when any value is not a
     finite real (a pole, a complex value, a node it does not know): the exact per-entry path then
     decides, with its messages."""
+    # deferred: symengine is heavy at start-up
     import symengine as se
 
     memo: dict[Any, float] = {se.Symbol(n): float(v) for n, v in zip(names, point)}
@@ -333,6 +339,7 @@ def _row_values(matrix: FastMatrix, i: int, subs: dict[Any, Any],
 
 def hessian(expr: sp.Expr, names: Sequence[str]) -> tuple[FastMatrix, list[Any]]:
     """The Hessian of one sympy expression by symengine, and its gradient (raises Unsupported)."""
+    # deferred: symengine is heavy at start-up
     import symengine as se
 
     f = to_symengine(expr)
@@ -347,6 +354,7 @@ def symmetric(matrix: FastMatrix) -> bool:
 
 def vector_values(exprs: Sequence[Any], names: Sequence[str], point: Sequence[float]) -> list[float]:
     """Decimal values of symengine expressions at a point, with the size of their terms (for relative zero tests)."""
+    # deferred: symengine is heavy at start-up
     import symengine as se
 
     subs = {se.Symbol(n): se.RealDouble(float(v)) for n, v in zip(names, point)}
@@ -355,6 +363,7 @@ def vector_values(exprs: Sequence[Any], names: Sequence[str], point: Sequence[fl
 
 def term_scales(exprs: Sequence[Any], names: Sequence[str], point: Sequence[float]) -> list[float]:
     """Σ|term| of each expression's top-level sum at the point."""
+    # deferred: symengine is heavy at start-up
     import symengine as se
 
     subs = {se.Symbol(n): se.RealDouble(float(v)) for n, v in zip(names, point)}

@@ -52,6 +52,7 @@ class CompiledMatrix:
         self._fn: Callable[..., list[Any]]
 
         if isinstance(matrix, FastMatrix):
+            # deferred: symengine is heavy at start-up
             import symengine as se
 
             compiled = se.Lambdify([se.Symbol(s.name) for s in symbols], list(matrix), cse=True)

@@ -151,6 +151,7 @@ class SparseDerivative:
 
 def symengine_outputs(fn: Any) -> list[Any]:
     """The function's outputs as symengine expressions (read so, or converted)."""
+    # deferred: loads sympy, which the rest of this module does not need
     from .fast import to_symengine
 
     fast = getattr(fn.outputs, "fast", None)
@@ -175,6 +176,7 @@ def pattern_only(fn: Any) -> Pattern:
 
 def differentiate(fn: Any) -> SparseDerivative:
     """∂f_i/∂x_j for the structural non-zeros only, grouped by template for evaluation."""
+    # deferred: symengine is heavy at start-up
     import symengine as se
 
     exprs = symengine_outputs(fn)

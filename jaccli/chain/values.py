@@ -23,6 +23,7 @@ class Diagonal:
         return int(self.values.shape[-1])
 
     def dense(self) -> np.ndarray:
+        # deferred: numpy is heavy at start-up
         import numpy as np
 
         if self.values.ndim == 1:
@@ -47,6 +48,7 @@ class DiagPlusRank1:
         return int(self.d.shape[-1])
 
     def dense(self) -> np.ndarray:
+        # deferred: numpy is heavy at start-up
         import numpy as np
 
         return np.diag(self.d) + np.outer(self.u, self.v)
@@ -65,6 +67,7 @@ class LinearMap:
     parts: tuple[Value, ...] = ()  # the values it is made of (weights; a residual block's inner factors)
 
     def dense(self) -> np.ndarray:
+        # deferred: numpy is heavy at start-up
         import numpy as np
 
         return cast("np.ndarray", self.apply(np.eye(self.shape[1])))
@@ -82,6 +85,7 @@ def is_exact(value: Any) -> bool:
 
 def is_finite(value: Value) -> bool:
     """Every number a factor keeps is finite (a structured one: its parts)."""
+    # deferred: numpy is heavy at start-up
     import numpy as np
 
     if isinstance(value, Diagonal):
@@ -95,6 +99,7 @@ def is_finite(value: Value) -> bool:
 
 def as_array(value: Value) -> np.ndarray:
     """Any factor value as a float array (dense)."""
+    # deferred: numpy is heavy at start-up
     import numpy as np
 
     if isinstance(value, (Diagonal, DiagPlusRank1, LinearMap)):
@@ -153,6 +158,7 @@ class Evaluated:
 
 
 def _list_array(rows: list[list[float]]) -> Any:
+    # deferred: numpy is heavy at start-up
     import numpy as np
 
     return np.array(rows, dtype=float)

@@ -112,6 +112,7 @@ class PointParam(_ParamType):
             return value
         if all(_is_float(part) for part in value.split(",")):
             return value  # plain numbers: no need to load the grammar (and sympy) here
+        # deferred: loads sympy, which the rest of this module does not need
         from ..parse.forms import parse_point
 
         try:

@@ -27,6 +27,7 @@ class _Bar:
         if self._progress is None:
             if time.monotonic() - self.start < DELAY:
                 return
+            # deferred: rich is heavy at start-up
             from rich.console import Console
             from rich.progress import Progress
 

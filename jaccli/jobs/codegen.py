@@ -107,6 +107,7 @@ def _raw_jacobian(fn: VectorFunction) -> sp.Matrix:
     every function of f — 1,600 entries of a 40×40 layer in a fraction of sympy's time — else by sympy."""
 
     try:
+        # deferred: symengine is heavy at start-up
         import symengine as se
 
         cache: dict[Any, Any] = {}
@@ -125,6 +126,7 @@ def cse(exprs: Sequence[sp.Expr], subs: dict[sp.Symbol, sp.Symbol]) -> tuple[lis
     sympy's printers. Renaming happens while converting (no sympy substitution over 1,600 entries)."""
 
     try:
+        # deferred: symengine is heavy at start-up
         import symengine as se
 
         by_name = {s.name: new for s, new in subs.items()}

@@ -31,6 +31,7 @@ from ..results.tools import CodegenResult
 
 def _groups_of_outputs(fn: VectorFunction) -> list[tuple[Any, list[int], list[list[int]]]]:
     """f's outputs grouped by template, as the derivatives are: (template, output rows, input columns)."""
+    # deferred: symengine is heavy at start-up
     import symengine as se
 
     index = {name: j for j, name in enumerate(fn.inputs)}

@@ -28,6 +28,7 @@ def from_specs(items: Sequence[Any], input_size: int | None = None) -> CostResul
     """Shapes from function specs and layer files: element-wise layers count as diagonal, softmax as
     diagonal plus rank one (about 3n per application), a convolution by its receptive fields, a residual
     block as the identity plus its inner layers (n plus theirs)."""
+    # deferred: loads numpy, which the rest of this module does not need
     from ..model.layers import Network
 
     shapes: list[Shape] = []
@@ -50,6 +51,7 @@ def from_specs(items: Sequence[Any], input_size: int | None = None) -> CostResul
 
 def _layer_shapes(layers: Sequence[Any], size: int | None) -> list[tuple[str, Shape]]:
     """(label, Shape) of each layer, given the width coming in (None: not known yet)."""
+    # deferred: loads numpy, which the rest of this module does not need
     from ..model.layers import Conv
 
     out: list[tuple[str, Shape]] = []

@@ -106,6 +106,7 @@ def _from_json_lines(text: str, origin: str) -> list[Submission]:
 
 
 def _from_yaml(text: str, origin: str) -> list[Submission]:
+    # deferred: yaml is heavy at start-up
     import yaml
 
     try:
@@ -211,6 +212,7 @@ def grade_with_key(request: Request) -> GradeSheet:
                        timeout=request.timeout, expect="0", **{k: v for k, v in options.items() if k != "det"})
             cache = (tuple(specs), at, json.dumps(options, sort_keys=True))  # options hold lists (unknowns)
             if cache not in graders:
+                # deferred: loads mpmath, numpy, sympy, which the rest of this module does not need
                 from .check import make_grader
                 from .critical_check import CriticalGrader
 
@@ -228,6 +230,7 @@ def grade_with_key(request: Request) -> GradeSheet:
 
 
 def _judge_one(grader: Any, s: Submission, det_only: bool, request: Request) -> Any:
+    # deferred: loads sympy, which the rest of this module does not need; loads mpmath, numpy, sympy, which the rest of this module does not need
     from ..parse.answer import answer_from_value
     from ..parse.entries import answer_names, entries_answer, labelled_entries, parse_det
     from .critical_check import CriticalGrader
@@ -268,6 +271,7 @@ def grade(request: Request) -> GradeSheet:
     one time budget); each answer is judged within a time budget of its own, so that no answer's verdict
     depends on the others or on its place in the file."""
 
+    # deferred: loads sympy, which the rest of this module does not need; loads mpmath, numpy, sympy, which the rest of this module does not need
     from ..parse.answer import answer_from_value
     from ..parse.entries import answer_names, entries_answer, labelled_entries, parse_det
     from .check import is_classification, make_grader
@@ -283,6 +287,7 @@ def grade(request: Request) -> GradeSheet:
         # J, the Hessian (--hessian), ∂y/∂x (--implicit) or the critical points (--critical), once for the class
         given = load(request) if request.critical else load(request, chain=True, equations=request.implicit)
         if request.critical:
+            # deferred: loads mpmath, numpy, sympy, which the rest of this module does not need
             from .critical_check import CriticalGrader
 
             grader: Any = CriticalGrader(request, given)
@@ -346,6 +351,7 @@ def _grade_one(g: Grade, judge: Any, timeout: float | None) -> None:
 
 def check_job(request: Request) -> Any:
     """jac check: one answer (the Jacobian, a Hessian, ∂y/∂x, critical points) or a class's answers."""
+    # deferred: loads mpmath, numpy, sympy, which the rest of this module does not need
     from .check import check_answer
     from .critical_check import check_critical
 

@@ -65,6 +65,7 @@ def _classify(h: OutputHessian, gradient: Sequence[sp.Expr] | None, point: Point
     """Eigenvalues, D = det H, definiteness (exactly for exact entries: Descartes' rule on the
     characteristic polynomial; else relative to max |λ|) and whether ∇f = 0 (exactly, or relative
     to the size of the terms that make up each partial derivative)."""
+    # deferred: numpy is heavy at start-up
     import numpy as np
 
     if h.at is None:

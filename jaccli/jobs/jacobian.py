@@ -43,6 +43,7 @@ def jacobian_of(request: Request, items: list[Any]) -> JacobianResult:
     else:
         result = _at_point(request, items)
     if request.steps:
+        # deferred: loads sympy, which the rest of this module does not need
         from ..calculus.steps import steps_for
 
         result.steps = steps_for(result, request.entry)
@@ -53,6 +54,7 @@ def jacobian_of(request: Request, items: list[Any]) -> JacobianResult:
 # Without a point: the symbolic Jacobian
 
 def _symbolic(request: Request, functions: list[VectorFunction]) -> JacobianResult:
+    # deferred: loads sympy, which the rest of this module does not need
     from ..model import jacobian as model_jacobian
 
     factors = [Factor(fn.name, fn.inputs, fn.output_names, function=fn, symbolic=model_jacobian.jacobian_matrix(fn))
@@ -72,6 +74,7 @@ def _symbolic(request: Request, functions: list[VectorFunction]) -> JacobianResu
 
 
 def _symbolic_determinant(symbolic: Any, shape: tuple[int, int], first: VectorFunction) -> Determinant | None:
+    # deferred: sympy (also through the jac modules imported here) is heavy at start-up
     import sympy as sp
 
     from ..calculus import derivatives as calculus
@@ -143,6 +146,7 @@ def _at_point(request: Request, items: list[Any], symbolic: Sequence[Any] | None
             factor.point = here
             try:
                 if factor.function is not None:
+                    # deferred: loads sympy, which the rest of this module does not need
                     from ..model.jacobian import jacobian_matrix
 
                     J = next(given) if given is not None else jacobian_matrix(factor.function)
@@ -193,9 +197,11 @@ def row_at(command: str, items: list[Any], symbolic: Sequence[Any], point: Point
 def _first_point(at: Any, first: Any) -> Any:
     """An exact point for a function spec (evaluate.make_point); floats for a layer file."""
     if isinstance(first, VectorFunction):
+        # deferred: loads sympy, which the rest of this module does not need
         from ..parse.point import make_point
 
         return make_point(at, first)
+    # deferred: loads numpy, which the rest of this module does not need
     from ..parse.arrays import NumericPoint, numeric_vector
 
     x = numeric_vector(at, option("at"))
@@ -208,6 +214,7 @@ def _first_point(at: Any, first: Any) -> Any:
 
 def _evaluate_function(factor: Factor, fn: VectorFunction, J: Any, point: Any, notes: list[str]) -> dict[int, str]:
     """J and f at the point for a function spec; the outputs on a seam where it is still differentiable."""
+    # deferred: loads sympy, which the rest of this module does not need
     from ..calculus.evaluate import check_domain
 
     point = _as_exact_point(point, fn)
@@ -220,10 +227,12 @@ def _evaluate_function(factor: Factor, fn: VectorFunction, J: Any, point: Any, n
 
 
 def _as_exact_point(point: Any, fn: VectorFunction) -> Point:
+    # deferred: loads sympy, which the rest of this module does not need
     from ..calculus.evaluate import Point
 
     if isinstance(point, Point):
         return point
+    # deferred: sympy is heavy at start-up
     import sympy as sp
 
     return Point(fn.inputs, tuple(sp.Float(float(v)) for v in point.array))
@@ -233,6 +242,7 @@ def _outputs_at(fn: VectorFunction, point: Point) -> Evaluated:
     """f at the point: the next factor's point (exact for sympy, decimals for symengine)."""
 
     if fn.engine == "symengine":
+        # deferred: loads sympy, which the rest of this module does not need
         from ..chain.fast import fast_exprs, to_symengine, vector_values
 
         exprs = fast_exprs(fn.outputs) or [to_symengine(e) for e in fn.outputs]
@@ -241,6 +251,7 @@ def _outputs_at(fn: VectorFunction, point: Point) -> Evaluated:
             return evaluated_floats([[v] for v in values], f"{fn.name}'s value")
         except (RuntimeError, TypeError, ValueError):
             pass  # a function symengine cannot evaluate in floats here (atan2): the exact path below
+    # deferred: sympy (also through the jac modules imported here) is heavy at start-up
     import sympy as sp
 
     from ..calculus.evaluate import exact_at
@@ -250,6 +261,7 @@ def _outputs_at(fn: VectorFunction, point: Point) -> Evaluated:
 
 
 def _evaluate_layer(factor: Factor, point: Any) -> None:
+    # deferred: numpy (also through the jac modules imported here) is heavy at start-up
     import numpy as np
 
     from ..parse.arrays import NumericPoint
@@ -323,6 +335,7 @@ def _point_determinant(result: JacobianResult, values: list[Value], product: Any
     if result.symbolic is not None and symbolic_det:
         det = _symbolic_determinant(result.symbolic, result.shape, result.function) or det
         if det.symbolic is not None and 1 < m and not seams and is_exact(product):
+            # deferred: loads sympy, which the rest of this module does not need
             from ..calculus.evaluate import exact_at
 
             exact = exact_at(det.symbolic, result.point, "the determinant")  # type: ignore[arg-type]
@@ -342,6 +355,7 @@ def _partial_label(outputs: Sequence[str], inputs: Sequence[str]) -> Any:
 # What else was asked at the point
 
 def _products(request: Request, values: list[Value], names: list[str], m: int, n: int) -> VectorProducts:
+    # deferred: loads numpy, which the rest of this module does not need
     from ..parse.arrays import numeric_vector
 
     products = VectorProducts()
@@ -350,6 +364,7 @@ def _products(request: Request, values: list[Value], names: list[str], m: int, n
         if m != 1:
             raise UsageError(f"{option('grad')} needs a scalar output, but the chain has {m} outputs",
                              hint=f"use {option('vjp')} V with one entry per output")
+        # deferred: numpy is heavy at start-up
         import numpy as np
 
         vjp = np.ones(1)
@@ -375,6 +390,7 @@ def _sized(v: np.ndarray, size: int, name: str, per: str) -> np.ndarray:
 
 def chain_function(items: Sequence[Any]) -> Any:
     """x ↦ the chain's value as floats, each function compiled once (for --verify and --step)."""
+    # deferred: numpy (also through the jac modules imported here) is heavy at start-up
     import numpy as np
 
     from ..chain.numeric import compile_exprs
@@ -399,6 +415,7 @@ def chain_function(items: Sequence[Any]) -> Any:
 
 
 def _verify(result: JacobianResult, items: Sequence[Any]) -> Any:
+    # deferred: numpy (also through the jac modules imported here) is heavy at start-up
     import numpy as np
 
     from ..chain.numeric import Verification, finite_difference_jacobian
@@ -416,6 +433,7 @@ def _verify(result: JacobianResult, items: Sequence[Any]) -> Any:
 
 
 def _linearise(result: JacobianResult, items: Sequence[Any], step: Any) -> Any:
+    # deferred: loads numpy, which the rest of this module does not need
     from ..parse.arrays import numeric_vector
 
     assert result.point is not None and result.at is not None
@@ -436,7 +454,8 @@ def run(request: Request) -> Any:
     items = load(request, layers=True)
     check_items(request, items)
     if _maybe_sparse(request, items):
-        from .sparse import run as run_sparse  # numpy: only for a sparse J
+        # deferred: numpy, only for a sparse J
+        from .sparse import run as run_sparse
         from .sparse import wanted
 
         sparse = wanted(request, items)

@@ -144,6 +144,7 @@ def pretty(text: str) -> str:
 
 def _det_text(at: Any) -> str:
     """det J as jac prints it: exact where the point is exact (2·√2), else a decimal."""
+    # deferred: sympy (also through the jac modules imported here) is heavy at start-up
     import sympy as sp
 
     from ..calculus.printing import to_text

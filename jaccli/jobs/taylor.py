@@ -103,6 +103,7 @@ def _float(value: sp.Expr) -> float:
 
 
 def _step(given: Any, n: int) -> list[float]:
+    # deferred: loads numpy, which the rest of this module does not need
     from ..parse.arrays import numeric_vector
 
     if given is None:

@@ -108,6 +108,7 @@ def _short(text: str, most: int = 40) -> str:
 
 
 def _ambiguous(inner: Any, outer: VectorFunction, names: Sequence[str] | None) -> SpecError:
+    # deferred: loads sympy, which the rest of this module does not need
     from ..calculus.printing import to_text
 
     inputs = outer.inputs

@@ -406,6 +406,7 @@ class FunctionLayer(Layer):
 
     def _compile(self) -> tuple[Callable[..., FloatArray], CompiledMatrix]:
         if self._compiled is None:
+            # deferred: loads sympy, which the rest of this module does not need
             from ..chain.numeric import CompiledMatrix
             from .jacobian import jacobian_matrix
 
@@ -424,6 +425,7 @@ class FunctionLayer(Layer):
 
     def jacobian(self, x: FloatArray) -> FloatArray:
         if self.spec.engine == "symengine":
+            # deferred: loads sympy, which the rest of this module does not need
             from .jacobian import jacobian_matrix
 
             matrix = self._values(jacobian_matrix(self.spec), x)
@@ -433,6 +435,7 @@ class FunctionLayer(Layer):
         return matrix
 
     def _values(self, matrix: Any, x: FloatArray) -> FloatArray:
+        # deferred: loads sympy, which the rest of this module does not need
         from ..chain.fast import values_at
 
         fn = self.spec
@@ -467,11 +470,13 @@ class Network:
 def _column(fn: VectorFunction) -> Any:
     """The outputs of ``fn`` as an m×1 matrix for the engine ``fn`` uses."""
     if fn.engine == "symengine":
+        # deferred: loads sympy, which the rest of this module does not need
         from ..chain.fast import FastMatrix, fast_exprs, to_symengine
 
         cache: dict[Any, Any] = {}
         exprs = fast_exprs(fn.outputs) or [to_symengine(e, cache) for e in fn.outputs]
         return FastMatrix([[e] for e in exprs])
+    # deferred: sympy is heavy at start-up
     import sympy as sp
 
     return sp.Matrix(fn.outputs)

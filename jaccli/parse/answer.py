@@ -88,6 +88,7 @@ def _load_data(text: str, origin: str, suffix: str) -> Any:
             return json.loads(text)
         except json.JSONDecodeError as exc:
             raise SpecError(f"invalid JSON: {exc.msg}", where=f"{origin}:{exc.lineno}:{exc.colno}") from None
+    # deferred: yaml is heavy at start-up
     import yaml
 
     check_yaml_structure(text, origin)

@@ -48,6 +48,7 @@ class Reader:
     (kind, symengine expressions, function, need)."""
 
     def __init__(self, inputs: Sequence[str]) -> None:
+        # deferred: symengine is heavy at start-up
         import symengine as se
 
         self.se = se

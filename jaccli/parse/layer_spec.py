@@ -200,6 +200,7 @@ def load_tensor(value: Any, base: Path, where: str, ndim: int) -> np.ndarray:
 
 def _activation_expression(text: str, where: str) -> tuple[Callable[..., Any], Callable[..., Any]]:
     """σ written in jac's language in z: compiled σ and σ′ (sympy is used here only)."""
+    # deferred: sympy (also through the jac modules imported here) is heavy at start-up
     import sympy as sp
 
     from ..calculus.special import clean_derivative

@@ -90,6 +90,7 @@ def _allow_hint() -> str:
 
 def network_from_onnx(path: Path, default_name: str) -> Network:
     try:
+        # deferred: onnx is heavy at start-up
         import onnx
     except ImportError:
         raise SpecError(f"reading {path.name} needs the onnx package, an optional extra",
@@ -190,6 +191,7 @@ _BFLOAT16 = 16
 
 def _type_name(code: int) -> str:
     try:
+        # deferred: onnx is heavy at start-up
         from onnx import TensorProto
 
         return str(TensorProto.DataType.Name(code))

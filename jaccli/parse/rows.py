@@ -115,6 +115,7 @@ class RowReader:
 
     def _parquet(self) -> Iterator[Chunk]:
         try:
+            # deferred: pyarrow is heavy at start-up
             import pyarrow as pa
             import pyarrow.parquet as pq
         except ImportError:
@@ -180,6 +181,7 @@ class RowReader:
                 yield "\n".join(lines[start:start + self.chunk_rows]), True
             return
         if self.source == "-":
+            # deferred: sys, only this path
             import sys
 
             stream = getattr(sys.stdin, "buffer", sys.stdin)
@@ -430,6 +432,7 @@ def _value(cell: str) -> float:
     if _NUMBER.match(cell):
         value = float(cell)
     else:
+        # deferred: loads sympy, which the rest of this module does not need
         from . import forms
 
         items = forms.parse_point(cell)  # constants like pi/4 or sqrt(2)

@@ -111,6 +111,7 @@ def _near_files(path: Path) -> str | None:
         names = [p.name for p in folder.iterdir()] if folder.is_dir() else []
     except OSError:
         names = []
+    # deferred: difflib is heavy at start-up
     import difflib
 
     close = difflib.get_close_matches(path.name, names, n=3, cutoff=0.6)
@@ -143,6 +144,7 @@ def _from_text(text: str, *, origin: str, name: str, vars: Sequence[str] | None,
 
 
 def _is_latex(text: str, latex: bool | None) -> bool:
+    # deferred: loads sympy, which the rest of this module does not need
     from .latex import looks_like_latex
 
     return latex if latex is not None else looks_like_latex(text)
@@ -166,6 +168,7 @@ def from_text(text: str, *, name: str = "f", vars: Sequence[str] | None = None,
     """``"x^2 + y, 2*x*y"``, ``"[x^2 + y, 2*x*y]"``, ``"(r, theta) -> (r cos(theta), r sin(theta))"``,
     ``"f(x, y) = (x^2 + y, 2xy)"``, ``"x = u^2 v, y = u v^2"`` (named outputs) or LaTeX
     (``\\begin{bmatrix} x^2 + y \\\\ 2xy \\end{bmatrix}``). ``equations``: ``lhs = rhs`` means lhs − rhs."""
+    # deferred: loads sympy, which the rest of this module does not need
     from . import forms
 
     where = f"{name} ({origin})" if origin != "inline text" else name
@@ -174,6 +177,7 @@ def from_text(text: str, *, name: str = "f", vars: Sequence[str] | None = None,
     try:
         tokens = None
         if _is_latex(text, latex):
+            # deferred: loads sympy, which the rest of this module does not need
             from .latex import vector_tokens
 
             tokens = vector_tokens(text)
@@ -211,6 +215,7 @@ def from_text(text: str, *, name: str = "f", vars: Sequence[str] | None = None,
 def with_structural(conditions: tuple[Condition, ...], expr: "sp.Expr") -> tuple[Condition, ...]:
     """The conditions recorded while parsing, and those of kinks sympy created itself
     (sqrt(x^2) becomes abs(x)): every abs, sign, relu, step, min and max left in ``expr``."""
+    # deferred: sympy (also through the jac modules imported here) is heavy at start-up
     import sympy as sp
 
     from ..calculus import special as jf
@@ -232,6 +237,7 @@ def with_structural(conditions: tuple[Condition, ...], expr: "sp.Expr") -> tuple
 
 
 def _wants_fast(engine: str, m: int, n: int) -> bool:
+    # deferred: loads sympy, which the rest of this module does not need
     from ..chain.fast import AUTO_MIN_ENTRIES
 
     return engine == "symengine" or (engine == "auto" and m * n >= AUTO_MIN_ENTRIES)
@@ -239,6 +245,7 @@ def _wants_fast(engine: str, m: int, n: int) -> bool:
 
 def _choose_engine(fn: VectorFunction, engine: str) -> VectorFunction:
     """Mark ``fn`` for the symengine engine when asked (or when large), if it can take it."""
+    # deferred: loads sympy, which the rest of this module does not need
     from ..chain.fast import supported
 
     if not _wants_fast(engine, fn.m, fn.n):
@@ -253,6 +260,7 @@ def _choose_engine(fn: VectorFunction, engine: str) -> VectorFunction:
 
 
 def check_input_names(names: Sequence[Any], where: str) -> tuple[str, ...]:
+    # deferred: loads sympy, which the rest of this module does not need
     from . import grammar
 
     seen: list[str] = []
@@ -282,6 +290,7 @@ def check_input_names(names: Sequence[Any], where: str) -> tuple[str, ...]:
 
 def greek_to_names(name: str) -> str:
     """θ → theta, θ1 → theta1 (as the grammar reads them), so YAML inputs: [r, θ] match "r cos(θ)"."""
+    # deferred: loads sympy, which the rest of this module does not need
     from .tokens import GREEK, normalize
 
     name = normalize(name)
@@ -314,6 +323,7 @@ MAX_YAML_NODES = 100_000  # after expanding aliases
 def safe_loader() -> Any:
     """PyYAML's safe loader — what ``yaml.safe_load`` uses: plain data, no tags, no objects — in its C
     implementation (libyaml) when installed: a 300×300 layer spec loads in 0.03 s instead of 1.5 s."""
+    # deferred: yaml is heavy at start-up
     import yaml
 
     return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -323,6 +333,7 @@ def check_yaml_structure(text: str, origin: str) -> None:
     """Refuse duplicate keys (YAML would silently keep the last) and aliases
     that expand to huge or cyclic documents (billion laughs), before loading.
     Only PyYAML's composer (nodes, no Python objects) sees the text here."""
+    # deferred: yaml is heavy at start-up
     import yaml
 
     try:
@@ -367,6 +378,7 @@ def check_yaml_structure(text: str, origin: str) -> None:
 def from_yaml(text: str, *, origin: str, default_name: str = "f", engine: str = "auto",
               equations: bool = False) -> VectorFunction | Network:
     """A VectorFunction, or a network.Network when the mapping has 'layers'."""
+    # deferred: yaml is heavy at start-up
     import yaml
 
     check_yaml_structure(text, origin)
@@ -401,6 +413,7 @@ def from_yaml_mapping(data: dict[Any, Any], *, origin: str, default_name: str = 
 
     for key in data:
         if key not in SPEC_KEYS:
+            # deferred: difflib is heavy at start-up
             import difflib
 
             close = difflib.get_close_matches(str(key), SPEC_KEYS, n=1)
@@ -473,6 +486,7 @@ def _read_fast(values: list[Any], inputs: tuple[str, ...], name: str, origin: st
                names: tuple[str, ...] | None) -> VectorFunction | None:
     """A large spec read straight into symengine (fastread.py), or None when it uses more of the
     language than that reader takes (grammar.py then reads it)."""
+    # deferred: loads sympy, which the rest of this module does not need
     from ..chain.fast import SymengineExprs
     from .grammar import Condition
 
@@ -495,6 +509,7 @@ def _yaml_expression(value: Any, inputs: tuple[str, ...], symbols: dict[str, sp.
                      lazy: bool = False, equations: bool = False) -> tuple[sp.Expr, tuple[Condition, ...], list[str]]:
     """One output from YAML, the conditions recorded while parsing it, and the grammar's notes on
     readings that were a choice (x/2y is (x/2)·y)."""
+    # deferred: sympy (also through the jac modules imported here) is heavy at start-up
     import sympy as sp
 
     from . import forms, grammar
@@ -531,6 +546,7 @@ def _yaml_expression(value: Any, inputs: tuple[str, ...], symbols: dict[str, sp.
 
 def _yaml_cases(cases: Any, inputs: tuple[str, ...], scope: Scope, where: str) -> sp.Expr:
     """``cases: [{when: COND, value: EXPR}, …, {otherwise: EXPR}]`` → a piecewise output."""
+    # deferred: loads sympy, which the rest of this module does not need
     from . import grammar
 
     hint = "write cases: [{when: x < 0, value: -x}, {otherwise: x}] (quote expressions with ':' or '#')"
@@ -559,6 +575,7 @@ def _yaml_cases(cases: Any, inputs: tuple[str, ...], scope: Scope, where: str) -
 
 
 def _case_expr(value: Any, inputs: tuple[str, ...], scope: Scope, where: str) -> sp.Expr:
+    # deferred: loads sympy, which the rest of this module does not need
     from . import grammar
 
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):

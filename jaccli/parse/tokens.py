@@ -71,6 +71,7 @@ def normalize_char(ch: str) -> str:
     if ch in _LOOKALIKES:
         return _LOOKALIKES[ch]
     if "\U0001d400" <= ch <= "\U0001d7ff":
+        # deferred: unicodedata, only this path
         import unicodedata
 
         folded = unicodedata.normalize("NFKC", ch)

@@ -238,6 +238,7 @@ class ParquetWriter(Writer):
 
     def start(self) -> None:
         try:
+            # deferred: pyarrow is heavy at start-up
             import pyarrow as pa
             import pyarrow.parquet as pq
         except ImportError:

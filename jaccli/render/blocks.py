@@ -21,18 +21,21 @@ if TYPE_CHECKING:
 
 
 def to_text(expr: Any) -> str:
+    # deferred: loads sympy, which the rest of this module does not need
     from ..calculus.printing import to_text as text
 
     return text(expr)
 
 
 def matrix_text(matrix: Any) -> list[list[str]]:
+    # deferred: loads sympy, which the rest of this module does not need
     from ..calculus.printing import matrix_text as text
 
     return text(matrix)
 
 
 def summary(values: Any) -> str:
+    # deferred: loads numpy, which the rest of this module does not need
     from ..parse.arrays import summary as numbers
 
     return numbers(values)
@@ -42,6 +45,7 @@ def cell(exact: sp.Expr | None, value: float, precision: int) -> str:
     """``6``, ``1/3 ≈ 0.333333``, ``4*cos(4) ≈ -2.61457``; floats as decimals only."""
     if exact is None or exact.is_Float:
         return fmt_number(value, precision)
+    # deferred: loads sympy, which the rest of this module does not need
     from ..calculus.printing import is_plain_number
 
     if is_plain_number(exact):
@@ -90,6 +94,7 @@ def _value_blocks(title: str, at: Evaluated, rows: Sequence[str], cols: Sequence
     if at.diagonal and (full is False and at.shape[0] > LARGE):
         return [Line(f"{title}: diagonal, {summary(at.value.values)}; --full prints every entry")]  # type: ignore[union-attr]
     if _is_large(at.shape, full):
+        # deferred: numpy is heavy at start-up
         import numpy as np
 
         values = at.array()
@@ -108,6 +113,7 @@ def _value_blocks(title: str, at: Evaluated, rows: Sequence[str], cols: Sequence
 def _vector_text(at: Evaluated, precision: int) -> str:
     numbers = at.column()
     if len(numbers) > LARGE:
+        # deferred: numpy is heavy at start-up
         import numpy as np
 
         return summary(np.asarray(numbers))
@@ -328,6 +334,7 @@ def _products_blocks(r: JacobianResult, precision: int, full: bool) -> list[Bloc
 
 def steps_blocks(steps: Derivations) -> list[Block]:
     """The derivations added by --steps (a steps.Derivations)."""
+    # deferred: loads sympy, which the rest of this module does not need
     from ..calculus.steps import render_lines
 
     blocks: list[Block] = []

@@ -37,6 +37,7 @@ def _line(fields: list[str]) -> str:
 def csv_blocks(table: Any, numbers: int = 1 << 16) -> Iterator[bytes]:
     """Rows of finite floats as CSV, in blocks of about ``numbers`` values: orjson writes the shortest
     round-trip digits in C; blocks keep memory small (a 4096×4096 J is 370 MB of text)."""
+    # deferred: numpy is heavy at start-up
     import numpy as np
 
     table = np.ascontiguousarray(table, dtype=np.float64)

@@ -30,6 +30,7 @@ BLUE, ORANGE, GREEN, RED, GREY = "#1f5fa8", "#d9711a", "#2e8b57", "#c0392b", "#6
 
 def _matplotlib() -> Any:
     try:
+        # deferred: matplotlib is heavy at start-up
         import matplotlib
     except ImportError:
         raise UsageError("jac plot needs matplotlib, an optional extra", hint="pip install 'jaccli[plot]'") from None
@@ -41,6 +42,7 @@ def _matplotlib() -> Any:
         "axes.spines.top": False, "axes.spines.right": False, "axes.grid": True, "grid.alpha": 0.25,
         "lines.solid_capstyle": "round", "mathtext.fontset": "dejavuserif",
     })
+    # deferred: matplotlib is heavy at start-up
     import matplotlib.pyplot as plt
 
     return plt
@@ -113,6 +115,7 @@ def _arrow(ax: Any, start: np.ndarray, end: np.ndarray, colour: str, label: str 
 
 
 def _map2d(fig: Any, ax: Any, panel: Panel) -> None:
+    # deferred: matplotlib is heavy at start-up
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
@@ -164,6 +167,7 @@ def _curve(fig: Any, ax: Any, panel: Panel) -> None:
         ax.text2D(0.5, -0.06, f"tangent J = ({', '.join(f'{t:.4g}' for t in tangent)})", transform=ax.transAxes,
                   ha="center", fontsize=8.5)
         return
+    # deferred: matplotlib is heavy at start-up
     from matplotlib.lines import Line2D
 
     ax.plot(curve[:, 0], curve[:, 1], color=BLUE, lw=1.4)
@@ -178,6 +182,7 @@ def _curve(fig: Any, ax: Any, panel: Panel) -> None:
 
 
 def _contour(fig: Any, ax: Any, panel: Panel) -> None:
+    # deferred: matplotlib is heavy at start-up
     from matplotlib.lines import Line2D
 
     assert panel.contour is not None
@@ -201,6 +206,7 @@ def _contour(fig: Any, ax: Any, panel: Panel) -> None:
 
 
 def _cube(fig: Any, ax: Any, panel: Panel) -> None:
+    # deferred: mpl_toolkits is heavy at start-up
     from mpl_toolkits.mplot3d.art3d import Poly3DCollection
 
     V, cube = panel.parallelogram, panel.square

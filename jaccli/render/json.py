@@ -69,6 +69,7 @@ def rows(matrix: Any) -> list[list[str]] | None:
 def text(expr: Any) -> str | None:
     if expr is None:
         return None
+    # deferred: loads sympy, which the rest of this module does not need
     from ..calculus.printing import to_text
 
     return to_text(expr)
@@ -88,6 +89,7 @@ def values(at: Evaluated | None, structured: bool = False) -> Any:
     value = at.value
     if isinstance(value, list):
         return [[json_number(v) for v in row] for row in value]
+    # deferred: numpy is heavy at start-up
     import numpy as np
 
     if structured and isinstance(value, Diagonal):

@@ -34,6 +34,7 @@ def _atom(v: Any) -> str:
         return r"\ldots"
     if isinstance(v, float):
         return fmt_number(v, 6)
+    # deferred: sympy (also through the jac modules imported here) is heavy at start-up
     import sympy as sp
 
     from ..calculus.printing import to_latex
@@ -48,6 +49,7 @@ def _J(name: str, args: str) -> str:
 def symbolic_matrix(matrix: Any, full: bool) -> str:
     if not full and (matrix.rows > LARGE or matrix.cols > LARGE):
         return f"\\text{{a {matrix.rows}×{matrix.cols} matrix (--full prints it)}}"
+    # deferred: loads sympy, which the rest of this module does not need
     from ..calculus.printing import matrix_latex
 
     return matrix_latex(matrix)
@@ -57,12 +59,14 @@ def evaluated_matrix(at: Evaluated, precision: int, full: bool) -> str:
     """Exact entries when there are, else decimals; a summary when large."""
     rows, cols = at.shape
     if not full and (rows > LARGE or cols > LARGE):
+        # deferred: loads numpy, which the rest of this module does not need
         from ..parse.arrays import summary
 
         values = at.value.values if at.diagonal else at.array()  # type: ignore[union-attr]
         form = "diagonal, " if at.diagonal else ""
         return f"\\text{{{rows}×{cols}, {form}{summary(values)}}}"
     if at.exact is not None:
+        # deferred: loads sympy, which the rest of this module does not need
         from ..calculus.printing import matrix_latex
 
         return matrix_latex(at.exact)
@@ -79,6 +83,7 @@ def _column(values: Evaluated) -> list[Any]:
 
 def _vector(values: Any, precision: int, full: bool) -> str:
     if not full and values.size > 64:
+        # deferred: loads numpy, which the rest of this module does not need
         from ..parse.arrays import summary
 
         return f"\\text{{{summary(values)}}}"
@@ -135,6 +140,7 @@ def _det_lines(result: JacobianResult, precision: int) -> list[str]:
     det = result.determinant
     if det is None or det.withheld:
         return []
+    # deferred: loads sympy, which the rest of this module does not need
     from ..calculus.printing import to_latex
 
     out = []

@@ -42,6 +42,7 @@ def write(result: Any, request: Request, quiet: bool) -> int:
             say("note", note, "yellow")
     spec = COMMANDS[request.command]
     if spec.picture:  # the picture is the -o file; stdout says what it shows
+        # deferred: loads numpy, which the rest of this module does not need
         from .drawing import draw
 
         draw(result.data, result.path, request.dpi)
@@ -84,6 +85,7 @@ def _encoded(result: Any, request: Request) -> Iterator[bytes]:
         if text is not None:
             return iter([(text + "\n").encode("utf-8")])
 
+    # deferred: rich (also through the jac modules imported here) is heavy at start-up
     from rich.console import Console
 
     from .table import draw as rich_draw
@@ -127,6 +129,7 @@ def error_object(request: Request, err: Any) -> None:
 def _batch(run: Any, request: Request, quiet: bool) -> int:
     """--points: read, evaluate and write chunk by chunk; bad rows on stderr as they come."""
 
+    # deferred: loads numpy, sympy, which the rest of this module does not need
     from ..jobs.points import exit_code
     from .batch import writer_for
 

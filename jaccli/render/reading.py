@@ -25,6 +25,7 @@ def functions_of(result: Any) -> list[VectorFunction]:
 
 
 def to_text(expr: Any) -> str:
+    # deferred: loads sympy, which the rest of this module does not need
     from ..calculus.printing import to_text as text
 
     return text(expr)
