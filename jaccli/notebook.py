@@ -17,9 +17,11 @@ else it is the last SPEC. The magic returns the result object, which Jupyter sho
 
 from __future__ import annotations
 
+import os
 import shlex
 import sys
-from typing import Any
+from contextlib import contextmanager
+from typing import Any, Iterator
 
 import click
 
@@ -40,14 +42,32 @@ def jac(line: str, cell: str | None = None) -> Any:
     if not args or args[0] in ("-h", "--help") or any(a in ("-h", "--help") for a in args):
         main.main(args or ["--help"], prog_name="jac", standalone_mode=False)
         return None
+    if args[0].startswith("-"):
+        print("error: a jac command comes first: %jac jacobian …, %%jac compose - --at 1,2 …", file=sys.stderr)
+        return None
     try:
-        main.main(args, prog_name="jac", standalone_mode=False, obj=holder)
+        with _plain_stderr():
+            main.main(args, prog_name="jac", standalone_mode=False, obj=holder)
     except click.exceptions.Exit:
         return None
     except click.UsageError as err:
         print(f"error: {err.format_message()}", file=sys.stderr)
         return None
     return holder["result"]
+
+
+@contextmanager
+def _plain_stderr() -> Iterator[None]:
+    """Messages without colour codes: a notebook shows them raw."""
+    saved = os.environ.get("NO_COLOR")
+    os.environ["NO_COLOR"] = "1"
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop("NO_COLOR", None)
+        else:
+            os.environ["NO_COLOR"] = saved
 
 
 def load_ipython_extension(ipython: Any) -> None:

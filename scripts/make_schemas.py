@@ -133,6 +133,10 @@ SPARSE = obj({
     "cols": described(INTS, "the column (input) of each non-zero, from 0"),
     "values": described(NUMBERS, "with --at: each non-zero's value"),
     "kept_sparse_because": {"enum": ["asked", "file", "large"]},
+    "factors": {"type": "array", "description": "compose: each sparse factor, application order",
+                "items": obj({"name": STRING, "shape": SHAPE, "nnz": INT}, ("name", "shape", "nnz"))},
+    "multiplication": obj({"order": STRING, "macs": INT}, ("order", "macs"),
+                          "compose at a point: the order the sparse factors were multiplied in, its multiply-adds"),
 }, ("format", "nnz", "rows", "cols", "colours"),
     "a Jacobian kept sparse (--sparsity, -o .npz/.mtx, or large and sparse): J itself is absent")
 
@@ -301,7 +305,11 @@ SCHEMAS = {
         "dims": {"type": "array", "items": INT},
         "factors": {"type": "array", "items": obj({"name": STRING, "shape": SHAPE, "diagonal": BOOL,
                                                    "per_vector": INT, "stored": INT})},
-        "forward": PLAN, "reverse": PLAN, "optimal": PLAN}, ("dims", "factors", "forward", "reverse", "optimal"),
+        "forward": PLAN, "reverse": PLAN, "optimal": PLAN,
+        "compressed_forward": obj({"colours": INT, "jvp_macs": INT, "macs": INT, "nnz": INT},
+                                  ("colours", "jvp_macs", "macs", "nnz"),
+                                  "when every factor is sparse: J from one JVP per colour of its columns")},
+        ("dims", "factors", "forward", "reverse", "optimal"),
         "jac cost"),
     "exercise": envelope("exercise", {
         "sheets": {"type": "array", "items": obj({

@@ -190,7 +190,8 @@ def test_feedback_pages_for_a_class(run, tmp_path):
     for name in pages:
         if name != "index.html":
             text = (out / name).read_text(encoding="utf-8")
-            _assert_self_contained(text)
+            parsed_page = _assert_self_contained(text, links=True)
+            assert [v for t, k, v in parsed_page.attrs if t == "a" and k == "href"] == ["index.html"]  # the way back
             by_id[name] = text
     transposed = next(t for t in by_id.values() if "alert(1)" in t)
     assert "transpose" in transposed and "class=\"wrong\"" in transposed  # the mistake in words, highlighted

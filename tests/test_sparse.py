@@ -224,3 +224,53 @@ def test_sparse_code_refusals(run):
     assert r.exit_code == 2 and "--lang" in r.stderr
     r = run("codegen", "samples/f.yaml", "samples/g.yaml", "--sparse")
     assert r.exit_code == 2 and "--sparse" in r.stderr
+
+
+def _second_map(N: int) -> str:
+    """w_i = z_i · z_{i+1} + sin z_i (cyclic): another sparse map on the Brusselator's outputs."""
+    names = [n for i in range(1, N + 1) for n in (f"du{i}", f"dv{i}")]
+    n = len(names)
+    return "inputs: [" + ", ".join(names) + "]\noutputs:\n" + "".join(
+        f"  w{i}: {names[i]}*{names[(i + 1) % n]} + sin({names[i]})\n" for i in range(n))
+
+
+def test_compose_multiplies_sparse_factors_sparsely(run, tmp_path):
+    """J_{w∘b}(x) = J_w(b(x)) · J_b(x), each factor sparse, against the dense product written by hand."""
+    N = 60
+    (tmp_path / "b.yaml").write_text(brusselator.spec(N))
+    (tmp_path / "w.yaml").write_text(_second_map(N))
+    x = np.linspace(0.5, 1.5, 2 * N)
+    body = json.loads(run("compose", tmp_path / "b.yaml", tmp_path / "w.yaml", "--at", ",".join(map(str, x.tolist())),
+                          "--format", "json").stdout)
+    sparse = body["sparse"]
+    got = np.zeros(body["shape"])
+    got[sparse["rows"], sparse["cols"]] = sparse["values"]
+    # by hand: the Brusselator's J and value at x, then J_w at b(x)
+    u, v = x[0::2], x[1::2]
+    alpha = 0.02 * (N + 1) ** 2
+    Jb = np.zeros((2 * N, 2 * N))
+    b = np.zeros(2 * N)
+    for i in range(N):
+        iu, iv = 2 * i, 2 * i + 1
+        left_u, right_u = (u[i - 1] if i else 1.0), (u[i + 1] if i < N - 1 else 1.0)
+        left_v, right_v = (v[i - 1] if i else 3.0), (v[i + 1] if i < N - 1 else 3.0)
+        b[iu] = 1 + u[i] ** 2 * v[i] - 4 * u[i] + alpha * (left_u - 2 * u[i] + right_u)
+        b[iv] = 3 * u[i] - u[i] ** 2 * v[i] + alpha * (left_v - 2 * v[i] + right_v)
+        Jb[iu, iu], Jb[iu, iv] = 2 * u[i] * v[i] - 4 - 2 * alpha, u[i] ** 2
+        Jb[iv, iu], Jb[iv, iv] = 3 - 2 * u[i] * v[i], -u[i] ** 2 - 2 * alpha
+        for k in (i - 1, i + 1):
+            if 0 <= k < N:
+                Jb[iu, 2 * k] = Jb[iv, 2 * k + 1] = alpha
+    n = 2 * N
+    Jw = np.zeros((n, n))
+    for i in range(n):
+        Jw[i, i] += b[(i + 1) % n] + np.cos(b[i])
+        Jw[i, (i + 1) % n] += b[i]
+    expected = Jw @ Jb
+    np.testing.assert_allclose(got, expected, rtol=1e-11, atol=1e-9 * np.abs(expected).max())
+    assert sparse["multiplication"]["order"] == "J_w·J_b" and [f["name"] for f in sparse["factors"]] == ["b", "w"]
+    cost = json.loads(run("cost", tmp_path / "b.yaml", tmp_path / "w.yaml", "--format", "json").stdout)
+    compressed = cost["compressed_forward"]
+    assert compressed["nnz"] == int((expected != 0).sum()) and compressed["jvp_macs"] == 4 * N * 2 - 4 + 2 * n
+    assert compressed["macs"] == compressed["colours"] * compressed["jvp_macs"]
+    assert [f["per_vector"] for f in cost["factors"]] == [8 * N - 4, 2 * n]  # sparse factors: their non-zeros

@@ -123,30 +123,63 @@ class SparseDerivative:
     inputs: tuple[str, ...]
     output_names: tuple[str, ...]
     groups: list[_Group]
+    output_groups: list[_Group] = field(default_factory=list)  # f itself, grouped the same way
+
+    def outputs_at(self, point: Sequence[float] | npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        """f at ``point`` (the next factor's point in a chain); MathError names an output that is not finite."""
+        out = _evaluate(self.output_groups, np.asarray(point, dtype=float), len(self.output_names))
+        bad = np.flatnonzero(~np.isfinite(out))
+        if bad.size:
+            raise MathError(f"{self.output_names[int(bad[0])]} is not a finite real number at the point",
+                            hint="choose a point inside the domain")
+        return out
 
     def values(self, point: Sequence[float] | npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
         """J's non-zeros at ``point`` (pattern order); MathError names an entry that is not a finite real."""
-        import symengine as se  # the fast engine: loaded already by whoever read the function
 
-        x = np.asarray(point, dtype=float)
-        out = np.empty(self.pattern.nnz)
-        for group in self.groups:
-            if not group.arity:  # a constant entry: a linear term
-                values = np.full(len(group.positions), float(group.template))
-            else:
-                if group.compiled is None:
-                    args = [se.Symbol(f"_jac_a{k}") for k in range(group.arity)]
-                    group.compiled = se.Lambdify(args, [group.template], real=True)
-                values = group.compiled(x[np.asarray(group.columns, dtype=np.int64)])
-            out[np.asarray(group.positions, dtype=np.int64)] = np.asarray(values, dtype=float).reshape(-1)
+        out = _evaluate(self.groups, np.asarray(point, dtype=float), self.pattern.nnz)
         bad = np.flatnonzero(~np.isfinite(out))
         if bad.size:
             k = int(bad[0])
             i, j = int(self.pattern.rows[k]), int(self.pattern.cols[k])
-            raise MathError(f"∂{self.output_names[i]}/∂{self.inputs[j]} is not a finite real number at the point "
-                            f"({bad.size} entr{'y' if bad.size == 1 else 'ies'} of J are not)",
+            raise MathError(f"∂{self.output_names[i]}/∂{self.inputs[j]} is not a finite real number at the point"
+                            + (f" ({bad.size} entries of J are not)" if bad.size > 1 else ""),
                             hint="choose a point inside the domain")
         return out
+
+
+def _evaluate(groups: Sequence[_Group], x: npt.NDArray[np.float64], size: int) -> npt.NDArray[np.float64]:
+    """Each group's template compiled once (symengine) and evaluated over all its entries (numpy)."""
+    import symengine as se  # the fast engine: loaded already by whoever read the function
+
+    out = np.empty(size)
+    for group in groups:
+        if not group.arity:  # a constant entry: a linear term
+            values = np.full(len(group.positions), float(group.template))
+        else:
+            if group.compiled is None:
+                args = [se.Symbol(f"_jac_a{k}") for k in range(group.arity)]
+                group.compiled = se.Lambdify(args, [group.template], real=True)
+            values = group.compiled(x[np.asarray(group.columns, dtype=np.int64)])
+        out[np.asarray(group.positions, dtype=np.int64)] = np.asarray(values, dtype=float).reshape(-1)
+    return out
+
+
+def _grouped(exprs: Sequence[Any], index: dict[str, int], placeholders: list[Any],
+             groups: dict[Any, _Group], position: int) -> None:
+    """Put one expression (at ``position``) in the group of its template."""
+    import symengine as se
+
+    expr = exprs[position]
+    symbols = sorted(((index[s.name], s) for s in expr.free_symbols if s.name in index), key=lambda t: t[0])
+    while len(placeholders) < len(symbols):
+        placeholders.append(se.Symbol(f"_jac_a{len(placeholders)}"))
+    template = expr.xreplace({s: placeholders[a] for a, (_, s) in enumerate(symbols)}) if symbols else expr
+    group = groups.get(template)
+    if group is None:
+        group = groups[template] = _Group(template, len(symbols))
+    group.positions.append(position)
+    group.columns.append([c for c, _ in symbols])
 
 
 def symengine_outputs(fn: Any) -> list[Any]:
@@ -207,7 +240,11 @@ def differentiate(fn: Any) -> SparseDerivative:
             group.columns.append([c for c, _ in symbols])
     pattern = Pattern((len(exprs), len(fn.inputs)), np.asarray(rows, dtype=np.int64),
                       np.asarray(cols, dtype=np.int64))
-    return SparseDerivative(pattern, entries, tuple(fn.inputs), tuple(fn.output_names), list(groups.values()))
+    outputs: dict[Any, _Group] = {}
+    for i in range(len(exprs)):
+        _grouped(exprs, index, placeholders, outputs, i)
+    return SparseDerivative(pattern, entries, tuple(fn.inputs), tuple(fn.output_names), list(groups.values()),
+                            list(outputs.values()))
 
 
 def keep_sparse(fn: Any) -> Pattern | None:
@@ -217,3 +254,77 @@ def keep_sparse(fn: Any) -> Pattern | None:
         return None
     pattern = pattern_only(fn)
     return pattern if pattern.density < DENSITY else None
+
+
+@dataclass
+class SparseMatrix:
+    """A sparse matrix in CSR order: the pattern and one value per non-zero."""
+
+    pattern: Pattern
+    values: npt.NDArray[np.float64]
+
+    def to_dense(self) -> npt.NDArray[np.float64]:
+        out = np.zeros(self.pattern.shape)
+        out[self.pattern.rows, self.pattern.cols] = self.values
+        return out
+
+
+def product_macs(a: Pattern, b: Pattern) -> int:
+    """Multiply-adds of A·B counted from the patterns: Σ_k nnz(A's column k) · nnz(B's row k)."""
+    per_column = np.bincount(a.cols, minlength=a.shape[1])
+    per_row = np.bincount(b.rows, minlength=b.shape[0])
+    return int(np.dot(per_column.astype(np.int64), per_row.astype(np.int64)))
+
+
+def multiply(a: SparseMatrix, b: SparseMatrix) -> SparseMatrix:
+    """A·B with numpy alone (no SciPy needed): every non-zero a_ik meets B's row k; products that land on
+    the same (i, j) are summed. Time and memory O(multiply-adds). Structural non-zeros stay in the
+    pattern even when their values cancel to 0 (a pattern is what can be non-zero)."""
+    m, k = a.pattern.shape
+    k2, n = b.pattern.shape
+    if k != k2:
+        raise MathError(f"cannot multiply a {m}×{k} by a {k2}×{n} matrix")
+    indptr = b.pattern.indptr
+    starts, counts = indptr[a.pattern.cols], np.diff(indptr)[a.pattern.cols]
+    total = int(counts.sum())
+    rows = np.repeat(a.pattern.rows, counts)
+    left = np.repeat(a.values, counts)
+    offsets = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
+    picked = np.repeat(starts, counts) + offsets
+    cols = b.pattern.cols[picked]
+    products = left * b.values[picked]
+    order = np.lexsort((cols, rows))
+    rows, cols, products = rows[order], cols[order], products[order]
+    if total:
+        first = np.concatenate([[True], (rows[1:] != rows[:-1]) | (cols[1:] != cols[:-1])])
+        starts_of = np.flatnonzero(first)
+        values = np.add.reduceat(products, starts_of)
+        rows, cols = rows[starts_of], cols[starts_of]
+    else:
+        values = products
+    return SparseMatrix(Pattern((m, n), rows.astype(np.int64), cols.astype(np.int64)), values)
+
+
+def chain_product(factors: Sequence[SparseMatrix]) -> tuple[SparseMatrix, list[tuple[int, int]], int]:
+    """The product J_L ⋯ J_1 of factors given in application order (J_1 first), multiplying the adjacent
+    pair with the fewest multiply-adds (counted from the patterns) first; the pairs in the order they were
+    multiplied (indices into the factors as given) and the multiply-adds spent."""
+    items: list[tuple[SparseMatrix, tuple[int, int]]] = [(f, (k, k)) for k, f in enumerate(factors)]
+    steps: list[tuple[int, int]] = []
+    spent = 0
+    while len(items) > 1:
+        # in application order, items[k+1] is applied after items[k]: their product is items[k+1]·items[k]
+        costs = [product_macs(items[k + 1][0].pattern, items[k][0].pattern) for k in range(len(items) - 1)]
+        k = int(np.argmin(costs))
+        outer, inner = items[k + 1], items[k]
+        product = multiply(outer[0], inner[0])
+        spent += costs[k]
+        steps.append((inner[1][0], outer[1][1]))
+        items[k:k + 2] = [(product, (inner[1][0], outer[1][1]))]
+    return items[0][0], steps, spent
+
+
+def pattern_product(patterns: Sequence[Pattern]) -> Pattern:
+    """The structure of J_L ⋯ J_1 (application order) from the factors' structures."""
+    ones = [SparseMatrix(p, np.ones(p.nnz)) for p in patterns]
+    return chain_product(ones)[0].pattern

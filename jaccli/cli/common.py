@@ -5,6 +5,7 @@ options to a Request, its run and its output (run_command)."""
 from __future__ import annotations
 
 import inspect
+import os
 import shlex
 from typing import TYPE_CHECKING, Any, Callable, cast
 
@@ -118,6 +119,9 @@ class PointParam(_ParamType):
         try:
             parse_point(value)
         except ParseError as err:
+            if os.path.isfile(value.strip()):  # a file of values is named with @
+                self.fail(f"{value} is a file; a point read from a file is written @{value.strip()} "
+                          f"(--at @{value.strip()})", param, ctx)
             self.fail("\n" + err.render(), param, ctx)
         return value
 

@@ -62,7 +62,7 @@ class _State:
     skipped: list[str] = []
     capped: list[str] = []  # attempts stopped by their own limit (``most``), not the budget
     spent: dict[str, float] = {}  # seconds spent per kind of work (``timing``)
-    phase = "the symbolic work"
+    phase = "doing the symbolic work"
 
 
 _state = _State()

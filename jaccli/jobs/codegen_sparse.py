@@ -22,30 +22,11 @@ from sympy.printing.c import C99CodePrinter
 from sympy.printing.numpy import NumPyPrinter
 
 from ..chain.fast import to_sympy
-from ..chain.sparse import SparseDerivative, colour_columns, differentiate, symengine_outputs
+from ..chain.sparse import SparseDerivative, colour_columns, differentiate
 from ..core.errors import UsageError
 from ..core.request import Request, option
 from ..model.function import VectorFunction
 from ..results.tools import CodegenResult
-
-
-def _groups_of_outputs(fn: VectorFunction) -> list[tuple[Any, list[int], list[list[int]]]]:
-    """f's outputs grouped by template, as the derivatives are: (template, output rows, input columns)."""
-    # deferred: symengine is heavy at start-up
-    import symengine as se
-
-    index = {name: j for j, name in enumerate(fn.inputs)}
-    groups: dict[Any, tuple[Any, list[int], list[list[int]]]] = {}
-    placeholders: list[Any] = []
-    for i, expr in enumerate(symengine_outputs(fn)):
-        symbols = sorted(((index[s.name], s) for s in expr.free_symbols if s.name in index), key=lambda t: t[0])
-        while len(placeholders) < len(symbols):
-            placeholders.append(se.Symbol(f"_jac_a{len(placeholders)}"))
-        template = expr.xreplace({s: placeholders[a] for a, (_, s) in enumerate(symbols)}) if symbols else expr
-        group = groups.setdefault(template, (template, [], []))
-        group[1].append(i)
-        group[2].append([c for c, _ in symbols])
-    return list(groups.values())
 
 
 def _placeheld(template: Any) -> sp.Expr:
@@ -95,10 +76,9 @@ def python(fn: VectorFunction, derivative: SparseDerivative, target: str) -> str
         temps, value = _python_template(group.template, group.arity)
         body += [f"    a{a} = x[_J{k}_X[:, {a}]]" for a in range(group.arity)] + temps
         body.append(f"    out[_J{k}_AT] = {value}")
-    outputs = _groups_of_outputs(fn)
     fbody: list[str] = []
-    for k, (template, rows, columns) in enumerate(outputs):
-        arity = len(columns[0])
+    for k, group in enumerate(derivative.output_groups):
+        template, rows, columns, arity = group.template, group.positions, group.columns, group.arity
         lines.append(f"_F{k}_AT = numpy.array({_array(rows)}, dtype=numpy.int64)")
         if arity:
             lines.append(f"_F{k}_X = numpy.array({[list(map(int, c)) for c in columns]}, dtype=numpy.int64)")
@@ -154,8 +134,8 @@ def c(fn: VectorFunction, derivative: SparseDerivative, name: str) -> str:
         temps, value = _c_template(group.template, group.arity, f"{name}_j{k}_x")
         jbody += [f"    for (int e = 0; e < {count}; ++e) {{", *temps, f"        v[{name}_j{k}_at[e]] = {value};", "    }"]
     fbody: list[str] = []
-    for k, (template, rows, columns) in enumerate(_groups_of_outputs(fn)):
-        arity = len(columns[0])
+    for k, group in enumerate(derivative.output_groups):
+        template, rows, columns, arity = group.template, group.positions, group.columns, group.arity
         out.append(f"static const int {name}_f{k}_at[{len(rows)}] = {{{', '.join(map(str, rows))}}};")
         if arity:
             out.append(f"static const int {name}_f{k}_x[{len(rows)}][{arity}] = {table(columns)};")

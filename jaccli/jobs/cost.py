@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 from ..chain.order import Shape, diag_plus_rank1, identity_plus, plans
+from ..chain.sparse import colour_columns, keep_sparse, pattern_product
 from ..core.errors import SpecError
 from ..core.request import Request, option
 from ..parse.loading import load
@@ -33,6 +34,7 @@ def from_specs(items: Sequence[Any], input_size: int | None = None) -> CostResul
 
     shapes: list[Shape] = []
     names: list[str] = []
+    patterns: list[Any] = []  # each function factor's sparsity pattern (None: dense), to colour the product
     size = input_size
     for item in items:
         if isinstance(item, Network):
@@ -43,10 +45,20 @@ def from_specs(items: Sequence[Any], input_size: int | None = None) -> CostResul
         else:
             if size is not None and item.n != size:
                 raise SpecError(f"{item.name} takes {item.n} inputs but gets {size}")
-            shapes.append(Shape(item.m, item.n))
+            pattern = keep_sparse(item) if item.engine == "symengine" else None
+            patterns.append(pattern)
+            # a sparse factor costs its non-zeros per vector (and keeps only them)
+            shapes.append(Shape(item.m, item.n) if pattern is None else
+                          Shape(item.m, item.n, apply=pattern.nnz, stored=pattern.nnz))
             names.append(f"J_{item.name}")
             size = item.m
-    return CostResult(shapes, names, plans(shapes, names))
+    result = CostResult(shapes, names, plans(shapes, names))
+    if patterns and all(p is not None for p in patterns):
+        whole = pattern_product([p for p in patterns if p is not None])
+        colours = int(colour_columns(whole).max()) + 1 if whole.nnz else 0
+        jvp = sum(p.nnz for p in patterns if p is not None)
+        result.compressed = {"colours": colours, "jvp_macs": jvp, "macs": colours * jvp, "nnz": whole.nnz}
+    return result
 
 
 def _layer_shapes(layers: Sequence[Any], size: int | None) -> list[tuple[str, Shape]]:

@@ -444,8 +444,8 @@ def _maybe_sparse(request: Request, items: list[Any]) -> bool:
     """Asked for (--sparsity, -o J.npz / J.mtx), or one function large enough to look at its pattern."""
     if request.sparsity or (request.output or "").lower().endswith((".npz", ".mtx")):
         return True
-    return len(items) == 1 and isinstance(items[0], VectorFunction) and \
-        len(items[0].output_names) * items[0].n > SPARSE_MIN_ENTRIES
+    return bool(items) and all(isinstance(item, VectorFunction) and
+                               len(item.output_names) * item.n > SPARSE_MIN_ENTRIES for item in items)
 
 
 def run(request: Request) -> Any:

@@ -56,6 +56,7 @@ class Panel:
     edge_labels: tuple[str, str] = ("r·J e₁", "r·J e₂")  # the parallelogram's edges: J's columns (times r)
     det_text: str = ""  # det J as jac prints it (exact where it is)
     shape_name: str = "the square"  # what the shaded shape is the image of
+    function: str = "f"  # the function's name, as the legend says it
 
 
 @dataclass
@@ -104,6 +105,7 @@ def plot_data(result: Any, radius: float) -> PlotData:
             panel = _map2d(f"{factor.name} at {seen}", Fk, here, Jk, radius, shape=shape, labels=names,
                            inputs=tuple(factor.inputs), outputs=tuple(factor.output_names),
                            det_text=_det_text(factor.at))
+            panel.function = factor.name
             if previous:
                 panel.shape_name = f"{previous}'s parallelogram"
             panels.append(panel)
@@ -111,6 +113,7 @@ def plot_data(result: Any, radius: float) -> PlotData:
         dets = [float(pnl.det) for pnl in panels if pnl.det is not None]
         panels.append(_map2d(f"{name} at {at}", F, p, J, radius, labels=labels, inputs=inputs, outputs=outputs,
                              det_text=_det_text(result.at)))
+        panels[-1].function = name
         product = float(np.prod(dets))
         return PlotData(panels, radius, det_product=product,
                         notes=[f"det J_{name} = {' · '.join(_num(d) for d in reversed(dets))} = {_num(product)}"])
@@ -118,6 +121,7 @@ def plot_data(result: Any, radius: float) -> PlotData:
     if (m, n) == (2, 2):
         panels.append(_map2d(f"{name} at {at}", F, p, J, radius, inputs=inputs, outputs=outputs,
                              det_text=_det_text(result.at)))
+        panels[-1].function = name
     elif n == 1 and m in (2, 3):
         panels.append(_curve(name, F, p, J, radius, at, outputs))
     elif (m, n) == (1, 2):

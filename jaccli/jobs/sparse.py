@@ -10,7 +10,16 @@ import sympy as sp
 
 from ..calculus.evaluate import Point, check_domain
 from ..chain.fast import Unsupported
-from ..chain.sparse import Pattern, colour_columns, differentiate, keep_sparse, pattern_only
+from ..chain.sparse import (
+    Pattern,
+    SparseMatrix,
+    chain_product,
+    colour_columns,
+    differentiate,
+    keep_sparse,
+    pattern_only,
+    pattern_product,
+)
 from ..core.errors import SpecError, UsageError
 from ..core.limits import SPARSE_DENSITY as DENSITY
 from ..core.limits import SPARSE_MIN_ENTRIES as MIN_ENTRIES
@@ -28,6 +37,10 @@ def sparse_file(output: str | None) -> bool:
     return bool(output) and str(output).lower().endswith(SPARSE_FILES)
 
 
+def _sparse_functions(items: list[Any]) -> bool:
+    return bool(items) and all(isinstance(i, VectorFunction) and i.engine == "symengine" for i in items)
+
+
 def wanted(request: Request, items: list[Any]) -> tuple[str, Pattern | None] | None:
     """Why J should be kept sparse ("asked", "file", "large") and, when found already, its pattern; None
     for the dense path. Large-and-sparse applies to one function without one-point extras."""
@@ -35,16 +48,18 @@ def wanted(request: Request, items: list[Any]) -> tuple[str, Pattern | None] | N
         return "asked", None
     if sparse_file(request.output):
         return "file", None
-    if len(items) != 1 or not isinstance(items[0], VectorFunction) or request.points is not None \
+    if not _sparse_functions(items) or request.points is not None \
             or any(getattr(request, name) for name in _ONE_POINT_EXTRAS):
+        return None  # layers, or functions read by the grammar (abs, relu, piecewise, …): the dense path
+    patterns = [keep_sparse(item) for item in items]
+    if any(p is None for p in patterns):
         return None
-    if items[0].engine != "symengine":  # read by the grammar (abs, relu, piecewise, …): the dense path
-        return None
-    pattern = keep_sparse(items[0])
-    return ("large", pattern) if pattern is not None else None
+    return ("large", patterns[0] if len(items) == 1 else None)
 
 
 def run(request: Request, items: list[Any], why: str, pattern: Pattern | None = None) -> SparseJacobianResult:
+    if len(items) > 1 and _sparse_functions(items):
+        return _chain(request, items, why)
     if len(items) != 1 or not isinstance(items[0], VectorFunction):
         what = option("sparsity") if why == "asked" else f"{option('output')} {request.output}"
         raise UsageError(f"{what}: a sparse Jacobian is of one function spec",
@@ -74,6 +89,45 @@ def run(request: Request, items: list[Any], why: str, pattern: Pattern | None = 
                             f"{result.pattern.density:.2%} non-zero: kept sparse (from {MIN_ENTRIES:,} entries on, "
                             f"below {DENSITY:.0%} non-zero); -o J.npz or -o J.mtx writes it, --format json or csv "
                             "gives coordinates")
+    return result
+
+
+def _chain(request: Request, functions: list[VectorFunction], why: str) -> SparseJacobianResult:
+    """A composition kept sparse: each factor's non-zeros at the point its function sees, multiplied
+    sparsely, the cheapest adjacent pair first (multiply-adds counted from the patterns)."""
+    first = functions[0]
+    notes = [note for fn in functions for note in fn.notes]
+    try:
+        derivatives = [differentiate(fn) for fn in functions]
+    except Unsupported as err:
+        raise UsageError(f"a sparse J is differentiated by symengine, which has no {err} with jac's meaning",
+                         hint="leave out the sparse output: the dense path handles it") from None
+    factors = [(fn.name, d.pattern.shape, d.pattern.nnz) for fn, d in zip(functions, derivatives)]
+    if request.at is None:
+        if why == "file":
+            raise UsageError(f"{option('output')} {request.output} holds J's values: give {option('at')}")
+        pattern = pattern_product([d.pattern for d in derivatives])
+        result = SparseJacobianResult(request.command, first, pattern, colour_columns(pattern), why=why, notes=notes,
+                                      chain=functions, factors=factors)
+    else:
+        point = _point(request, first)
+        here = point
+        matrices = []
+        for fn, derivative in zip(functions, derivatives):
+            if any(fn.conditions):
+                _check_domain(fn, tuple(float(v) for v in here))
+            matrices.append(SparseMatrix(derivative.pattern, derivative.values(here)))
+            here = tuple(float(v) for v in derivative.outputs_at(here))
+        product, steps, macs = chain_product(matrices)
+        names = [fn.name for fn in functions]
+        order = " then ".join(f"J_{names[b]}·J_{names[a]}" if a + 1 == b else f"({' · '.join(f'J_{n}' for n in reversed(names[a:b + 1]))})"
+                              for a, b in steps)
+        result = SparseJacobianResult(request.command, first, product.pattern, colour_columns(product.pattern), point,
+                                      product.values, why, notes, chain=functions, factors=factors,
+                                      multiplication=order, macs=macs)
+    if why == "large":
+        result.notes.append(f"every factor is large and sparse: J_{result.name} is kept sparse and the factors are "
+                            "multiplied sparsely")
     return result
 
 

@@ -4,6 +4,7 @@ function's inputs: an exact calculus Point (floats in, floats out)."""
 from __future__ import annotations
 
 import numbers
+import os
 from fractions import Fraction
 from typing import Any, Mapping, Sequence
 
@@ -20,6 +21,9 @@ def parse_point_text(text: str) -> list[forms.PointItem]:
     try:
         return forms.parse_point(text)
     except ParseError as err:
+        if os.path.isfile(text.strip()):  # --at x.npy: a file of values is named with @
+            raise PointError(f"{option('at')} {text}: that is a file; a point read from a file is written "
+                             f"@{text.strip()}", hint=f"--at @{text.strip()} (.npy, .csv or text)") from None
         raise err.located(option("at")) from None
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..calculus.numbers import json_number
-from ..calculus.printing import matrix_latex, to_text
+from ..calculus.printing import matrix_latex, to_latex, to_text
 from ..core.request import RenderOptions
 from ..jobs.diagnoses import describe_value
 from ..results.check import CheckResult
@@ -129,10 +129,25 @@ def body(result: CheckResult, options: RenderOptions) -> dict[str, Any]:
     return out
 
 
-def latex(result: CheckResult, options: RenderOptions) -> str:
+def html_latex(result: CheckResult, options: RenderOptions) -> str:
+    """The html page's displays: as --format latex, with the wrong entries of the answer in red."""
+    return latex(result, options, mark_wrong=True)
+
+
+def _marked(result: CheckResult) -> str:
+    """The answer's matrix with each wrong entry coloured (where the shapes agree, entry by entry)."""
+    matrix = result.answer.matrix
+    wrong = {(v.row - 1, v.col - 1) for v in result.entries if not v.ok} if result.shape_ok else set()
+    rows = [" & ".join(f"\\color{{#c5221f}}{{{to_latex(matrix[i, j])}}}" if (i, j) in wrong else to_latex(matrix[i, j])
+                       for j in range(matrix.cols)) for i in range(matrix.rows)]
+    return "\\begin{bmatrix} " + " \\\\ ".join(rows) + " \\end{bmatrix}"
+
+
+def latex(result: CheckResult, options: RenderOptions, mark_wrong: bool = False) -> str:
     """The answer as read and, unless hidden, J; then the verdict with the wrong entries."""
 
-    lines = [f"\\text{{your answer}} = {matrix_latex(result.answer.matrix)}"]
+    answer = _marked(result) if mark_wrong else matrix_latex(result.answer.matrix)
+    lines = [f"\\text{{your answer}} = {answer}"]
     if not options.hide_answers and result.expected is not None:
         lines.append(f"J = {symbolic_matrix(result.expected, options.full)}")
     wrong = [v.label for v in result.entries if not v.ok]

@@ -27,6 +27,11 @@ def blocks(r: CostResult, options: RenderOptions) -> list[Block]:
         cells.append([f"{plan.macs:,}", f"{plan.memory:,}", plan.order])
     blocks.append(MatrixBlock("cost of the full product J = J_L ⋯ J_1", rows,
                               ["multiply-adds", "largest intermediate (entries)", "order"], cells))
+    if r.compressed is not None:
+        c = r.compressed
+        blocks.append(Line(f"sparse factors: J has {c['nnz']:,} non-zeros; compressed forward mode recovers it from "
+                           f"{c['colours']} colour{'s' if c['colours'] != 1 else ''} × one JVP through the chain "
+                           f"({c['jvp_macs']:,} multiply-adds) = {c['macs']:,} multiply-adds"))
     fwd, rev = r.plans["forward"], r.plans["reverse"]
     if rev.macs and rev.memory:
         blocks.append(Line(f"forward / reverse: {fwd.macs / rev.macs:,.4g}× the arithmetic, "
@@ -49,5 +54,7 @@ def body(r: CostResult, options: RenderOptions) -> dict[str, Any]:
                         "stored": s.entries} for n, s in zip(r.names, r.shapes)]}
     for key, plan in r.plans.items():
         out[key] = {"macs": plan.macs, "memory": plan.memory, "order": plan.order}
+    if r.compressed is not None:
+        out["compressed_forward"] = dict(r.compressed)
     return out
 

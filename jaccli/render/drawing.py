@@ -123,11 +123,12 @@ def _map2d(fig: Any, ax: Any, panel: Panel) -> None:
     for line in panel.image:
         ax.plot(line[:, 0], line[:, 1], color=BLUE, lw=1.0, zorder=2)
     if panel.linear_map:
-        handles.append(Line2D([], [], color=BLUE, lw=1.0, label="f = its linearisation here (f is linear)"))
+        handles.append(Line2D([], [], color=BLUE, lw=1.0,
+                              label=f"{panel.function} = its linearisation here ({panel.function} is linear)"))
     else:
         for line in panel.linear:
             ax.plot(line[:, 0], line[:, 1], color=ORANGE, lw=1.0, ls="--", zorder=3)
-        handles += [Line2D([], [], color=BLUE, lw=1.0, label="image of the grid under f"),
+        handles += [Line2D([], [], color=BLUE, lw=1.0, label=f"image of the grid under {panel.function}"),
                     Line2D([], [], color=ORANGE, lw=1.0, ls="--", label="under the linearisation")]
     shape, det = panel.parallelogram, panel.det
     assert shape is not None and det is not None
@@ -173,6 +174,7 @@ def _curve(fig: Any, ax: Any, panel: Panel) -> None:
     ax.plot(curve[:, 0], curve[:, 1], color=BLUE, lw=1.4)
     _arrow(ax, value, value + tangent, RED, "J")
     ax.plot(*value, "o", color="black", ms=5, zorder=5)
+    ax.margins(0.12)  # room for the arrow's label at the picture's edge
     _legend(ax, [Line2D([], [], color=BLUE, lw=1.4, label="the curve"),
                        Line2D([], [], color=RED, lw=1.8, label="its tangent vector J"),
                        Line2D([], [], color="black", marker="o", ls="", label=f"the point, {panel.point_text}")])
@@ -225,7 +227,8 @@ def _cube(fig: Any, ax: Any, panel: Panel) -> None:
     ax.set_ylim(lo[1], hi[1] + 1e-9)
     ax.set_zlim(lo[2], hi[2] + 1e-9)
     _names(ax, panel.output_names, three_d=True)
-    ax.text2D(0.5, -0.06, f"dashed: the cube of side r; {'green' if panel.det > 0 else 'red'}: its image. "
+    hue = "green" if panel.det > 0 else "red" if panel.det < 0 else "black"
+    ax.text2D(0.5, -0.06, f"dashed: the cube of side r; {hue}: its image. "
                           f"det J = {panel.det_text}: volume × {abs(panel.det):.4g}", transform=ax.transAxes,
               ha="center", fontsize=8.5)
 

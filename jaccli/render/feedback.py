@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from ..results.check import Grade, GradeSheet
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_BACK = '<p class="sub"><a href="index.html">← the class</a></p>'
 
 
 def page_name(student_id: str) -> str:
@@ -71,10 +72,10 @@ def _student_page(grade: Grade, sheet: GradeSheet, options: RenderOptions) -> st
         sections = [*(["<h2>The question</h2>", *functions_html(sheet.functions)] if sheet.functions else []),
                     "<h2>Your answer could not be read</h2>",
                     f'<p class="line wrong">{escape(grade.error or "unreadable")}</p>']
-        return page(f"Feedback for {grade.id}", f"from {grade.where}", sections, [])
+        return page(f"Feedback for {grade.id}", f"from {grade.where}", [_BACK, *sections], [])
     text = render_html(grade.result, check_renderer, options, sheet.functions)
     return text.replace("<title>", f"<title>Feedback for {escape(grade.id)} · ", 1).replace(
-        "<header><h1>", f"<header><p class=\"sub\">Feedback for <strong>{escape(grade.id)}</strong> "
+        "<header><h1>", f"<header>{_BACK}<p class=\"sub\">Feedback for <strong>{escape(grade.id)}</strong> "
         f"({escape(grade.where)})</p><h1>", 1)
 
 

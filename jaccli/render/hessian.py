@@ -12,6 +12,7 @@ from ..core.request import RenderOptions
 from ..results.second_order import HessianResult
 from .blocks import LARGE, J, _args, _symbolic_blocks, _value_blocks, cell
 from .latex import _args as latex_args
+from .latex import _name as latex_name
 from .latex import evaluated_matrix, symbolic_matrix
 from .model import Block, Heading, Line, MatrixBlock
 from .reading import read_as
@@ -95,7 +96,7 @@ def latex(r: HessianResult, options: RenderOptions) -> str:
 
     lines = []
     for h in r.hessians:
-        name = f"H_{{{h.output}}}"
+        name = f"H_{{{latex_name(r.name)}}}" if r.terms else f"H_{{{h.output}}}"  # a composition: H_{g∘f}
         if h.symbolic is not None:
             lines.append(f"{name}({latex_args(r.inputs)}) = {symbolic_matrix(h.symbolic, options.full)}")
         if r.point is not None and h.at is not None:

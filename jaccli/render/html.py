@@ -84,8 +84,13 @@ def escape(text: str) -> str:
 
 
 def latex_displays(latex: str) -> list[str]:
-    """Each ``\\[ … \\]`` display of jac's LaTeX as a ``<math display="block">`` element."""
-    return [mathml_of_latex(body.strip()) for body in _DISPLAY.findall(latex)]
+    """Each ``\\[ … \\]`` display of jac's LaTeX as a ``<math display="block">`` element; a display that is
+    only words (\\text{…}) as a paragraph, which wraps."""
+    out = []
+    for body in _DISPLAY.findall(latex):
+        words = re.fullmatch(r"\s*\\text\{([^{}]*)\}\s*", body)
+        out.append(f'<p class="line">{escape(words.group(1))}</p>' if words else mathml_of_latex(body.strip()))
+    return out
 
 
 def mathml_of_latex(latex: str) -> str:

@@ -54,4 +54,12 @@ def summary(result: Any) -> str:
                 value = f" (a {len(rows)}×{len(rows[0])} matrix: .at.rows())"
         except (TypeError, ValueError, IndexError):
             value = ""
-    return f"<{kind} {title}{value}>"
+    verdict = ""
+    passed = getattr(result, "passed", None)
+    if isinstance(passed, bool):  # a check, a grade sheet: its verdict
+        verdict = " — PASS" if passed else " — FAIL"
+    hessians = getattr(result, "hessians", None)
+    if hessians and getattr(result, "point", None) is not None:  # a Hessian at a point: what the test says
+        words = [h.classification for h in hessians if h.classification]
+        verdict = f" — {words[0]}" if len(words) == 1 else ""
+    return f"<{kind} {title}{value}{verdict}>"

@@ -10,11 +10,12 @@ from ..results.tools import PlotResult
 from .model import Block, Heading, Line
 
 
-def _det_words(det: float | None) -> str:
+def _det_words(det: float | None, size: int = 2) -> str:
     if det is None:
         return ""
-    what = "keeps orientation" if det > 0 else "flips orientation" if det < 0 else "is singular (collapses area)"
-    return f"det J = {fmt_number(det, 6)}: scales area by |det J| and {what}"
+    measure = "area" if size == 2 else "volume"
+    what = "keeps orientation" if det > 0 else "flips orientation" if det < 0 else f"is singular (collapses {measure})"
+    return f"det J = {fmt_number(det, 6)}: scales {measure} by |det J| and {what}"
 
 
 def blocks(r: PlotResult, options: RenderOptions) -> list[Block]:
@@ -22,7 +23,7 @@ def blocks(r: PlotResult, options: RenderOptions) -> list[Block]:
     for panel in r.data.panels:
         rows = "; ".join(", ".join(fmt_number(v, options.precision) for v in row) for row in panel.jacobian)
         out.append(Line(f"{panel.title} [{panel.kind}]: J = [{rows}]" +
-                        (f"; {_det_words(panel.det)}" if panel.det is not None else "")))
+                        (f"; {_det_words(panel.det, len(panel.jacobian))}" if panel.det is not None else "")))
     if r.data.det_product is not None:
         out.append(Line(r.data.notes[0] + " (the areas multiply)"))
     return out

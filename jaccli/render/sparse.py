@@ -62,12 +62,17 @@ def blocks(r: SparseJacobianResult, options: RenderOptions) -> list[Block]:
     out: list[Block] = [Heading(f"{_signature(r)}   J is {r.pattern.shape[0]}×{r.pattern.shape[1]}, kept sparse "
                                 "(rows = outputs, columns = inputs)")]
     out += [Line(text) for text in _counts(r)]
+    if r.factors:
+        shapes = " · ".join(f"J_{name} ({m}×{n}, {nnz:,} non-zeros)" for name, (m, n), nnz in reversed(r.factors))
+        out.append(Line(f"chain rule on sparse factors: J_{r.name} = {shapes}"))
+        if r.multiplication:
+            out.append(Line(f"multiplied sparsely, the cheapest pair first: {r.multiplication}; {r.macs:,} multiply-adds "
+                            "(counted from the patterns)"))
     out.append(Heading("the pattern"))
     out += [Line(text) for text in picture(r)]
     if r.values is not None:
-        fn = r.function
         order = np.argsort(-np.abs(r.values), kind="stable")[:LARGEST]
-        labels = [f"∂{fn.output_names[int(r.pattern.rows[k])]}/∂{fn.inputs[int(r.pattern.cols[k])]}" for k in order]
+        labels = [f"∂{r.outputs[int(r.pattern.rows[k])]}/∂{r.inputs[int(r.pattern.cols[k])]}" for k in order]
         cells = [[fmt_number(float(r.values[k]), options.precision)] for k in order]
         shown = "all" if r.pattern.nnz <= LARGEST else f"the {len(order)} largest of {r.pattern.nnz:,}"
         out.append(MatrixBlock(f"J at the point: {shown} non-zeros", labels, ["value"], cells, corner="entry"))
@@ -77,7 +82,6 @@ def blocks(r: SparseJacobianResult, options: RenderOptions) -> list[Block]:
 def body(r: SparseJacobianResult, options: RenderOptions) -> dict[str, Any]:
     p = r.pattern
     lower, upper = p.bandwidths
-    fn = r.function
     sparse: dict[str, Any] = {
         "format": "coordinate", "nnz": p.nnz, "density": p.density,
         "bandwidth": {"lower": lower, "upper": upper}, "most_in_a_row": p.most_in_a_row,
@@ -87,12 +91,16 @@ def body(r: SparseJacobianResult, options: RenderOptions) -> dict[str, Any]:
     }
     if r.values is not None:
         sparse["values"] = r.values.tolist()
-    out: dict[str, Any] = {"function": fn.name, "signature": _signature(r), "shape": list(p.shape),
-                           "inputs": list(fn.inputs), "outputs": list(fn.output_names)}
+    if r.factors:
+        sparse["factors"] = [{"name": name, "shape": list(shape), "nnz": nnz} for name, shape, nnz in r.factors]
+    if r.multiplication:
+        sparse["multiplication"] = {"order": r.multiplication, "macs": r.macs}
+    out: dict[str, Any] = {"function": r.name, "signature": _signature(r), "shape": list(p.shape),
+                           "inputs": list(r.inputs), "outputs": list(r.outputs)}
     if r.point is not None:
-        out["point"] = dict(zip(fn.inputs, r.point))
+        out["point"] = dict(zip(r.inputs, r.point))
     out["sparse"] = sparse
-    out["read_as"] = read_as([fn])
+    out["read_as"] = read_as(r.functions)
     return out
 
 

@@ -45,9 +45,9 @@ class OutputHessian:
             return None
         kind = self.definiteness
         if self.gradient_zero is False:
-            shape = {"positive definite": "f curves upward in every direction here",
-                     "negative definite": "f curves downward in every direction here",
-                     "indefinite": "f curves upward in some directions and downward in others"}.get(kind, "")
+            shape = {"positive definite": "the function curves upward in every direction here",
+                     "negative definite": "the function curves downward in every direction here",
+                     "indefinite": "the function curves upward in some directions and downward in others"}.get(kind, "")
             return (f"{kind}; not a critical point (∇f ≠ 0 here), so neither a minimum, a maximum nor a saddle"
                     + (f": {shape}" if shape else ""))
         verdict = {"positive definite": "a strict local minimum", "negative definite": "a strict local maximum",

@@ -26,10 +26,22 @@ class SparseJacobianResult(Displayable):
     values: npt.NDArray[np.float64] | None = None  # the non-zeros at the point, in pattern order
     why: str = "asked"  # "asked" (--sparsity), "file" (-o .npz/.mtx), "large" (density and size)
     notes: list[str] = field(default_factory=list)
+    chain: list[VectorFunction] = field(default_factory=list)  # compose: the functions, application order
+    factors: list[tuple[str, tuple[int, int], int]] = field(default_factory=list)  # compose: name, shape, nnz
+    multiplication: str = ""  # compose at a point: the order the sparse factors were multiplied in
+    macs: int = 0  # its multiply-adds, counted from the patterns
 
     @property
     def name(self) -> str:
-        return self.function.name
+        return "∘".join(fn.name for fn in reversed(self.chain)) if self.chain else self.function.name
+
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        return tuple((self.chain[0] if self.chain else self.function).inputs)
+
+    @property
+    def outputs(self) -> tuple[str, ...]:
+        return tuple((self.chain[-1] if self.chain else self.function).output_names)
 
     @property
     def colour_count(self) -> int:
@@ -42,7 +54,7 @@ class SparseJacobianResult(Displayable):
 
     @property
     def functions(self) -> list[VectorFunction]:
-        return [self.function]
+        return list(self.chain) if self.chain else [self.function]
 
     def csr(self) -> Any:
         """(data, indices, indptr, shape) of J at the point (CSR, as SciPy's csr_matrix takes them)."""

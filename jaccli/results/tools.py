@@ -24,6 +24,7 @@ class CostResult(Displayable):
     names: list[str]
     plans: dict[str, Plan]
     notes: list[str] = field(default_factory=list)
+    compressed: dict[str, int] | None = None  # sparse factors: colours, one JVP's and all JVPs' multiply-adds
 
     @property
     def dims(self) -> list[int]:
