@@ -150,8 +150,8 @@ def test_large_and_sparse_is_kept_sparse_on_its_own(run, tmp_path):
 
 
 def test_refusals_name_both_options(run, tmp_path):
-    r = run("jacobian", "samples/brusselator.yaml", "--sparsity", "--points", "samples/points.csv")
-    assert r.exit_code == 2 and "--sparsity" in r.stderr and "--points" in r.stderr
+    r = run("jacobian", "samples/brusselator.yaml", "--points", "samples/points.csv", "-o", tmp_path / "J.npz")
+    assert r.exit_code == 2 and "--output" in r.stderr and "--points" in r.stderr
     r = run("jacobian", "samples/brusselator.yaml", "-o", tmp_path / "J.npz")
     assert r.exit_code == 2 and "--at" in r.stderr and not (tmp_path / "J.npz").exists()
     r = run("jacobian", "x^2 + y, x y", "--vars", "x,y", "--at", "0,0", "--sparsity")  # a small J works too
@@ -274,3 +274,43 @@ def test_compose_multiplies_sparse_factors_sparsely(run, tmp_path):
     assert compressed["nnz"] == int((expected != 0).sum()) and compressed["jvp_macs"] == 4 * N * 2 - 4 + 2 * n
     assert compressed["macs"] == compressed["colours"] * compressed["jvp_macs"]
     assert [f["per_vector"] for f in cost["factors"]] == [8 * N - 4, 2 * n]  # sparse factors: their non-zeros
+
+
+def test_a_sparse_batch_writes_the_pattern_once_and_each_rows_nonzeros(run, tmp_path):
+    """--points with a sparse J: the values per row equal the dense batch's entries (engine sympy, dense path);
+    a row outside the domain is an error row (exit 3) and the others are written."""
+    N = 60
+    (tmp_path / "b.yaml").write_text(brusselator.spec(N))
+    rng = np.random.default_rng(7)
+    X = 1 + 0.2 * rng.standard_normal((6, 2 * N))
+    names = [name for i in range(1, N + 1) for name in (f"u{i}", f"v{i}")]
+    (tmp_path / "p.csv").write_text(",".join(names) + "\n" + "".join(",".join(map(str, row.tolist())) + "\n"
+                                                                      for row in X))
+    lines = run("jacobian", tmp_path / "b.yaml", "--points", tmp_path / "p.csv", "--format", "json").stdout.splitlines()
+    head, rows = json.loads(lines[0]), [json.loads(line) for line in lines[1:]]
+    assert head["sparse"]["nnz"] == 8 * N - 4 and len(rows) == 6 and "jacobian" not in rows[0]
+    dense = run("jacobian", tmp_path / "b.yaml", "--points", tmp_path / "p.csv", "--format", "json", "--engine",
+                "sympy").stdout.splitlines()[1:]
+    for sparse_row, dense_row in zip(rows, map(json.loads, dense)):
+        J = np.array(dense_row["jacobian"]["value"])
+        np.testing.assert_allclose(sparse_row["values"], J[head["sparse"]["rows"], head["sparse"]["cols"]],
+                                   rtol=1e-12, atol=1e-12)
+        assert (J[np.logical_not(_mask(head))] == 0).all()  # nothing outside the pattern
+    csv = run("jacobian", tmp_path / "b.yaml", "--points", tmp_path / "p.csv", "--format", "csv").stdout.splitlines()
+    assert csv[0].split(",")[2 * N] == "ddu1/du1" and len(csv) == 7 and len(csv[1].split(",")) == 2 * N + 8 * N - 4
+    # a function with a domain: the row outside it is an error, the rest are written
+    (tmp_path / "l.yaml").write_text("inputs: [" + ", ".join(f"x{i}" for i in range(120)) + "]\noutputs:\n" +
+                                     "".join(f"  y{i}: log(x{i}) + x{(i + 1) % 120}^2\n" for i in range(120)))
+    rows = "\n".join(",".join(["1.5"] * 120) if k != 1 else ",".join(["-1"] + ["1.5"] * 119) for k in range(3))
+    (tmp_path / "q.csv").write_text(",".join(f"x{i}" for i in range(120)) + "\n" + rows + "\n")
+    r = run("jacobian", tmp_path / "l.yaml", "--points", tmp_path / "q.csv", "--format", "json")
+    out = [json.loads(line) for line in r.stdout.splitlines()]
+    assert r.exit_code == 3 and [o["type"] for o in out] == ["header", "row", "error", "row"]
+    assert out[2]["line"] == 3 and "--at" in out[2]["error"]
+
+
+def _mask(head):
+    m, n = head["shape"]
+    mask = np.zeros((m, n), dtype=bool)
+    mask[head["sparse"]["rows"], head["sparse"]["cols"]] = True
+    return mask

@@ -168,7 +168,7 @@ def _evaluate(groups: Sequence[_Group], x: npt.NDArray[np.float64], size: int) -
 def _grouped(exprs: Sequence[Any], index: dict[str, int], placeholders: list[Any],
              groups: dict[Any, _Group], position: int) -> None:
     """Put one expression (at ``position``) in the group of its template."""
-    import symengine as se
+    import symengine as se  # the fast engine: loaded already by whoever read the function
 
     expr = exprs[position]
     symbols = sorted(((index[s.name], s) for s in expr.free_symbols if s.name in index), key=lambda t: t[0])

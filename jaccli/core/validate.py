@@ -75,7 +75,7 @@ def jacobian_rules(r: Request, g: Any, fmt: str) -> None:
     sparse_file = bool(r.output) and str(r.output).lower().endswith((".npz", ".mtx"))
     if r.sparsity or sparse_file:
         what = "sparsity" if r.sparsity else "output"
-        for name in ("points", "steps", "verify", "step", "vjp", "jvp", "grad", "engine"):
+        for name in ("steps", "verify", "step", "vjp", "jvp", "grad", "engine", "dask") + (("points",) if sparse_file else ()):
             if g(name):
                 raise _both(name, what, "a sparse J is its pattern and, at one point, its non-zeros")
         if g("format") and sparse_file:

@@ -9,6 +9,7 @@ from ..chain.order import Shape, diag_plus_rank1, identity_plus, plans
 from ..chain.sparse import colour_columns, keep_sparse, pattern_product
 from ..core.errors import SpecError
 from ..core.request import Request, option
+from ..model.layers import Conv, Network
 from ..parse.loading import load
 from ..results.tools import CostResult
 
@@ -29,9 +30,6 @@ def from_specs(items: Sequence[Any], input_size: int | None = None) -> CostResul
     """Shapes from function specs and layer files: element-wise layers count as diagonal, softmax as
     diagonal plus rank one (about 3n per application), a convolution by its receptive fields, a residual
     block as the identity plus its inner layers (n plus theirs)."""
-    # deferred: loads numpy, which the rest of this module does not need
-    from ..model.layers import Network
-
     shapes: list[Shape] = []
     names: list[str] = []
     patterns: list[Any] = []  # each function factor's sparsity pattern (None: dense), to colour the product
@@ -63,9 +61,6 @@ def from_specs(items: Sequence[Any], input_size: int | None = None) -> CostResul
 
 def _layer_shapes(layers: Sequence[Any], size: int | None) -> list[tuple[str, Shape]]:
     """(label, Shape) of each layer, given the width coming in (None: not known yet)."""
-    # deferred: loads numpy, which the rest of this module does not need
-    from ..model.layers import Conv
-
     out: list[tuple[str, Shape]] = []
     for layer in layers:
         label, n_in, n_out = layer.name, layer.n_in, layer.n_out

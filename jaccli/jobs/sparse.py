@@ -28,6 +28,7 @@ from ..model.function import VectorFunction
 from ..parse.arrays import numeric_vector
 from ..parse.point import make_point
 from ..results.sparse import SparseJacobianResult
+from .sparse_points import SparseBatchRun
 
 SPARSE_FILES = (".npz", ".mtx")
 _ONE_POINT_EXTRAS = ("steps", "verify", "step", "vjp", "jvp", "grad")
@@ -48,8 +49,8 @@ def wanted(request: Request, items: list[Any]) -> tuple[str, Pattern | None] | N
         return "asked", None
     if sparse_file(request.output):
         return "file", None
-    if not _sparse_functions(items) or request.points is not None \
-            or any(getattr(request, name) for name in _ONE_POINT_EXTRAS):
+    if not _sparse_functions(items) or any(getattr(request, name) for name in _ONE_POINT_EXTRAS) \
+            or (request.points is not None and len(items) != 1):
         return None  # layers, or functions read by the grammar (abs, relu, piecewise, …): the dense path
     patterns = [keep_sparse(item) for item in items]
     if any(p is None for p in patterns):
@@ -57,7 +58,9 @@ def wanted(request: Request, items: list[Any]) -> tuple[str, Pattern | None] | N
     return ("large", patterns[0] if len(items) == 1 else None)
 
 
-def run(request: Request, items: list[Any], why: str, pattern: Pattern | None = None) -> SparseJacobianResult:
+def run(request: Request, items: list[Any], why: str, pattern: Pattern | None = None) -> Any:
+    if request.points is not None or request.points_text is not None:
+        return SparseBatchRun.start(request, items, why)
     if len(items) > 1 and _sparse_functions(items):
         return _chain(request, items, why)
     if len(items) != 1 or not isinstance(items[0], VectorFunction):

@@ -142,8 +142,15 @@ def _batch(run: Any, request: Request, quiet: bool) -> int:
         target = stack.enter_context(atomic_output(output)) if output is not None else None
         handle = stack.enter_context(target.open()) if target is not None and not binary else None
         sink = None if binary else (Sink(handle, str(output)) if handle is not None else stdout_sink())
-        writer = writer_for(run.plan, request.render.format, sink, request.render.precision,
-                            target.path if binary and target is not None else None)
+        if getattr(run.plan, "sparse", False):  # a sparse J: the pattern once, each row's non-zeros
+            # deferred: only a sparse batch needs these writers
+            from .sparse_batch import sparse_writer_for
+
+            assert sink is not None  # jobs/sparse_points refused binary files
+            writer: Any = sparse_writer_for(run.plan, request.render.format, sink, request.render.precision)
+        else:
+            writer = writer_for(run.plan, request.render.format, sink, request.render.precision,
+                                target.path if binary and target is not None else None)
         errors = []
         chunks = iter(run)
         # the first rows are read before the header is written: a file that cannot be read at all (an inferred
