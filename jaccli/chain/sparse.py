@@ -209,9 +209,6 @@ def pattern_only(fn: Any) -> Pattern:
 
 def differentiate(fn: Any) -> SparseDerivative:
     """∂f_i/∂x_j for the structural non-zeros only, grouped by template for evaluation."""
-    # deferred: symengine is heavy at start-up
-    import symengine as se
-
     exprs = symengine_outputs(fn)
     index = {name: j for j, name in enumerate(fn.inputs)}
     rows: list[int] = []
@@ -225,19 +222,10 @@ def differentiate(fn: Any) -> SparseDerivative:
             d = expr.diff(sym)
             if d == 0:
                 continue
-            k = len(entries)
             rows.append(i)
             cols.append(j)
             entries.append(d)
-            symbols = sorted(((index[s.name], s) for s in d.free_symbols if s.name in index), key=lambda t: t[0])
-            while len(placeholders) < len(symbols):
-                placeholders.append(se.Symbol(f"_jac_a{len(placeholders)}"))
-            template = d.xreplace({s: placeholders[a] for a, (_, s) in enumerate(symbols)}) if symbols else d
-            group = groups.get(template)
-            if group is None:
-                group = groups[template] = _Group(template, len(symbols))
-            group.positions.append(k)
-            group.columns.append([c for c, _ in symbols])
+            _grouped(entries, index, placeholders, groups, len(entries) - 1)
     pattern = Pattern((len(exprs), len(fn.inputs)), np.asarray(rows, dtype=np.int64),
                       np.asarray(cols, dtype=np.int64))
     outputs: dict[Any, _Group] = {}

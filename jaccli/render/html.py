@@ -24,7 +24,20 @@ from .model import Block, Heading, Line, MatrixBlock
 if TYPE_CHECKING:
     from ..core.request import RenderOptions
 
-CSS = """
+# matrix brackets drawn by the style sheet: a stretched [ needs a math font the reader may not have
+BRACKETS = """
+mtable.bracket, mtable.paren { padding: .15em .45em; margin: 0 .15em; }
+mtable.bracket { background:
+  linear-gradient(currentColor, currentColor) left top / 1.5px 100% no-repeat,
+  linear-gradient(currentColor, currentColor) left top / .3em 1.5px no-repeat,
+  linear-gradient(currentColor, currentColor) left bottom / .3em 1.5px no-repeat,
+  linear-gradient(currentColor, currentColor) right top / 1.5px 100% no-repeat,
+  linear-gradient(currentColor, currentColor) right top / .3em 1.5px no-repeat,
+  linear-gradient(currentColor, currentColor) right bottom / .3em 1.5px no-repeat; }
+mtable.paren { border-left: 1.5px solid; border-right: 1.5px solid; border-radius: .7em / 50%; }
+"""
+
+CSS = BRACKETS + """
 :root { color-scheme: light dark; --fg: #1d1d1f; --bg: #fdfdfc; --muted: #5f6368; --rule: #d0d4da;
         --accent: #1f5fa8; --bad: #b3261e; --bad-bg: #fbe9e7; --good: #1e7b34; --note-bg: #f3f5f8; }
 @media (prefers-color-scheme: dark) {
@@ -42,15 +55,6 @@ p.sub { color: var(--muted); margin-top: 0; }
 math { font-family: "Latin Modern Math", "STIX Two Math", "Cambria Math", math; font-size: 1.1em; }
 math[display="block"] { margin: .75rem 0; overflow-x: auto; overflow-y: hidden; }
 .display { overflow-x: auto; overflow-y: hidden; padding: .2rem 0; }
-mtable.bracket, mtable.paren { padding: .15em .45em; margin: 0 .15em; }
-mtable.bracket { background:
-  linear-gradient(currentColor, currentColor) left top / 1.5px 100% no-repeat,
-  linear-gradient(currentColor, currentColor) left top / .3em 1.5px no-repeat,
-  linear-gradient(currentColor, currentColor) left bottom / .3em 1.5px no-repeat,
-  linear-gradient(currentColor, currentColor) right top / 1.5px 100% no-repeat,
-  linear-gradient(currentColor, currentColor) right top / .3em 1.5px no-repeat,
-  linear-gradient(currentColor, currentColor) right bottom / .3em 1.5px no-repeat; }
-mtable.paren { border-left: 1.5px solid; border-right: 1.5px solid; border-radius: .7em / 50%; }
 table { border-collapse: collapse; margin: .5rem 0 1rem; font-variant-numeric: tabular-nums; }
 caption { text-align: left; font-weight: 600; padding-bottom: .25rem; }
 th, td { padding: .2rem .75rem; border-bottom: 1px solid var(--rule); text-align: right; vertical-align: top; }
@@ -238,16 +242,13 @@ FRAGMENT_CSS = """
 .jac-result td.right { color: #188038; }
 .jac-result p.line { margin: .2em 0; white-space: pre-wrap; }
 .jac-result .notes { opacity: .8; font-size: .9em; }
-.jac-result mtable.bracket, .jac-result mtable.paren { padding: .15em .45em; margin: 0 .15em; }
-.jac-result mtable.bracket { background:
-  linear-gradient(currentColor, currentColor) left top / 1.5px 100% no-repeat,
-  linear-gradient(currentColor, currentColor) left top / .3em 1.5px no-repeat,
-  linear-gradient(currentColor, currentColor) left bottom / .3em 1.5px no-repeat,
-  linear-gradient(currentColor, currentColor) right top / 1.5px 100% no-repeat,
-  linear-gradient(currentColor, currentColor) right top / .3em 1.5px no-repeat,
-  linear-gradient(currentColor, currentColor) right bottom / .3em 1.5px no-repeat; }
-.jac-result mtable.paren { border-left: 1.5px solid; border-right: 1.5px solid; border-radius: .7em / 50%; }
 """
+
+
+
+def _scoped(css: str) -> str:
+    """The bracket rules, limited to jac's own output inside someone else's page (a notebook)."""
+    return css.replace("mtable.", ".jac-result mtable.")
 
 
 def fragment(result: Any, module: Any, options: RenderOptions, functions: Sequence[Any]) -> str:
@@ -257,5 +258,5 @@ def fragment(result: Any, module: Any, options: RenderOptions, functions: Sequen
     body = "\n".join(sections).replace("<h2", "<h3").replace("</h2>", "</h3>")
     notes = list(getattr(result, "notes", []) or [])
     note_html = "".join(f'<p class="notes">note: {escape(n)}</p>' for n in notes)
-    return (f'<div class="jac-result"><style>{FRAGMENT_CSS}</style><h3>{escape(title)}</h3>\n{body}\n'
+    return (f'<div class="jac-result"><style>{FRAGMENT_CSS}{_scoped(BRACKETS)}</style><h3>{escape(title)}</h3>\n{body}\n'
             f"{note_html}</div>")
