@@ -4,7 +4,6 @@ options to a Request, its run and its output (run_command)."""
 
 from __future__ import annotations
 
-import inspect
 import os
 import shlex
 from typing import TYPE_CHECKING, Any, Callable, cast
@@ -268,6 +267,20 @@ jacobian_options = _options(
 )
 
 
+def _cleandoc(doc: str) -> str:
+    """inspect.cleandoc without importing inspect (8 ms of every start-up): the first line as it is, the
+    others dedented by their common indentation, blank lines at both ends dropped."""
+    lines = doc.expandtabs().split("\n")
+    rest = [line for line in lines[1:] if line.strip()]
+    margin = min((len(line) - len(line.lstrip()) for line in rest), default=0)
+    out = [lines[0].strip()] + [line[margin:].rstrip() for line in lines[1:]]
+    while out and not out[0]:
+        out.pop(0)
+    while out and not out[-1]:
+        out.pop()
+    return "\n".join(out)
+
+
 def examples(text: str) -> Decorator:
     """Append runnable examples to a command's help."""
     def deco(fn: Any) -> Any:
@@ -275,7 +288,7 @@ def examples(text: str) -> Decorator:
             if "samples/" in text else "Examples:"
 
         # the docstring dedented first: appended to as written, its indentation became runs of spaces in --help
-        fn.__doc__ = inspect.cleandoc(fn.__doc__ or "") + "\n\n\b\n" + heading + "\n" + text + "\n\n" + EXIT_CODES
+        fn.__doc__ = _cleandoc(fn.__doc__ or "") + "\n\n\b\n" + heading + "\n" + text + "\n\n" + EXIT_CODES
         return fn
     return deco
 

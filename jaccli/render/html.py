@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import html
 import re
-from importlib.metadata import version
 from typing import TYPE_CHECKING, Any, Sequence
 
 from ..core.untrusted import visible_lines
@@ -190,6 +189,9 @@ def functions_html(functions: Sequence[Any]) -> list[str]:
 
 def page(title: str, subtitle: str, sections: Sequence[str], notes: Sequence[str]) -> str:
     """The whole document: no script, no external resource, one inline style sheet."""
+    # deferred: importlib.metadata costs 20 ms at start-up, and only a page says jac's version
+    from importlib.metadata import version
+
     note_html = ""
     if notes:
         note_html = '<aside class="notes"><h2>Notes</h2>' + \
