@@ -14,12 +14,14 @@ NOTEBOOK = Path(__file__).resolve().parent.parent / "docs" / "jac_in_a_notebook.
 
 def _results():
     from jaccli import check, compose, cost, hessian, implicit, jacobian, run
+    from jaccli.app.samples import folder
     from jaccli.core.request import make
 
+    f, g = str(folder() / "f.yaml"), str(folder() / "g.yaml")  # the installed samples: made before any test's folder
     return {
-        "compose": compose("samples/f.yaml", "samples/g.yaml", at="1,2"),
+        "compose": compose(f, g, at="1,2"),
         "jacobian": jacobian("x^2 + y, 2*x*y", vars=["x", "y"]),
-        "check": check(["samples/f.yaml"], "[[2x, 1], [2y, 2x]]"),
+        "check": check([f], "[[2x, 1], [2y, 2x]]"),
         "hessian": hessian("x^3 - 3x + y^2", vars=["x", "y"], at="1,0"),
         "implicit": implicit("x^2 + y^2 - 1", ["y"], vars=["x", "y"], at="0.6,0.8"),
         "cost": cost(dims=[784, 256, 10]),
