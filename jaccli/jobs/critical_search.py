@@ -600,7 +600,7 @@ class Refiner:
         for values in itertools.islice(itertools.product(*choices), 8):
             subs = dict(zip(self.unknowns, values))
             try:
-                if all(sp.sympify(e.xreplace(subs)) == 0 for e in self.equations):
+                if all(e.xreplace(subs) == 0 for e in self.equations):  # sympy expressions, never text
                     return tuple(values)
             except (TypeError, ValueError, ZeroDivisionError):
                 continue
