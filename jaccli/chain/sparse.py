@@ -127,7 +127,7 @@ class SparseDerivative:
 
     def outputs_at(self, point: Sequence[float] | npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
         """f at ``point`` (the next factor's point in a chain); MathError names an output that is not finite."""
-        out = _evaluate(self.output_groups, np.asarray(point, dtype=float), len(self.output_names))
+        out = evaluate_groups(self.output_groups, np.asarray(point, dtype=float), len(self.output_names))
         bad = np.flatnonzero(~np.isfinite(out))
         if bad.size:
             raise MathError(f"{self.output_names[int(bad[0])]} is not a finite real number at the point",
@@ -137,7 +137,7 @@ class SparseDerivative:
     def values(self, point: Sequence[float] | npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
         """J's non-zeros at ``point`` (pattern order); MathError names an entry that is not a finite real."""
 
-        out = _evaluate(self.groups, np.asarray(point, dtype=float), self.pattern.nnz)
+        out = evaluate_groups(self.groups, np.asarray(point, dtype=float), self.pattern.nnz)
         bad = np.flatnonzero(~np.isfinite(out))
         if bad.size:
             k = int(bad[0])
@@ -148,20 +148,23 @@ class SparseDerivative:
         return out
 
 
-def _evaluate(groups: Sequence[_Group], x: npt.NDArray[np.float64], size: int) -> npt.NDArray[np.float64]:
-    """Each group's template compiled once (symengine) and evaluated over all its entries (numpy)."""
+def evaluate_groups(groups: Sequence[_Group], x: npt.NDArray[np.float64], size: int) -> npt.NDArray[np.float64]:
+    """Each group's template compiled once (symengine) and evaluated over all its entries at once (numpy): at
+    one point (x of shape (n,): out (size,)) or at many (x of shape (rows, n): out (rows, size))."""
     import symengine as se  # the fast engine: loaded already by whoever read the function
 
-    out = np.empty(size)
+    out = np.empty(x.shape[:-1] + (size,))
     for group in groups:
+        positions = np.asarray(group.positions, dtype=np.int64)
         if not group.arity:  # a constant entry: a linear term
-            values = np.full(len(group.positions), float(group.template))
-        else:
-            if group.compiled is None:
-                args = [se.Symbol(f"_jac_a{k}") for k in range(group.arity)]
-                group.compiled = se.Lambdify(args, [group.template], real=True)
-            values = group.compiled(x[np.asarray(group.columns, dtype=np.int64)])
-        out[np.asarray(group.positions, dtype=np.int64)] = np.asarray(values, dtype=float).reshape(-1)
+            out[..., positions] = float(group.template)
+            continue
+        if group.compiled is None:
+            args = [se.Symbol(f"_jac_a{k}") for k in range(group.arity)]
+            group.compiled = se.Lambdify(args, [group.template], real=True)
+        arguments = x[..., np.asarray(group.columns, dtype=np.int64)]  # (…, count, arity)
+        values = group.compiled(arguments.reshape(-1, group.arity))
+        out[..., positions] = np.asarray(values, dtype=float).reshape(x.shape[:-1] + (len(positions),))
     return out
 
 

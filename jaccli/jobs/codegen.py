@@ -29,14 +29,12 @@ from ..calculus import special as jf
 from ..calculus.printing import to_text
 from ..chain import fast
 from ..chain.order import Shape, optimal
-from ..chain.sparse import keep_sparse
 from ..core.errors import UsageError
 from ..core.request import Request, option
 from ..model.function import VectorFunction
 from ..model.jacobian import substitute_chain
 from ..parse.loading import load
 from ..results.tools import CodegenResult
-from .codegen_sparse import codegen_sparse
 
 LANGUAGES = ("python", "c", "jax")
 TARGETS = ("plain", "solve_ivp", "least_squares", "minimize")
@@ -376,6 +374,10 @@ def run(request: Request) -> CodegenResult:
     """jac codegen: sympy's printers and cse write the code, so the functions are read as sympy expressions;
     one large, sparse function (or --sparse) keeps J sparse (codegen_sparse.py)."""
     if request.sparse or _maybe_large(request):
+        # deferred: numpy, for a sparse J only (dense code generation never loads it)
+        from ..chain.sparse import keep_sparse
+        from .codegen_sparse import codegen_sparse
+
         items = load(request)
         if len(items) == 1 and isinstance(items[0], VectorFunction) and \
                 (request.sparse or (items[0].engine == "symengine" and keep_sparse(items[0]) is not None)):

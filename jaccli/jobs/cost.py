@@ -6,10 +6,8 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 from ..chain.order import Shape, diag_plus_rank1, identity_plus, plans
-from ..chain.sparse import colour_columns, keep_sparse, pattern_product
 from ..core.errors import SpecError
 from ..core.request import Request, option
-from ..model.layers import Conv, Network
 from ..parse.loading import load
 from ..results.tools import CostResult
 
@@ -30,6 +28,9 @@ def from_specs(items: Sequence[Any], input_size: int | None = None) -> CostResul
     """Shapes from function specs and layer files: element-wise layers count as diagonal, softmax as
     diagonal plus rank one (about 3n per application), a convolution by its receptive fields, a residual
     block as the identity plus its inner layers (n plus theirs)."""
+    # deferred: numpy, for specs only (--dims is arithmetic on widths)
+    from ..chain.sparse import colour_columns, keep_sparse, pattern_product
+    from ..model.layers import Network
     shapes: list[Shape] = []
     names: list[str] = []
     patterns: list[Any] = []  # each function factor's sparsity pattern (None: dense), to colour the product
@@ -61,6 +62,8 @@ def from_specs(items: Sequence[Any], input_size: int | None = None) -> CostResul
 
 def _layer_shapes(layers: Sequence[Any], size: int | None) -> list[tuple[str, Shape]]:
     """(label, Shape) of each layer, given the width coming in (None: not known yet)."""
+    # deferred: numpy, for layer files only
+    from ..model.layers import Conv
     out: list[tuple[str, Shape]] = []
     for layer in layers:
         label, n_in, n_out = layer.name, layer.n_in, layer.n_out

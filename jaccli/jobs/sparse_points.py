@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
 import numpy as np
 
-from ..chain.sparse import Pattern, SparseDerivative, colour_columns, differentiate
+from ..chain.sparse import Pattern, SparseDerivative, colour_columns, differentiate, evaluate_groups
 from ..core.errors import ExitCode, UsageError
 from ..core.request import Request, option
 from ..model.function import VectorFunction
@@ -22,7 +22,7 @@ from ..parse.rows import Chunk, RowError, RowReader, echo
 from .points import _condition_checks
 
 if TYPE_CHECKING:
-    import numpy.typing as npt
+    pass
 
 
 @dataclass
@@ -69,7 +69,7 @@ class SparsePlan:
         X = chunk.values
         errors = list(chunk.errors)
         with np.errstate(all="ignore"):
-            nonzeros = _rows_of(self.derivative, X)
+            nonzeros = evaluate_groups(self.derivative.groups, X, self.pattern.nnz)
         off = ~np.isfinite(nonzeros).all(axis=1) if len(X) else np.zeros(0, dtype=bool)
         off |= self.checks([X[:, j] for j in range(X.shape[1])], len(X))
         if off.any():
@@ -82,26 +82,6 @@ class SparsePlan:
             errors.sort(key=lambda e: e.line)
             return SparseChunkResult(chunk.lines[keep], X[keep], nonzeros[keep] + 0.0, errors)
         return SparseChunkResult(chunk.lines, X, nonzeros + 0.0, errors)
-
-
-def _rows_of(derivative: SparseDerivative, X: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-    """The non-zeros at every row of X: each template evaluated over (rows × its entries) at once."""
-    import symengine as se  # loaded by the reader of a large spec already
-
-    out = np.empty((len(X), derivative.pattern.nnz))
-    for group in derivative.groups:
-        positions = np.asarray(group.positions, dtype=np.int64)
-        if not group.arity:
-            out[:, positions] = float(group.template)
-            continue
-        if group.compiled is None:
-            args = [se.Symbol(f"_jac_a{k}") for k in range(group.arity)]
-            group.compiled = se.Lambdify(args, [group.template], real=True)
-        columns = np.asarray(group.columns, dtype=np.int64)  # (count, arity)
-        stacked = X[:, columns].reshape(-1, group.arity)  # (rows · count, arity)
-        values = np.asarray(group.compiled(stacked), dtype=float).reshape(len(X), len(positions))
-        out[:, positions] = values
-    return out
 
 
 class SparseBatchRun:

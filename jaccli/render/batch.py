@@ -17,7 +17,7 @@ Bad rows are not written here (except as JSON error objects): the CLI reports th
 from __future__ import annotations
 
 import math
-from typing import Any, cast
+from typing import Any, Iterator, cast
 
 import numpy as np
 import orjson
@@ -74,11 +74,17 @@ class CsvWriter(Writer):
     def __init__(self, plan: Plan, sink: Sink, precision: int):
         self.plan, self.sink = plan, sink
 
-    def start(self) -> None:
-        self.sink.write(",".join(columns(self.plan)) + "\n")
+    def columns(self) -> list[str]:
+        return columns(self.plan)
 
-    def write(self, result: ChunkResult) -> int:
-        return self.emit(self.sink, _csv_bytes(_table(self.plan, result)), len(result.values))
+    def table(self, result: Any) -> np.ndarray:
+        return _table(self.plan, result)
+
+    def start(self) -> None:
+        self.sink.write(",".join(self.columns()) + "\n")
+
+    def write(self, result: Any) -> int:
+        return self.emit(self.sink, _csv_bytes(self.table(result)), len(result.values))
 
     def finish(self) -> None:
         self.sink.flush()
@@ -127,26 +133,18 @@ class JsonLinesWriter(Writer):
     def __init__(self, plan: Plan, sink: Sink, precision: int):
         self.plan, self.sink = plan, sink
 
-    def start(self) -> None:
-        self.sink.write(orjson.dumps(header(self.plan)) + b"\n")
+    def header(self) -> dict[str, Any]:
+        return header(self.plan)
 
-    def write(self, result: ChunkResult) -> int:
+    def objects(self, result: Any) -> Iterator[tuple[int, dict[str, Any]]]:
+        """(line, row object) for each good row of the chunk, in input order."""
         plan = self.plan
         names = list(plan.inputs)
         points = result.values.tolist()
         jacobians = result.jacobian.tolist()
-        lines = result.lines.tolist()
         dets = result.determinant.tolist() if result.determinant is not None else None
         factors = [(a.tolist(), o.tolist(), J.tolist()) for a, o, J in result.factors]
-        # one buffer for the chunk, each row appended as it is made: a list of the rows' bytes objects held
-        # 4 KB a row (orjson's buffers), 515 MB at 200,000 rows; bad rows go in their places by line number
-        out = bytearray()
-        errors = sorted(result.errors, key=lambda e: e.line)
-        next_error = 0
-        for k, line in enumerate(lines):
-            while next_error < len(errors) and errors[next_error].line < line:
-                out += orjson.dumps(error_dict(errors[next_error])) + b"\n"
-                next_error += 1
+        for k, line in enumerate(result.lines.tolist()):
             obj: dict[str, Any] = {"type": "row", "line": line, "point": dict(zip(names, points[k])),
                                    "jacobian": {"value": jacobians[k]}}
             if dets is not None:
@@ -157,11 +155,28 @@ class JsonLinesWriter(Writer):
             if factors:
                 obj["factors"] = [{"at": dict(zip(fn.inputs, a[k])), "output": o[k], "jacobian": {"value": J[k]}}
                                   for fn, (a, o, J) in zip(plan.functions, factors)]
+            yield line, obj
+
+    def start(self) -> None:
+        self.sink.write(orjson.dumps(self.header()) + b"\n")
+
+    def write(self, result: Any) -> int:
+        # one buffer for the chunk, each row appended as it is made: a list of the rows' bytes objects held
+        # 4 KB a row (orjson's buffers), 515 MB at 200,000 rows; bad rows go in their places by line number
+        out = bytearray()
+        errors = sorted(result.errors, key=lambda e: e.line)
+        next_error = 0
+        rows = 0
+        for line, obj in self.objects(result):
+            while next_error < len(errors) and errors[next_error].line < line:
+                out += orjson.dumps(error_dict(errors[next_error])) + b"\n"
+                next_error += 1
             out += orjson.dumps(obj)
             out += b"\n"
+            rows += 1
         for error in errors[next_error:]:
             out += orjson.dumps(error_dict(error)) + b"\n"
-        return self.emit(self.sink, cast(bytes, out), len(lines))  # the sink writes a bytearray as bytes
+        return self.emit(self.sink, cast(bytes, out), rows)  # the sink writes a bytearray as bytes
 
     def finish(self) -> None:
         self.sink.flush()
@@ -172,15 +187,24 @@ class TextWriter(Writer):
 
     def __init__(self, plan: Plan, sink: Sink, precision: int):
         self.plan, self.sink, self.precision = plan, sink, precision
-        self.width = max(precision + 8, max(len(c) for c in columns(plan)) + 1)
+        self.width = max(precision + 8, max(len(c) for c in self.columns()) + 1)
+
+    def columns(self) -> list[str]:
+        return columns(self.plan)
+
+    def table(self, result: Any) -> np.ndarray:
+        return _table(self.plan, result)
+
+    def title(self) -> str:
+        m, n = self.plan.shape
+        return f"J_{self.plan.name} at each point, row-major (d(output)/d(input)), {m}×{n}"
 
     def start(self) -> None:
-        m, n = self.plan.shape
-        self.sink.write(f"J_{self.plan.name} at each point, row-major (d(output)/d(input)), {m}×{n}\n")
-        self.sink.write("line".ljust(10) + "".join(c.rjust(self.width) for c in columns(self.plan)) + "\n")
+        self.sink.write(self.title() + "\n")
+        self.sink.write("line".ljust(10) + "".join(c.rjust(self.width) for c in self.columns()) + "\n")
 
-    def write(self, result: ChunkResult) -> int:
-        table = _table(self.plan, result)
+    def write(self, result: Any) -> int:
+        table = self.table(result)
         lines = [f"line {int(line)}".ljust(10) + "".join(fmt_number(float(v), self.precision).rjust(self.width)
                                                          for v in row)
                  for line, row in zip(result.lines, table)]

@@ -5,15 +5,13 @@ point with ``values`` in that order; table and plain: the same columns, aligned.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Iterator
 
 import numpy as np
-import orjson
 
-from ..calculus.numbers import fmt_number
 from ..core.sink import Sink
 from ..jobs.sparse_points import SparseChunkResult, SparsePlan
-from .batch import Writer, _csv_bytes, error_dict
+from .batch import CsvWriter, JsonLinesWriter, TextWriter, Writer
 from .json import envelope
 from .reading import read_as
 
@@ -46,67 +44,43 @@ def header(plan: SparsePlan) -> dict[str, Any]:
                     "sparse.cols); a bad row is an object of type error"}
 
 
-class SparseCsvWriter(Writer):
-    def __init__(self, plan: SparsePlan, sink: Sink, precision: int):
-        self.plan, self.sink = plan, sink
+class SparseCsvWriter(CsvWriter):
+    plan: Any  # a SparsePlan: the dense writers' frame, this module's columns and rows
 
-    def start(self) -> None:
-        self.sink.write(",".join(columns(self.plan)) + "\n")
+    def columns(self) -> list[str]:
+        return columns(self.plan)
 
-    def write(self, result: SparseChunkResult) -> int:
-        return self.emit(self.sink, _csv_bytes(_table(result)), len(result.values))
-
-    def finish(self) -> None:
-        self.sink.flush()
+    def table(self, result: Any) -> np.ndarray:
+        return _table(result)
 
 
-class SparseJsonLinesWriter(Writer):
-    def __init__(self, plan: SparsePlan, sink: Sink, precision: int):
-        self.plan, self.sink = plan, sink
+class SparseJsonLinesWriter(JsonLinesWriter):
+    plan: Any
 
-    def start(self) -> None:
-        self.sink.write(orjson.dumps(header(self.plan)) + b"\n")
+    def header(self) -> dict[str, Any]:
+        return header(self.plan)
 
-    def write(self, result: SparseChunkResult) -> int:
+    def objects(self, result: Any) -> Iterator[tuple[int, dict[str, Any]]]:
         names = list(self.plan.inputs)
-        out = bytearray()
-        errors = sorted(result.errors, key=lambda e: e.line)
-        next_error = 0
         for line, point, values in zip(result.lines.tolist(), result.values.tolist(), result.nonzeros.tolist()):
-            while next_error < len(errors) and errors[next_error].line < line:
-                out += orjson.dumps(error_dict(errors[next_error])) + b"\n"
-                next_error += 1
-            out += orjson.dumps({"type": "row", "line": line, "point": dict(zip(names, point)), "values": values})
-            out += b"\n"
-        for error in errors[next_error:]:
-            out += orjson.dumps(error_dict(error)) + b"\n"
-        return self.emit(self.sink, bytes(out), len(result.lines))
-
-    def finish(self) -> None:
-        self.sink.flush()
+            yield line, {"type": "row", "line": line, "point": dict(zip(names, point)), "values": values}
 
 
-class SparseTextWriter(Writer):
-    def __init__(self, plan: SparsePlan, sink: Sink, precision: int):
-        self.plan, self.sink, self.precision = plan, sink, precision
-        self.width = max(precision + 8, max(len(c) for c in columns(plan)) + 1)
+class SparseTextWriter(TextWriter):
+    plan: Any
 
-    def start(self) -> None:
+    def columns(self) -> list[str]:
+        return columns(self.plan)
+
+    def table(self, result: Any) -> np.ndarray:
+        return _table(result)
+
+    def title(self) -> str:
         m, n = self.plan.shape
-        self.sink.write(f"J_{self.plan.name} at each point: its {self.plan.pattern.nnz:,} non-zeros ({m}×{n}, "
-                        "kept sparse)\n")
-        self.sink.write("line".ljust(10) + "".join(c.rjust(self.width) for c in columns(self.plan)) + "\n")
-
-    def write(self, result: SparseChunkResult) -> int:
-        lines = [f"line {int(line)}".ljust(10) + "".join(fmt_number(float(v), self.precision).rjust(self.width)
-                                                         for v in row)
-                 for line, row in zip(result.lines, _table(result))]
-        return self.emit(self.sink, "\n".join(lines) + "\n" if lines else "", len(lines))
-
-    def finish(self) -> None:
-        self.sink.flush()
+        return f"J_{self.plan.name} at each point: its {self.plan.pattern.nnz:,} non-zeros ({m}×{n}, kept sparse)"
 
 
 def sparse_writer_for(plan: SparsePlan, fmt: str, sink: Sink, precision: int) -> Writer:
-    kinds: dict[str, type[Writer]] = {"csv": SparseCsvWriter, "json": SparseJsonLinesWriter}
-    return kinds.get(fmt, SparseTextWriter)(plan, sink, precision)  # type: ignore[call-arg]
+    kinds: dict[str, type[CsvWriter | JsonLinesWriter | TextWriter]] = {"csv": SparseCsvWriter,
+                                                                         "json": SparseJsonLinesWriter}
+    return kinds.get(fmt, SparseTextWriter)(plan, sink, precision)  # type: ignore[arg-type]
